@@ -1,0 +1,191 @@
+#include "commands.h"
+
+#include "ci/linter.h"
+#include "diag/report.h"
+#include "yaml/emitter.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
+#include <cstdio>
+
+namespace stagecraft::cli {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("stagecraft-cli", text);
+}
+
+struct Target
+{
+    QString root;     ///< project folder
+    QString mainFile; ///< relative to root
+};
+
+/// A PATH argument: a CI file or a folder holding `.gitlab-ci.yml`.
+std::optional<Target> targetFor(const QString &path, QTextStream &err)
+{
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        err << tr("stagecraft-cli: %1: no such file or folder\n").arg(path);
+        return std::nullopt;
+    }
+    if (info.isDir()) {
+        const QDir dir(info.absoluteFilePath());
+        if (!dir.exists(QStringLiteral(".gitlab-ci.yml"))) {
+            err << tr("stagecraft-cli: %1: no .gitlab-ci.yml in this folder\n").arg(path);
+            return std::nullopt;
+        }
+        return Target{dir.absolutePath(), QStringLiteral(".gitlab-ci.yml")};
+    }
+    // A file: its project root is the enclosing git work tree, else its folder.
+    QDir dir = info.absoluteDir();
+    QDir probe = dir;
+    while (true) {
+        if (probe.exists(QStringLiteral(".git"))) {
+            return Target{probe.absolutePath(), probe.relativeFilePath(info.absoluteFilePath())};
+        }
+        if (!probe.cdUp())
+            break;
+    }
+    return Target{dir.absolutePath(), info.fileName()};
+}
+
+struct CommonOptions
+{
+    QString format = QStringLiteral("text");
+    QString includeCache;
+    QStringList paths;
+};
+
+std::optional<CommonOptions> parseOptions(const QStringList &arguments, bool allowFormat,
+                                          QTextStream &err)
+{
+    CommonOptions options;
+    options.includeCache = qEnvironmentVariable("STAGECRAFT_INCLUDE_CACHE");
+    for (int i = 0; i < arguments.size(); ++i) {
+        const QString &a = arguments.at(i);
+        auto value = [&](const QString &name) -> std::optional<QString> {
+            if (a.startsWith(name + u'='))
+                return a.mid(name.size() + 1);
+            if (i + 1 < arguments.size())
+                return arguments.at(++i);
+            err << tr("stagecraft-cli: %1 needs a value\n").arg(name);
+            return std::nullopt;
+        };
+        if (allowFormat && (a == u"--format" || a.startsWith(u"--format="))) {
+            const auto v = value(QStringLiteral("--format"));
+            if (!v)
+                return std::nullopt;
+            if (!diag::reportFormatFromName(*v)) {
+                err << tr("stagecraft-cli: unknown format '%1' (use text, json or codequality)\n")
+                           .arg(*v);
+                return std::nullopt;
+            }
+            options.format = *v;
+        } else if (a == u"--include-cache" || a.startsWith(u"--include-cache=")) {
+            const auto v = value(QStringLiteral("--include-cache"));
+            if (!v)
+                return std::nullopt;
+            options.includeCache = *v;
+        } else if (a == u"--") {
+            options.paths += arguments.mid(i + 1);
+            break;
+        } else if (a.startsWith(u'-') && a.size() > 1) {
+            err << tr("stagecraft-cli: unknown option '%1'\n").arg(a);
+            return std::nullopt;
+        } else {
+            options.paths << a;
+        }
+    }
+    if (options.paths.isEmpty()) {
+        err << tr("stagecraft-cli: no PATH given\n");
+        return std::nullopt;
+    }
+    return options;
+}
+
+/// Display names relative to the current folder, so that `file:line:col` opens in editors.
+QString displayPath(const Target &target, const QString &file)
+{
+    const QString absolute = QDir(target.root).absoluteFilePath(file);
+    const QString relative = QDir::current().relativeFilePath(absolute);
+    return relative.startsWith(QStringLiteral("../../..")) ? absolute : relative;
+}
+
+} // namespace
+
+int runLint(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    const auto options = parseOptions(arguments, true, err);
+    if (!options)
+        return UsageOrIo;
+    diag::Diagnostics all;
+    bool ioFailure = false;
+    for (const QString &path : options->paths) {
+        const auto target = targetFor(path, err);
+        if (!target) {
+            ioFailure = true;
+            continue;
+        }
+        ci::ResolveOptions resolve;
+        resolve.projectRoot = target->root;
+        resolve.mainFile = target->mainFile;
+        resolve.includeCacheDir = options->includeCache;
+        const ci::LintResult result = ci::lint(resolve);
+        for (diag::Diagnostic d : result.diagnostics) {
+            if (!d.file.isEmpty())
+                d.file = displayPath(*target, d.file);
+            all.append(d);
+        }
+    }
+    const auto format = *diag::reportFormatFromName(options->format);
+    out << QString::fromUtf8(diag::format(all, format));
+    out.flush();
+    if (ioFailure)
+        return UsageOrIo;
+    return diag::hasErrors(all) ? Findings : Ok;
+}
+
+int runConfig(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    const auto options = parseOptions(arguments, false, err);
+    if (!options)
+        return UsageOrIo;
+    if (options->paths.size() != 1) {
+        err << tr("stagecraft-cli: config takes exactly one PATH\n");
+        return UsageOrIo;
+    }
+    const auto target = targetFor(options->paths.first(), err);
+    if (!target)
+        return UsageOrIo;
+    ci::ResolveOptions resolve;
+    resolve.projectRoot = target->root;
+    resolve.mainFile = target->mainFile;
+    resolve.includeCacheDir = options->includeCache;
+    const ci::ResolvedConfig config = ci::Resolver::resolve(resolve);
+    diag::Diagnostics errors;
+    for (diag::Diagnostic d : config.diagnostics) {
+        if (d.severity != diag::Severity::Error)
+            continue;
+        if (!d.file.isEmpty())
+            d.file = displayPath(*target, d.file);
+        errors.append(d);
+    }
+    if (!errors.isEmpty() && !config.root.isDefined()) {
+        err << QString::fromUtf8(diag::formatText(errors));
+        return Findings;
+    }
+    out << QString::fromUtf8(yaml::toYaml(config.root));
+    out.flush();
+    if (!errors.isEmpty()) {
+        err << QString::fromUtf8(diag::formatText(errors));
+        return Findings;
+    }
+    return Ok;
+}
+
+} // namespace stagecraft::cli

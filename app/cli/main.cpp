@@ -1,0 +1,55 @@
+#include "commands.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace {
+
+void printUsage(QTextStream &stream)
+{
+    stream << QCoreApplication::translate(
+        "stagecraft-cli",
+        "Usage: stagecraft-cli <command> [options]\n"
+        "\n"
+        "Commands:\n"
+        "  lint [--format text|json|codequality] [--include-cache DIR] PATH...\n"
+        "        Check CI configurations (a .gitlab-ci.yml file or a project folder).\n"
+        "  config [--include-cache DIR] PATH\n"
+        "        Print the merged configuration (includes, extends, !reference, anchors).\n"
+        "\n"
+        "Exit status: 0 no errors, 1 errors found, 2 usage or I/O failure.\n");
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("stagecraft-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+
+    QStringList args = QCoreApplication::arguments().mid(1);
+    if (args.isEmpty() || args.first() == u"--help" || args.first() == u"-h"
+        || args.first() == u"help") {
+        printUsage(args.isEmpty() ? err : out);
+        return args.isEmpty() ? stagecraft::cli::UsageOrIo : stagecraft::cli::Ok;
+    }
+    if (args.first() == u"--version") {
+        out << QCoreApplication::applicationName() << u' '
+            << QCoreApplication::applicationVersion() << u'\n';
+        return stagecraft::cli::Ok;
+    }
+    const QString command = args.takeFirst();
+    if (command == u"lint")
+        return stagecraft::cli::runLint(args, out, err);
+    if (command == u"config")
+        return stagecraft::cli::runConfig(args, out, err);
+    err << QCoreApplication::translate("stagecraft-cli", "stagecraft-cli: unknown command '%1'\n")
+               .arg(command);
+    printUsage(err);
+    return stagecraft::cli::UsageOrIo;
+}

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "config.h"
+
+#include <QHash>
+
+namespace stagecraft::ci {
+
+struct ResolveOptions
+{
+    QString projectRoot;                          ///< absolute path of the project folder
+    QString mainFile = QStringLiteral(".gitlab-ci.yml"); ///< relative to projectRoot
+    /// Folder with offline copies of remote includes (project/template/remote/component).
+    /// Layout: see docs/includes-cache.md. Empty: such includes are reported as not resolved.
+    QString includeCacheDir;
+    /// Unsaved editor buffers: relative path -> content, read instead of the disk.
+    QHash<QString, QByteArray> overlay;
+    /// Variables known when includes are evaluated (`include:rules`, variables in paths).
+    QHash<QString, QString> variables;
+    int maxIncludes = 150;
+};
+
+/// Reads a project's CI configuration the way GitLab does: includes, spec:inputs, extends,
+/// !reference, default handling stays for the validator. Never throws; problems become diagnostics.
+class Resolver
+{
+public:
+    static ResolvedConfig resolve(const ResolveOptions &options);
+};
+
+} // namespace stagecraft::ci

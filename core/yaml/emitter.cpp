@@ -1,0 +1,166 @@
+#include "emitter.h"
+
+#include <QRegularExpression>
+
+namespace stagecraft::yaml {
+
+namespace {
+
+QString quoted(const QString &value)
+{
+    QString out;
+    out.reserve(value.size() + 2);
+    out += u'"';
+    for (QChar c : value) {
+        switch (c.unicode()) {
+        case '"':
+            out += QStringLiteral("\\\"");
+            break;
+        case '\\':
+            out += QStringLiteral("\\\\");
+            break;
+        case '\n':
+            out += QStringLiteral("\\n");
+            break;
+        case '\t':
+            out += QStringLiteral("\\t");
+            break;
+        case '\r':
+            out += QStringLiteral("\\r");
+            break;
+        default:
+            if (c.unicode() < 0x20)
+                out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+            else
+                out += c;
+        }
+    }
+    out += u'"';
+    return out;
+}
+
+QString scalarText(const Node &node)
+{
+    const QString &s = node.scalar();
+    if (node.isQuoted() || node.style() == Node::Style::Literal
+        || node.style() == Node::Style::Folded) {
+        // A quoted "true" must stay a string; a plain one stays a boolean.
+        return (needsQuotes(s) || Node::makeScalar(s).kindName() != u"string") ? quoted(s) : s;
+    }
+    return needsQuotes(s) ? quoted(s) : s;
+}
+
+QString keyText(const Node &key)
+{
+    if (key.isNull())
+        return QStringLiteral("~");
+    const QString &s = key.scalar();
+    return needsQuotes(s) ? quoted(s) : s;
+}
+
+bool isEmptyCollection(const Node &node)
+{
+    return (node.isMap() || node.isSequence()) && node.size() == 0;
+}
+
+QString tagPrefix(const Node &node)
+{
+    return node.tag().isEmpty() ? QString() : node.tag() + u' ';
+}
+
+void emitNode(QString &out, const Node &node, int indent);
+
+void emitInline(QString &out, const Node &node)
+{
+    switch (node.type()) {
+    case Node::Type::Undefined:
+    case Node::Type::Null:
+        out += tagPrefix(node);
+        out += QStringLiteral("null");
+        break;
+    case Node::Type::Scalar:
+        out += tagPrefix(node) + scalarText(node);
+        break;
+    case Node::Type::Sequence:
+        out += tagPrefix(node) + QStringLiteral("[]");
+        break;
+    case Node::Type::Map:
+        out += tagPrefix(node) + QStringLiteral("{}");
+        break;
+    }
+}
+
+void emitNode(QString &out, const Node &node, int indent)
+{
+    const QString pad(indent, u' ');
+    if (node.isMap() && node.size() > 0) {
+        for (const MapEntry &entry : node.entries()) {
+            out += pad + keyText(entry.key) + u':';
+            const Node &value = entry.value;
+            if ((value.isMap() || value.isSequence()) && !isEmptyCollection(value)) {
+                if (!value.tag().isEmpty())
+                    out += u' ' + value.tag();
+                out += u'\n';
+                emitNode(out, value, value.isSequence() ? indent : indent + 2);
+            } else {
+                out += u' ';
+                emitInline(out, value);
+                out += u'\n';
+            }
+        }
+        return;
+    }
+    if (node.isSequence() && node.size() > 0) {
+        for (const Node &item : node.items()) {
+            out += pad + QStringLiteral("- ");
+            if ((item.isMap() || item.isSequence()) && !isEmptyCollection(item)) {
+                if (!item.tag().isEmpty()) {
+                    out += item.tag() + u'\n';
+                    emitNode(out, item, indent + 2);
+                    continue;
+                }
+                QString nested;
+                emitNode(nested, item, indent + 2);
+                // The first line goes right after the dash.
+                out += nested.mid(indent + 2);
+            } else {
+                emitInline(out, item);
+                out += u'\n';
+            }
+        }
+        return;
+    }
+    out += pad;
+    emitInline(out, node);
+    out += u'\n';
+}
+
+} // namespace
+
+bool needsQuotes(const QString &value)
+{
+    if (value.isEmpty())
+        return true;
+    static const QRegularExpression special(QStringLiteral(
+        "^[-?:,\\[\\]{}#&*!|>'\"%@`~ ]|: |:$| #|^\\s|\\s$|[\\x00-\\x1f\\x7f]|^(---|\\.\\.\\.)"));
+    if (special.match(value).hasMatch())
+        return true;
+    static const QRegularExpression reserved(QStringLiteral(
+        "^(null|Null|NULL|~|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|"
+        "Off|OFF|y|Y|n|N|<<|=)$"));
+    if (reserved.match(value).hasMatch())
+        return true;
+    static const QRegularExpression number(QStringLiteral(
+        "^[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?$|^0x[0-9a-fA-F_]+$|^0o[0-7]+$|"
+        "^[-+]?\\.(inf|Inf|INF)$|^\\.(nan|NaN|NAN)$|^[0-9]+(:[0-5]?[0-9])+(\\.[0-9]*)?$"));
+    return number.match(value).hasMatch();
+}
+
+QByteArray toYaml(const Node &node)
+{
+    QString out;
+    emitNode(out, node, 0);
+    return out.toUtf8();
+}
+
+} // namespace stagecraft::yaml

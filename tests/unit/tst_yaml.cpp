@@ -238,6 +238,9 @@ private slots:
             "a: 'true'\nb: true\nc: \"x: y\"\nd: [1, '2', null]\ne: {}\nf: []\n"
             "g:\n  - {k: v, l: [1]}\n  - - nested\nh: \"multi\\nline\"\ni: ''\nj: \"#x\"\n");
         QTest::newRow("tags") << QByteArray("s: !reference [.a, b]\n");
+        QTest::newRow("literal blocks") << QByteArray(
+            "a: |\n  line 1\n\n  line 3\nb: |-\n  x\n  y\nc:\n  - |+\n    keep\n\n  - \"trail \\nx\"\n"
+            "d: \"  lead\\nx\"\n");
     }
     void emitRoundTrip()
     {

@@ -19,8 +19,9 @@ const QString referenceTag = QStringLiteral("!reference");
 class ReferenceResolver
 {
 public:
-    ReferenceResolver(const Node &root, diag::Diagnostics &out)
+    ReferenceResolver(const Node &root, bool incomplete, diag::Diagnostics &out)
         : m_root(root)
+        , m_incomplete(incomplete)
         , m_out(out)
     {
         m_index.reserve(root.size());
@@ -90,7 +91,7 @@ private:
     }
 
     void error(const Node &at, const QString &code, const QString &message,
-               const QString &hint = {})
+               const QString &hint = {}, Severity severity = Severity::Error)
     {
         const QString key = QStringLiteral("%1:%2:%3:%4")
                                 .arg(at.location().file)
@@ -100,7 +101,7 @@ private:
         if (m_reported.contains(key))
             return;
         m_reported.insert(key);
-        report(m_out, Severity::Error, code, message, at.location(), hint);
+        report(m_out, severity, code, message, at.location(), hint);
     }
 
     Resolved reference(const Node &node)
@@ -141,12 +142,27 @@ private:
                 levels = std::max(levels, inner.levels);
                 current = inner.changed ? inner.node : Node();
             }
-            current = current.isMap() ? current.value(path.at(i)) : Node();
+            if (current.isMap()) {
+                current = current.value(path.at(i));
+            } else if (current.isSequence()) {
+                // Ruby's dig takes an integer index into an array (`[.services, 0]`).
+                bool isIndex = false;
+                const int index = path.at(i).toInt(&isIndex);
+                current = isIndex && index >= 0 && index < current.size()
+                              ? current.items()[size_t(index)]
+                              : Node();
+            } else {
+                current = Node();
+            }
         }
         Resolved result;
         if (!current.isDefined()) {
+            // With an include that could not be read, the target may well be in it.
             error(node, QStringLiteral("reference-not-found"),
-                  tr("%1 could not be found").arg(shown));
+                  tr("%1 could not be found").arg(shown),
+                  m_incomplete ? tr("it may come from an include that could not be read")
+                               : QString(),
+                  m_incomplete ? Severity::Info : Severity::Error);
             result = {node, false, 0};
         } else {
             const Resolved inner = resolve(current);
@@ -167,6 +183,7 @@ private:
     }
 
     Node m_root;
+    bool m_incomplete;
     diag::Diagnostics &m_out;
     QHash<QString, Node> m_index;
     QHash<QString, Resolved> m_memo;
@@ -259,11 +276,11 @@ Node normaliseMap(const Node &map, const QStringList &scriptKeys, bool rules)
 
 } // namespace
 
-Node resolveReferences(const Node &root, diag::Diagnostics &out)
+Node resolveReferences(const Node &root, bool incomplete, diag::Diagnostics &out)
 {
     if (!root.isMap())
         return root;
-    return ReferenceResolver(root, out).run();
+    return ReferenceResolver(root, incomplete, out).run();
 }
 
 Node flattenScripts(const Node &root)

@@ -310,7 +310,7 @@ ResolvedConfig Resolver::resolve(const ResolveOptions &options)
     config.incomplete = included.incomplete;
     Node root = included.root;
     root = resolveExtends(root, config.incomplete, config.diagnostics);
-    root = resolveReferences(root, config.diagnostics);
+    root = resolveReferences(root, config.incomplete, config.diagnostics);
     root = flattenScripts(root);
     config.root = root;
     computeStages(config);

@@ -71,7 +71,7 @@ yaml::Node resolveExtends(const yaml::Node &root, bool incomplete, diag::Diagnos
 // ---- !reference (references.cpp) ---------------------------------------------------------------
 
 /// Replaces every `!reference [...]` of the root, then flattens nested arrays in the script keys.
-yaml::Node resolveReferences(const yaml::Node &root, diag::Diagnostics &out);
+yaml::Node resolveReferences(const yaml::Node &root, bool incomplete, diag::Diagnostics &out);
 
 /// Flattens nested arrays of script/before_script/after_script (at most 10 levels, beyond which
 /// the value is left as is for the validator to report).

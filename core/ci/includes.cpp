@@ -700,9 +700,9 @@ private:
                                                 : 0);
             chain << stackName;
             error(QStringLiteral("include-cycle"),
-                  tr("Included file `%1` includes itself: %2")
-                      .arg(ref.written, chain.join(QStringLiteral(" → "))),
-                  ref.at, tr("remove one of the includes of this chain"));
+                  tr("Circular include: %1").arg(chain.join(QStringLiteral(" → "))), ref.at,
+                  tr("`%1` is already being included; remove one of the includes of this chain")
+                      .arg(ref.written));
             return {};
         }
         const QString memoKey = identity + u'\x1f'

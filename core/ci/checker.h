@@ -41,6 +41,11 @@ inline bool isNumber(const Node &n)
     const Kind k = kindOf(n);
     return k == Kind::Integer || k == Kind::Float;
 }
+/// Given and not null: GitLab's config factory treats a null value as "not specified".
+inline bool present(const Node &n)
+{
+    return n.isDefined() && !n.isNull();
+}
 /// String, number or boolean: what a variable value may be.
 bool isScalarValue(const Node &n);
 

@@ -44,7 +44,9 @@ QString baseName(const QString &name)
 
 QString sanitizedStage(const Node &job)
 {
-    const Node s = job.value(u"stage");
+    Node s = job.value(u"stage");
+    if (!s.isDefined())
+        s = job.value(u"type"); // deprecated alias
     return isStr(s) ? s.scalar() : QStringLiteral("test");
 }
 
@@ -101,7 +103,8 @@ void Checker::crossJob()
         const JobInfo &info = jobs[name];
         if (info.stageIndex >= 0)
             continue;
-        const Node s = info.job->node.value(u"stage");
+        const Node s = info.job->node.contains(u"stage") ? info.job->node.value(u"stage")
+                                                         : info.job->node.value(u"type");
         if (s.isDefined() && !isStr(s))
             continue; // already reported as a type error
         m_anchor = info.job->key;
@@ -179,7 +182,7 @@ void Checker::crossJob()
                 continue;
             }
             if (it->stageIndex >= 0 && info.stageIndex >= 0 && it->stageIndex > info.stageIndex) {
-                error(QStringLiteral("need-in-later-stage"),
+                missing(QStringLiteral("need-in-later-stage"),
                       tr("%1 job: need %2 is not defined in current or prior stages")
                           .arg(name, ref.name),
                       ref.node,
@@ -213,7 +216,7 @@ void Checker::crossJob()
                 }
                 if (it->stageIndex >= 0 && info.stageIndex >= 0
                     && it->stageIndex > info.stageIndex) {
-                    error(QStringLiteral("dependency-in-later-stage"),
+                    missing(QStringLiteral("dependency-in-later-stage"),
                           tr("%1 job: dependency %2 is not defined in current or prior stages")
                               .arg(name, dep),
                           d,

@@ -36,6 +36,26 @@ std::optional<double> unitSeconds(QStringView unit)
     return std::nullopt;
 }
 
+// ChronicDuration runs Numerizer first, so "one week" and "two hours" are durations.
+std::optional<int> numberWord(QStringView word)
+{
+    static const char16_t *const words[] = {
+        u"zero",    u"one",     u"two",       u"three",    u"four",     u"five",    u"six",
+        u"seven",   u"eight",   u"nine",      u"ten",      u"eleven",   u"twelve",  u"thirteen",
+        u"fourteen", u"fifteen", u"sixteen",  u"seventeen", u"eighteen", u"nineteen", u"twenty"};
+    for (int i = 0; i <= 20; ++i) {
+        if (word == QStringView(words[i]))
+            return i;
+    }
+    static const char16_t *const tens[] = {u"thirty", u"forty", u"fifty", u"sixty",
+                                           u"seventy", u"eighty", u"ninety"};
+    for (int i = 0; i < 7; ++i) {
+        if (word == QStringView(tens[i]))
+            return 30 + 10 * i;
+    }
+    return std::nullopt;
+}
+
 bool isDigit(QChar c)
 {
     return c >= u'0' && c <= u'9';
@@ -104,6 +124,13 @@ std::optional<qint64> parseDuration(QStringView input)
             const QStringView word = QStringView(text).mid(start, i - start);
             if (word == u"and")
                 continue;
+            if (const std::optional<int> number = numberWord(word)) {
+                if (pending)
+                    total += *pending;
+                pending = *number;
+                sawNumber = true;
+                continue;
+            }
             const std::optional<double> seconds = unitSeconds(word);
             if (!seconds || !pending)
                 return std::nullopt;

@@ -110,14 +110,14 @@ void Checker::pullPolicy(const QString &path, const Node &n)
 
 void Checker::executorOptions(const QString &path, const Node &docker, const Node &kubernetes)
 {
-    if (docker.isDefined()) {
+    if (present(docker)) {
         const QString p = path + QStringLiteral(":docker");
         if (expectHash(p, docker)) {
             static const KeySet keys{u"platform", u"user"};
             checkKeys(p, docker, keys);
             for (const char16_t *k : {u"platform", u"user"}) {
                 const Node v = docker.value(QStringView(k));
-                if (v.isDefined() && expectString(p, QString::fromUtf16(k), v, false)
+                if (present(v) && expectString(p, QString::fromUtf16(k), v, false)
                     && v.scalar().size() > 255) {
                     error(kInvalidValue,
                           tr("%1 %2 is too long (maximum is 255 characters)")
@@ -127,13 +127,13 @@ void Checker::executorOptions(const QString &path, const Node &docker, const Nod
             }
         }
     }
-    if (kubernetes.isDefined()) {
+    if (present(kubernetes)) {
         const QString p = path + QStringLiteral(":kubernetes");
         if (expectHash(p, kubernetes)) {
             static const KeySet keys{u"user"};
             checkKeys(p, kubernetes, keys);
             const Node user = kubernetes.value(u"user");
-            if (user.isDefined() && !isStr(user) && !isInt(user)) {
+            if (present(user) && !isStr(user) && !isInt(user)) {
                 error(kInvalidType, tr("%1 user should be a string or an integer").arg(p), user);
             }
         }
@@ -160,9 +160,9 @@ void Checker::image(const QString &path, const Node &n)
     } else {
         expectString(path, QStringLiteral("name"), name, false);
     }
-    if (const Node e = n.value(u"entrypoint"); e.isDefined())
+    if (const Node e = n.value(u"entrypoint"); present(e))
         arrayOfStrings(path, QStringLiteral("entrypoint"), e, false);
-    if (const Node p = n.value(u"pull_policy"); p.isDefined())
+    if (const Node p = n.value(u"pull_policy"); present(p))
         pullPolicy(path, p);
     executorOptions(path, n.value(u"docker"), n.value(u"kubernetes"));
 }
@@ -192,16 +192,16 @@ void Checker::services(const QString &path, const Node &n)
             error(QStringLiteral("missing-key"), tr("%1 name can't be blank").arg(p), s);
         else
             expectString(p, QStringLiteral("name"), name, false);
-        if (const Node e = s.value(u"entrypoint"); e.isDefined())
+        if (const Node e = s.value(u"entrypoint"); present(e))
             arrayOfStrings(p, QStringLiteral("entrypoint"), e, false);
         // Rails wants an array here; the newest schema also takes a string (we follow Rails).
-        if (const Node c = s.value(u"command"); c.isDefined())
+        if (const Node c = s.value(u"command"); present(c))
             arrayOfStrings(p, QStringLiteral("command"), c, false);
-        if (const Node a = s.value(u"alias"); a.isDefined())
+        if (const Node a = s.value(u"alias"); present(a))
             expectString(p, QStringLiteral("alias"), a, false);
-        if (const Node v = s.value(u"variables"); v.isDefined())
+        if (const Node v = s.value(u"variables"); present(v))
             variables(p + QStringLiteral(":variables"), v, false);
-        if (const Node pp = s.value(u"pull_policy"); pp.isDefined())
+        if (const Node pp = s.value(u"pull_policy"); present(pp))
             pullPolicy(p, pp);
         executorOptions(p, s.value(u"docker"), s.value(u"kubernetes"));
     }
@@ -221,6 +221,8 @@ void Checker::artifacts(const QString &path, const Node &n)
     for (const yaml::MapEntry &e : n.entries()) {
         const QString &k = e.key.scalar();
         const Node &v = e.value;
+        if (v.isNull())
+            continue; // GitLab treats a null value as not specified
         if (k == u"paths" || k == u"exclude") {
             arrayOfStrings(path, k, v);
         } else if (k == u"name") {
@@ -265,7 +267,7 @@ void Checker::artifacts(const QString &path, const Node &n)
             checkKeys(rp, v, reportKeys);
             for (const yaml::MapEntry &r : v.entries()) {
                 const QString &rk = r.key.scalar();
-                if (!reportKeys.contains(rk))
+                if (!reportKeys.contains(rk) || r.value.isNull())
                     continue;
                 if (rk == u"coverage_report") {
                     const QString cp = rp + QStringLiteral(":coverage_report");
@@ -273,10 +275,10 @@ void Checker::artifacts(const QString &path, const Node &n)
                         continue;
                     static const KeySet ck{u"coverage_format", u"path"};
                     checkKeys(cp, r.value, ck);
-                    if (const Node f = r.value.value(u"coverage_format"); f.isDefined())
+                    if (const Node f = r.value.value(u"coverage_format"); present(f))
                         expectEnum(cp, QStringLiteral("coverage format"), f,
                                    list({u"cobertura", u"jacoco"}));
-                    if (const Node p = r.value.value(u"path"); p.isDefined())
+                    if (const Node p = r.value.value(u"path"); present(p))
                         expectString(cp, QStringLiteral("path"), p, false);
                 } else if (rk == u"accessibility" || rk == u"annotations"
                            || rk == u"browser_performance") {
@@ -318,6 +320,8 @@ void Checker::cacheItem(const QString &path, const Node &n)
     for (const yaml::MapEntry &e : n.entries()) {
         const QString &k = e.key.scalar();
         const Node &v = e.value;
+        if (v.isNull())
+            continue; // GitLab treats a null value as not specified
         if (k == u"key") {
             const QString kp = path + QStringLiteral(":key");
             if (isStr(v) || isNumber(v)) {
@@ -338,14 +342,14 @@ void Checker::cacheItem(const QString &path, const Node &n)
                 for (const char16_t *fk : {u"files", u"files_commits"}) {
                     const Node f = v.value(QStringView(fk));
                     const QString fp = kp + u':' + QString::fromUtf16(fk);
-                    if (!f.isDefined())
+                    if (!present(f))
                         continue;
                     if (arrayOfStrings(fp, QString(), f, false) && f.size() > 2) {
                         error(kInvalidValue,
                               tr("%1 config has too many entries (maximum 2)").arg(fp), f);
                     }
                 }
-                if (const Node pre = v.value(u"prefix"); pre.isDefined() && !isStr(pre)) {
+                if (const Node pre = v.value(u"prefix"); present(pre) && !isStr(pre)) {
                     error(kInvalidType,
                           tr("%1 config should be a string or symbol")
                               .arg(kp + QStringLiteral(":prefix")),
@@ -490,10 +494,10 @@ void Checker::needs(const QString &path, const Node &n, bool inRules)
         if (requireKey(np, item, QStringLiteral("job")))
             expectString(np, QStringLiteral("job"), item.value(u"job"), false);
         for (const char16_t *b : {u"artifacts", u"optional"}) {
-            if (const Node v = item.value(QStringView(b)); v.isDefined())
+            if (const Node v = item.value(QStringView(b)); present(v))
                 expectBool(np, QString::fromUtf16(b), v);
         }
-        if (const Node p = item.value(u"parallel"); p.isDefined() && !inRules) {
+        if (const Node p = item.value(u"parallel"); present(p) && !inRules) {
             const QString pp = np + QStringLiteral(":parallel");
             if (expectHash(pp, p)) {
                 static const KeySet pk{u"matrix"};
@@ -509,7 +513,7 @@ void Checker::needs(const QString &path, const Node &n, bool inRules)
 
 void Checker::rules(const QString &path, const Node &n, bool workflowRules)
 {
-    if (n.isNull())
+    if (n.isNull() || n.tag() == u"!reference")
         return;
     if (!n.isSequence()) {
         error(kInvalidType, tr("%1 config should be an array of hashes").arg(path), n);
@@ -518,6 +522,8 @@ void Checker::rules(const QString &path, const Node &n, bool workflowRules)
     // !reference can leave nested arrays of rules: GitLab flattens them.
     std::function<void(const Node &)> each = [&](const Node &list) {
         for (const Node &r : list.items()) {
+            if (r.tag() == u"!reference")
+                continue; // the resolver's
             if (r.isSequence())
                 each(r);
             else
@@ -583,7 +589,7 @@ void Checker::changesOrExists(const QString &path, const Node &n, bool exists)
     if (requireKey(p, n, QStringLiteral("paths")))
         arrayOfStrings(p, QStringLiteral("paths"), n.value(u"paths"));
     for (const char16_t *k : {u"compare_to", u"project", u"ref"}) {
-        if (const Node v = n.value(QStringView(k)); v.isDefined())
+        if (const Node v = n.value(QStringView(k)); present(v))
             expectString(p, humanize(QString::fromUtf16(k)), v, false);
     }
     if (exists && n.contains(u"ref") && !n.contains(u"project")) {
@@ -606,6 +612,8 @@ void Checker::rule(const QString &path, const Node &n, bool workflowRules)
     for (const yaml::MapEntry &e : n.entries()) {
         const QString &k = e.key.scalar();
         const Node &v = e.value;
+        if (v.isNull())
+            continue; // GitLab treats a null value as not specified
         if (k == u"if") {
             ruleIf(path, v);
         } else if (k == u"changes" || k == u"exists") {
@@ -629,10 +637,10 @@ void Checker::rule(const QString &path, const Node &n, bool workflowRules)
             if (expectHash(ap, v)) {
                 static const KeySet ak{u"on_new_commit", u"on_job_failure"};
                 checkKeys(ap, v, ak);
-                if (const Node c = v.value(u"on_new_commit"); c.isDefined())
+                if (const Node c = v.value(u"on_new_commit"); present(c))
                     expectEnum(ap, QStringLiteral("on new commit"), c,
                                list({u"conservative", u"interruptible", u"none"}));
-                if (const Node c = v.value(u"on_job_failure"); c.isDefined())
+                if (const Node c = v.value(u"on_job_failure"); present(c))
                     expectEnum(ap, QStringLiteral("on job failure"), c, list({u"none", u"all"}));
             }
         } else if (workflowRules) {
@@ -688,13 +696,13 @@ void Checker::filter(const QString &path, const Node &n)
     }
     static const KeySet keys{u"refs", u"variables", u"changes", u"kubernetes"};
     checkKeys(path, n, keys);
-    if (const Node r = n.value(u"refs"); r.isDefined())
+    if (const Node r = n.value(u"refs"); present(r))
         refs(path, QStringLiteral("refs"), r);
-    if (const Node c = n.value(u"changes"); c.isDefined())
+    if (const Node c = n.value(u"changes"); present(c))
         arrayOfStrings(path, QStringLiteral("changes"), c);
-    if (const Node k = n.value(u"kubernetes"); k.isDefined())
+    if (const Node k = n.value(u"kubernetes"); present(k))
         expectEnum(path, QStringLiteral("kubernetes"), k, list({u"active"}));
-    if (const Node v = n.value(u"variables"); v.isDefined()) {
+    if (const Node v = n.value(u"variables"); present(v)) {
         if (arrayOfStrings(path, QStringLiteral("variables"), v)) {
             for (const Node &item : v.items()) {
                 if (!expr::Expression::parse(item.scalar()).isValid()) {
@@ -756,9 +764,9 @@ void Checker::retry(const QString &path, const Node &n)
     }
     static const KeySet keys{u"max", u"when", u"exit_codes"};
     checkKeys(path, n, keys);
-    if (const Node m = n.value(u"max"); m.isDefined())
+    if (const Node m = n.value(u"max"); present(m))
         max(QStringLiteral("max"), m);
-    if (const Node w = n.value(u"when"); w.isDefined()) {
+    if (const Node w = n.value(u"when"); present(w)) {
         static const QStringList reasons = list({
             u"always", u"unknown_failure", u"script_failure", u"api_failure",
             u"stuck_or_timeout_failure", u"stuck_pending_with_matching_runners",
@@ -788,7 +796,7 @@ void Checker::retry(const QString &path, const Node &n)
             }
         }
     }
-    if (const Node c = n.value(u"exit_codes"); c.isDefined()) {
+    if (const Node c = n.value(u"exit_codes"); present(c)) {
         bool ok = isInt(c) || (c.isSequence() && c.size() > 0);
         QSet<qint64> seen;
         bool duplicate = false;
@@ -857,7 +865,7 @@ void Checker::triggerInclude(const QString &path, const Node &n)
         }
         if (!expectHash(ip, item))
             continue;
-        if (const Node in = item.value(u"inputs"); in.isDefined())
+        if (const Node in = item.value(u"inputs"); present(in))
             inputValues(ip + QStringLiteral(":inputs"), in);
         if (item.contains(u"local")) {
             static const KeySet k{u"local", u"inputs"};
@@ -887,7 +895,7 @@ void Checker::triggerInclude(const QString &path, const Node &n)
             }
             if (requireKey(ip, item, QStringLiteral("file")))
                 yamlPath(ip, QStringLiteral("file"), item.value(u"file"));
-            if (const Node r = item.value(u"ref"); r.isDefined())
+            if (const Node r = item.value(u"ref"); present(r))
                 expectString(ip, QStringLiteral("ref"), r, false);
         } else if (item.contains(u"component")) {
             static const KeySet k{u"component", u"inputs"};
@@ -939,13 +947,13 @@ void Checker::trigger(const QString &path, const Node &n)
     } else if (requireKey(path, n, QStringLiteral("project"))) {
         project(QStringLiteral("project"), n.value(u"project"));
     }
-    if (const Node b = n.value(u"branch"); b.isDefined())
+    if (const Node b = n.value(u"branch"); present(b))
         expectString(path, QStringLiteral("branch"), b, false);
-    if (const Node s = n.value(u"strategy"); s.isDefined())
+    if (const Node s = n.value(u"strategy"); present(s))
         expectEnum(path, QStringLiteral("strategy"), s, list({u"depend", u"mirror"}));
-    if (const Node i = n.value(u"inputs"); i.isDefined())
+    if (const Node i = n.value(u"inputs"); present(i))
         inputValues(path + QStringLiteral(":inputs"), i);
-    if (const Node f = n.value(u"forward"); f.isDefined()) {
+    if (const Node f = n.value(u"forward"); present(f)) {
         const QString fp = path + QStringLiteral(":forward");
         if (expectHash(fp, f)) {
             static const KeySet fk{u"yaml_variables", u"pipeline_variables"};
@@ -980,38 +988,38 @@ void Checker::environment(const QString &path, const Node &n)
               name.isDefined() ? name : n);
     else
         expectString(path, QStringLiteral("name"), name, false);
-    if (const Node u = n.value(u"url"); u.isDefined())
+    if (const Node u = n.value(u"url"); present(u))
         expectString(path, QStringLiteral("url"), u, false);
-    if (const Node o = n.value(u"on_stop"); o.isDefined())
+    if (const Node o = n.value(u"on_stop"); present(o))
         expectString(path, QStringLiteral("on stop"), o, false);
-    if (const Node a = n.value(u"action"); a.isDefined())
+    if (const Node a = n.value(u"action"); present(a))
         expectEnum(path, QStringLiteral("action"), a,
                    list({u"start", u"prepare", u"stop", u"verify", u"access"}));
-    if (const Node a = n.value(u"auto_stop_in"); a.isDefined())
+    if (const Node a = n.value(u"auto_stop_in"); present(a))
         expectDuration(path, QStringLiteral("auto stop in"), a, true);
-    if (const Node t = n.value(u"deployment_tier"); t.isDefined())
+    if (const Node t = n.value(u"deployment_tier"); present(t))
         expectEnum(path, QStringLiteral("deployment tier"), t,
                    list({u"production", u"staging", u"testing", u"development", u"other"}));
-    if (const Node k = n.value(u"kubernetes"); k.isDefined()) {
+    if (const Node k = n.value(u"kubernetes"); present(k)) {
         const QString kp = path + QStringLiteral(":kubernetes");
         if (expectHash(kp, k)) {
             static const KeySet kk{u"agent", u"namespace", u"flux_resource_path",
                                    u"managed_resources", u"dashboard"};
             checkKeys(kp, k, kk);
             for (const char16_t *s : {u"agent", u"namespace", u"flux_resource_path"}) {
-                if (const Node v = k.value(QStringView(s)); v.isDefined())
+                if (const Node v = k.value(QStringView(s)); present(v))
                     expectString(kp, humanize(QString::fromUtf16(s)), v, false);
             }
-            if (const Node m = k.value(u"managed_resources"); m.isDefined()) {
+            if (const Node m = k.value(u"managed_resources"); present(m)) {
                 const QString mp = kp + QStringLiteral(":managed_resources");
                 if (expectHash(mp, m)) {
                     static const KeySet mk{u"enabled"};
                     checkKeys(mp, m, mk);
-                    if (const Node e = m.value(u"enabled"); e.isDefined())
+                    if (const Node e = m.value(u"enabled"); present(e))
                         expectBool(mp, QStringLiteral("enabled"), e);
                 }
             }
-            if (const Node d = k.value(u"dashboard"); d.isDefined()) {
+            if (const Node d = k.value(u"dashboard"); present(d)) {
                 const QString dp = kp + QStringLiteral(":dashboard");
                 if (expectHash(dp, d)) {
                     static const KeySet dk{u"namespace", u"flux_resource_path"};
@@ -1034,7 +1042,7 @@ void Checker::release(const QString &path, const Node &n)
     if (requireKey(path, n, QStringLiteral("description")))
         expectString(path, QStringLiteral("description"), n.value(u"description"), false);
     for (const char16_t *k : {u"tag_message", u"name", u"ref", u"released_at"}) {
-        if (const Node v = n.value(QStringView(k)); v.isDefined())
+        if (const Node v = n.value(QStringView(k)); present(v))
             expectString(path, humanize(QString::fromUtf16(k)), v);
     }
     if (const Node r = n.value(u"released_at"); isStr(r)) {
@@ -1043,9 +1051,9 @@ void Checker::release(const QString &path, const Node &n)
         if (!iso.match(r.scalar()).hasMatch() && !r.scalar().contains(u'$'))
             error(kInvalidValue, tr("%1 released at must be a valid datetime").arg(path), r);
     }
-    if (const Node m = n.value(u"milestones"); m.isDefined())
+    if (const Node m = n.value(u"milestones"); present(m))
         arrayOfStrings(path, QStringLiteral("milestones"), m);
-    if (const Node a = n.value(u"assets"); a.isDefined()) {
+    if (const Node a = n.value(u"assets"); present(a)) {
         const QString ap = path + QStringLiteral(":assets");
         if (!expectHash(ap, a))
             return;
@@ -1069,9 +1077,9 @@ void Checker::release(const QString &path, const Node &n)
                 expectString(one, QStringLiteral("name"), l.value(u"name"), false);
             if (requireKey(one, l, QStringLiteral("url")))
                 expectString(one, QStringLiteral("url"), l.value(u"url"), false);
-            if (const Node f = l.value(u"filepath"); f.isDefined())
+            if (const Node f = l.value(u"filepath"); present(f))
                 expectString(one, QStringLiteral("filepath"), f);
-            if (const Node t = l.value(u"link_type"); t.isDefined())
+            if (const Node t = l.value(u"link_type"); present(t))
                 expectEnum(one, QStringLiteral("link type"), t,
                            list({u"runbook", u"package", u"image", u"other"}));
         }
@@ -1140,13 +1148,13 @@ void Checker::variables(const QString &path, const Node &n, bool global)
             }
         }
         const Node value = v.value(u"value");
-        if (value.isDefined() && !isScalarValue(value))
+        if (present(value) && !isScalarValue(value))
             error(kInvalidType, tr("%1 config value should be a string").arg(path), value);
-        if (const Node d = v.value(u"description"); d.isDefined() && !isStr(d))
+        if (const Node d = v.value(u"description"); present(d) && !isStr(d))
             error(kInvalidType, tr("%1 config description should be a string").arg(path), d);
-        if (const Node x = v.value(u"expand"); x.isDefined() && !isBool(x))
+        if (const Node x = v.value(u"expand"); present(x) && !isBool(x))
             error(kInvalidType, tr("%1 config expand should be a boolean value").arg(path), x);
-        if (const Node o = v.value(u"options"); o.isDefined() && global) {
+        if (const Node o = v.value(u"options"); present(o) && global) {
             bool ok = o.isSequence() && o.size() > 0;
             QSet<QString> seen;
             for (const Node &x : o.items()) {
@@ -1156,7 +1164,7 @@ void Checker::variables(const QString &path, const Node &n, bool global)
             if (!ok) {
                 error(kInvalidType,
                       tr("%1 config options should be an array of strings").arg(path), o);
-            } else if (value.isDefined() && !seen.contains(value.scalar())) {
+            } else if (present(value) && !seen.contains(value.scalar())) {
                 error(kInvalidValue,
                       tr("%1 config value must be present in options").arg(path), value);
             }
@@ -1229,9 +1237,9 @@ void Checker::secrets(const QString &path, const Node &n)
                       .arg(sp),
                   e.key);
         }
-        if (const Node f = s.value(u"file"); f.isDefined())
+        if (const Node f = s.value(u"file"); present(f))
             expectBool(sp, QStringLiteral("file"), f);
-        if (const Node t = s.value(u"token"); t.isDefined())
+        if (const Node t = s.value(u"token"); present(t))
             expectString(sp, QStringLiteral("token"), t);
         auto fields = [&](const QString &p, const Node &h, const KeySet &allowed,
                           const QStringList &required) {
@@ -1243,7 +1251,7 @@ void Checker::secrets(const QString &path, const Node &n)
                     expectString(p, r, h.value(r), false);
             }
         };
-        if (const Node v = s.value(u"vault"); v.isDefined() && !isStr(v)) {
+        if (const Node v = s.value(u"vault"); present(v) && !isStr(v)) {
             const QString vp = sp + QStringLiteral(":vault");
             static const KeySet vk{u"engine", u"path", u"field"};
             if (expectHash(vp, v)) {
@@ -1259,11 +1267,11 @@ void Checker::secrets(const QString &path, const Node &n)
                 }
             }
         }
-        if (const Node g = s.value(u"gcp_secret_manager"); g.isDefined()) {
+        if (const Node g = s.value(u"gcp_secret_manager"); present(g)) {
             const QString gp = sp + QStringLiteral(":gcp_secret_manager");
             static const KeySet gk{u"name", u"version"};
             fields(gp, g, gk, list({u"name"}));
-            if (const Node ver = g.value(u"version"); ver.isDefined() && !isStr(ver) && !isInt(ver))
+            if (const Node ver = g.value(u"version"); present(ver) && !isStr(ver) && !isInt(ver))
                 error(kInvalidType, tr("%1 version should be a string or an integer").arg(gp), ver);
             if (!s.contains(u"token")) {
                 error(QStringLiteral("missing-key"),
@@ -1271,16 +1279,16 @@ void Checker::secrets(const QString &path, const Node &n)
                       tr("gcp_secret_manager needs an ID token: add token: $ID_TOKEN"));
             }
         }
-        if (const Node a = s.value(u"azure_key_vault"); a.isDefined()) {
+        if (const Node a = s.value(u"azure_key_vault"); present(a)) {
             static const KeySet ak{u"name", u"version"};
             fields(sp + QStringLiteral(":azure_key_vault"), a, ak, list({u"name"}));
         }
-        if (const Node a = s.value(u"aws_secrets_manager"); a.isDefined() && !isStr(a)) {
+        if (const Node a = s.value(u"aws_secrets_manager"); present(a) && !isStr(a)) {
             static const KeySet ak{u"secret_id", u"version_id", u"version_stage", u"region",
                                    u"role_arn", u"role_session_name", u"field"};
             fields(sp + QStringLiteral(":aws_secrets_manager"), a, ak, list({u"secret_id"}));
         }
-        if (const Node a = s.value(u"gitlab_secrets_manager"); a.isDefined()) {
+        if (const Node a = s.value(u"gitlab_secrets_manager"); present(a)) {
             static const KeySet ak{u"name", u"source"};
             fields(sp + QStringLiteral(":gitlab_secrets_manager"), a, ak, list({u"name"}));
         }
@@ -1299,11 +1307,11 @@ void Checker::pages(const QString &path, const Node &n)
     }
     static const KeySet keys{u"path_prefix", u"expire_in", u"publish"};
     checkKeys(path, n, keys);
-    if (const Node p = n.value(u"path_prefix"); p.isDefined())
+    if (const Node p = n.value(u"path_prefix"); present(p))
         expectString(path, QStringLiteral("path prefix"), p);
-    if (const Node p = n.value(u"publish"); p.isDefined())
+    if (const Node p = n.value(u"publish"); present(p))
         expectString(path, QStringLiteral("publish"), p);
-    if (const Node p = n.value(u"expire_in"); p.isDefined())
+    if (const Node p = n.value(u"expire_in"); present(p))
         expectDuration(path, QStringLiteral("expire in"), p, true);
 }
 
@@ -1313,7 +1321,7 @@ void Checker::hooks(const QString &path, const Node &n)
         return;
     static const KeySet keys{u"pre_get_sources_script"};
     checkKeys(path, n, keys);
-    if (const Node s = n.value(u"pre_get_sources_script"); s.isDefined())
+    if (const Node s = n.value(u"pre_get_sources_script"); present(s))
         script(path + QStringLiteral(":pre_get_sources_script"), s);
 }
 
@@ -1323,7 +1331,7 @@ void Checker::inherit(const QString &path, const Node &n)
         return;
     static const KeySet keys{u"default", u"variables"};
     checkKeys(path, n, keys);
-    if (const Node d = n.value(u"default"); d.isDefined() && !isBool(d)) {
+    if (const Node d = n.value(u"default"); present(d) && !isBool(d)) {
         const QString dp = path + QStringLiteral(":default");
         const QStringList allowed =
             list({u"after_script", u"artifacts", u"before_script", u"cache", u"hooks", u"image",
@@ -1338,7 +1346,7 @@ void Checker::inherit(const QString &path, const Node &n)
             }
         }
     }
-    if (const Node v = n.value(u"variables"); v.isDefined() && !isBool(v))
+    if (const Node v = n.value(u"variables"); present(v) && !isBool(v))
         arrayOfStrings(path + QStringLiteral(":variables"), QString(), v);
 }
 
@@ -1387,13 +1395,13 @@ void Checker::run(const QString &path, const Node &n)
                   tr("%1 config must use exactly one of these keys: step, func, script").arg(sp),
                   s);
         }
-        if (const Node sc = s.value(u"script"); sc.isDefined())
+        if (const Node sc = s.value(u"script"); present(sc))
             expectString(sp, QStringLiteral("script"), sc, false);
-        if (const Node env = s.value(u"env"); env.isDefined() && expectHash(sp + QStringLiteral(":env"), env)) {
+        if (const Node env = s.value(u"env"); present(env) && expectHash(sp + QStringLiteral(":env"), env)) {
             for (const yaml::MapEntry &e : env.entries())
                 expectString(sp + QStringLiteral(":env"), e.key.scalar(), e.value);
         }
-        if (const Node in = s.value(u"inputs"); in.isDefined())
+        if (const Node in = s.value(u"inputs"); present(in))
             expectHash(sp + QStringLiteral(":inputs"), in);
     }
 }
@@ -1470,7 +1478,7 @@ void Checker::jobInputs(const QString &path, const Node &n)
         static const KeySet keys{u"type", u"options", u"regex", u"default", u"description"};
         checkKeys(ip, e.value, keys);
         QString type = QStringLiteral("string");
-        if (const Node t = e.value.value(u"type"); t.isDefined()) {
+        if (const Node t = e.value.value(u"type"); present(t)) {
             if (expectEnum(ip, QStringLiteral("type"), t,
                            list({u"array", u"boolean", u"number", u"string"})))
                 type = t.scalar();
@@ -1500,27 +1508,27 @@ void Checker::specInputs(const QString &path, const Node &n)
                                  u"rules"};
         checkKeys(ip, in, keys);
         QString type = QStringLiteral("string");
-        if (const Node t = in.value(u"type"); t.isDefined()) {
+        if (const Node t = in.value(u"type"); present(t)) {
             if (expectEnum(ip, QStringLiteral("type"), t,
                            list({u"array", u"boolean", u"number", u"string"})))
                 type = t.scalar();
         }
-        if (const Node d = in.value(u"default"); d.isDefined() && !defaultMatchesType(type, d))
+        if (const Node d = in.value(u"default"); present(d) && !defaultMatchesType(type, d))
             error(kInvalidType, tr("%1 default should be a %2").arg(ip, type), d);
-        if (const Node o = in.value(u"options"); o.isDefined()) {
+        if (const Node o = in.value(u"options"); present(o)) {
             bool ok = o.isSequence();
             for (const Node &x : o.items())
                 ok = ok && isScalarValue(x);
             if (!ok)
                 error(kInvalidType, tr("%1 options should be an array").arg(ip), o);
         }
-        if (const Node r = in.value(u"regex"); r.isDefined() && expectString(ip, QStringLiteral("regex"), r)) {
+        if (const Node r = in.value(u"regex"); present(r) && expectString(ip, QStringLiteral("regex"), r)) {
             if (expr::re2Error(r.scalar()))
                 error(QStringLiteral("invalid-regex"),
                       tr("%1 regex must be a valid regular expression").arg(ip), r,
                       *expr::re2Error(r.scalar()));
         }
-        if (const Node r = in.value(u"description"); r.isDefined())
+        if (const Node r = in.value(u"description"); present(r))
             expectString(ip, QStringLiteral("description"), r);
     }
 }
@@ -1534,22 +1542,22 @@ void Checker::workflow(const Node &n)
         return;
     static const KeySet keys{u"name", u"rules", u"auto_cancel"};
     checkKeys(path, n, keys);
-    if (const Node name = n.value(u"name"); name.isDefined()) {
+    if (const Node name = n.value(u"name"); present(name)) {
         if (expectString(path, QStringLiteral("name"), name, false) && name.scalar().size() > 255)
             error(kInvalidValue, tr("workflow name is too long (maximum is 255 characters)"),
                   name);
     }
-    if (const Node r = n.value(u"rules"); r.isDefined())
+    if (const Node r = n.value(u"rules"); present(r))
         rules(QStringLiteral("workflow:rules"), r, true);
-    if (const Node a = n.value(u"auto_cancel"); a.isDefined()) {
+    if (const Node a = n.value(u"auto_cancel"); present(a)) {
         const QString ap = QStringLiteral("workflow:auto_cancel");
         if (expectHash(ap, a)) {
             static const KeySet ak{u"on_new_commit", u"on_job_failure"};
             checkKeys(ap, a, ak);
-            if (const Node c = a.value(u"on_new_commit"); c.isDefined())
+            if (const Node c = a.value(u"on_new_commit"); present(c))
                 expectEnum(ap, QStringLiteral("on new commit"), c,
                            list({u"conservative", u"interruptible", u"none"}));
-            if (const Node c = a.value(u"on_job_failure"); c.isDefined())
+            if (const Node c = a.value(u"on_job_failure"); present(c))
                 expectEnum(ap, QStringLiteral("on job failure"), c, list({u"none", u"all"}));
         }
     }
@@ -1589,6 +1597,8 @@ void Checker::defaults(const Node &n)
     for (const yaml::MapEntry &e : n.entries()) {
         const QString &k = e.key.scalar();
         const Node &v = e.value;
+        if (v.isNull())
+            continue; // GitLab treats a null value as not specified
         const QString sub = path + u':' + k;
         if (k == u"before_script" || k == u"after_script")
             script(sub, v);

@@ -69,6 +69,10 @@ Checker::Checker(const ResolvedConfig &config) : m_config(config), m_anchor(conf
 void Checker::report(diag::Severity severity, const QString &code, const QString &message,
                      const Node &at, const QString &hint)
 {
+    // Left to the resolver: an unresolved !reference, or a $[[ inputs ]] interpolation it did
+    // not substitute (it reports why).
+    if (at.tag() == u"!reference" || (at.isScalar() && at.scalar().contains(u"$[[")))
+        return;
     const Node &where = at.isDefined() && at.location().isValid() ? at : m_anchor;
     const yaml::Location &l = where.location();
     diag::Diagnostic d = diag::make(severity, code, message,
@@ -107,7 +111,7 @@ void Checker::checkKeys(const QString &path, const Node &map, const KeySet &allo
 
 bool Checker::requireKey(const QString &path, const Node &map, const QString &key)
 {
-    if (map.contains(key))
+    if (present(map.value(key)))
         return true;
     error(QStringLiteral("missing-key"), tr("%1 config missing required keys: %2").arg(path, key),
           map);
@@ -217,6 +221,8 @@ void Checker::root()
     for (const yaml::MapEntry &e : r.entries()) {
         const QString &key = e.key.scalar();
         const Node &v = e.value;
+        if (v.isNull() || v.tag() == u"!reference")
+            continue; // null: not specified; !reference: the resolver's
         if (key == u"default") {
             defaults(v);
         } else if (key == u"workflow") {
@@ -288,7 +294,7 @@ const KeySet &jobKeys()
         u"start_in",      u"manual_confirmation", u"dependencies", u"artifacts",
         u"environment",   u"release",       u"coverage",      u"retry",
         u"parallel",      u"interruptible", u"resource_group", u"inherit",
-        u"publish",       u"pages",         u"dast_configuration"};
+        u"publish",       u"pages",         u"dast_configuration", u"type"};
     return keys;
 }
 
@@ -396,6 +402,8 @@ void Checker::checkJobKeyword(const QString &path, const QString &key, const Nod
                               const Node &job)
 {
     Q_UNUSED(job);
+    if ((v.isNull() && key != u"script") || v.tag() == u"!reference")
+        return; // null: not specified (GitLab's config factory); !reference: the resolver's
     const QString sub = path + u':' + key;
     if (key == u"script") {
         if (!v.isNull())
@@ -403,6 +411,11 @@ void Checker::checkJobKeyword(const QString &path, const QString &key, const Nod
     } else if (key == u"before_script" || key == u"after_script") {
         script(sub, v);
     } else if (key == u"stage") {
+        expectString(path, key, v, false);
+    } else if (key == u"type") {
+        // Old alias of stage: GitLab still accepts it (its own Ruby template uses it).
+        report(diag::Severity::Warning, QStringLiteral("deprecated-keyword"),
+               tr("%1 type is deprecated: use stage").arg(path), v);
         expectString(path, key, v, false);
     } else if (key == u"image") {
         image(sub, v);

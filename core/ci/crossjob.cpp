@@ -33,6 +33,7 @@ struct NeedRef
     QString name;
     Node node; ///< the string or the `job:` value
     bool optional = false;
+    bool matrix = false; ///< needs one instance set of a parallel:matrix job
 };
 
 // `build: [linux, amd64]` names one instance of a parallel:matrix job.
@@ -145,6 +146,7 @@ void Checker::crossJob()
                     ref.node = item.value(u"job");
                     ref.name = ref.node.scalar();
                     ref.optional = item.value(u"optional").toBool().value_or(false);
+                    ref.matrix = item.contains(u"parallel");
                 } else {
                     continue;
                 }
@@ -161,15 +163,17 @@ void Checker::crossJob()
             }
         }
 
-        QSet<QString> seenNeeds;
+        QSet<QString> seenNeeds, plainNeeds;
         QStringList duplicates;
         QList<NeedRef> edges;
         for (const NeedRef &ref : std::as_const(needs)) {
-            if (seenNeeds.contains(ref.name)) {
+            if (!ref.matrix && plainNeeds.contains(ref.name)) {
                 if (!duplicates.contains(ref.name))
                     duplicates << ref.name;
                 continue;
             }
+            if (!ref.matrix)
+                plainNeeds.insert(ref.name);
             seenNeeds.insert(ref.name);
             const QString target = jobs.contains(ref.name) ? ref.name : baseName(ref.name);
             const auto it = jobs.constFind(target);

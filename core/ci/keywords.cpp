@@ -283,9 +283,9 @@ void Checker::artifacts(const QString &path, const Node &n)
                 } else if (rk == u"accessibility" || rk == u"annotations"
                            || rk == u"browser_performance") {
                     // Single-file reports: GitLab takes one path, not a list or a glob list.
-                    expectString(rp, rk, r.value);
+                    expectString(rp, humanize(rk), r.value);
                 } else {
-                    stringOrArrayOfStrings(rp, rk, r.value);
+                    stringOrArrayOfStrings(rp, humanize(rk), r.value);
                 }
             }
         }

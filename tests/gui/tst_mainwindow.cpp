@@ -19,7 +19,7 @@ namespace {
 const QByteArray broken = "stages: [build, test\n\nbuild:\n  script: make\n";
 const QByteArray fixed = "stages: [build, test]\n\nbuild:\n  script: make\n";
 const QString brokenStatus =
-    QStringLiteral("This GitLab CI configuration is invalid: end of sequence flow not found");
+    QStringLiteral("This GitLab CI configuration is invalid: this flow sequence '[' is never closed");
 const QString validStatus = QStringLiteral("Pipeline syntax is correct.");
 
 QByteArray readFile(const QString &path)
@@ -83,10 +83,10 @@ private slots:
         QCOMPARE(problems->rowCount(), 1);
         QCOMPARE(problems->index(0, ProblemsModel::SeverityColumn).data().toString(), u"Error");
         QCOMPARE(problems->index(0, ProblemsModel::MessageColumn).data().toString(),
-                 u"end of sequence flow not found");
+                 u"this flow sequence '[' is never closed");
         QCOMPARE(problems->index(0, ProblemsModel::FileColumn).data().toString(),
                  u".gitlab-ci.yml");
-        QCOMPARE(problems->index(0, ProblemsModel::PositionColumn).data().toString(), u"3:6");
+        QCOMPARE(problems->index(0, ProblemsModel::PositionColumn).data().toString(), u"1:9");
         QCOMPARE(window.findChild<QDockWidget *>(u"problemsDock"_qs)->windowTitle(),
                  u"Problems (1)");
 
@@ -94,27 +94,26 @@ private slots:
         QCOMPARE(window.statusText(), brokenStatus);
         QCOMPARE(window.findChild<QLabel *>(u"lintStatus"_qs)->text(), brokenStatus);
 
-        // Editor: squiggle under the token at 3:6 ("build:"), marker and annotation on line 3.
+        // Editor: squiggle under the unclosed '[' at 1:9, marker and annotation on line 1.
         gui::CodeEditor *editor = window.editor();
         QCOMPARE(editor->diagnostics().size(), 1);
-        QCOMPARE(editor->diagnosticsAt(2, 0).size(), 1);
-        QCOMPARE(editor->diagnosticsAt(2, 5).size(), 1);
-        QCOMPARE(editor->diagnosticsAt(2, 6).size(), 0);
-        QCOMPARE(editor->diagnosticsAt(0, 0).size(), 0);
+        QCOMPARE(editor->diagnosticsAt(0, 8).size(), 1);
+        QCOMPARE(editor->diagnosticsAt(0, 9).size(), 0);
+        QCOMPARE(editor->diagnosticsAt(2, 0).size(), 0);
         const int indicator = gui::CodeEditor::indicatorFor(diag::Severity::Error);
-        const int position = editor->positionFromLineIndex(2, 3);
+        const int position = editor->positionFromLineIndex(0, 8);
         QCOMPARE(
             editor->SendScintilla(QsciScintillaBase::SCI_INDICATORVALUEAT, indicator, position),
             1L);
         QCOMPARE(editor->SendScintilla(QsciScintillaBase::SCI_INDICATORVALUEAT, indicator,
-                                       editor->positionFromLineIndex(0, 0)),
+                                       editor->positionFromLineIndex(2, 0)),
                  0L);
-        QCOMPARE(editor->markersAtLine(2), 1u << gui::CodeEditor::markerFor(diag::Severity::Error));
-        QCOMPARE(editor->markersAtLine(0), 0u);
-        QCOMPARE(editor->annotation(2), u"Error: end of sequence flow not found");
+        QCOMPARE(editor->markersAtLine(0), 1u << gui::CodeEditor::markerFor(diag::Severity::Error));
+        QCOMPARE(editor->markersAtLine(2), 0u);
+        QCOMPARE(editor->annotation(0), u"Error: this flow sequence '[' is never closed");
 
         // Double-clicking the problem moves the cursor there.
-        editor->setCursorPosition(0, 0);
+        editor->setCursorPosition(3, 0);
         auto *view = window.findChild<QTreeView *>(u"problemsView"_qs);
         QVERIFY(view);
         const QRect rect = view->visualRect(problems->index(0, ProblemsModel::MessageColumn));
@@ -127,8 +126,8 @@ private slots:
         int line = -1;
         int index = -1;
         editor->getCursorPosition(&line, &index);
-        QCOMPARE(line, 2);
-        QCOMPARE(index, 5);
+        QCOMPARE(line, 0);
+        QCOMPARE(index, 8);
 
         // Fixing the text in the editor (no save) clears everything.
         editor->setText(QString::fromUtf8(fixed));
@@ -137,7 +136,7 @@ private slots:
         QCOMPARE(problems->rowCount(), 0);
         QCOMPARE(window.statusText(), validStatus);
         QCOMPARE(editor->diagnostics().size(), 0);
-        QCOMPARE(editor->markersAtLine(2), 0u);
+        QCOMPARE(editor->markersAtLine(0), 0u);
         QCOMPARE(editor->annotation(2), QString());
         QCOMPARE(
             editor->SendScintilla(QsciScintillaBase::SCI_INDICATORVALUEAT, indicator, position),

@@ -65,8 +65,6 @@ Node deepMerge(const Node &a, const Node &b)
 {
     if (!a.isMap() || !b.isMap())
         return b.isDefined() ? b : a;
-    if (a.equals(b) && a.size() == 0)
-        return b;
     const auto &ae = a.entries();
     const auto &be = b.entries();
     QHash<QString, qsizetype> bIndex;
@@ -85,7 +83,9 @@ Node deepMerge(const Node &a, const Node &b)
             entries.push_back(entry);
             continue;
         }
-        entries.push_back({entry.key, deepMerge(entry.value, be[size_t(*it)].value)});
+        // The key node of the winning side: provenance points at the definition in effect.
+        const yaml::MapEntry &other = be[size_t(*it)];
+        entries.push_back({other.key, deepMerge(entry.value, other.value)});
     }
     for (const yaml::MapEntry &entry : be) {
         if (!seen.contains(entry.key.scalar()))

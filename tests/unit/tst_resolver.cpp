@@ -927,7 +927,8 @@ void TestResolver::provenance()
                          "include: ci/base.yml\nvariables:\n  G: g\ndefault:\n  retry: 1\njob:\n  "
                          "extends: .parent\n  script: own\n",
                          "ci/base.yml",
-                         ".parent:\n  image: alpine\n  variables:\n    P: p\njob:\n  stage: test\n"}),
+                         ".parent:\n  image: alpine\n  script: p\n  variables:\n    P: p\njob:\n  "
+                         "stage: test\n"}),
                   mode);
         const ci::ResolvedConfig config = ci::Resolver::resolve(p.options);
         QCOMPARE(rendered(config, p.cache()), QStringList());
@@ -937,16 +938,17 @@ void TestResolver::provenance()
         QStringList actual;
         for (const auto &[key, location] : ci::provenance(*job))
             actual << key + u' ' + locationOf(location, p.cache());
-        QCOMPARE(actual, files({"image ci/base.yml:2:3", "variables ci/base.yml:3:3",
-                                "variables.P ci/base.yml:4:5", "extends .gitlab-ci.yml:7:3",
-                                "script .gitlab-ci.yml:8:3", "stage ci/base.yml:6:3"}));
+        // `script` is overridden by the job: its key is the job's, not the parent's.
+        QCOMPARE(actual, files({"image ci/base.yml:2:3", "script .gitlab-ci.yml:8:3",
+                                "variables ci/base.yml:4:3", "variables.P ci/base.yml:5:5",
+                                "extends .gitlab-ci.yml:7:3", "stage ci/base.yml:7:3"}));
         actual.clear();
         for (const auto &[key, location] : ci::provenance(config, *job))
             actual << key + u' ' + locationOf(location, p.cache());
-        QCOMPARE(actual, files({"image ci/base.yml:2:3", "variables ci/base.yml:3:3",
-                                "variables.G .gitlab-ci.yml:3:3", "variables.P ci/base.yml:4:5",
-                                "extends .gitlab-ci.yml:7:3", "script .gitlab-ci.yml:8:3",
-                                "stage ci/base.yml:6:3", "retry .gitlab-ci.yml:5:3"}));
+        QCOMPARE(actual, files({"image ci/base.yml:2:3", "script .gitlab-ci.yml:8:3",
+                                "variables ci/base.yml:4:3", "variables.G .gitlab-ci.yml:3:3",
+                                "variables.P ci/base.yml:5:5", "extends .gitlab-ci.yml:7:3",
+                                "stage ci/base.yml:7:3", "retry .gitlab-ci.yml:5:3"}));
         // Value nodes keep their own file too.
         QCOMPARE(locationOf(job->node.value(u"image").location(), p.cache()),
                  QStringLiteral("ci/base.yml:2:10"));

@@ -288,7 +288,7 @@ void TestResolver::diagnostics_data()
                   "repository"});
     QTest::newRow("local invalid yaml")
         << files({".gitlab-ci.yml", "include: a.yml\n", "a.yml", "job:\n  script: [a\n"})
-        << files({"a.yml:3:1: error [yaml-syntax] end of sequence flow not found",
+        << files({"a.yml:2:11: error [yaml-syntax] this flow sequence '[' is never closed",
                   ".gitlab-ci.yml:1:10: error [include-invalid-yaml] Included file `a.yml` does "
                   "not have valid YAML syntax!"});
     QTest::newRow("local empty")

@@ -303,10 +303,14 @@ void TestResolver::diagnostics_data()
         << files({".gitlab-ci.yml", "include: 'ci/*.yml'\n"})
         << files({".gitlab-ci.yml:1:10: error [include-not-found] Local file `ci/*.yml` does not "
                   "exist!"});
-    QTest::newRow("variable in path expanded")
-        << files({".gitlab-ci.yml", "include: ci/$FOO-$NOPE.yml\n"})
-        << files({".gitlab-ci.yml:1:10: error [include-not-found] Local file `ci/1-$NOPE.yml` "
-                  "does not exist!"});
+    QTest::newRow("unknown variable in path")
+        << files({".gitlab-ci.yml", "include: ci/$FOO-${NOPE}-$NOPE.yml\n"})
+        << files({".gitlab-ci.yml:1:10: info [include-offline] include not resolved offline: "
+                  "`ci/1-${NOPE}-$NOPE.yml` (unknown variable NOPE)"});
+    QTest::newRow("unknown variable in project ref")
+        << files({".gitlab-ci.yml", "include:\n  project: g/p\n  ref: $TAG\n  file: a.yml\n"})
+        << files({".gitlab-ci.yml:3:8: info [include-offline] include not resolved offline: "
+                  "`$TAG` (unknown variable TAG)"});
 
     // --- include structure ----------------------------------------------------------------------
     QTest::newRow("unknown include key")

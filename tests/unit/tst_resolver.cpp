@@ -221,6 +221,7 @@ private slots:
     void stages_data();
     void stages();
     void hiddenJobs();
+    void sharedTemplatesAsCache();
     void performance();
 };
 
@@ -1002,6 +1003,28 @@ void TestResolver::hiddenJobs()
     QVERIFY(config.root.contains(u".hidden"));
     QCOMPARE(config.job(u"visible"), &config.jobs.at(1));
     QVERIFY(!config.job(u"variables"));
+}
+
+void TestResolver::sharedTemplatesAsCache()
+{
+    const QString templates = QStringLiteral(STAGECRAFT_SHARED_DIR "/corpus/gitlab-templates");
+    if (!QFileInfo(templates + QStringLiteral("/Auto-DevOps.gitlab-ci.yml")).isFile())
+        QSKIP("../shared is absent: this test reads ../shared/corpus/gitlab-templates");
+    Project p(files({".gitlab-ci.yml", "include:\n  - template: Auto-DevOps.gitlab-ci.yml\n"}),
+              Mode::Overlay);
+    p.options.includeCacheDir = templates;
+    const ci::ResolvedConfig config = ci::Resolver::resolve(p.options);
+    QVERIFY(!diag::hasErrors(config.diagnostics));
+    for (const diag::Diagnostic &d : config.diagnostics)
+        QCOMPARE(d.code, QStringLiteral("include-offline")); // templates absent from the corpus
+    QVERIFY(config.incomplete);
+    // Auto-DevOps includes Jobs/Build.gitlab-ci.yml, found at the cache root.
+    QVERIFY(config.job(u"build"));
+    QCOMPARE(config.job(u"build")->key.location().file,
+             QFileInfo(templates + QStringLiteral("/Jobs/Build.gitlab-ci.yml")).absoluteFilePath());
+    QVERIFY(config.files.contains(
+        QFileInfo(templates + QStringLiteral("/Auto-DevOps.gitlab-ci.yml")).absoluteFilePath()));
+    QVERIFY(config.stages.contains(QStringLiteral("review")));
 }
 
 void TestResolver::performance()

@@ -33,6 +33,13 @@ SplitDocuments splitDocuments(const QList<yaml::Document> &documents, const QStr
         return split;
     if (docs.size() == 1) {
         split.content = docs.first().root;
+        if (const yaml::MapEntry *spec = split.content.find(u"spec")) {
+            // Without `---` GitLab reads `spec:` as configuration: inputs are not interpolated.
+            report(out, Severity::Warning, QStringLiteral("header-not-separated"),
+                   tr("`spec:` must be a header document of its own, followed by `---`"),
+                   spec->key.location(),
+                   tr("add a line `---` after the `spec:` section"));
+        }
         return split;
     }
     const Node first = docs.first().root;

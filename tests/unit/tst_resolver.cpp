@@ -258,6 +258,10 @@ void TestResolver::diagnostics_data()
         << files({".gitlab-ci.yml", "spec:\n  inputs: {}\n  foo: 1\n---\njob:\n  script: x\n"})
         << files({".gitlab-ci.yml:3:3: error [header-invalid] header:spec config contains "
                   "unknown keys: foo"});
+    QTest::newRow("spec without separator")
+        << files({".gitlab-ci.yml", "job:\n  script: x\nspec:\n  inputs: {}\n"})
+        << files({".gitlab-ci.yml:3:1: warning [header-not-separated] `spec:` must be a header "
+                  "document of its own, followed by `---`"});
     QTest::newRow("main spec default used")
         << files({".gitlab-ci.yml",
                   "spec:\n  inputs:\n    who:\n      default: me\n---\njob:\n  script: echo "

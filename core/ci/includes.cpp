@@ -622,6 +622,34 @@ private:
         }
         const QString project = path.left(slash);
         const QString name = path.mid(slash + 1);
+        const QHash<QString, QString> component = {{QStringLiteral("name"), name},
+                                                   {QStringLiteral("version"), version},
+                                                   {QStringLiteral("reference"), version},
+                                                   {QStringLiteral("sha"), QString()}};
+        // A component of the project being checked is read from its working tree.
+        const QString host = m_options.variables.value(QStringLiteral("CI_SERVER_HOST"));
+        const QString self = m_options.variables.value(QStringLiteral("CI_PROJECT_PATH"));
+        if (!host.isEmpty() && !self.isEmpty() && project == host + u'/' + self) {
+            for (const QString &candidate :
+                 {QStringLiteral("templates/%1.yml").arg(name),
+                  QStringLiteral("templates/%1/template.yml").arg(name)}) {
+                FileRef ref;
+                if (m_overlay.contains(candidate)) {
+                    ref.overlayKey = candidate;
+                } else if (QFileInfo(QDir(m_root).filePath(candidate)).isFile()) {
+                    ref.absolute = QDir(m_root).filePath(candidate);
+                } else {
+                    continue;
+                }
+                ref.display = candidate;
+                ref.written = address;
+                ref.at = at.location();
+                ref.inputs = inputs;
+                ref.component = component;
+                ref.nested = Context{Context::Kind::Project, m_root, {}};
+                return {ref};
+            }
+        }
         const QString base = QStringLiteral("component/%1/%2/templates/").arg(project, version);
         auto ref = cached({base + name + QStringLiteral(".yml"),
                            base + name + QStringLiteral("/template.yml")},
@@ -629,10 +657,7 @@ private:
         if (!ref)
             return {};
         ref->written = address;
-        ref->component = {{QStringLiteral("name"), name},
-                          {QStringLiteral("version"), version},
-                          {QStringLiteral("reference"), version},
-                          {QStringLiteral("sha"), QString()}};
+        ref->component = component;
         const QString projectDir = QDir(m_options.includeCacheDir)
                                        .filePath(QStringLiteral("component/%1/%2").arg(project,
                                                                                        version));

@@ -32,7 +32,9 @@ struct Project
         options.includeCacheDir = dir.filePath(QStringLiteral("cache"));
         options.variables = {{QStringLiteral("CI_PROJECT_PATH"), QStringLiteral("group/proj")},
                              {QStringLiteral("FOO"), QStringLiteral("1")},
-                             {QStringLiteral("NAME"), QStringLiteral("world")}};
+                             {QStringLiteral("NAME"), QStringLiteral("world")},
+                             {QStringLiteral("CI_SERVER_HOST"), QStringLiteral("gitlab.example.com")},
+                             {QStringLiteral("CI_COMMIT_SHA"), QStringLiteral("0123abc")}};
         QDir().mkpath(options.projectRoot);
         QDir().mkpath(options.includeCacheDir);
         for (qsizetype i = 0; i + 1 < files.size(); i += 2) {
@@ -699,6 +701,14 @@ void TestResolver::merged_data()
                   "]]-job:\n  stage: $[[ inputs.stage ]]\n  script: echo $[[ component.version "
                   "]]\n"})
         << "lint-job" << "stage: check\nscript: echo 1.2";
+    QTest::newRow("component of the project itself")
+        << files({".gitlab-ci.yml",
+                  "include:\n  - component: $CI_SERVER_HOST/$CI_PROJECT_PATH/deploy@$CI_COMMIT_SHA\n"
+                  "    inputs: {env: prod}\n",
+                  "templates/deploy/template.yml",
+                  "spec:\n  inputs:\n    env:\n---\ndeploy-$[[ inputs.env ]]:\n  script: echo "
+                  "$[[ component.name ]]@$[[ component.version ]]\n"})
+        << "deploy-prod/script" << "echo deploy@0123abc";
     QTest::newRow("component template.yml form")
         << files({".gitlab-ci.yml", "include:\n  - component: gitlab.com/g/p/lint@1.2\n",
                   "cache/component/gitlab.com/g/p/1.2/templates/lint/template.yml",

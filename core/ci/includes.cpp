@@ -37,8 +37,7 @@ SplitDocuments splitDocuments(const QList<yaml::Document> &documents, const QStr
             // Without `---` GitLab reads `spec:` as configuration: inputs are not interpolated.
             report(out, Severity::Warning, QStringLiteral("header-not-separated"),
                    tr("`spec:` must be a header document of its own, followed by `---`"),
-                   spec->key.location(),
-                   tr("add a line `---` after the `spec:` section"));
+                   spec->key.location(), tr("add a line `---` after the `spec:` section"));
         }
         return split;
     }
@@ -67,8 +66,7 @@ SplitDocuments splitDocuments(const QList<yaml::Document> &documents, const QStr
         report(out, Severity::Error, QStringLiteral("header-invalid"),
                tr("header:spec config should be a hash"), spec.location());
     } else {
-        static const QStringList allowed = {QStringLiteral("inputs"),
-                                            QStringLiteral("component"),
+        static const QStringList allowed = {QStringLiteral("inputs"), QStringLiteral("component"),
                                             QStringLiteral("description"),
                                             QStringLiteral("include")};
         for (const yaml::MapEntry &entry : spec.entries()) {
@@ -104,9 +102,9 @@ struct FileRef
     QString display;  ///< file name in diagnostics and ResolvedConfig::files
     QString absolute; ///< path on disk (empty when read from the overlay)
     QString overlayKey;
-    Context nested;   ///< context of the file's own includes
-    Node inputs;      ///< include:inputs
-    Location at;      ///< the include entry (for errors about this file)
+    Context nested; ///< context of the file's own includes
+    Node inputs;    ///< include:inputs
+    Location at;    ///< the include entry (for errors about this file)
     QHash<QString, QString> component;
 };
 
@@ -171,9 +169,8 @@ public:
     {
         const QString key = cleanRelative(display).value_or(display);
         const QString identity =
-            m_overlay.contains(key)
-                ? QStringLiteral("overlay:") + key
-                : QFileInfo(QDir(m_root).filePath(display)).canonicalFilePath();
+            m_overlay.contains(key) ? QStringLiteral("overlay:") + key
+                                    : QFileInfo(QDir(m_root).filePath(display)).canonicalFilePath();
         m_active.insert(identity);
         m_stack.append(display);
         Node result = processFile(content, context);
@@ -243,27 +240,27 @@ private:
     QList<FileRef> filesOf(const Node &entry, const Context &context)
     {
         if (entry.isScalar() && !entry.isQuoted() && !entry.isString()) {
-            error(QStringLiteral("include-invalid"), tr("include config should be a hash or a string"),
-                  entry.location());
+            error(QStringLiteral("include-invalid"),
+                  tr("include config should be a hash or a string"), entry.location());
             return {};
         }
         if (entry.isScalar()) {
             const QString location = expand(entry.scalar());
             if (unknownVariables(location, entry))
                 return {};
-            if (location.startsWith(QLatin1String("http://"))
-                || location.startsWith(QLatin1String("https://")))
+            if (location.startsWith(QLatin1String("http://")) ||
+                location.startsWith(QLatin1String("https://")))
                 return remoteFiles(location, entry, {});
             return localFiles(location, entry, context, {});
         }
         if (!entry.isMap()) {
-            error(QStringLiteral("include-invalid"), tr("include config should be a hash or a string"),
-                  entry.location());
+            error(QStringLiteral("include-invalid"),
+                  tr("include config should be a hash or a string"), entry.location());
             return {};
         }
         static const QStringList allowed = {
-            QStringLiteral("local"),   QStringLiteral("file"),      QStringLiteral("remote"),
-            QStringLiteral("template"), QStringLiteral("project"),  QStringLiteral("ref"),
+            QStringLiteral("local"),     QStringLiteral("file"),    QStringLiteral("remote"),
+            QStringLiteral("template"),  QStringLiteral("project"), QStringLiteral("ref"),
             QStringLiteral("component"), QStringLiteral("rules"),   QStringLiteral("inputs"),
             QStringLiteral("integrity"), QStringLiteral("cache")};
         QStringList unknown;
@@ -277,13 +274,13 @@ private:
         }
         if (!unknown.isEmpty()) {
             error(QStringLiteral("include-invalid"),
-                  tr("include config contains unknown keys: %1").arg(unknown.join(QStringLiteral(", "))),
+                  tr("include config contains unknown keys: %1")
+                      .arg(unknown.join(QStringLiteral(", "))),
                   unknownAt);
             return {};
         }
         static const QStringList accessors = {QStringLiteral("local"), QStringLiteral("remote"),
-                                              QStringLiteral("template"),
-                                              QStringLiteral("project"),
+                                              QStringLiteral("template"), QStringLiteral("project"),
                                               QStringLiteral("component")};
         QStringList present;
         for (const QString &a : accessors) {
@@ -354,7 +351,8 @@ private:
             return false;
         names.removeDuplicates();
         offline(tr("`%1` (unknown variable %2)").arg(location, names.join(QStringLiteral(", "))),
-                at.location(), tr("the variable is not known offline; it may be a project variable"));
+                at.location(),
+                tr("the variable is not known offline; it may be a project variable"));
         return true;
     }
 
@@ -427,8 +425,8 @@ private:
                 pattern.remove(0, 1);
             const QRegularExpression re(globToRegex(pattern));
             // `**/` also matches no folder at all for `exists` (fnmatch with FNM_PATHNAME).
-            const QRegularExpression alt(globToRegex(QString(pattern).replace(
-                QStringLiteral("**/"), QString())));
+            const QRegularExpression alt(
+                globToRegex(QString(pattern).replace(QStringLiteral("**/"), QString())));
             for (const QString &f : all) {
                 if (re.match(f).hasMatch() || alt.match(f).hasMatch())
                     return true;
@@ -530,8 +528,8 @@ private:
             }
             if (context.kind == Context::Kind::Project) {
                 const QString canonical = info.canonicalFilePath();
-                if (!m_canonicalRoot.isEmpty() && canonical != m_canonicalRoot
-                    && !canonical.startsWith(m_canonicalRoot + u'/')) {
+                if (!m_canonicalRoot.isEmpty() && canonical != m_canonicalRoot &&
+                    !canonical.startsWith(m_canonicalRoot + u'/')) {
                     error(QStringLiteral("include-outside-project"),
                           tr("Local file `%1` is outside the project: it is a symbolic link to %2")
                               .arg(location, canonical),
@@ -586,8 +584,8 @@ private:
         QString rest = url.mid(url.indexOf(QLatin1String("://")) + 3);
         rest = rest.left(rest.indexOf(u'?') >= 0 ? rest.indexOf(u'?') : rest.size());
         rest = rest.left(rest.indexOf(u'#') >= 0 ? rest.indexOf(u'#') : rest.size());
-        auto ref = cached({QStringLiteral("remote/") + rest}, tr("remote `%1`").arg(url), at,
-                          inputs);
+        auto ref =
+            cached({QStringLiteral("remote/") + rest}, tr("remote `%1`").arg(url), at, inputs);
         if (!ref)
             return {};
         ref->written = url;
@@ -598,8 +596,8 @@ private:
 
     QList<FileRef> templateFiles(const QString &name, const Node &at, const Node &inputs)
     {
-        auto ref = cached({QStringLiteral("template/") + name, name},
-                          tr("template `%1`").arg(name), at, inputs);
+        auto ref = cached({QStringLiteral("template/") + name, name}, tr("template `%1`").arg(name),
+                          at, inputs);
         if (!ref)
             return {};
         ref->written = name;
@@ -651,16 +649,16 @@ private:
             }
         }
         const QString base = QStringLiteral("component/%1/%2/templates/").arg(project, version);
-        auto ref = cached({base + name + QStringLiteral(".yml"),
-                           base + name + QStringLiteral("/template.yml")},
-                          tr("component `%1`").arg(address), at, inputs);
+        auto ref = cached(
+            {base + name + QStringLiteral(".yml"), base + name + QStringLiteral("/template.yml")},
+            tr("component `%1`").arg(address), at, inputs);
         if (!ref)
             return {};
         ref->written = address;
         ref->component = component;
-        const QString projectDir = QDir(m_options.includeCacheDir)
-                                       .filePath(QStringLiteral("component/%1/%2").arg(project,
-                                                                                       version));
+        const QString projectDir =
+            QDir(m_options.includeCacheDir)
+                .filePath(QStringLiteral("component/%1/%2").arg(project, version));
         ref->nested = Context{Context::Kind::Cached, projectDir, address};
         return {*ref};
     }
@@ -697,8 +695,9 @@ private:
         if (unknownVariables(ref, refNode))
             return {};
         const QString refDir = ref.isEmpty() ? QStringLiteral("HEAD") : ref;
-        const QString projectDir = QDir(m_options.includeCacheDir)
-                                       .filePath(QStringLiteral("project/%1/%2").arg(project, refDir));
+        const QString projectDir =
+            QDir(m_options.includeCacheDir)
+                .filePath(QStringLiteral("project/%1/%2").arg(project, refDir));
         const QString label = ref.isEmpty() ? project : project + u'@' + ref;
         const Context nested{Context::Kind::Cached, projectDir, label};
         QList<FileRef> refs;
@@ -714,8 +713,8 @@ private:
                       f.location());
                 continue;
             }
-            if (file.contains(u'*') && !m_options.includeCacheDir.isEmpty()
-                && QFileInfo(projectDir).isDir()) {
+            if (file.contains(u'*') && !m_options.includeCacheDir.isEmpty() &&
+                QFileInfo(projectDir).isDir()) {
                 const QRegularExpression re(globToRegex(file));
                 for (const QString &candidate : listFiles(projectDir)) {
                     if (isYamlName(candidate) && re.match(candidate).hasMatch()) {
@@ -756,9 +755,8 @@ private:
                                      : QStringLiteral("overlay:") + ref.overlayKey;
         const QString stackName = ref.display;
         if (m_active.contains(identity)) {
-            QStringList chain = m_stack.mid(m_stack.indexOf(stackName) >= 0
-                                                ? m_stack.indexOf(stackName)
-                                                : 0);
+            QStringList chain =
+                m_stack.mid(m_stack.indexOf(stackName) >= 0 ? m_stack.indexOf(stackName) : 0);
             chain << stackName;
             error(QStringLiteral("include-cycle"),
                   tr("Circular include: %1").arg(chain.join(QStringLiteral(" → "))), ref.at,
@@ -766,10 +764,9 @@ private:
                       .arg(ref.written));
             return {};
         }
-        const QString memoKey = identity + u'\x1f'
-                                + (ref.inputs.isDefined()
-                                       ? QString::fromUtf8(yaml::toYaml(ref.inputs))
-                                       : QString());
+        const QString memoKey =
+            identity + u'\x1f' +
+            (ref.inputs.isDefined() ? QString::fromUtf8(yaml::toYaml(ref.inputs)) : QString());
         if (const auto it = m_memo.constFind(memoKey); it != m_memo.constEnd()) {
             // Included again: GitLab merges the same content again (a no-op) but still counts
             // the file and its nested includes against the limit.

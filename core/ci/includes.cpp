@@ -33,6 +33,12 @@ SplitDocuments splitDocuments(const QList<yaml::Document> &documents, const QStr
         return split;
     if (docs.size() == 1) {
         split.content = docs.first().root;
+        if (const yaml::MapEntry *spec = split.content.find(u"spec")) {
+            // Without `---` GitLab reads `spec:` as configuration: inputs are not interpolated.
+            report(out, Severity::Warning, QStringLiteral("header-not-separated"),
+                   tr("`spec:` must be a header document of its own, followed by `---`"),
+                   spec->key.location(), tr("add a line `---` after the `spec:` section"));
+        }
         return split;
     }
     const Node first = docs.first().root;
@@ -60,8 +66,7 @@ SplitDocuments splitDocuments(const QList<yaml::Document> &documents, const QStr
         report(out, Severity::Error, QStringLiteral("header-invalid"),
                tr("header:spec config should be a hash"), spec.location());
     } else {
-        static const QStringList allowed = {QStringLiteral("inputs"),
-                                            QStringLiteral("component"),
+        static const QStringList allowed = {QStringLiteral("inputs"), QStringLiteral("component"),
                                             QStringLiteral("description"),
                                             QStringLiteral("include")};
         for (const yaml::MapEntry &entry : spec.entries()) {
@@ -97,9 +102,9 @@ struct FileRef
     QString display;  ///< file name in diagnostics and ResolvedConfig::files
     QString absolute; ///< path on disk (empty when read from the overlay)
     QString overlayKey;
-    Context nested;   ///< context of the file's own includes
-    Node inputs;      ///< include:inputs
-    Location at;      ///< the include entry (for errors about this file)
+    Context nested; ///< context of the file's own includes
+    Node inputs;    ///< include:inputs
+    Location at;    ///< the include entry (for errors about this file)
     QHash<QString, QString> component;
 };
 
@@ -164,9 +169,8 @@ public:
     {
         const QString key = cleanRelative(display).value_or(display);
         const QString identity =
-            m_overlay.contains(key)
-                ? QStringLiteral("overlay:") + key
-                : QFileInfo(QDir(m_root).filePath(display)).canonicalFilePath();
+            m_overlay.contains(key) ? QStringLiteral("overlay:") + key
+                                    : QFileInfo(QDir(m_root).filePath(display)).canonicalFilePath();
         m_active.insert(identity);
         m_stack.append(display);
         Node result = processFile(content, context);
@@ -236,25 +240,27 @@ private:
     QList<FileRef> filesOf(const Node &entry, const Context &context)
     {
         if (entry.isScalar() && !entry.isQuoted() && !entry.isString()) {
-            error(QStringLiteral("include-invalid"), tr("include config should be a hash or a string"),
-                  entry.location());
+            error(QStringLiteral("include-invalid"),
+                  tr("include config should be a hash or a string"), entry.location());
             return {};
         }
         if (entry.isScalar()) {
             const QString location = expand(entry.scalar());
-            if (location.startsWith(QLatin1String("http://"))
-                || location.startsWith(QLatin1String("https://")))
+            if (unknownVariables(location, entry))
+                return {};
+            if (location.startsWith(QLatin1String("http://")) ||
+                location.startsWith(QLatin1String("https://")))
                 return remoteFiles(location, entry, {});
             return localFiles(location, entry, context, {});
         }
         if (!entry.isMap()) {
-            error(QStringLiteral("include-invalid"), tr("include config should be a hash or a string"),
-                  entry.location());
+            error(QStringLiteral("include-invalid"),
+                  tr("include config should be a hash or a string"), entry.location());
             return {};
         }
         static const QStringList allowed = {
-            QStringLiteral("local"),   QStringLiteral("file"),      QStringLiteral("remote"),
-            QStringLiteral("template"), QStringLiteral("project"),  QStringLiteral("ref"),
+            QStringLiteral("local"),     QStringLiteral("file"),    QStringLiteral("remote"),
+            QStringLiteral("template"),  QStringLiteral("project"), QStringLiteral("ref"),
             QStringLiteral("component"), QStringLiteral("rules"),   QStringLiteral("inputs"),
             QStringLiteral("integrity"), QStringLiteral("cache")};
         QStringList unknown;
@@ -268,13 +274,13 @@ private:
         }
         if (!unknown.isEmpty()) {
             error(QStringLiteral("include-invalid"),
-                  tr("include config contains unknown keys: %1").arg(unknown.join(QStringLiteral(", "))),
+                  tr("include config contains unknown keys: %1")
+                      .arg(unknown.join(QStringLiteral(", "))),
                   unknownAt);
             return {};
         }
         static const QStringList accessors = {QStringLiteral("local"), QStringLiteral("remote"),
-                                              QStringLiteral("template"),
-                                              QStringLiteral("project"),
+                                              QStringLiteral("template"), QStringLiteral("project"),
                                               QStringLiteral("component")};
         QStringList present;
         for (const QString &a : accessors) {
@@ -316,6 +322,8 @@ private:
                 return {};
         }
         const QString location = expand(value.scalar());
+        if (unknownVariables(location, value))
+            return {};
         if (kind == u"local")
             return localFiles(location, value, context, inputs);
         if (kind == u"remote")
@@ -325,6 +333,27 @@ private:
         if (kind == u"component")
             return componentFiles(location, value, inputs);
         return projectFiles(entry, location, inputs);
+    }
+
+    /// A location that still names variables after expansion cannot be read offline: the
+    /// variable may be a project or instance variable that only GitLab knows.
+    bool unknownVariables(const QString &location, const Node &at)
+    {
+        static const QRegularExpression re(
+            QStringLiteral("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)\\}|([A-Za-z_][A-Za-z0-9_]*))"));
+        QStringList names;
+        auto it = re.globalMatch(location);
+        while (it.hasNext()) {
+            const auto m = it.next();
+            names << (m.captured(1).isEmpty() ? m.captured(2) : m.captured(1));
+        }
+        if (names.isEmpty())
+            return false;
+        names.removeDuplicates();
+        offline(tr("`%1` (unknown variable %2)").arg(location, names.join(QStringLiteral(", "))),
+                at.location(),
+                tr("the variable is not known offline; it may be a project variable"));
+        return true;
     }
 
     bool rulesPass(const Node &rules, const Context &context)
@@ -396,8 +425,8 @@ private:
                 pattern.remove(0, 1);
             const QRegularExpression re(globToRegex(pattern));
             // `**/` also matches no folder at all for `exists` (fnmatch with FNM_PATHNAME).
-            const QRegularExpression alt(globToRegex(QString(pattern).replace(
-                QStringLiteral("**/"), QString())));
+            const QRegularExpression alt(
+                globToRegex(QString(pattern).replace(QStringLiteral("**/"), QString())));
             for (const QString &f : all) {
                 if (re.match(f).hasMatch() || alt.match(f).hasMatch())
                     return true;
@@ -499,8 +528,8 @@ private:
             }
             if (context.kind == Context::Kind::Project) {
                 const QString canonical = info.canonicalFilePath();
-                if (!m_canonicalRoot.isEmpty() && canonical != m_canonicalRoot
-                    && !canonical.startsWith(m_canonicalRoot + u'/')) {
+                if (!m_canonicalRoot.isEmpty() && canonical != m_canonicalRoot &&
+                    !canonical.startsWith(m_canonicalRoot + u'/')) {
                     error(QStringLiteral("include-outside-project"),
                           tr("Local file `%1` is outside the project: it is a symbolic link to %2")
                               .arg(location, canonical),
@@ -515,12 +544,13 @@ private:
         return refs;
     }
 
-    void offline(const QString &what, const Location &at)
+    void offline(const QString &what, const Location &at, const QString &hint = {})
     {
         incomplete = true;
         report(m_out, Severity::Info, QStringLiteral("include-offline"),
                tr("include not resolved offline: %1").arg(what), at,
-               m_options.includeCacheDir.isEmpty()
+               !hint.isEmpty() ? hint
+               : m_options.includeCacheDir.isEmpty()
                    ? tr("set an include cache folder (see docs/includes-cache.md) to check it")
                    : tr("not found in the include cache %1").arg(m_options.includeCacheDir));
     }
@@ -554,8 +584,8 @@ private:
         QString rest = url.mid(url.indexOf(QLatin1String("://")) + 3);
         rest = rest.left(rest.indexOf(u'?') >= 0 ? rest.indexOf(u'?') : rest.size());
         rest = rest.left(rest.indexOf(u'#') >= 0 ? rest.indexOf(u'#') : rest.size());
-        auto ref = cached({QStringLiteral("remote/") + rest}, tr("remote `%1`").arg(url), at,
-                          inputs);
+        auto ref =
+            cached({QStringLiteral("remote/") + rest}, tr("remote `%1`").arg(url), at, inputs);
         if (!ref)
             return {};
         ref->written = url;
@@ -566,8 +596,8 @@ private:
 
     QList<FileRef> templateFiles(const QString &name, const Node &at, const Node &inputs)
     {
-        auto ref = cached({QStringLiteral("template/") + name, name},
-                          tr("template `%1`").arg(name), at, inputs);
+        auto ref = cached({QStringLiteral("template/") + name, name}, tr("template `%1`").arg(name),
+                          at, inputs);
         if (!ref)
             return {};
         ref->written = name;
@@ -590,20 +620,45 @@ private:
         }
         const QString project = path.left(slash);
         const QString name = path.mid(slash + 1);
+        const QHash<QString, QString> component = {{QStringLiteral("name"), name},
+                                                   {QStringLiteral("version"), version},
+                                                   {QStringLiteral("reference"), version},
+                                                   {QStringLiteral("sha"), QString()}};
+        // A component of the project being checked is read from its working tree.
+        const QString host = m_options.variables.value(QStringLiteral("CI_SERVER_HOST"));
+        const QString self = m_options.variables.value(QStringLiteral("CI_PROJECT_PATH"));
+        if (!host.isEmpty() && !self.isEmpty() && project == host + u'/' + self) {
+            for (const QString &candidate :
+                 {QStringLiteral("templates/%1.yml").arg(name),
+                  QStringLiteral("templates/%1/template.yml").arg(name)}) {
+                FileRef ref;
+                if (m_overlay.contains(candidate)) {
+                    ref.overlayKey = candidate;
+                } else if (QFileInfo(QDir(m_root).filePath(candidate)).isFile()) {
+                    ref.absolute = QDir(m_root).filePath(candidate);
+                } else {
+                    continue;
+                }
+                ref.display = candidate;
+                ref.written = address;
+                ref.at = at.location();
+                ref.inputs = inputs;
+                ref.component = component;
+                ref.nested = Context{Context::Kind::Project, m_root, {}};
+                return {ref};
+            }
+        }
         const QString base = QStringLiteral("component/%1/%2/templates/").arg(project, version);
-        auto ref = cached({base + name + QStringLiteral(".yml"),
-                           base + name + QStringLiteral("/template.yml")},
-                          tr("component `%1`").arg(address), at, inputs);
+        auto ref = cached(
+            {base + name + QStringLiteral(".yml"), base + name + QStringLiteral("/template.yml")},
+            tr("component `%1`").arg(address), at, inputs);
         if (!ref)
             return {};
         ref->written = address;
-        ref->component = {{QStringLiteral("name"), name},
-                          {QStringLiteral("version"), version},
-                          {QStringLiteral("reference"), version},
-                          {QStringLiteral("sha"), QString()}};
-        const QString projectDir = QDir(m_options.includeCacheDir)
-                                       .filePath(QStringLiteral("component/%1/%2").arg(project,
-                                                                                       version));
+        ref->component = component;
+        const QString projectDir =
+            QDir(m_options.includeCacheDir)
+                .filePath(QStringLiteral("component/%1/%2").arg(project, version));
         ref->nested = Context{Context::Kind::Cached, projectDir, address};
         return {*ref};
     }
@@ -637,14 +692,19 @@ private:
             return {};
         }
         const QString ref = refNode.isDefined() ? expand(refNode.scalar()) : QString();
+        if (unknownVariables(ref, refNode))
+            return {};
         const QString refDir = ref.isEmpty() ? QStringLiteral("HEAD") : ref;
-        const QString projectDir = QDir(m_options.includeCacheDir)
-                                       .filePath(QStringLiteral("project/%1/%2").arg(project, refDir));
+        const QString projectDir =
+            QDir(m_options.includeCacheDir)
+                .filePath(QStringLiteral("project/%1/%2").arg(project, refDir));
         const QString label = ref.isEmpty() ? project : project + u'@' + ref;
         const Context nested{Context::Kind::Cached, projectDir, label};
         QList<FileRef> refs;
         for (const Node &f : fileNodes) {
             QString file = expand(f.scalar());
+            if (unknownVariables(file, f))
+                continue;
             while (file.startsWith(u'/'))
                 file.remove(0, 1);
             if (!isYamlName(file)) {
@@ -653,8 +713,8 @@ private:
                       f.location());
                 continue;
             }
-            if (file.contains(u'*') && !m_options.includeCacheDir.isEmpty()
-                && QFileInfo(projectDir).isDir()) {
+            if (file.contains(u'*') && !m_options.includeCacheDir.isEmpty() &&
+                QFileInfo(projectDir).isDir()) {
                 const QRegularExpression re(globToRegex(file));
                 for (const QString &candidate : listFiles(projectDir)) {
                     if (isYamlName(candidate) && re.match(candidate).hasMatch()) {
@@ -695,9 +755,8 @@ private:
                                      : QStringLiteral("overlay:") + ref.overlayKey;
         const QString stackName = ref.display;
         if (m_active.contains(identity)) {
-            QStringList chain = m_stack.mid(m_stack.indexOf(stackName) >= 0
-                                                ? m_stack.indexOf(stackName)
-                                                : 0);
+            QStringList chain =
+                m_stack.mid(m_stack.indexOf(stackName) >= 0 ? m_stack.indexOf(stackName) : 0);
             chain << stackName;
             error(QStringLiteral("include-cycle"),
                   tr("Circular include: %1").arg(chain.join(QStringLiteral(" → "))), ref.at,
@@ -705,10 +764,9 @@ private:
                       .arg(ref.written));
             return {};
         }
-        const QString memoKey = identity + u'\x1f'
-                                + (ref.inputs.isDefined()
-                                       ? QString::fromUtf8(yaml::toYaml(ref.inputs))
-                                       : QString());
+        const QString memoKey =
+            identity + u'\x1f' +
+            (ref.inputs.isDefined() ? QString::fromUtf8(yaml::toYaml(ref.inputs)) : QString());
         if (const auto it = m_memo.constFind(memoKey); it != m_memo.constEnd()) {
             // Included again: GitLab merges the same content again (a no-op) but still counts
             // the file and its nested includes against the limit.

@@ -156,8 +156,7 @@ public:
     const ResolvedConfig &config() const { return m_config; }
 
 private:
-    void checkJobKeyword(const QString &path, const QString &key, const Node &value,
-                         const Node &job);
+    void checkJobKeyword(const QString &path, const QString &key, const Node &value);
     QString jobPath(const QString &name) const { return QStringLiteral("jobs:") + name; }
 
     const ResolvedConfig &m_config;

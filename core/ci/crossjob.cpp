@@ -5,6 +5,7 @@
 #include "hints.h"
 
 #include <QHash>
+#include <QRegularExpression>
 
 namespace stagecraft::ci::detail {
 
@@ -36,11 +37,16 @@ struct NeedRef
     bool matrix = false; ///< needs one instance set of a parallel:matrix job
 };
 
-// `build: [linux, amd64]` names one instance of a parallel:matrix job.
+// `build: [linux, amd64]` names one instance of a parallel:matrix job, `build 2/3` one of a
+// `parallel: 3` job.
 QString baseName(const QString &name)
 {
     const qsizetype i = name.indexOf(QStringLiteral(": ["));
-    return i > 0 && name.endsWith(u']') ? name.left(i) : name;
+    if (i > 0 && name.endsWith(u']'))
+        return name.left(i);
+    static const QRegularExpression index(QStringLiteral("^(.+) \\d+/\\d+$"));
+    const QRegularExpressionMatch m = index.match(name);
+    return m.hasMatch() ? m.captured(1) : name;
 }
 
 QString sanitizedStage(const Node &job)

@@ -94,7 +94,10 @@ std::optional<qint64> parseDuration(QStringView input)
 
     double total = 0;
     bool sawNumber = false;
-    std::optional<double> pending; // a number still waiting for its unit
+    // A number still waiting for its unit (two plain variables: GCC 12 -O3 warns about a
+    // maybe-uninitialized std::optional<double> here).
+    double pending = 0;
+    bool hasPending = false;
     qsizetype i = 0;
     const qsizetype n = text.size();
     while (i < n) {
@@ -104,8 +107,8 @@ std::optional<qint64> parseDuration(QStringView input)
             continue;
         }
         if (isDigit(c) || (c == u'.' && i + 1 < n && isDigit(text.at(i + 1)))) {
-            if (pending) // "1 2": two numbers in a row
-                total += *pending;
+            if (hasPending) // "1 2": two numbers in a row
+                total += pending;
             const qsizetype start = i;
             while (i < n && (isDigit(text.at(i)) || text.at(i) == u'.'))
                 ++i;
@@ -114,6 +117,7 @@ std::optional<qint64> parseDuration(QStringView input)
             if (!ok)
                 return std::nullopt;
             pending = value;
+            hasPending = true;
             sawNumber = true;
             continue;
         }
@@ -125,25 +129,26 @@ std::optional<qint64> parseDuration(QStringView input)
             if (word == u"and")
                 continue;
             if (const std::optional<int> number = numberWord(word)) {
-                if (pending)
-                    total += *pending;
+                if (hasPending)
+                    total += pending;
                 pending = *number;
+                hasPending = true;
                 sawNumber = true;
                 continue;
             }
             const std::optional<double> seconds = unitSeconds(word);
-            if (!seconds || !pending)
+            if (!seconds || !hasPending)
                 return std::nullopt;
-            total += *pending * *seconds;
-            pending.reset();
+            total += pending * *seconds;
+            hasPending = false;
             continue;
         }
         return std::nullopt;
     }
     if (!sawNumber)
         return std::nullopt;
-    if (pending) // a bare number counts as seconds
-        total += *pending;
+    if (hasPending) // a bare number counts as seconds
+        total += pending;
     return qint64(std::llround(total));
 }
 

@@ -1138,7 +1138,7 @@ void Checker::variables(const QString &path, const Node &n, bool global)
             continue;
         }
         static const KeySet globalKeys{u"value", u"description", u"expand", u"options"};
-        static const KeySet jobKeys{u"value", u"description", u"expand"};
+        static const KeySet jobKeys{u"value", u"expand"};
         const KeySet &allowed = global ? globalKeys : jobKeys;
         for (const yaml::MapEntry &d : v.entries()) {
             if (!allowed.contains(d.key.scalar())) {

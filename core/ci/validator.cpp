@@ -330,12 +330,16 @@ void Checker::job(const Job &j)
               didYouMean(j.name, globalKeywordList()));
         return;
     }
+    if (j.name.size() > 255) {
+        error(QStringLiteral("invalid-value"),
+              tr("%1 name is too long (maximum is 255 characters)").arg(path), j.key);
+    }
     checkKeys(path, n, jobKeys());
     const bool isBridge = n.contains(u"trigger");
     for (const yaml::MapEntry &e : n.entries()) {
         if (!jobKeys().contains(e.key.scalar()))
             continue;
-        checkJobKeyword(path, e.key.scalar(), e.value, n);
+        checkJobKeyword(path, e.key.scalar(), e.value);
         if (isBridge && jobOnlyKeys().contains(e.key.scalar())) {
             report(diag::Severity::Warning, QStringLiteral("bridge-key"),
                    tr("%1 config contains unknown keys: %2").arg(path, e.key.scalar()), e.key,
@@ -398,10 +402,8 @@ void Checker::job(const Job &j)
     }
 }
 
-void Checker::checkJobKeyword(const QString &path, const QString &key, const Node &v,
-                              const Node &job)
+void Checker::checkJobKeyword(const QString &path, const QString &key, const Node &v)
 {
-    Q_UNUSED(job);
     if ((v.isNull() && key != u"script") || v.tag() == u"!reference")
         return; // null: not specified (GitLab's config factory); !reference: the resolver's
     const QString sub = path + u':' + key;

@@ -3,9 +3,12 @@
 #include "ci/resolver.h"
 #include "ci/validator.h"
 #include "expr/expression.h"
+#include "yaml/loader.h"
 
 #include <QElapsedTimer>
 #include <QTest>
+
+#include <limits>
 
 using namespace stagecraft;
 
@@ -70,6 +73,9 @@ private slots:
     void editDistance_data();
     void editDistance();
     void bridgeScriptIsWarning();
+    void headerSpec_data();
+    void headerSpec();
+    void fileOfIncludedNode();
     void largeConfig();
 };
 
@@ -610,6 +616,20 @@ void TestValidator::check_data()
          "b:\n  script: x\n  inputs:\n    i:\n      type: number\n      default: abc\n",
          "invalid-type", "jobs:b:inputs:i default should be a number", 6, 16);
 
+    fire("job name too long",
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:\n"
+         "  script: x\n",
+         "invalid-value",
+         "jobs:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa name "
+         "is too long (maximum is 255 characters)",
+         1, 1);
+    ok("need one parallel instance",
+       "a:\n  stage: build\n  script: x\n  parallel: 3\nb:\n  script: x\n  needs: ['a 2/3']\n");
+
     // ---- stages (cross-job) -------------------------------------------------------------------
     fire("undefined stage", "stages: [build, test]\nb:\n  stage: biuld\n  script: x\n",
          "undefined-stage",
@@ -850,6 +870,91 @@ void TestValidator::bridgeScriptIsWarning()
     QCOMPARE(ds.first().range.start.column, 3);
 }
 
+void TestValidator::headerSpec_data()
+{
+    QTest::addColumn<QByteArray>("header");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<int>("column");
+    QTest::newRow("valid") << QByteArray("spec:\n  inputs:\n    a:\n      type: string\n"
+                                         "      default: x\n    b:\n      type: number\n"
+                                         "      options: [1, 2]\n    c:\n")
+                           << QString() << QString() << 0 << 0;
+    QTest::newRow("unknown spec key") << QByteArray("spec:\n  input:\n    a: {}\n")
+                                      << QStringLiteral("unknown-key")
+                                      << QStringLiteral("spec config contains unknown keys: input")
+                                      << 2 << 3;
+    QTest::newRow("input type") << QByteArray("spec:\n  inputs:\n    a:\n      type: object\n")
+                                << QStringLiteral("invalid-value")
+                                << QStringLiteral("spec:inputs:a type should be one of: array, "
+                                                  "boolean, number, string")
+                                << 4 << 13;
+    QTest::newRow("default type") << QByteArray("spec:\n  inputs:\n    a:\n      type: boolean\n"
+                                                "      default: 'no'\n")
+                                  << QStringLiteral("invalid-type")
+                                  << QStringLiteral("spec:inputs:a default should be a boolean")
+                                  << 5 << 16;
+    QTest::newRow("input key") << QByteArray("spec:\n  inputs:\n    a:\n      kind: string\n")
+                               << QStringLiteral("unknown-key")
+                               << QStringLiteral("spec:inputs:a config contains unknown keys: kind")
+                               << 4 << 7;
+}
+
+void TestValidator::headerSpec()
+{
+    QFETCH(QByteArray, header);
+    QFETCH(QString, code);
+    QFETCH(QString, message);
+    QFETCH(int, line);
+    QFETCH(int, column);
+    ci::ResolvedConfig config = resolveText("b:\n  script: x\n");
+    const yaml::LoadResult h = yaml::Loader::load(header, QStringLiteral(".gitlab-ci.yml"));
+    QVERIFY(!h.documents.isEmpty());
+    config.header = h.documents.first().root;
+    const diag::Diagnostics ds = ci::Validator::validate(config);
+    if (code.isEmpty()) {
+        QVERIFY2(ds.isEmpty(), qPrintable(dump(ds)));
+        return;
+    }
+    for (const diag::Diagnostic &d : ds) {
+        if (d.code == code && d.message == message) {
+            QCOMPARE(d.range.start.line, line);
+            QCOMPARE(d.range.start.column, column);
+            return;
+        }
+    }
+    QFAIL(qPrintable(QStringLiteral("expected [%1] %2, got:").arg(code, message) + dump(ds)));
+}
+
+void TestValidator::fileOfIncludedNode()
+{
+    // A job merged in from an include keeps its file: the diagnostic must point there.
+    const yaml::LoadResult included = yaml::Loader::load("b:\n  stage: test\n  scripts: x\n",
+                                                         QStringLiteral("ci/included.yml"));
+    QVERIFY(!included.documents.isEmpty());
+    ci::ResolvedConfig config = resolveText("a:\n  script: x\n");
+    const yaml::Node root = included.documents.first().root;
+    const yaml::MapEntry &e = root.entries().front();
+    config.jobs.append(ci::Job{e.key.scalar(), e.key, e.value, false});
+    const diag::Diagnostics ds = ci::Validator::validate(config);
+    bool found = false;
+    for (const diag::Diagnostic &d : ds) {
+        if (d.code == u"unknown-key") {
+            QCOMPARE(d.file, QStringLiteral("ci/included.yml"));
+            QCOMPARE(d.range.start.line, 3);
+            QCOMPARE(d.range.start.column, 3);
+            QCOMPARE(d.range.end.line, 3);
+            QCOMPARE(d.range.end.column, 10);
+            found = true;
+        } else if (d.code == u"missing-script") {
+            QCOMPARE(d.file, QStringLiteral("ci/included.yml"));
+            QCOMPARE(d.range.start.line, 1);
+        }
+    }
+    QVERIFY2(found, qPrintable(dump(ds)));
+}
+
 void TestValidator::largeConfig()
 {
     // 2,000 jobs in 4 stages, each needing the previous one: every check is a hash look-up.
@@ -863,10 +968,15 @@ void TestValidator::largeConfig()
     }
     const ci::ResolvedConfig config = resolveText(text);
     QCOMPARE(config.jobs.size(), 2000);
-    QElapsedTimer timer;
-    timer.start();
-    const diag::Diagnostics ds = ci::Validator::validate(config);
-    const qint64 ms = timer.elapsed();
+    // Best of three: the first run also pays for one-time static set-up.
+    diag::Diagnostics ds;
+    qint64 ms = std::numeric_limits<qint64>::max();
+    for (int run = 0; run < 3; ++run) {
+        QElapsedTimer timer;
+        timer.start();
+        ds = ci::Validator::validate(config);
+        ms = std::min(ms, timer.elapsed());
+    }
     qInfo("validated 2000 jobs in %lld ms", ms);
     // job0..3 are in stages a..d; a job in stage a needing one in stage d is a real error,
     // so only count those.

@@ -46,6 +46,8 @@ inline bool present(const Node &n)
 {
     return n.isDefined() && !n.isNull();
 }
+/// "a string", "an array"... for hints.
+QString kindName(const Node &n);
 /// String, number or boolean: what a variable value may be.
 bool isScalarValue(const Node &n);
 

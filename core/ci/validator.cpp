@@ -42,6 +42,27 @@ Kind kindOf(const Node &n)
     return Kind::String;
 }
 
+QString kindName(const Node &n)
+{
+    switch (kindOf(n)) {
+    case Kind::Undefined:
+    case Kind::Null:
+        return tr("null");
+    case Kind::String:
+        return tr("a string");
+    case Kind::Integer:
+    case Kind::Float:
+        return tr("a number");
+    case Kind::Boolean:
+        return tr("a boolean");
+    case Kind::Array:
+        return tr("an array");
+    case Kind::Hash:
+        return tr("a hash");
+    }
+    return {};
+}
+
 bool isScalarValue(const Node &n)
 {
     const Kind k = kindOf(n);
@@ -325,9 +346,15 @@ void Checker::job(const Job &j)
     m_anchor = j.key;
     const Node &n = j.node;
     if (!n.isMap()) {
-        error(QStringLiteral("invalid-type"), tr("%1 config should be a hash").arg(path),
-              n.isDefined() && n.location().isValid() && !n.isNull() ? n : j.key,
-              didYouMean(j.name, globalKeywordList()));
+        // GitLab's jobs entry only recognises a hash with script/run/trigger as a job, so a
+        // top-level key with any other value gets this message (often a misspelt keyword).
+        QString hint = didYouMean(j.name, globalKeywordList());
+        if (hint.isEmpty())
+            hint = tr("a job is a hash of keywords, this value is %1").arg(kindName(n));
+        error(QStringLiteral("invalid-type"),
+              tr("jobs %1 config should implement the script:, run:, or trigger: keyword")
+                  .arg(j.name),
+              n.isDefined() && n.location().isValid() && !n.isNull() ? n : j.key, hint);
         return;
     }
     if (j.name.size() > 255) {

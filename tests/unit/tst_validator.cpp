@@ -91,8 +91,8 @@ void TestValidator::check_data()
     fire("unknown job key", "build:\n  scripts: echo\n  script: echo\n", "unknown-key",
          "jobs:build config contains unknown keys: scripts", 2, 3);
     ok("known job keys", "build:\n  stage: test\n  script: echo\n  tags: [docker]\n");
-    fire("job not a hash", "build: echo\n", "invalid-type", "jobs:build config should be a hash",
-         1, 8);
+    fire("job not a hash", "build: echo\n", "invalid-type",
+         "jobs build config should implement the script:, run:, or trigger: keyword", 1, 8);
     fire("missing script", "build:\n  stage: test\n", "missing-script",
          "jobs build config should implement the script:, run:, or trigger: keyword", 1, 1);
     ok("trigger instead of script", "up:\n  trigger: group/project\n");
@@ -738,6 +738,10 @@ void TestValidator::hints_data()
     QTest::newRow("when value") << QByteArray("b:\n  script: x\n  when: manaul\n")
                                 << QStringLiteral("invalid-when")
                                 << QStringLiteral("did you mean 'manual'?");
+    QTest::newRow("job value kind") << QByteArray("build: [a]\nb:\n  script: x\n")
+                                    << QStringLiteral("invalid-type")
+                                    << QStringLiteral("a job is a hash of keywords, this value "
+                                                      "is an array");
     QTest::newRow("no hint for far words") << QByteArray("b:\n  script: x\n  zzzzzz: 1\n")
                                            << QStringLiteral("unknown-key") << QString();
 }

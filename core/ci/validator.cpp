@@ -395,7 +395,8 @@ void Checker::job(const Job &j)
     }
 
     // only/except with rules
-    if (n.contains(u"rules") && !n.value(u"rules").isNull()) {
+    const bool hasRules = n.contains(u"rules") && !n.value(u"rules").isNull();
+    if (hasRules) {
         QStringList present;
         const Node *first = nullptr;
         for (const char16_t *k : {u"only", u"except"}) {
@@ -420,10 +421,11 @@ void Checker::job(const Job &j)
     if (delayed && !startIn) {
         error(QStringLiteral("missing-start-in"), tr("%1 start in should be a duration").arg(path),
               when);
-    } else if (startIn && !delayed && !startIn->value.isNull()) {
+    } else if (startIn && !startIn->value.isNull() && (!delayed || hasRules)) {
         error(QStringLiteral("invalid-start-in"), tr("%1 start in must be blank").arg(path),
               startIn->key,
-              tr("start_in is only used with when: delayed"));
+              hasRules ? tr("with rules, set start_in in the rule that has when: delayed")
+                       : tr("start_in is only used with when: delayed"));
     } else if (startIn && delayed) {
         expectDuration(path, QStringLiteral("start in"), startIn->value, false, 7 * 86400);
     }

@@ -442,6 +442,9 @@ void TestValidator::check_data()
          "jobs:b when:never can only be used in a rules section or workflow:rules", 3, 9);
     fire("start_in without delayed", "b:\n  script: x\n  start_in: 1h\n", "invalid-start-in",
          "jobs:b start in must be blank", 3, 3);
+    fire("start_in with rules", "b:\n  script: x\n  when: delayed\n  start_in: 1h\n  rules:\n"
+                                "    - when: delayed\n      start_in: 1h\n",
+         "invalid-start-in", "jobs:b start in must be blank", 4, 3);
     fire("delayed without start_in", "b:\n  script: x\n  when: delayed\n", "missing-start-in",
          "jobs:b start in should be a duration", 3, 9);
     fire("delayed bad start_in", "b:\n  script: x\n  when: delayed\n  start_in: soon\n",

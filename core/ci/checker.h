@@ -103,8 +103,8 @@ public:
     bool expectBool(const QString &path, const QString &attr, const Node &n);
     bool expectEnum(const QString &path, const QString &attr, const Node &n,
                     const QStringList &values);
-    bool expectDuration(const QString &path, const QString &attr, const Node &n,
-                        bool allowNever, qint64 limitSeconds = 0);
+    bool expectDuration(const QString &path, const QString &attr, const Node &n, bool allowNever,
+                        qint64 limitSeconds = 0);
     static QString subject(const QString &path, const QString &attr);
 
     // ---- keywords (keywords.cpp) ------------------------------------------------------------

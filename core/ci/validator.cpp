@@ -22,8 +22,8 @@ Kind kindOf(const Node &n)
     case Node::Type::Scalar:
         break;
     }
-    if (n.isQuoted() || !n.tag().isEmpty() || n.style() == Node::Style::Literal
-        || n.style() == Node::Style::Folded)
+    if (n.isQuoted() || !n.tag().isEmpty() || n.style() == Node::Style::Literal ||
+        n.style() == Node::Style::Folded)
         return Kind::String;
     const QString &s = n.scalar();
     if (s.isEmpty())
@@ -85,7 +85,11 @@ QString humanize(const QString &key)
     return s;
 }
 
-Checker::Checker(const ResolvedConfig &config) : m_config(config), m_anchor(config.root) {}
+Checker::Checker(const ResolvedConfig &config)
+    : m_config(config)
+    , m_anchor(config.root)
+{
+}
 
 void Checker::report(diag::Severity severity, const QString &code, const QString &message,
                      const Node &at, const QString &hint)
@@ -96,9 +100,9 @@ void Checker::report(diag::Severity severity, const QString &code, const QString
         return;
     const Node &where = at.isDefined() && at.location().isValid() ? at : m_anchor;
     const yaml::Location &l = where.location();
-    diag::Diagnostic d = diag::make(severity, code, message,
-                                    l.file.isEmpty() ? m_config.mainFile : l.file, l.line,
-                                    l.column, l.endLine, l.endColumn);
+    diag::Diagnostic d =
+        diag::make(severity, code, message, l.file.isEmpty() ? m_config.mainFile : l.file, l.line,
+                   l.column, l.endLine, l.endColumn);
     d.hint = hint;
     m_out.append(d);
 }
@@ -172,17 +176,15 @@ bool Checker::stringOrArrayOfStrings(const QString &path, const QString &attr, c
     return ok;
 }
 
-bool Checker::expectString(const QString &path, const QString &attr, const Node &n,
-                           bool allowEmpty)
+bool Checker::expectString(const QString &path, const QString &attr, const Node &n, bool allowEmpty)
 {
     if (!isStr(n)) {
-        error(QStringLiteral("invalid-type"),
-              tr("%1 should be a string").arg(subject(path, attr)), n);
+        error(QStringLiteral("invalid-type"), tr("%1 should be a string").arg(subject(path, attr)),
+              n);
         return false;
     }
     if (!allowEmpty && n.scalar().isEmpty()) {
-        error(QStringLiteral("invalid-value"), tr("%1 can't be blank").arg(subject(path, attr)),
-              n);
+        error(QStringLiteral("invalid-value"), tr("%1 can't be blank").arg(subject(path, attr)), n);
         return false;
     }
     return true;
@@ -305,17 +307,46 @@ namespace {
 
 const KeySet &jobKeys()
 {
-    static const KeySet keys{
-        u"script",        u"run",           u"trigger",       u"stage",
-        u"image",         u"services",      u"before_script", u"after_script",
-        u"hooks",         u"rules",         u"variables",     u"cache",
-        u"id_tokens",     u"identity",      u"inputs",        u"secrets",
-        u"only",          u"except",        u"extends",       u"needs",
-        u"tags",          u"allow_failure", u"timeout",       u"when",
-        u"start_in",      u"manual_confirmation", u"dependencies", u"artifacts",
-        u"environment",   u"release",       u"coverage",      u"retry",
-        u"parallel",      u"interruptible", u"resource_group", u"inherit",
-        u"publish",       u"pages",         u"dast_configuration", u"type"};
+    static const KeySet keys{u"script",
+                             u"run",
+                             u"trigger",
+                             u"stage",
+                             u"image",
+                             u"services",
+                             u"before_script",
+                             u"after_script",
+                             u"hooks",
+                             u"rules",
+                             u"variables",
+                             u"cache",
+                             u"id_tokens",
+                             u"identity",
+                             u"inputs",
+                             u"secrets",
+                             u"only",
+                             u"except",
+                             u"extends",
+                             u"needs",
+                             u"tags",
+                             u"allow_failure",
+                             u"timeout",
+                             u"when",
+                             u"start_in",
+                             u"manual_confirmation",
+                             u"dependencies",
+                             u"artifacts",
+                             u"environment",
+                             u"release",
+                             u"coverage",
+                             u"retry",
+                             u"parallel",
+                             u"interruptible",
+                             u"resource_group",
+                             u"inherit",
+                             u"publish",
+                             u"pages",
+                             u"dast_configuration",
+                             u"type"};
     return keys;
 }
 
@@ -332,10 +363,11 @@ const KeySet &jobOnlyKeys()
 
 QStringList globalKeywordList()
 {
-    return {QStringLiteral("stages"),   QStringLiteral("variables"), QStringLiteral("default"),
-            QStringLiteral("workflow"), QStringLiteral("include"),   QStringLiteral("image"),
-            QStringLiteral("services"), QStringLiteral("cache"),     QStringLiteral("before_script"),
-            QStringLiteral("after_script")};
+    return {QStringLiteral("stages"),        QStringLiteral("variables"),
+            QStringLiteral("default"),       QStringLiteral("workflow"),
+            QStringLiteral("include"),       QStringLiteral("image"),
+            QStringLiteral("services"),      QStringLiteral("cache"),
+            QStringLiteral("before_script"), QStringLiteral("after_script")};
 }
 
 } // namespace
@@ -385,9 +417,9 @@ void Checker::job(const Job &j)
                    .arg(j.name),
                j.key, didYouMean(j.name, globalKeywordList()));
     } else if (scriptNode.isDefined() && !isBridge) {
-        const bool blank = (isStr(scriptNode) && scriptNode.scalar().trimmed().isEmpty())
-                           || (scriptNode.isSequence() && scriptNode.size() == 0)
-                           || scriptNode.isNull();
+        const bool blank = (isStr(scriptNode) && scriptNode.scalar().trimmed().isEmpty()) ||
+                           (scriptNode.isSequence() && scriptNode.size() == 0) ||
+                           scriptNode.isNull();
         if (blank) {
             error(QStringLiteral("blank-script"), tr("%1 script can't be blank").arg(path),
                   scriptNode.isNull() ? n.find(u"script")->key : scriptNode);
@@ -407,10 +439,10 @@ void Checker::job(const Job &j)
             }
         }
         if (first) {
-            error(QStringLiteral("rules-with-only-except"),
-                  tr("%1 config key may not be used with `rules`: %2")
-                      .arg(path, present.join(u", ")),
-                  *first);
+            error(
+                QStringLiteral("rules-with-only-except"),
+                tr("%1 config key may not be used with `rules`: %2").arg(path, present.join(u", ")),
+                *first);
         }
     }
 
@@ -468,15 +500,14 @@ void Checker::checkJobKeyword(const QString &path, const QString &key, const Nod
         filter(sub, v);
     } else if (key == u"when") {
         if (isStr(v) && v.scalar() == u"never") {
-            error(QStringLiteral("invalid-when"),
-                  tr("%1 when:never can only be used in a rules section or workflow:rules")
-                      .arg(path),
-                  v);
-        } else if (!isStr(v)
-                   || !QStringList{QStringLiteral("on_success"), QStringLiteral("on_failure"),
-                                   QStringLiteral("always"), QStringLiteral("manual"),
-                                   QStringLiteral("delayed")}
-                           .contains(v.scalar())) {
+            error(
+                QStringLiteral("invalid-when"),
+                tr("%1 when:never can only be used in a rules section or workflow:rules").arg(path),
+                v);
+        } else if (!isStr(v) || !QStringList{QStringLiteral("on_success"),
+                                             QStringLiteral("on_failure"), QStringLiteral("always"),
+                                             QStringLiteral("manual"), QStringLiteral("delayed")}
+                                     .contains(v.scalar())) {
             const QStringList values{QStringLiteral("on_success"), QStringLiteral("on_failure"),
                                      QStringLiteral("always"), QStringLiteral("manual"),
                                      QStringLiteral("delayed")};
@@ -498,8 +529,7 @@ void Checker::checkJobKeyword(const QString &path, const QString &key, const Nod
         environment(sub, v);
     } else if (key == u"release") {
         release(sub, v);
-    } else if (key == u"resource_group" || key == u"manual_confirmation"
-               || key == u"publish") {
+    } else if (key == u"resource_group" || key == u"manual_confirmation" || key == u"publish") {
         expectString(path, humanize(key), v);
     } else if (key == u"interruptible") {
         expectBool(path, key, v);

@@ -44,8 +44,8 @@ QString dump(const diag::Diagnostics &ds)
 void fire(const char *name, const char *yaml, const char *code, const char *message, int line,
           int column)
 {
-    QTest::newRow(name) << QByteArray(yaml) << QString::fromUtf8(code)
-                        << QString::fromUtf8(message) << line << column;
+    QTest::newRow(name) << QByteArray(yaml) << QString::fromUtf8(code) << QString::fromUtf8(message)
+                        << line << column;
 }
 
 void ok(const char *name, const char *yaml)
@@ -139,11 +139,11 @@ void TestValidator::check_data()
     fire("workflow unknown key", "workflow:\n  rule: []\nb:\n  script: x\n", "unknown-key",
          "workflow config contains unknown keys: rule", 2, 3);
     fire("workflow rule when manual",
-         "workflow:\n  rules:\n    - if: $A\n      when: manual\nb:\n  script: x\n",
-         "invalid-when", "workflow:rules:rule when should be one of: always, never", 4, 13);
+         "workflow:\n  rules:\n    - if: $A\n      when: manual\nb:\n  script: x\n", "invalid-when",
+         "workflow:rules:rule when should be one of: always, never", 4, 13);
     fire("workflow rule unknown key",
-         "workflow:\n  rules:\n    - if: $A\n      start_in: 1h\nb:\n  script: x\n",
-         "unknown-key", "workflow:rules:rule config contains unknown keys: start_in", 4, 7);
+         "workflow:\n  rules:\n    - if: $A\n      start_in: 1h\nb:\n  script: x\n", "unknown-key",
+         "workflow:rules:rule config contains unknown keys: start_in", 4, 7);
     fire("workflow auto_cancel",
          "workflow:\n  auto_cancel:\n    on_new_commit: sometimes\nb:\n  script: x\n",
          "invalid-value",
@@ -154,18 +154,16 @@ void TestValidator::check_data()
        "    on_job_failure: all\n  rules:\n    - if: $A\n      variables: {X: '1'}\n"
        "      auto_cancel: {on_new_commit: none}\n    - changes: [a]\n      when: never\n"
        "    - exists: {paths: [b]}\n      when: always\nb:\n  script: x\n");
-    fire("variable name", "variables:\n  MY-VAR: x\nb:\n  script: x\n",
-         "invalid-variable-name",
-         "variables config variable name MY-VAR should only contain letters, digits and '_'", 2,
-         3);
+    fire("variable name", "variables:\n  MY-VAR: x\nb:\n  script: x\n", "invalid-variable-name",
+         "variables config variable name MY-VAR should only contain letters, digits and '_'", 2, 3);
     fire("variable data key", "variables:\n  FOO:\n    value: BAR\n    desc: d\nb:\n  script: x\n",
          "unknown-key", "variables config uses invalid data keys: desc", 4, 5);
     fire("variable options string",
          "variables:\n  V:\n    value: a\n    options: a\nb:\n  script: x\n", "invalid-type",
          "variables config options should be an array of strings", 4, 14);
     fire("variable value not in options",
-         "variables:\n  V:\n    value: c\n    options: [a, b]\nb:\n  script: x\n",
-         "invalid-value", "variables config value must be present in options", 3, 12);
+         "variables:\n  V:\n    value: c\n    options: [a, b]\nb:\n  script: x\n", "invalid-value",
+         "variables config value must be present in options", 3, 12);
     fire("variable list value", "variables:\n  V: [a]\nb:\n  script: x\n", "invalid-type",
          "variables config should be a hash of key value pairs, value can be a hash", 2, 6);
     ok("variables all forms",
@@ -189,22 +187,25 @@ void TestValidator::check_data()
     ok("hidden job not validated", ".t:\n  scripts: x\n  when: sometimes\nb:\n  script: x\n");
 
     // ---- image / services -------------------------------------------------------------------
-    fire("image without name", "b:\n  script: x\n  image:\n    entrypoint: [sh]\n",
-         "missing-key", "jobs:b:image name can't be blank", 4, 5);
-    fire("image unknown key", "b:\n  script: x\n  image:\n    name: a\n    tag: b\n",
-         "unknown-key", "jobs:b:image config contains unknown keys: tag", 5, 5);
+    fire("image without name", "b:\n  script: x\n  image:\n    entrypoint: [sh]\n", "missing-key",
+         "jobs:b:image name can't be blank", 4, 5);
+    fire("image unknown key", "b:\n  script: x\n  image:\n    name: a\n    tag: b\n", "unknown-key",
+         "jobs:b:image config contains unknown keys: tag", 5, 5);
     fire("image entrypoint string", "b:\n  script: x\n  image:\n    name: a\n    entrypoint: sh\n",
          "invalid-type", "jobs:b:image entrypoint should be an array of strings", 5, 17);
-    fire("image docker platform", "b:\n  script: x\n  image:\n    name: a\n    docker:\n"
-                                  "      platform: [arm64]\n",
+    fire("image docker platform",
+         "b:\n  script: x\n  image:\n    name: a\n    docker:\n"
+         "      platform: [arm64]\n",
          "invalid-type", "jobs:b:image:docker platform should be a string", 6, 17);
-    fire("image docker unknown", "b:\n  script: x\n  image:\n    name: a\n    docker:\n"
-                                 "      cpu: 2\n",
+    fire("image docker unknown",
+         "b:\n  script: x\n  image:\n    name: a\n    docker:\n"
+         "      cpu: 2\n",
          "unknown-key", "jobs:b:image:docker config contains unknown keys: cpu", 6, 7);
     fire("image pull_policy empty", "b:\n  script: x\n  image:\n    name: a\n    pull_policy: []\n",
          "invalid-value", "jobs:b:image:pull_policy config can't be blank", 5, 18);
-    fire("image pull_policy value", "b:\n  script: x\n  image:\n    name: a\n"
-                                    "    pull_policy: sometimes\n",
+    fire("image pull_policy value",
+         "b:\n  script: x\n  image:\n    name: a\n"
+         "    pull_policy: sometimes\n",
          "invalid-value", "jobs:b:image:pull_policy config contains unknown values: sometimes", 5,
          18);
     ok("image full", "b:\n  script: x\n  image:\n    name: a\n    entrypoint: ['']\n"
@@ -214,8 +215,9 @@ void TestValidator::check_data()
          "jobs:b:services config should be an array", 3, 13);
     fire("service without name", "b:\n  script: x\n  services:\n    - alias: db\n", "missing-key",
          "jobs:b:services:service name can't be blank", 4, 7);
-    fire("service command string", "b:\n  script: x\n  services:\n    - name: pg\n"
-                                   "      command: start\n",
+    fire("service command string",
+         "b:\n  script: x\n  services:\n    - name: pg\n"
+         "      command: start\n",
          "invalid-type", "jobs:b:services:service command should be an array of strings", 5, 16);
     ok("services forms", "b:\n  script: x\n  services:\n    - pg\n    - name: db\n      alias: d\n"
                          "      command: [start]\n      entrypoint: [sh]\n"
@@ -232,17 +234,15 @@ void TestValidator::check_data()
          "invalid-duration", "jobs:b:artifacts expire in should be a duration", 4, 16);
     fire("artifacts paths string", "b:\n  script: x\n  artifacts:\n    paths: out/\n",
          "invalid-type", "jobs:b:artifacts paths should be an array of strings", 4, 12);
-    fire("artifacts access", "b:\n  script: x\n  artifacts:\n    access: random\n",
-         "invalid-value",
+    fire("artifacts access", "b:\n  script: x\n  artifacts:\n    access: random\n", "invalid-value",
          "jobs:b:artifacts access should be one of: none, developer, maintainer, all", 4, 13);
     fire("artifacts untracked", "b:\n  script: x\n  artifacts:\n    untracked: 'true'\n",
          "invalid-type", "jobs:b:artifacts untracked should be a boolean value", 4, 16);
     fire("reports unknown", "b:\n  script: x\n  artifacts:\n    reports:\n      performance: p\n",
-         "unknown-key", "jobs:b:artifacts:reports config contains unknown keys: performance", 5,
-         7);
+         "unknown-key", "jobs:b:artifacts:reports config contains unknown keys: performance", 5, 7);
     fire("reports junit hash", "b:\n  script: x\n  artifacts:\n    reports:\n      junit: {a: b}\n",
-         "invalid-type",
-         "jobs:b:artifacts:reports junit should be a string or an array of strings", 5, 14);
+         "invalid-type", "jobs:b:artifacts:reports junit should be a string or an array of strings",
+         5, 14);
     fire("reports browser_performance list",
          "b:\n  script: x\n  artifacts:\n    reports:\n      browser_performance: [a]\n",
          "invalid-type", "jobs:b:artifacts:reports browser performance should be a string", 5, 28);
@@ -272,8 +272,9 @@ void TestValidator::check_data()
          "invalid-value", "jobs:b:cache:key:files config has too many entries (maximum 2)", 5, 14);
     fire("cache key files string", "b:\n  script: x\n  cache:\n    key:\n      files: a\n",
          "invalid-type", "jobs:b:cache:key:files config should be an array of strings", 5, 14);
-    fire("cache key prefix array", "b:\n  script: x\n  cache:\n    key:\n      files: [a]\n"
-                                   "      prefix: [p]\n",
+    fire("cache key prefix array",
+         "b:\n  script: x\n  cache:\n    key:\n      files: [a]\n"
+         "      prefix: [p]\n",
          "invalid-type", "jobs:b:cache:key:prefix config should be a string or symbol", 6, 15);
     fire("cache policy", "b:\n  script: x\n  cache:\n    policy: pul\n", "invalid-value",
          "jobs:b:cache policy should be pull-push, push, or pull (or a variable)", 4, 13);
@@ -283,11 +284,13 @@ void TestValidator::check_data()
          "jobs:b:cache:paths config should be an array of strings", 4, 12);
     fire("cache untracked string", "b:\n  script: x\n  cache:\n    untracked: 'true'\n",
          "invalid-type", "jobs:b:cache untracked should be a boolean value", 4, 16);
-    fire("five caches", "b:\n  script: x\n  cache: [{paths: [a]}, {paths: [b]}, {paths: [c]},"
-                        " {paths: [d]}, {paths: [e]}]\n",
+    fire("five caches",
+         "b:\n  script: x\n  cache: [{paths: [a]}, {paths: [b]}, {paths: [c]},"
+         " {paths: [d]}, {paths: [e]}]\n",
          "invalid-value", "jobs:b:cache config no more than 4 caches can be created", 3, 10);
-    fire("cache fallback_keys", "b:\n  script: x\n  cache:\n    fallback_keys: [a, b, c, d, e, f]\n",
-         "invalid-value", "jobs:b:cache fallback keys has too many entries (maximum 5)", 4, 20);
+    fire("cache fallback_keys",
+         "b:\n  script: x\n  cache:\n    fallback_keys: [a, b, c, d, e, f]\n", "invalid-value",
+         "jobs:b:cache fallback keys has too many entries (maximum 5)", 4, 20);
     ok("cache forms",
        "b:\n  script: x\n  cache:\n    - key: .random-..key.\n      paths: [a]\n"
        "      policy: $POLICY\n      when: on_failure\n      unprotect: true\n"
@@ -329,17 +332,17 @@ void TestValidator::check_data()
          "needs-cycle", "The pipeline has circular dependencies", 9, 11);
     fire("needs self", "a:\n  script: x\n  needs: [a]\n", "needs-cycle",
          "The pipeline has circular dependencies", 3, 11);
-    fire("duplicate need", "a:\n  script: x\nb:\n  script: x\n  needs: [a, a]\n",
-         "duplicate-need", "b has the following needs duplicated: a.", 5, 10);
+    fire("duplicate need", "a:\n  script: x\nb:\n  script: x\n  needs: [a, a]\n", "duplicate-need",
+         "b has the following needs duplicated: a.", 5, 10);
     fire("need without job", "a:\n  script: x\nb:\n  script: x\n  needs:\n    - artifacts: true\n",
          "missing-key", "jobs:b:needs:need config missing required keys: job", 6, 7);
-    fire("need job null", "a:\n  script: x\nb:\n  script: x\n  needs:\n    - job:\n",
-         "missing-key", "jobs:b:needs:need config missing required keys: job", 6, 7);
+    fire("need job null", "a:\n  script: x\nb:\n  script: x\n  needs:\n    - job:\n", "missing-key",
+         "jobs:b:needs:need config missing required keys: job", 6, 7);
     fire("need matrix not array",
          "a:\n  script: x\nb:\n  script: x\n  needs:\n    - job: a\n      parallel:\n"
          "        matrix: 10\n",
-         "invalid-type", "jobs:b:needs:need:parallel:matrix config should be an array of hashes",
-         8, 17);
+         "invalid-type", "jobs:b:needs:need:parallel:matrix config should be an array of hashes", 8,
+         17);
     fire("too many needs",
          "b:\n  script: x\n  needs: [optional-1, optional-2, optional-3, optional-4, optional-5, "
          "optional-6, optional-7, optional-8, optional-9, optional-10, optional-11, optional-12, "
@@ -382,8 +385,7 @@ void TestValidator::check_data()
          "jobs:b:rules:rule start_in should be a duration", 5, 13);
     fire("rule if not string", "b:\n  script: x\n  rules:\n    - if: [a]\n", "invalid-type",
          "jobs:b:rules:rule if should be a string", 4, 11);
-    fire("rule changes string", "b:\n  script: x\n  rules:\n    - changes: a.md\n",
-         "invalid-type",
+    fire("rule changes string", "b:\n  script: x\n  rules:\n    - changes: a.md\n", "invalid-type",
          "jobs:b:rules:rule:changes config should be an array of strings or a hash", 4, 16);
     fire("rule changes compare_to hash",
          "b:\n  script: x\n  rules:\n    - changes:\n        paths: [a]\n"
@@ -395,12 +397,10 @@ void TestValidator::check_data()
     fire("rule exists without paths",
          "b:\n  script: x\n  rules:\n    - exists:\n        project: g/p\n", "missing-key",
          "jobs:b:rules:rule:exists config missing required keys: paths", 5, 9);
-    fire("rule variables list", "b:\n  script: x\n  rules:\n    - variables: [a]\n",
-         "invalid-type", "jobs:b:rules:rule:variables config should be a hash of key value pairs",
-         4, 18);
+    fire("rule variables list", "b:\n  script: x\n  rules:\n    - variables: [a]\n", "invalid-type",
+         "jobs:b:rules:rule:variables config should be a hash of key value pairs", 4, 18);
     fire("rule needs number", "a:\n  script: x\nb:\n  script: x\n  rules:\n    - needs: [20]\n",
-         "invalid-type", "jobs:b:rules:rule:needs:need config should be a string or a hash", 6,
-         15);
+         "invalid-type", "jobs:b:rules:rule:needs:need config should be a string or a hash", 6, 15);
     fire("rule interruptible", "b:\n  script: x\n  rules:\n    - interruptible: 1\n",
          "invalid-type", "jobs:b:rules:rule interruptible should be a boolean value", 4, 22);
     fire("rule allow_failure", "b:\n  script: x\n  rules:\n    - allow_failure: maybe\n",
@@ -410,8 +410,8 @@ void TestValidator::check_data()
          "rules-with-only-except", "jobs:b config key may not be used with `rules`: only", 3, 3);
     fire("rules with only and except",
          "b:\n  script: x\n  except: [tags]\n  only: [main]\n  rules:\n    - when: always\n",
-         "rules-with-only-except",
-         "jobs:b config key may not be used with `rules`: only, except", 4, 3);
+         "rules-with-only-except", "jobs:b config key may not be used with `rules`: only, except",
+         4, 3);
     ok("rules full",
        "a:\n  script: x\nb:\n  script: x\n  rules:\n    - if: $A == \"1\"\n      when: delayed\n"
        "      start_in: 2 hours\n    - changes:\n        paths: [a]\n        compare_to: main\n"
@@ -442,8 +442,9 @@ void TestValidator::check_data()
          "jobs:b when:never can only be used in a rules section or workflow:rules", 3, 9);
     fire("start_in without delayed", "b:\n  script: x\n  start_in: 1h\n", "invalid-start-in",
          "jobs:b start in must be blank", 3, 3);
-    fire("start_in with rules", "b:\n  script: x\n  when: delayed\n  start_in: 1h\n  rules:\n"
-                                "    - when: delayed\n      start_in: 1h\n",
+    fire("start_in with rules",
+         "b:\n  script: x\n  when: delayed\n  start_in: 1h\n  rules:\n"
+         "    - when: delayed\n      start_in: 1h\n",
          "invalid-start-in", "jobs:b start in must be blank", 4, 3);
     fire("delayed without start_in", "b:\n  script: x\n  when: delayed\n", "missing-start-in",
          "jobs:b start in should be a duration", 3, 9);
@@ -506,23 +507,20 @@ void TestValidator::check_data()
          "jobs:b:trigger config should be a full project path (group/project)", 2, 12);
     fire("trigger leading slash", "b:\n  trigger:\n    project: /slug\n", "invalid-value",
          "jobs:b:trigger project should be a full project path (group/project)", 3, 14);
-    fire("trigger unknown key", "b:\n  trigger:\n    project: g/p\n    ref: main\n",
-         "unknown-key", "jobs:b:trigger config contains unknown keys: ref", 4, 5);
+    fire("trigger unknown key", "b:\n  trigger:\n    project: g/p\n    ref: main\n", "unknown-key",
+         "jobs:b:trigger config contains unknown keys: ref", 4, 5);
     fire("trigger strategy", "b:\n  trigger:\n    project: g/p\n    strategy: wait\n",
          "invalid-value", "jobs:b:trigger strategy should be one of: depend, mirror", 4, 15);
-    fire("trigger include without file",
-         "b:\n  trigger:\n    include:\n      - project: g/p\n", "missing-key",
-         "jobs:b:trigger:include config missing required keys: file", 4, 9);
-    fire("trigger include without project",
-         "b:\n  trigger:\n    include:\n      - file: a.yml\n", "missing-key",
-         "jobs:b:trigger:include config missing required keys: project", 4, 9);
-    ok("trigger forms",
-       "a:\n  trigger:\n    project: g/p\n    branch: main\n    strategy: depend\n"
-       "    forward: {yaml_variables: true, pipeline_variables: false}\n"
-       "    inputs: {x: 1}\nb:\n  trigger:\n    include:\n      - local: c.yml\n"
-       "      - project: g/p\n        file: f.yml\n        ref: main\n"
-       "      - artifact: gen.yml\n        job: gen\n    strategy: mirror\n"
-       "c:\n  trigger:\n    include: child.yml\nd:\n  trigger: $PROJECT\n");
+    fire("trigger include without file", "b:\n  trigger:\n    include:\n      - project: g/p\n",
+         "missing-key", "jobs:b:trigger:include config missing required keys: file", 4, 9);
+    fire("trigger include without project", "b:\n  trigger:\n    include:\n      - file: a.yml\n",
+         "missing-key", "jobs:b:trigger:include config missing required keys: project", 4, 9);
+    ok("trigger forms", "a:\n  trigger:\n    project: g/p\n    branch: main\n    strategy: depend\n"
+                        "    forward: {yaml_variables: true, pipeline_variables: false}\n"
+                        "    inputs: {x: 1}\nb:\n  trigger:\n    include:\n      - local: c.yml\n"
+                        "      - project: g/p\n        file: f.yml\n        ref: main\n"
+                        "      - artifact: gen.yml\n        job: gen\n    strategy: mirror\n"
+                        "c:\n  trigger:\n    include: child.yml\nd:\n  trigger: $PROJECT\n");
 
     // ---- environment ----------------------------------------------------------------------------
     fire("environment list", "b:\n  script: x\n  environment: [a]\n", "invalid-type",
@@ -531,8 +529,7 @@ void TestValidator::check_data()
          "unknown-key", "jobs:b:environment config contains unknown keys: tier", 5, 5);
     fire("environment action", "b:\n  script: x\n  environment:\n    name: a\n    action: halt\n",
          "invalid-value",
-         "jobs:b:environment action should be one of: start, prepare, stop, verify, access", 5,
-         13);
+         "jobs:b:environment action should be one of: start, prepare, stop, verify, access", 5, 13);
     fire("environment auto_stop_in",
          "b:\n  script: x\n  environment:\n    name: a\n    auto_stop_in: later\n",
          "invalid-duration", "jobs:b:environment auto stop in should be a duration", 5, 19);
@@ -625,9 +622,11 @@ void TestValidator::check_data()
          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:\n"
          "  script: x\n",
          "invalid-value",
-         "jobs:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "jobs:"
          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa name "
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa "
+         "name "
          "is too long (maximum is 255 characters)",
          1, 1);
     ok("need one parallel instance",
@@ -683,8 +682,8 @@ void TestValidator::incompleteIsInfo_data()
                           << QStringLiteral("undefined-need");
     QTest::newRow("dependency") << QByteArray("b:\n  script: x\n  dependencies: [included-job]\n")
                                 << QStringLiteral("undefined-dependency");
-    QTest::newRow("no visible job") << QByteArray(".t:\n  script: x\n")
-                                    << QStringLiteral("no-visible-jobs");
+    QTest::newRow("no visible job")
+        << QByteArray(".t:\n  script: x\n") << QStringLiteral("no-visible-jobs");
     QTest::newRow("on_stop") << QByteArray("b:\n  script: x\n  environment:\n    name: a\n"
                                            "    on_stop: included-job\n")
                              << QStringLiteral("undefined-on-stop");
@@ -715,9 +714,9 @@ void TestValidator::hints_data()
     QTest::newRow("key typo") << QByteArray("b:\n  scirpt: x\n  script: x\n")
                               << QStringLiteral("unknown-key")
                               << QStringLiteral("did you mean 'script'?");
-    QTest::newRow("key transposition") << QByteArray("b:\n  script: x\n  artifacst: {}\n")
-                                       << QStringLiteral("unknown-key")
-                                       << QStringLiteral("did you mean 'artifacts'?");
+    QTest::newRow("key transposition")
+        << QByteArray("b:\n  script: x\n  artifacst: {}\n") << QStringLiteral("unknown-key")
+        << QStringLiteral("did you mean 'artifacts'?");
     QTest::newRow("stage typo") << QByteArray("stages: [build, test]\nb:\n  stage: tset\n"
                                               "  script: x\n")
                                 << QStringLiteral("undefined-stage")
@@ -735,16 +734,16 @@ void TestValidator::hints_data()
                                               "  needs: [a]\n")
                                 << QStringLiteral("needs-cycle")
                                 << QStringLiteral("needs cycle: a -> b -> a");
-    QTest::newRow("global keyword as job") << QByteArray("stage: [a]\nb:\n  script: x\n")
-                                           << QStringLiteral("invalid-type")
-                                           << QStringLiteral("did you mean 'stages'?");
+    QTest::newRow("global keyword as job")
+        << QByteArray("stage: [a]\nb:\n  script: x\n") << QStringLiteral("invalid-type")
+        << QStringLiteral("did you mean 'stages'?");
     QTest::newRow("when value") << QByteArray("b:\n  script: x\n  when: manaul\n")
                                 << QStringLiteral("invalid-when")
                                 << QStringLiteral("did you mean 'manual'?");
-    QTest::newRow("job value kind") << QByteArray("build: [a]\nb:\n  script: x\n")
-                                    << QStringLiteral("invalid-type")
-                                    << QStringLiteral("a job is a hash of keywords, this value "
-                                                      "is an array");
+    QTest::newRow("job value kind")
+        << QByteArray("build: [a]\nb:\n  script: x\n") << QStringLiteral("invalid-type")
+        << QStringLiteral("a job is a hash of keywords, this value "
+                          "is an array");
     QTest::newRow("no hint for far words") << QByteArray("b:\n  script: x\n  zzzzzz: 1\n")
                                            << QStringLiteral("unknown-key") << QString();
 }
@@ -771,8 +770,8 @@ void TestValidator::ruleIfColumn_data()
     QTest::addColumn<int>("column");
     QTest::addColumn<bool>("pointInside");
     // `$A == ` ends early: the parser's column is inside the text.
-    QTest::newRow("plain") << QByteArray("b:\n  script: x\n  rules:\n    - if: $A == \n")
-                           << 4 << 11 << true;
+    QTest::newRow("plain") << QByteArray("b:\n  script: x\n  rules:\n    - if: $A == \n") << 4 << 11
+                           << true;
     QTest::newRow("single quoted") << QByteArray("b:\n  script: x\n  rules:\n"
                                                  "    - if: '$A == '\n")
                                    << 4 << 12 << true;
@@ -888,10 +887,9 @@ void TestValidator::headerSpec_data()
                                          "      default: x\n    b:\n      type: number\n"
                                          "      options: [1, 2]\n    c:\n")
                            << QString() << QString() << 0 << 0;
-    QTest::newRow("unknown spec key") << QByteArray("spec:\n  input:\n    a: {}\n")
-                                      << QStringLiteral("unknown-key")
-                                      << QStringLiteral("spec config contains unknown keys: input")
-                                      << 2 << 3;
+    QTest::newRow("unknown spec key")
+        << QByteArray("spec:\n  input:\n    a: {}\n") << QStringLiteral("unknown-key")
+        << QStringLiteral("spec config contains unknown keys: input") << 2 << 3;
     QTest::newRow("input type") << QByteArray("spec:\n  inputs:\n    a:\n      type: object\n")
                                 << QStringLiteral("invalid-value")
                                 << QStringLiteral("spec:inputs:a type should be one of: array, "
@@ -937,8 +935,8 @@ void TestValidator::headerSpec()
 void TestValidator::fileOfIncludedNode()
 {
     // A job merged in from an include keeps its file: the diagnostic must point there.
-    const yaml::LoadResult included = yaml::Loader::load("b:\n  stage: test\n  scripts: x\n",
-                                                         QStringLiteral("ci/included.yml"));
+    const yaml::LoadResult included =
+        yaml::Loader::load("b:\n  stage: test\n  scripts: x\n", QStringLiteral("ci/included.yml"));
     QVERIFY(!included.documents.isEmpty());
     ci::ResolvedConfig config = resolveText("a:\n  script: x\n");
     const yaml::Node root = included.documents.first().root;
@@ -967,9 +965,9 @@ void TestValidator::largeConfig()
     // 2,000 jobs in 4 stages, each needing the previous one: every check is a hash look-up.
     QByteArray text = "stages: [a, b, c, d]\n";
     for (int i = 0; i < 2000; ++i) {
-        text += "job" + QByteArray::number(i) + ":\n  stage: " + "abcd"[i % 4] + "\n"
-                + "  script: [make]\n  artifacts: {paths: [out], expire_in: 1 day}\n"
-                + "  rules:\n    - if: $CI_COMMIT_BRANCH\n";
+        text += "job" + QByteArray::number(i) + ":\n  stage: " + "abcd"[i % 4] + "\n" +
+                "  script: [make]\n  artifacts: {paths: [out], expire_in: 1 day}\n" +
+                "  rules:\n    - if: $CI_COMMIT_BRANCH\n";
         if (i > 0)
             text += "  needs: [job" + QByteArray::number(i - 1) + "]\n";
     }

@@ -766,31 +766,35 @@ void TestValidator::hints()
 void TestValidator::ruleIfColumn_data()
 {
     QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("expression"); ///< the text the parser sees
     QTest::addColumn<int>("line");
-    QTest::addColumn<int>("column");
-    QTest::addColumn<bool>("pointInside");
-    // `$A == ` ends early: the parser's column is inside the text.
-    QTest::newRow("plain") << QByteArray("b:\n  script: x\n  rules:\n    - if: $A == \n") << 4 << 11
-                           << true;
-    QTest::newRow("single quoted") << QByteArray("b:\n  script: x\n  rules:\n"
-                                                 "    - if: '$A == '\n")
-                                   << 4 << 12 << true;
+    QTest::addColumn<int>("textColumn"); ///< column of the expression's first character
+    QTest::addColumn<bool>("pointInside"); ///< false: the range is the whole scalar
+    QTest::newRow("plain") << QByteArray("b:\n  script: x\n  rules:\n    - if: $A == \n")
+                           << QStringLiteral("$A ==") << 4 << 11 << true;
+    QTest::newRow("single quoted")
+        << QByteArray("b:\n  script: x\n  rules:\n    - if: '$A == \"x\" &&'\n")
+        << QStringLiteral("$A == \"x\" &&") << 4 << 12 << true;
+    QTest::newRow("double quoted") << QByteArray("b:\n  script: x\n  rules:\n"
+                                                 "    - if: \"($A == 'x'\"\n")
+                                   << QStringLiteral("($A == 'x'") << 4 << 12 << true;
     QTest::newRow("multi-line") << QByteArray("b:\n  script: x\n  rules:\n    - if: >-\n"
                                               "        $A ==\n")
-                                << 4 << 11 << false;
-    QTest::newRow("workflow") << QByteArray("workflow:\n  rules:\n    - if: $A &&\n"
+                                << QStringLiteral("$A ==") << 4 << 11 << false;
+    QTest::newRow("workflow") << QByteArray("workflow:\n  rules:\n    - if: $A && $B ==\n"
                                             "b:\n  script: x\n")
-                              << 3 << 11 << true;
+                              << QStringLiteral("$A && $B ==") << 3 << 11 << true;
 }
 
 void TestValidator::ruleIfColumn()
 {
     QFETCH(QByteArray, yaml);
+    QFETCH(QString, expression);
     QFETCH(int, line);
-    QFETCH(int, column);
+    QFETCH(int, textColumn);
     QFETCH(bool, pointInside);
-    const expr::Expression probe = expr::Expression::parse(u"$A == ");
-    if (probe.isValid() || probe.error()->column < 1)
+    const expr::Expression parsed = expr::Expression::parse(expression);
+    if (parsed.isValid())
         QSKIP("core/expr still has its placeholder parser, which accepts everything");
     const diag::Diagnostics ds = validateText(yaml);
     for (const diag::Diagnostic &d : ds) {
@@ -798,14 +802,12 @@ void TestValidator::ruleIfColumn()
             continue;
         QVERIFY(d.message.endsWith(QStringLiteral("rules:rule if invalid expression syntax")));
         QCOMPARE(d.range.start.line, line);
-        if (pointInside) {
-            // text column + parser column - 1 (+1 for an opening quote)
-            QVERIFY2(d.range.start.column > column,
-                     qPrintable(QString::number(d.range.start.column)));
-        } else {
-            QCOMPARE(d.range.start.column, column);
-        }
-        QVERIFY(!d.hint.isEmpty());
+        // The scalar's own column plus the parser's (1-based) column inside the text.
+        const int expected = pointInside ? textColumn + parsed.error()->column - 1 : textColumn;
+        if (pointInside)
+            QVERIFY(parsed.error()->column >= 1);
+        QCOMPARE(d.range.start.column, expected);
+        QCOMPARE(d.hint, parsed.error()->message);
         return;
     }
     QFAIL(qPrintable(QStringLiteral("no invalid-expression in") + dump(ds)));

@@ -120,6 +120,13 @@ void TestValidator::check_data()
     ok("null keyword is unspecified", "build:\n  script: x\n  image:\n  tags:\n  cache:\n"
                                       "    paths:\n  dependencies: null\n");
 
+    ok("unresolved !reference is the resolver's",
+       "b:\n  script: x\n  rules:\n    - !reference [.r, rules]\n  variables:\n"
+       "    A: !reference [.v, variables, A]\n  needs:\n    - !reference [.n, needs]\n");
+    ok("unsubstituted input is the resolver's", "b:\n  script: x\n  when: $[[ inputs.when ]]\n"
+                                                "  parallel:\n    matrix:\n"
+                                                "      - V: $[[ inputs.list ]]\n");
+
     // ---- root keywords ----------------------------------------------------------------------
     fire("default unknown key", "default:\n  stage: build\nb:\n  script: x\n", "unknown-key",
          "default config contains unknown keys: stage", 2, 3);
@@ -684,6 +691,8 @@ void TestValidator::incompleteIsInfo_data()
                                 << QStringLiteral("undefined-dependency");
     QTest::newRow("no visible job")
         << QByteArray(".t:\n  script: x\n") << QStringLiteral("no-visible-jobs");
+    QTest::newRow("script from an unread template")
+        << QByteArray("b:\n  extends: .from-include\n") << QStringLiteral("missing-script");
     QTest::newRow("on_stop") << QByteArray("b:\n  script: x\n  environment:\n    name: a\n"
                                            "    on_stop: included-job\n")
                              << QStringLiteral("undefined-on-stop");

@@ -101,8 +101,9 @@ public:
     bool expectString(const QString &path, const QString &attr, const Node &n,
                       bool allowEmpty = true);
     bool expectBool(const QString &path, const QString &attr, const Node &n);
+    /// `text` replaces "should be one of: ..." where GitLab words it differently.
     bool expectEnum(const QString &path, const QString &attr, const Node &n,
-                    const QStringList &values);
+                    const QStringList &values, const QString &text = {});
     bool expectDuration(const QString &path, const QString &attr, const Node &n, bool allowNever,
                         qint64 limitSeconds = 0);
     static QString subject(const QString &path, const QString &attr);
@@ -124,6 +125,7 @@ public:
     void ruleIf(const QString &path, const Node &n);
     void changesOrExists(const QString &path, const Node &n, bool exists);
     void filter(const QString &path, const Node &n);
+    /// `path` is the job's: GitLab validates allow_failure as an attribute of the job.
     void allowFailure(const QString &path, const Node &n);
     void retry(const QString &path, const Node &n);
     void parallel(const QString &path, const Node &n);

@@ -168,7 +168,8 @@ void Checker::image(const QString &path, const Node &n)
 void Checker::services(const QString &path, const Node &n)
 {
     if (!n.isSequence()) {
-        error(kInvalidType, tr("%1 config should be an array").arg(path), n);
+        // Sic: GitLab's TypeValidator prints "should be a <class name, lowercased>".
+        error(kInvalidType, tr("%1 config should be a array").arg(path), n);
         return;
     }
     const QString p = path + QStringLiteral(":service");
@@ -226,9 +227,24 @@ void Checker::artifacts(const QString &path, const Node &n)
         } else if (k == u"name") {
             expectString(path, k, v);
         } else if (k == u"expose_as") {
+            static const QRegularExpression exposeAs(QStringLiteral("^\\w[-\\w ]*$"));
             if (expectString(path, QStringLiteral("expose as"), v) && v.scalar().size() > 100) {
                 error(kInvalidValue,
                       tr("%1 expose as is too long (maximum is 100 characters)").arg(path), v);
+            } else if (isStr(v) && !exposeAs.match(v.scalar()).hasMatch()) {
+                error(kInvalidValue,
+                      tr("%1 expose as can contain only letters, digits, '-', '_' and spaces")
+                          .arg(path),
+                      v);
+            }
+            if (const Node paths = n.value(u"paths"); paths.isSequence()) {
+                for (const Node &p : paths.items()) {
+                    if (isStr(p) && p.scalar().contains(u'*')) {
+                        error(kInvalidValue,
+                              tr("%1 paths can't contain '*' when used with 'expose_as'").arg(path),
+                              p);
+                    }
+                }
             }
             if (!n.contains(u"paths")) {
                 error(QStringLiteral("missing-key"), tr("%1 paths can't be blank").arg(path), e.key,
@@ -380,21 +396,25 @@ void Checker::cacheItem(const QString &path, const Node &n)
                              v.scalar().contains(u'$'));
             if (!ok) {
                 error(isStr(v) ? kInvalidValue : kInvalidType,
-                      tr("%1 policy should be pull-push, push, or pull (or a variable)").arg(path),
-                      v,
-                      isStr(v) ? didYouMean(v.scalar(), list({u"pull-push", u"push", u"pull"}))
-                               : QString());
+                      tr("%1 policy should be pull-push, push, or pull").arg(path), v,
+                      isStr(v) && !didYouMean(v.scalar(), list({u"pull-push", u"push", u"pull"}))
+                                       .isEmpty()
+                          ? didYouMean(v.scalar(), list({u"pull-push", u"push", u"pull"}))
+                          : tr("a variable such as $CACHE_POLICY is accepted too"));
             }
         } else if (k == u"when") {
             if (!isStr(v) || !list({u"on_success", u"on_failure", u"always"}).contains(v.scalar()))
                 error(isStr(v) ? kInvalidValue : kInvalidType,
                       tr("%1 when should be on_success, on_failure or always").arg(path), v);
-        } else if (k == u"untracked" || k == u"unprotect") {
+        } else if (k == u"untracked") {
+            expectBool(path + QStringLiteral(":untracked"), QString(), v); // an entry in Rails
+        } else if (k == u"unprotect") {
             expectBool(path, k, v);
         } else if (k == u"fallback_keys") {
             if (arrayOfStrings(path, QStringLiteral("fallback keys"), v) && v.size() > 5) {
                 error(kInvalidValue,
-                      tr("%1 fallback keys has too many entries (maximum 5)").arg(path), v);
+                      tr("%1 fallback keys has to be less than or equal to 5 in length").arg(path),
+                      v);
             }
         }
     }
@@ -663,7 +683,8 @@ void Checker::rule(const QString &path, const Node &n, bool workflowRules)
                       tr("%1 start_in should be blank").arg(path), e.key,
                       tr("start_in is only used with when: delayed"));
         } else if (k == u"allow_failure") {
-            allowFailure(path + QStringLiteral(":allow_failure"), v);
+            // Rails' rule entry takes a boolean only (exit_codes are a job-level feature).
+            expectBool(path, QStringLiteral("allow_failure"), v);
         } else if (k == u"needs") {
             needs(path + QStringLiteral(":needs"), v, true);
         } else if (k == u"interruptible") {
@@ -711,7 +732,8 @@ void Checker::filter(const QString &path, const Node &n)
     if (const Node c = n.value(u"changes"); present(c))
         arrayOfStrings(path, QStringLiteral("changes"), c);
     if (const Node k = n.value(u"kubernetes"); present(k))
-        expectEnum(path, QStringLiteral("kubernetes"), k, list({u"active"}));
+        expectEnum(path, QStringLiteral("kubernetes"), k, list({u"active"}),
+                   tr("unknown value: %1").arg(isStr(k) ? k.scalar() : kindName(k)));
     if (const Node v = n.value(u"variables"); present(v)) {
         if (arrayOfStrings(path, QStringLiteral("variables"), v)) {
             for (const Node &item : v.items()) {
@@ -731,12 +753,14 @@ void Checker::allowFailure(const QString &path, const Node &n)
     if (isBool(n))
         return;
     if (!n.isMap()) {
-        error(kInvalidType, tr("%1 config should be a hash or a boolean value").arg(path), n);
+        error(kInvalidType, tr("%1 allow failure should be a hash or a boolean value").arg(path),
+              n);
         return;
     }
+    const QString ap = path + QStringLiteral(":allow_failure");
     static const KeySet keys{u"exit_codes"};
-    checkKeys(path, n, keys);
-    if (!requireKey(path, n, QStringLiteral("exit_codes")))
+    checkKeys(ap, n, keys);
+    if (!requireKey(ap, n, QStringLiteral("exit_codes")))
         return;
     const Node c = n.value(u"exit_codes");
     bool ok = isInt(c) || (c.isSequence() && c.size() > 0);
@@ -744,7 +768,7 @@ void Checker::allowFailure(const QString &path, const Node &n)
         ok = ok && isInt(x);
     if (!ok) {
         error(kInvalidType,
-              tr("%1 exit codes should be an array of integers or an integer").arg(path), c);
+              tr("%1 exit codes should be an array of integers or an integer").arg(ap), c);
     }
 }
 
@@ -972,7 +996,8 @@ void Checker::trigger(const QString &path, const Node &n)
     if (const Node b = n.value(u"branch"); present(b))
         expectString(path, QStringLiteral("branch"), b, false);
     if (const Node s = n.value(u"strategy"); present(s))
-        expectEnum(path, QStringLiteral("strategy"), s, list({u"depend", u"mirror"}));
+        expectEnum(path, QStringLiteral("strategy"), s, list({u"depend", u"mirror"}),
+                   tr("should be depend or mirror"));
     if (const Node i = n.value(u"inputs"); present(i))
         inputValues(path + QStringLiteral(":inputs"), i);
     if (const Node f = n.value(u"forward"); present(f)) {
@@ -1016,12 +1041,14 @@ void Checker::environment(const QString &path, const Node &n)
         expectString(path, QStringLiteral("on stop"), o, false);
     if (const Node a = n.value(u"action"); present(a))
         expectEnum(path, QStringLiteral("action"), a,
-                   list({u"start", u"prepare", u"stop", u"verify", u"access"}));
+                   list({u"start", u"prepare", u"stop", u"verify", u"access"}),
+                   tr("should be start, stop, prepare, verify, or access"));
     if (const Node a = n.value(u"auto_stop_in"); present(a))
         expectDuration(path, QStringLiteral("auto stop in"), a, true);
     if (const Node t = n.value(u"deployment_tier"); present(t))
         expectEnum(path, QStringLiteral("deployment tier"), t,
-                   list({u"production", u"staging", u"testing", u"development", u"other"}));
+                   list({u"production", u"staging", u"testing", u"development", u"other"}),
+                   tr("must be one of production, staging, testing, development, or other"));
     if (const Node k = n.value(u"kubernetes"); present(k)) {
         const QString kp = path + QStringLiteral(":kubernetes");
         if (expectHash(kp, k)) {
@@ -1059,10 +1086,16 @@ void Checker::release(const QString &path, const Node &n)
     static const KeySet keys{u"tag_name", u"tag_message", u"description", u"name",
                              u"ref",      u"milestones",  u"released_at", u"assets"};
     checkKeys(path, n, keys);
-    if (requireKey(path, n, QStringLiteral("tag_name")))
-        expectString(path, QStringLiteral("tag name"), n.value(u"tag_name"), false);
-    if (requireKey(path, n, QStringLiteral("description")))
-        expectString(path, QStringLiteral("description"), n.value(u"description"), false);
+    // Rails: validates :tag_name, :description, presence: true.
+    for (const char16_t *k : {u"tag_name", u"description"}) {
+        const QString key = QString::fromUtf16(k);
+        const Node v = n.value(key);
+        if (!present(v))
+            error(QStringLiteral("missing-key"),
+                  tr("%1 %2 can't be blank").arg(path, humanize(key)), v.isDefined() ? v : n);
+        else
+            expectString(path, humanize(key), v, false);
+    }
     for (const char16_t *k : {u"tag_message", u"name", u"ref", u"released_at"}) {
         if (const Node v = n.value(QStringView(k)); present(v))
             expectString(path, humanize(QString::fromUtf16(k)), v);

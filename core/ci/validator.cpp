@@ -171,7 +171,7 @@ bool Checker::stringOrArrayOfStrings(const QString &path, const QString &attr, c
         ok = ok && isStr(item);
     if (!ok) {
         error(QStringLiteral("invalid-type"),
-              tr("%1 should be a string or an array of strings").arg(subject(path, attr)), n);
+              tr("%1 should be an array of strings or a string").arg(subject(path, attr)), n);
     }
     return ok;
 }
@@ -200,12 +200,13 @@ bool Checker::expectBool(const QString &path, const QString &attr, const Node &n
 }
 
 bool Checker::expectEnum(const QString &path, const QString &attr, const Node &n,
-                         const QStringList &values)
+                         const QStringList &values, const QString &text)
 {
     if (isStr(n) && values.contains(n.scalar()))
         return true;
+    const QString what = text.isEmpty() ? tr("should be one of: %1").arg(values.join(u", ")) : text;
     error(isStr(n) ? QStringLiteral("invalid-value") : QStringLiteral("invalid-type"),
-          tr("%1 should be one of: %2").arg(subject(path, attr), values.join(u", ")), n,
+          subject(path, attr) + u' ' + what, n,
           isStr(n) ? didYouMean(n.scalar(), values) : QString());
     return false;
 }
@@ -516,7 +517,7 @@ void Checker::checkJobKeyword(const QString &path, const QString &key, const Nod
                   isStr(v) ? didYouMean(v.scalar(), values) : QString());
         }
     } else if (key == u"allow_failure") {
-        allowFailure(sub, v);
+        allowFailure(path, v);
     } else if (key == u"retry") {
         retry(sub, v);
     } else if (key == u"timeout") {

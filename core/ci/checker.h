@@ -166,6 +166,9 @@ private:
     const ResolvedConfig &m_config;
     diag::Diagnostics m_out;
     Node m_anchor; ///< where to report about nodes that carry no location (synthesised)
+    /// The job being checked extends a template that may sit in an include that could not be
+    /// read: a key it lacks may come from there, so "missing" findings are info.
+    bool m_partialJob = false;
 };
 
 } // namespace stagecraft::ci::detail

@@ -98,6 +98,9 @@ void Checker::report(diag::Severity severity, const QString &code, const QString
     // not substitute (it reports why).
     if (at.tag() == u"!reference" || (at.isScalar() && at.scalar().contains(u"$[[")))
         return;
+    if (m_partialJob && severity == diag::Severity::Error &&
+        (code == u"missing-key" || code == u"missing-script"))
+        severity = diag::Severity::Info;
     const Node &where = at.isDefined() && at.location().isValid() ? at : m_anchor;
     const yaml::Location &l = where.location();
     diag::Diagnostic d =
@@ -378,6 +381,7 @@ void Checker::job(const Job &j)
     const QString path = jobPath(j.name);
     m_anchor = j.key;
     const Node &n = j.node;
+    m_partialJob = m_config.incomplete && n.isMap() && n.contains(u"extends");
     if (!n.isMap()) {
         // GitLab's jobs entry only recognises a hash with script/run/trigger as a job, so a
         // top-level key with any other value gets this message (often a misspelt keyword).
@@ -411,12 +415,10 @@ void Checker::job(const Job &j)
     // script / run / trigger
     const Node scriptNode = n.value(u"script");
     if (!scriptNode.isDefined() && !n.contains(u"run") && !isBridge) {
-        const bool unresolved = n.contains(u"extends") && m_config.incomplete;
-        report(unresolved ? diag::Severity::Info : diag::Severity::Error,
-               QStringLiteral("missing-script"),
-               tr("jobs %1 config should implement the script:, run:, or trigger: keyword")
-                   .arg(j.name),
-               j.key, didYouMean(j.name, globalKeywordList()));
+        error(QStringLiteral("missing-script"),
+              tr("jobs %1 config should implement the script:, run:, or trigger: keyword")
+                  .arg(j.name),
+              j.key, didYouMean(j.name, globalKeywordList()));
     } else if (scriptNode.isDefined() && !isBridge) {
         const bool blank = (isStr(scriptNode) && scriptNode.scalar().trimmed().isEmpty()) ||
                            (scriptNode.isSequence() && scriptNode.size() == 0) ||
@@ -565,6 +567,7 @@ void Checker::checkJobKeyword(const QString &path, const QString &key, const Nod
 diag::Diagnostics Checker::run()
 {
     root();
+    m_partialJob = false;
     crossJob();
     return std::move(m_out);
 }

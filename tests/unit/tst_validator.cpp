@@ -699,6 +699,9 @@ void TestValidator::incompleteIsInfo_data()
         << QByteArray(".t:\n  script: x\n") << QStringLiteral("no-visible-jobs");
     QTest::newRow("script from an unread template")
         << QByteArray("b:\n  extends: .from-include\n") << QStringLiteral("missing-script");
+    QTest::newRow("key from an unread template")
+        << QByteArray("b:\n  extends: .from-include\n  trigger:\n    strategy: depend\n")
+        << QStringLiteral("missing-key");
     QTest::newRow("on_stop") << QByteArray("b:\n  script: x\n  environment:\n    name: a\n"
                                            "    on_stop: included-job\n")
                              << QStringLiteral("undefined-on-stop");

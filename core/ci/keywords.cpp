@@ -707,10 +707,26 @@ void Checker::filter(const QString &path, const Node &n)
         for (const Node &item : v.items()) {
             if (!isStr(item)) {
                 ok = false;
-            } else if (expr::Regex::isLiteral(item.scalar()) &&
-                       !expr::Regex::fromLiteral(item.scalar()).isValid()) {
-                ok = false;
+                continue;
             }
+            if (!expr::Regex::isLiteral(item.scalar()))
+                continue;
+            const expr::Regex re = expr::Regex::fromLiteral(item.scalar());
+            if (re.isValid())
+                continue;
+            // GitLab falls back to Ruby's engine for only/except refs, so look-around and
+            // back-references still work there (with a warning in GitLab's own docs).
+            const QString why = re.error();
+            if (why.contains(QStringLiteral("invalid perl operator")) ||
+                why.contains(QStringLiteral("invalid escape sequence"))) {
+                report(diag::Severity::Warning, QStringLiteral("non-re2-regex"),
+                       tr("%1 uses a regular expression that RE2 cannot run: GitLab falls back "
+                          "to Ruby's engine for it")
+                           .arg(subject(p, attr)),
+                       item, why);
+                continue;
+            }
+            ok = false;
         }
         if (!ok) {
             error(isStr(v) || v.isSequence() ? kInvalidValue : kInvalidType,

@@ -73,6 +73,7 @@ private slots:
     void editDistance_data();
     void editDistance();
     void bridgeScriptIsWarning();
+    void lookBehindInOnlyIsWarning();
     void headerSpec_data();
     void headerSpec();
     void fileOfIncludedNode();
@@ -434,7 +435,7 @@ void TestValidator::check_data()
     ok("rules null", "b:\n  script: x\n  rules: null\n");
 
     // ---- only / except ----------------------------------------------------------------------
-    fire("only invalid regexp", "b:\n  script: x\n  only: ['/(?<=a)b/']\n", "invalid-value",
+    fire("only invalid regexp", "b:\n  script: x\n  only: ['/(a/']\n", "invalid-value",
          "jobs:b:only config should be an array of strings or regexps", 3, 9);
     fire("only hash unknown", "b:\n  script: x\n  only:\n    branches: [a]\n", "unknown-key",
          "jobs:b:only config contains unknown keys: branches", 4, 5);
@@ -883,6 +884,17 @@ void TestValidator::editDistance()
     QFETCH(QString, b);
     QFETCH(int, distance);
     QCOMPARE(ci::editDistance(a, b), distance);
+}
+
+void TestValidator::lookBehindInOnlyIsWarning()
+{
+    // GitLab evaluates only/except refs with a Ruby fallback: RE2-only limits are a warning.
+    const diag::Diagnostics ds = validateText("b:\n  script: x\n  only: ['/(?<=a)b/']\n");
+    QCOMPARE(ds.size(), 1);
+    QCOMPARE(ds.first().severity, diag::Severity::Warning);
+    QCOMPARE(ds.first().code, QStringLiteral("non-re2-regex"));
+    QCOMPARE(ds.first().range.start.line, 3);
+    QCOMPARE(ds.first().range.start.column, 10);
 }
 
 void TestValidator::bridgeScriptIsWarning()

@@ -46,6 +46,8 @@ inline bool present(const Node &n)
 {
     return n.isDefined() && !n.isNull();
 }
+/// "a string", "an array"... for hints.
+QString kindName(const Node &n);
 /// String, number or boolean: what a variable value may be.
 bool isScalarValue(const Node &n);
 
@@ -99,10 +101,11 @@ public:
     bool expectString(const QString &path, const QString &attr, const Node &n,
                       bool allowEmpty = true);
     bool expectBool(const QString &path, const QString &attr, const Node &n);
+    /// `text` replaces "should be one of: ..." where GitLab words it differently.
     bool expectEnum(const QString &path, const QString &attr, const Node &n,
-                    const QStringList &values);
-    bool expectDuration(const QString &path, const QString &attr, const Node &n,
-                        bool allowNever, qint64 limitSeconds = 0);
+                    const QStringList &values, const QString &text = {});
+    bool expectDuration(const QString &path, const QString &attr, const Node &n, bool allowNever,
+                        qint64 limitSeconds = 0);
     static QString subject(const QString &path, const QString &attr);
 
     // ---- keywords (keywords.cpp) ------------------------------------------------------------
@@ -122,6 +125,7 @@ public:
     void ruleIf(const QString &path, const Node &n);
     void changesOrExists(const QString &path, const Node &n, bool exists);
     void filter(const QString &path, const Node &n);
+    /// `path` is the job's: GitLab validates allow_failure as an attribute of the job.
     void allowFailure(const QString &path, const Node &n);
     void retry(const QString &path, const Node &n);
     void parallel(const QString &path, const Node &n);
@@ -156,13 +160,15 @@ public:
     const ResolvedConfig &config() const { return m_config; }
 
 private:
-    void checkJobKeyword(const QString &path, const QString &key, const Node &value,
-                         const Node &job);
+    void checkJobKeyword(const QString &path, const QString &key, const Node &value);
     QString jobPath(const QString &name) const { return QStringLiteral("jobs:") + name; }
 
     const ResolvedConfig &m_config;
     diag::Diagnostics m_out;
     Node m_anchor; ///< where to report about nodes that carry no location (synthesised)
+    /// The job being checked extends a template that may sit in an include that could not be
+    /// read: a key it lacks may come from there, so "missing" findings are info.
+    bool m_partialJob = false;
 };
 
 } // namespace stagecraft::ci::detail

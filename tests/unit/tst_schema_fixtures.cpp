@@ -45,13 +45,18 @@ const QString kExtraJob = QStringLiteral("stagecraft-fixture-job");
 // Codes of checks that depend on the rest of the pipeline (see the comment at the top).
 bool isJudged(const diag::Diagnostic &d)
 {
-    static const QStringList pipelineCodes = {
-        QStringLiteral("missing-script"),         QStringLiteral("no-visible-jobs"),
-        QStringLiteral("undefined-stage"),        QStringLiteral("undefined-need"),
-        QStringLiteral("undefined-dependency"),   QStringLiteral("need-in-later-stage"),
-        QStringLiteral("dependency-in-later-stage"), QStringLiteral("dependency-not-in-needs"),
-        QStringLiteral("needs-cycle"),            QStringLiteral("duplicate-need"),
-        QStringLiteral("undefined-on-stop"),      QStringLiteral("invalid-on-stop")};
+    static const QStringList pipelineCodes = {QStringLiteral("missing-script"),
+                                              QStringLiteral("no-visible-jobs"),
+                                              QStringLiteral("undefined-stage"),
+                                              QStringLiteral("undefined-need"),
+                                              QStringLiteral("undefined-dependency"),
+                                              QStringLiteral("need-in-later-stage"),
+                                              QStringLiteral("dependency-in-later-stage"),
+                                              QStringLiteral("dependency-not-in-needs"),
+                                              QStringLiteral("needs-cycle"),
+                                              QStringLiteral("duplicate-need"),
+                                              QStringLiteral("undefined-on-stop"),
+                                              QStringLiteral("invalid-on-stop")};
     return d.isError() && !pipelineCodes.contains(d.code);
 }
 
@@ -69,7 +74,8 @@ QString knownDifference(const QString &file, const QString &key)
         // Rails accepts these keys, the schema does not. Real projects rely on it (`tags:`,
         // `cache: paths:`, `dependencies: null` in the corpus), so we follow Rails.
         {QStringLiteral("negative/image.yml|empty_image"),
-         QStringLiteral("image: null is 'not specified' in GitLab (Rails), rejected by the schema")},
+         QStringLiteral(
+             "image: null is 'not specified' in GitLab (Rails), rejected by the schema")},
         {QStringLiteral("negative/image.yml|image_with_empty_executor_opts"),
          QStringLiteral("docker: null is 'not specified' in GitLab (Rails)")},
         {QStringLiteral("negative/artifacts.yml|browser_performance no paths"),
@@ -88,8 +94,8 @@ QString knownDifference(const QString &file, const QString &key)
 
 struct Case
 {
-    QByteArray text;    ///< configuration to validate
-    QByteArray header;  ///< spec: header document, if any
+    QByteArray text;   ///< configuration to validate
+    QByteArray header; ///< spec: header document, if any
 };
 
 // {k: value} cut out of the fixture with the other lines blanked, so that positions stay those
@@ -202,8 +208,8 @@ void TestSchemaFixtures::fixture_data()
             else
                 c = perKeyCase(bytes, root, i);
             const QString tag = rel + QStringLiteral(": ") + e.key.scalar();
-            QTest::newRow(qPrintable(tag)) << rel << e.key.scalar() << positive << c.text
-                                           << c.header;
+            QTest::newRow(qPrintable(tag))
+                << rel << e.key.scalar() << positive << c.text << c.header;
             ++rows;
         }
     }
@@ -230,9 +236,11 @@ void TestSchemaFixtures::fixture()
     if (!why.isEmpty())
         QEXPECT_FAIL("", qPrintable(why), Abort);
     if (positive)
-        QVERIFY2(judged.isEmpty(), qPrintable(QStringLiteral("expected valid, got:") + dump(judged)));
+        QVERIFY2(judged.isEmpty(),
+                 qPrintable(QStringLiteral("expected valid, got:") + dump(judged)));
     else
-        QVERIFY2(!judged.isEmpty(), qPrintable(QStringLiteral("expected an error, got:") + dump(all)));
+        QVERIFY2(!judged.isEmpty(),
+                 qPrintable(QStringLiteral("expected an error, got:") + dump(all)));
 }
 
 void TestSchemaFixtures::negativeDocument_data()

@@ -658,6 +658,18 @@ void TestResolver::merged_data()
         << "include"
         << "";
 
+    QTest::newRow("empty include list")
+        << files({".gitlab-ci.yml", "include: []\nj:\n  script: x\n"}) << "j/script"
+        << "x";
+    QTest::newRow("null include") << files({".gitlab-ci.yml", "include:\nj:\n  script: x\n"}) << ""
+                                  << "j:\n  script: x";
+    QTest::newRow("remote with integrity and cache keys")
+        << files({".gitlab-ci.yml",
+                  "include:\n  - remote: https://h.org/r.yml\n    integrity: sha256-x\n    cache: "
+                  "1h\n",
+                  "cache/remote/h.org/r.yml", "r:\n  script: x\n"})
+        << "r/script"
+        << "x";
     // --- include:rules --------------------------------------------------------------------------
     QTest::newRow("rules if true")
         << files({".gitlab-ci.yml", "include:\n  local: a.yml\n  rules:\n    - if: $FOO == \"1\"\n",
@@ -685,6 +697,12 @@ void TestResolver::merged_data()
                 "a.yml", "a:\n  script: x\n", "b.yml", "b:\n  script: x\n", "src/main.go", ""})
         << ""
         << "b:\n  script: x";
+    QTest::newRow("rules exists with paths map")
+        << files({".gitlab-ci.yml",
+                  "include:\n  local: a.yml\n  rules:\n    - exists:\n        paths: [src/*.go]\n",
+                  "a.yml", "a:\n  script: x\n", "src/main.go", ""})
+        << "a/script"
+        << "x";
     QTest::newRow("rules changes counts as true")
         << files({".gitlab-ci.yml", "include:\n  local: a.yml\n  rules:\n    - changes: [x]\n",
                   "a.yml", "a:\n  script: x\n"})
@@ -1060,6 +1078,12 @@ void TestResolver::hiddenJobs()
     QVERIFY(config.root.contains(u".hidden"));
     QCOMPARE(config.job(u"visible"), &config.jobs.at(1));
     QVERIFY(!config.job(u"variables"));
+
+    // A configuration built by hand (no index) is searched too.
+    ci::ResolvedConfig manual;
+    manual.jobs.append(ci::Job{QStringLiteral("a"), {}, {}, false});
+    QCOMPARE(manual.job(u"a"), &manual.jobs.at(0));
+    QVERIFY(!manual.job(u"b"));
 }
 
 void TestResolver::sharedTemplatesAsCache()

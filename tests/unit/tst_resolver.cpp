@@ -1111,7 +1111,8 @@ void TestResolver::sharedTemplatesAsCache()
 void TestResolver::performance()
 {
     QString text = QStringLiteral(
-        "stages: [build, test]\n.base:\n  image: alpine\n  before_script: [setup]\n  "
+        "include: extra.yml\nstages: [build, test]\n.base:\n  image: alpine\n  before_script: "
+        "[setup]\n  "
         "variables: {A: a}\n");
     for (int i = 0; i < 2000; ++i) {
         text += QStringLiteral("job-%1:\n  extends: .base\n  stage: %2\n  script:\n    - "
@@ -1121,7 +1122,9 @@ void TestResolver::performance()
                     .arg(i % 2 ? QStringLiteral("test") : QStringLiteral("build"))
                     .arg(i > 0 ? i - 1 : 0);
     }
-    Project p(QStringList{QStringLiteral(".gitlab-ci.yml"), text}, Mode::Overlay);
+    Project p(QStringList{QStringLiteral(".gitlab-ci.yml"), text, QStringLiteral("extra.yml"),
+                          QStringLiteral("job-5:\n  tags: [extra]\n")},
+              Mode::Overlay);
     // CPU time, less sensitive than wall time to other processes on a shared machine.
     const auto cpuMs = [] { return double(std::clock()) * 1000.0 / CLOCKS_PER_SEC; };
     QElapsedTimer timer;
@@ -1137,6 +1140,8 @@ void TestResolver::performance()
     qInfo().nospace() << "2000 jobs: parsing alone " << parsing << " ms CPU; resolve (parsing "
                       << "included) " << resolving << " ms CPU, " << elapsed << " ms wall";
     QCOMPARE(config.jobs.size(), 2001);
+    QVERIFY(!diag::hasErrors(config.diagnostics));
+    QCOMPARE(yamlOf(config.job(u"job-5")->node.value(u"tags")), QStringLiteral("- extra"));
     QCOMPARE(yamlOf(config.job(u"job-1999")->node.value(u"script")),
              QStringLiteral("- setup\n- make 1999"));
     // Generous bound for debug and sanitizer builds; a release build takes a few milliseconds.

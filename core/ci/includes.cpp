@@ -212,7 +212,7 @@ private:
         if (include.isSequence()) {
             std::vector<Node> result;
             for (const Node &item : include.items()) {
-                // Nested arrays of includes come from !reference-free YAML anchors; accept them.
+                // `include: [*common, x.yml]` nests an aliased list: GitLab flattens it.
                 if (item.isSequence()) {
                     for (const Node &inner : item.items())
                         result.push_back(inner);

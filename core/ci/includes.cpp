@@ -212,7 +212,7 @@ private:
         if (include.isSequence()) {
             std::vector<Node> result;
             for (const Node &item : include.items()) {
-                // `include: [*common, x.yml]` nests an aliased list: GitLab flattens it.
+                // `include: [*common, x.yml]` nests an aliased list: read it as one flat list.
                 if (item.isSequence()) {
                     for (const Node &inner : item.items())
                         result.push_back(inner);

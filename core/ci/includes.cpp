@@ -381,7 +381,8 @@ private:
                 }
             }
             const Node when = rule.value(u"when");
-            if (when.isDefined() && when.scalar() != u"never" && when.scalar() != u"always") {
+            if (when.isDefined() && !when.isNull() && when.scalar() != u"never"
+                && when.scalar() != u"always") {
                 error(QStringLiteral("include-invalid"),
                       tr("include:rules:rule when unknown value: %1").arg(when.scalar()),
                       when.location(), tr("include rules accept `when: never` or `when: always`"));
@@ -667,6 +668,13 @@ private:
     {
         const Node fileNode = entry.value(u"file");
         const Node refNode = entry.value(u"ref");
+        if (project.startsWith(u'/') || project.endsWith(u'/') || !project.contains(u'/')) {
+            error(QStringLiteral("include-invalid"),
+                  tr("include:project `%1` should be a full project path such as `group/project`")
+                      .arg(project),
+                  entry.value(u"project").location());
+            return {};
+        }
         if (!fileNode.isDefined()) {
             error(QStringLiteral("include-invalid"),
                   tr("include config must specify the file where to fetch the config from"),

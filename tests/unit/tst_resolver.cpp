@@ -361,6 +361,15 @@ void TestResolver::diagnostics_data()
         << files({".gitlab-ci.yml", "include:\n  local: a.yml\n  rules:\n    - when: manual\n"})
         << files({".gitlab-ci.yml:4:13: error [include-invalid] include:rules:rule when unknown "
                   "value: manual"});
+    QTest::newRow("rules when null is unspecified")
+        << files({".gitlab-ci.yml",
+                  "include:\n  local: a.yml\n  rules:\n    - when: null\nj:\n  script: x\n",
+                  "a.yml", "a:\n  script: x\n"})
+        << QStringList();
+    QTest::newRow("project path with a leading slash")
+        << files({".gitlab-ci.yml", "include:\n  project: /slug\n  file: a.yml\n"})
+        << files({".gitlab-ci.yml:2:12: error [include-invalid] include:project `/slug` should be "
+                  "a full project path such as `group/project`"});
     QTest::newRow("rules not an array")
         << files({".gitlab-ci.yml", "include:\n  local: a.yml\n  rules: {when: never}\n"})
         << files({".gitlab-ci.yml:3:10: error [include-invalid] include:rules config should be an "

@@ -381,8 +381,8 @@ private:
                 }
             }
             const Node when = rule.value(u"when");
-            if (when.isDefined() && !when.isNull() && when.scalar() != u"never"
-                && when.scalar() != u"always") {
+            if (when.isDefined() && !when.isNull() && when.scalar() != u"never" &&
+                when.scalar() != u"always") {
                 error(QStringLiteral("include-invalid"),
                       tr("include:rules:rule when unknown value: %1").arg(when.scalar()),
                       when.location(), tr("include rules accept `when: never` or `when: always`"));
@@ -442,10 +442,13 @@ private:
         if (const auto it = m_listings.constFind(base); it != m_listings.constEnd())
             return *it;
         QStringList found;
-        QDirIterator it(base, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot | QDir::Dirs,
+        // Without a project folder (editor buffers only) there is nothing on disk to walk.
+        const bool walk = !(base == m_root && m_options.projectRoot.isEmpty());
+        QDirIterator it(walk ? base : QString(),
+                        QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot | QDir::Dirs,
                         QDirIterator::Subdirectories);
         const QDir dir(base);
-        while (it.hasNext() && found.size() < 100000) {
+        while (walk && it.hasNext() && found.size() < 100000) {
             it.next();
             const QFileInfo info = it.fileInfo();
             if (!info.isFile())

@@ -217,6 +217,7 @@ private slots:
     void filesRead();
     void mainInputsOption();
     void symlinkOutsideProject();
+    void overlayWithoutProjectFolder();
     void effectiveJob_data();
     void effectiveJob();
     void provenance();
@@ -873,6 +874,12 @@ void TestResolver::merged_data()
                                     "yy]\n"})
         << ""
         << "j:\n  script:\n  - a\n  - b\n  - c\nbefore_script:\n- x\n- yy";
+    QTest::newRow("hook scripts flattened")
+        << files({".gitlab-ci.yml",
+                  ".hook:\n  - a\nj:\n  script: x\n  hooks:\n    "
+                  "pre_get_sources_script:\n      - !reference [.hook]\n      - b\n"})
+        << "j/hooks/pre_get_sources_script"
+        << "- a\n- b";
     QTest::newRow("11-level script arrays left for the validator")
         << QStringList{QStringLiteral(".gitlab-ci.yml"), deepReferences(10)} << "test/script"
         << "- - - - - - - - - - - echo test";
@@ -962,6 +969,17 @@ void TestResolver::symlinkOutsideProject()
                                         "symbolic link to ") +
                          canonical});
     QVERIFY(!config.job(u"x"));
+}
+
+void TestResolver::overlayWithoutProjectFolder()
+{
+    ci::ResolveOptions options;
+    options.overlay = {{QStringLiteral(".gitlab-ci.yml"), "include: 'ci/*.yml'\n"},
+                       {QStringLiteral("ci/a.yml"), "a:\n  script: x\n"}};
+    const ci::ResolvedConfig config = ci::Resolver::resolve(options);
+    QCOMPARE(rendered(config, QString()), QStringList());
+    QVERIFY(config.job(u"a"));
+    QCOMPARE(config.files, files({".gitlab-ci.yml", "ci/a.yml"}));
 }
 
 void TestResolver::effectiveJob_data()

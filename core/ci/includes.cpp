@@ -212,7 +212,7 @@ private:
         if (include.isSequence()) {
             std::vector<Node> result;
             for (const Node &item : include.items()) {
-                // Nested arrays of includes come from !reference-free YAML anchors; accept them.
+                // `include: [*common, x.yml]` nests an aliased list: read it as one flat list.
                 if (item.isSequence()) {
                     for (const Node &inner : item.items())
                         result.push_back(inner);
@@ -381,7 +381,8 @@ private:
                 }
             }
             const Node when = rule.value(u"when");
-            if (when.isDefined() && when.scalar() != u"never" && when.scalar() != u"always") {
+            if (when.isDefined() && !when.isNull() && when.scalar() != u"never" &&
+                when.scalar() != u"always") {
                 error(QStringLiteral("include-invalid"),
                       tr("include:rules:rule when unknown value: %1").arg(when.scalar()),
                       when.location(), tr("include rules accept `when: never` or `when: always`"));
@@ -441,10 +442,13 @@ private:
         if (const auto it = m_listings.constFind(base); it != m_listings.constEnd())
             return *it;
         QStringList found;
-        QDirIterator it(base, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot | QDir::Dirs,
+        // Without a project folder (editor buffers only) there is nothing on disk to walk.
+        const bool walk = !(base == m_root && m_options.projectRoot.isEmpty());
+        QDirIterator it(walk ? base : QString(),
+                        QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot | QDir::Dirs,
                         QDirIterator::Subdirectories);
         const QDir dir(base);
-        while (it.hasNext() && found.size() < 100000) {
+        while (walk && it.hasNext() && found.size() < 100000) {
             it.next();
             const QFileInfo info = it.fileInfo();
             if (!info.isFile())
@@ -667,6 +671,13 @@ private:
     {
         const Node fileNode = entry.value(u"file");
         const Node refNode = entry.value(u"ref");
+        if (project.startsWith(u'/') || project.endsWith(u'/') || !project.contains(u'/')) {
+            error(QStringLiteral("include-invalid"),
+                  tr("include:project `%1` should be a full project path such as `group/project`")
+                      .arg(project),
+                  entry.value(u"project").location());
+            return {};
+        }
         if (!fileNode.isDefined()) {
             error(QStringLiteral("include-invalid"),
                   tr("include config must specify the file where to fetch the config from"),

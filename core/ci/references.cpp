@@ -274,8 +274,13 @@ Node normaliseMap(const Node &map, const QStringList &scriptKeys, bool rules)
                 replaced = flattenScript(e.value);
             else if (rules && e.key.scalar() == u"rules")
                 replaced = flattenRules(e.value);
+        } else if (e.value.isMap() && e.key.scalar() == u"hooks") {
+            // hooks:pre_get_sources_script is a script like the others.
+            static const QStringList hookScripts = {QStringLiteral("pre_get_sources_script")};
+            replaced = normaliseMap(e.value, hookScripts, false);
         }
-        const bool differs = replaced.items().data() != e.value.items().data();
+        const bool differs = replaced.items().data() != e.value.items().data() ||
+                             replaced.entries().data() != e.value.entries().data();
         if (differs && !changed) {
             entries.assign(original.begin(), original.begin() + qsizetype(i));
             changed = true;

@@ -64,6 +64,9 @@ Node deepMerge(const Node &a, const Node &b)
 {
     if (!a.isMap() || !b.isMap())
         return b.isDefined() ? b : a;
+    // The same shared map on both sides (the including file merged over itself): nothing to do.
+    if (a.entries().data() == b.entries().data())
+        return b;
     const auto &ae = a.entries();
     const auto &be = b.entries();
     // Small maps (most jobs) are searched linearly; large ones (the root) through a hash.

@@ -217,6 +217,7 @@ private slots:
     void filesRead();
     void mainInputsOption();
     void symlinkOutsideProject();
+    void overlayWithoutProjectFolder();
     void effectiveJob_data();
     void effectiveJob();
     void provenance();
@@ -361,6 +362,15 @@ void TestResolver::diagnostics_data()
         << files({".gitlab-ci.yml", "include:\n  local: a.yml\n  rules:\n    - when: manual\n"})
         << files({".gitlab-ci.yml:4:13: error [include-invalid] include:rules:rule when unknown "
                   "value: manual"});
+    QTest::newRow("rules when null is unspecified")
+        << files({".gitlab-ci.yml",
+                  "include:\n  local: a.yml\n  rules:\n    - when: null\nj:\n  script: x\n",
+                  "a.yml", "a:\n  script: x\n"})
+        << QStringList();
+    QTest::newRow("project path with a leading slash")
+        << files({".gitlab-ci.yml", "include:\n  project: /slug\n  file: a.yml\n"})
+        << files({".gitlab-ci.yml:2:12: error [include-invalid] include:project `/slug` should be "
+                  "a full project path such as `group/project`"});
     QTest::newRow("rules not an array")
         << files({".gitlab-ci.yml", "include:\n  local: a.yml\n  rules: {when: never}\n"})
         << files({".gitlab-ci.yml:3:10: error [include-invalid] include:rules config should be an "
@@ -658,6 +668,18 @@ void TestResolver::merged_data()
         << "include"
         << "";
 
+    QTest::newRow("empty include list")
+        << files({".gitlab-ci.yml", "include: []\nj:\n  script: x\n"}) << "j/script"
+        << "x";
+    QTest::newRow("null include") << files({".gitlab-ci.yml", "include:\nj:\n  script: x\n"}) << ""
+                                  << "j:\n  script: x";
+    QTest::newRow("remote with integrity and cache keys")
+        << files({".gitlab-ci.yml",
+                  "include:\n  - remote: https://h.org/r.yml\n    integrity: sha256-x\n    cache: "
+                  "1h\n",
+                  "cache/remote/h.org/r.yml", "r:\n  script: x\n"})
+        << "r/script"
+        << "x";
     // --- include:rules --------------------------------------------------------------------------
     QTest::newRow("rules if true")
         << files({".gitlab-ci.yml", "include:\n  local: a.yml\n  rules:\n    - if: $FOO == \"1\"\n",
@@ -685,6 +707,12 @@ void TestResolver::merged_data()
                 "a.yml", "a:\n  script: x\n", "b.yml", "b:\n  script: x\n", "src/main.go", ""})
         << ""
         << "b:\n  script: x";
+    QTest::newRow("rules exists with paths map")
+        << files({".gitlab-ci.yml",
+                  "include:\n  local: a.yml\n  rules:\n    - exists:\n        paths: [src/*.go]\n",
+                  "a.yml", "a:\n  script: x\n", "src/main.go", ""})
+        << "a/script"
+        << "x";
     QTest::newRow("rules changes counts as true")
         << files({".gitlab-ci.yml", "include:\n  local: a.yml\n  rules:\n    - changes: [x]\n",
                   "a.yml", "a:\n  script: x\n"})
@@ -846,6 +874,12 @@ void TestResolver::merged_data()
                                     "yy]\n"})
         << ""
         << "j:\n  script:\n  - a\n  - b\n  - c\nbefore_script:\n- x\n- yy";
+    QTest::newRow("hook scripts flattened")
+        << files({".gitlab-ci.yml",
+                  ".hook:\n  - a\nj:\n  script: x\n  hooks:\n    "
+                  "pre_get_sources_script:\n      - !reference [.hook]\n      - b\n"})
+        << "j/hooks/pre_get_sources_script"
+        << "- a\n- b";
     QTest::newRow("11-level script arrays left for the validator")
         << QStringList{QStringLiteral(".gitlab-ci.yml"), deepReferences(10)} << "test/script"
         << "- - - - - - - - - - - echo test";
@@ -935,6 +969,17 @@ void TestResolver::symlinkOutsideProject()
                                         "symbolic link to ") +
                          canonical});
     QVERIFY(!config.job(u"x"));
+}
+
+void TestResolver::overlayWithoutProjectFolder()
+{
+    ci::ResolveOptions options;
+    options.overlay = {{QStringLiteral(".gitlab-ci.yml"), "include: 'ci/*.yml'\n"},
+                       {QStringLiteral("ci/a.yml"), "a:\n  script: x\n"}};
+    const ci::ResolvedConfig config = ci::Resolver::resolve(options);
+    QCOMPARE(rendered(config, QString()), QStringList());
+    QVERIFY(config.job(u"a"));
+    QCOMPARE(config.files, files({".gitlab-ci.yml", "ci/a.yml"}));
 }
 
 void TestResolver::effectiveJob_data()
@@ -1060,6 +1105,12 @@ void TestResolver::hiddenJobs()
     QVERIFY(config.root.contains(u".hidden"));
     QCOMPARE(config.job(u"visible"), &config.jobs.at(1));
     QVERIFY(!config.job(u"variables"));
+
+    // A configuration built by hand (no index) is searched too.
+    ci::ResolvedConfig manual;
+    manual.jobs.append(ci::Job{QStringLiteral("a"), {}, {}, false});
+    QCOMPARE(manual.job(u"a"), &manual.jobs.at(0));
+    QVERIFY(!manual.job(u"b"));
 }
 
 void TestResolver::sharedTemplatesAsCache()
@@ -1087,7 +1138,8 @@ void TestResolver::sharedTemplatesAsCache()
 void TestResolver::performance()
 {
     QString text = QStringLiteral(
-        "stages: [build, test]\n.base:\n  image: alpine\n  before_script: [setup]\n  "
+        "include: extra.yml\nstages: [build, test]\n.base:\n  image: alpine\n  before_script: "
+        "[setup]\n  "
         "variables: {A: a}\n");
     for (int i = 0; i < 2000; ++i) {
         text += QStringLiteral("job-%1:\n  extends: .base\n  stage: %2\n  script:\n    - "
@@ -1097,7 +1149,9 @@ void TestResolver::performance()
                     .arg(i % 2 ? QStringLiteral("test") : QStringLiteral("build"))
                     .arg(i > 0 ? i - 1 : 0);
     }
-    Project p(QStringList{QStringLiteral(".gitlab-ci.yml"), text}, Mode::Overlay);
+    Project p(QStringList{QStringLiteral(".gitlab-ci.yml"), text, QStringLiteral("extra.yml"),
+                          QStringLiteral("job-5:\n  tags: [extra]\n")},
+              Mode::Overlay);
     // CPU time, less sensitive than wall time to other processes on a shared machine.
     const auto cpuMs = [] { return double(std::clock()) * 1000.0 / CLOCKS_PER_SEC; };
     QElapsedTimer timer;
@@ -1113,6 +1167,8 @@ void TestResolver::performance()
     qInfo().nospace() << "2000 jobs: parsing alone " << parsing << " ms CPU; resolve (parsing "
                       << "included) " << resolving << " ms CPU, " << elapsed << " ms wall";
     QCOMPARE(config.jobs.size(), 2001);
+    QVERIFY(!diag::hasErrors(config.diagnostics));
+    QCOMPARE(yamlOf(config.job(u"job-5")->node.value(u"tags")), QStringLiteral("- extra"));
     QCOMPARE(yamlOf(config.job(u"job-1999")->node.value(u"script")),
              QStringLiteral("- setup\n- make 1999"));
     // Generous bound for debug and sanitizer builds; a release build takes a few milliseconds.

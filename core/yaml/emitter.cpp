@@ -107,7 +107,12 @@ void emitNode(QString &out, const Node &node, int indent)
     const QString pad(indent, u' ');
     if (node.isMap() && node.size() > 0) {
         for (const MapEntry &entry : node.entries()) {
-            out += pad + keyText(entry.key) + u':';
+            const QString key = keyText(entry.key);
+            // YAML readers refuse implicit keys over 1024 characters: write those as `? key`.
+            if (key.size() > 1024 / 4 && key.toUtf8().size() > 1000)
+                out += pad + QStringLiteral("? ") + key + u'\n' + pad + u':';
+            else
+                out += pad + key + u':';
             const Node &value = entry.value;
             if ((value.isMap() || value.isSequence()) && !isEmptyCollection(value)) {
                 if (!value.tag().isEmpty())

@@ -18,6 +18,7 @@
 #    hyperfine in the same run, and prints the ratio peer time / our time per input,
 # 6. runs bench_ci (in-process ci::lint) on the same inputs.
 # Exits non-zero when a tool fails on an input. --quick: fewer runs (for trying the script).
+# STAGECRAFT_BENCH_RESULTS=DIR keeps the hyperfine JSON files there.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -118,20 +119,25 @@ for n in "${names[@]}"; do
 done
 
 echo
-echo "== summary: whole process, mean ± σ (ratio = gitlab-ci-local / stagecraft)"
+echo "== summary: whole process, means over the runs (ratio = gitlab-ci-local / stagecraft)"
+echo "   wall = elapsed time; cpu = user + system time of the process tree (less sensitive to"
+echo "   other load on the machine; load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
 python3 - "$work" "${names[@]}" <<'EOF'
 import json, sys
 work, names = sys.argv[1], sys.argv[2:]
-print(f"{'input':<10} {'stagecraft ms':>16} {'gitlab-ci-local ms':>20} {'ratio':>8}")
+print(f"{'input':<10} {'stagecraft wall':>18} {'peer wall':>16} {'ratio':>6}"
+      f" {'stagecraft cpu':>15} {'peer cpu':>10} {'ratio':>6}")
 worst = None
 for n in names:
     r = {x["command"]: x for x in json.load(open(f"{work}/{n}.json"))["results"]}
     ours, peer = r["stagecraft"], r["gitlab-ci-local"]
     ratio = peer["mean"] / ours["mean"]
+    ours_cpu, peer_cpu = ours["user"] + ours["system"], peer["user"] + peer["system"]
     worst = ratio if worst is None else min(worst, ratio)
-    print(f"{n:<10} {ours['mean']*1e3:9.1f} ± {ours['stddev']*1e3:5.1f}"
-          f" {peer['mean']*1e3:12.0f} ± {peer['stddev']*1e3:5.0f} {ratio:7.0f}x")
-print(f"lowest ratio {worst:.0f}x (aim: at least 20x) -> {'met' if worst >= 20 else 'MISSED'}")
+    print(f"{n:<10} {ours['mean']*1e3:9.1f} ± {ours['stddev']*1e3:5.1f} ms"
+          f" {peer['mean']:8.2f} ± {peer['stddev']:4.2f} s {ratio:5.0f}x"
+          f" {ours_cpu*1e3:12.1f} ms {peer_cpu:8.2f} s {peer_cpu / ours_cpu:5.0f}x")
+print(f"lowest wall-time ratio {worst:.0f}x (aim: at least 20x) -> {'met' if worst >= 20 else 'MISSED'}")
 EOF
 
 echo
@@ -139,3 +145,9 @@ echo "== in process (bench_ci: ci::lint, parse + resolve + validate)"
 args=()
 for n in "${names[@]}"; do args+=("$n=$work/$n"); done
 "$bench_ci" -n "$([ $quick = 1 ] && echo 5 || echo 30)" "${args[@]}"
+
+if [ -n "${STAGECRAFT_BENCH_RESULTS:-}" ]; then
+    mkdir -p "$STAGECRAFT_BENCH_RESULTS"
+    cp "$work"/*.json "$STAGECRAFT_BENCH_RESULTS"/
+    echo "hyperfine results kept in $STAGECRAFT_BENCH_RESULTS"
+fi

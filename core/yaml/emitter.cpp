@@ -49,14 +49,9 @@ QString scalarText(const Node &node)
         // A quoted "true" must stay a string; a plain one stays a boolean.
         return (needsQuotes(s) || Node::makeScalar(s).kindName() != u"string") ? quoted(s) : s;
     }
-    return needsQuotes(s) ? quoted(s) : s;
-}
-
-QString keyText(const Node &key)
-{
-    if (key.isNull())
-        return QStringLiteral("~");
-    const QString &s = key.scalar();
+    // A plain `true`, `2` or `1.5` keeps its type: quoting it would make it a string.
+    if (node.kindName() != u"string")
+        return s;
     return needsQuotes(s) ? quoted(s) : s;
 }
 
@@ -99,9 +94,26 @@ bool isEmptyCollection(const Node &node)
     return (node.isMap() || node.isSequence()) && node.size() == 0;
 }
 
+/// The tag as it can be written back: yaml-cpp reports `!!str` as "tag:yaml.org,2002:str" and
+/// `!<uri>` as "uri"; written as such they would become part of the value.
+QString tagText(const QString &tag)
+{
+    static const QString core = QStringLiteral("tag:yaml.org,2002:");
+    if (tag.isEmpty() || tag.startsWith(u'!'))
+        return tag;
+    if (tag.startsWith(core))
+        return QStringLiteral("!!") + tag.mid(core.size());
+    return QStringLiteral("!<") + tag + u'>';
+}
+
 QString tagPrefix(const Node &node)
 {
-    return node.tag().isEmpty() ? QString() : node.tag() + u' ';
+    return node.tag().isEmpty() ? QString() : tagText(node.tag()) + u' ';
+}
+
+QString keyText(const Node &key)
+{
+    return tagPrefix(key) + (key.isNull() ? QStringLiteral("~") : scalarText(key));
 }
 
 void emitNode(QString &out, const Node &node, int indent);
@@ -131,11 +143,16 @@ void emitNode(QString &out, const Node &node, int indent)
     const QString pad(indent, u' ');
     if (node.isMap() && node.size() > 0) {
         for (const MapEntry &entry : node.entries()) {
-            out += pad + keyText(entry.key) + u':';
+            const QString key = keyText(entry.key);
+            // YAML readers refuse implicit keys over 1024 characters: write those as `? key`.
+            if (key.size() > 1024 / 4 && key.toUtf8().size() > 1000)
+                out += pad + QStringLiteral("? ") + key + u'\n' + pad + u':';
+            else
+                out += pad + key + u':';
             const Node &value = entry.value;
             if ((value.isMap() || value.isSequence()) && !isEmptyCollection(value)) {
                 if (!value.tag().isEmpty())
-                    out += u' ' + value.tag();
+                    out += u' ' + tagText(value.tag());
                 out += u'\n';
                 emitNode(out, value, value.isSequence() ? indent : indent + 2);
             } else if (const auto block = literalBlock(value, indent + 2)) {
@@ -153,7 +170,7 @@ void emitNode(QString &out, const Node &node, int indent)
             out += pad + QStringLiteral("- ");
             if ((item.isMap() || item.isSequence()) && !isEmptyCollection(item)) {
                 if (!item.tag().isEmpty()) {
-                    out += item.tag() + u'\n';
+                    out += tagText(item.tag()) + u'\n';
                     emitNode(out, item, indent + 2);
                     continue;
                 }

@@ -147,7 +147,6 @@ public:
     void extends(const QString &path, const Node &n);
     void jobInputs(const QString &path, const Node &n);
     void inputValues(const QString &path, const Node &n);
-    void specInputs(const QString &path, const Node &n);
     void workflow(const Node &n);
     void stages(const Node &n);
     void defaults(const Node &n);

@@ -454,13 +454,9 @@ void Checker::matrix(const QString &path, const Node &n, bool countJobs)
         }
         qint64 combos = 1;
         for (const yaml::MapEntry &v : entry.entries()) {
+            // No name check here: GitLab accepts `[a-zA-Z0-9_-]` names in a matrix (they are
+            // also referenced as $[[ matrix.MY-VAR ]]).
             const QString vp = mp + QStringLiteral(":variables");
-            if (!validVariableName(v.key.scalar())) {
-                error(QStringLiteral("invalid-variable-name"),
-                      tr("%1 config variable name %2 should only contain letters, digits and '_'")
-                          .arg(vp, v.key.scalar()),
-                      v.key);
-            }
             if (isStr(v.value) || isNumber(v.value)) {
                 continue;
             }
@@ -1564,49 +1560,6 @@ void Checker::jobInputs(const QString &path, const Node &n)
         const Node d = e.value.value(u"default");
         if (d.isNull() || !defaultMatchesType(type, d))
             error(kInvalidType, tr("%1 default should be a %2").arg(ip, type), d);
-    }
-}
-
-void Checker::specInputs(const QString &path, const Node &n)
-{
-    if (n.isNull())
-        return;
-    if (!expectHash(path, n))
-        return;
-    for (const yaml::MapEntry &e : n.entries()) {
-        const QString ip = path + u':' + e.key.scalar();
-        const Node &in = e.value;
-        if (in.isNull())
-            continue;
-        if (!expectHash(ip, in))
-            continue;
-        static const KeySet keys{u"type",    u"options",     u"regex",
-                                 u"default", u"description", u"rules"};
-        checkKeys(ip, in, keys);
-        QString type = QStringLiteral("string");
-        if (const Node t = in.value(u"type"); present(t)) {
-            if (expectEnum(ip, QStringLiteral("type"), t,
-                           list({u"array", u"boolean", u"number", u"string"})))
-                type = t.scalar();
-        }
-        if (const Node d = in.value(u"default"); present(d) && !defaultMatchesType(type, d))
-            error(kInvalidType, tr("%1 default should be a %2").arg(ip, type), d);
-        if (const Node o = in.value(u"options"); present(o)) {
-            bool ok = o.isSequence();
-            for (const Node &x : o.items())
-                ok = ok && isScalarValue(x);
-            if (!ok)
-                error(kInvalidType, tr("%1 options should be an array").arg(ip), o);
-        }
-        if (const Node r = in.value(u"regex");
-            present(r) && expectString(ip, QStringLiteral("regex"), r)) {
-            if (expr::re2Error(r.scalar()))
-                error(QStringLiteral("invalid-regex"),
-                      tr("%1 regex must be a valid regular expression").arg(ip), r,
-                      *expr::re2Error(r.scalar()));
-        }
-        if (const Node r = in.value(u"description"); present(r))
-            expectString(ip, QStringLiteral("description"), r);
     }
 }
 

@@ -270,27 +270,11 @@ void Checker::root()
             cache(key, v);
         } else if (key == u"before_script" || key == u"after_script") {
             script(key, v);
-        } else if (key == u"spec") {
-            // In the content document `spec` is not a keyword: GitLab reads the header only
-            // when it is its own YAML document before `---`.
-            error(QStringLiteral("misplaced-spec"),
-                  tr("spec must be in the header: its own YAML document, ended by ---"), e.key);
         } else if (key == u"$schema") {
             expectString(key, QString(), v);
         }
-        // include: the resolver's; jobs: below.
+        // include and spec (header or misplaced): the resolver's; jobs: below.
     }
-    if (m_config.header.isMap()) {
-        const Node spec = m_config.header.value(u"spec");
-        if (spec.isDefined() && expectHash(QStringLiteral("spec"), spec)) {
-            static const KeySet keys{u"inputs", u"include", u"component"};
-            checkKeys(QStringLiteral("spec"), spec, keys);
-            const Node in = spec.value(u"inputs");
-            if (in.isDefined())
-                specInputs(QStringLiteral("spec:inputs"), in);
-        }
-    }
-
     bool visible = false;
     for (const Job &j : m_config.jobs) {
         if (j.hidden)

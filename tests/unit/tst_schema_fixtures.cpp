@@ -115,6 +115,7 @@ Case perKeyCase(const QByteArray &file, const yaml::Node &root, qsizetype index)
         slice += (i >= first && i <= last ? lines.at(i - 1) : QByteArray()) + '\n';
     const QString key = e.key.scalar();
     if (key == u"spec") {
+        // spec: belongs in the header document (the resolver reads and checks it).
         c.header = slice;
         c.text = kExtraJob.toUtf8() + ":\n  script: exit 0\n";
         return c;

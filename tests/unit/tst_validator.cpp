@@ -74,8 +74,6 @@ private slots:
     void editDistance();
     void bridgeScriptIsWarning();
     void lookBehindInOnlyIsWarning();
-    void headerSpec_data();
-    void headerSpec();
     void fileOfIncludedNode();
     void largeConfig();
 };
@@ -190,8 +188,8 @@ void TestValidator::check_data()
          "image config should be a hash or a string", 1, 8);
     fire("legacy cache", "cache:\n  key: a/b\nb:\n  script: x\n", "invalid-value",
          "cache:key config cannot contain the \"/\" character", 2, 8);
-    fire("spec in content", "spec:\n  inputs: {}\nb:\n  script: x\n", "misplaced-spec",
-         "spec must be in the header: its own YAML document, ended by ---", 1, 1);
+    // The resolver reads the spec: header and reports a misplaced one (header-not-separated).
+    ok("spec is the resolver's", "spec:\n  inputs: {}\nb:\n  script: x\n");
     ok("hidden job not validated", ".t:\n  scripts: x\n  when: sometimes\nb:\n  script: x\n");
 
     // ---- image / services -------------------------------------------------------------------
@@ -513,8 +511,9 @@ void TestValidator::check_data()
          "jobs:b:parallel:matrix:variables config should be a hash of key value pairs, value can "
          "be an array",
          5, 12);
-    ok("parallel forms", "b:\n  script: x\n  parallel: 200\nc:\n  script: x\n  parallel:\n"
-                         "    matrix:\n      - A: [1, 2]\n        B: x\n      - C: 3\n");
+    ok("parallel forms",
+       "b:\n  script: x\n  parallel: 200\nc:\n  script: x\n  parallel:\n"
+       "    matrix:\n      - A: [1, 2]\n        B: x\n      - C: 3\n        MY-VAR: [a]\n");
 
     // ---- trigger ------------------------------------------------------------------------------
     fire("trigger no slash", "b:\n  trigger: slug\n", "invalid-value",
@@ -906,62 +905,6 @@ void TestValidator::bridgeScriptIsWarning()
     QCOMPARE(ds.first().code, QStringLiteral("bridge-key"));
     QCOMPARE(ds.first().range.start.line, 3);
     QCOMPARE(ds.first().range.start.column, 3);
-}
-
-void TestValidator::headerSpec_data()
-{
-    QTest::addColumn<QByteArray>("header");
-    QTest::addColumn<QString>("code");
-    QTest::addColumn<QString>("message");
-    QTest::addColumn<int>("line");
-    QTest::addColumn<int>("column");
-    QTest::newRow("valid") << QByteArray("spec:\n  inputs:\n    a:\n      type: string\n"
-                                         "      default: x\n    b:\n      type: number\n"
-                                         "      options: [1, 2]\n    c:\n")
-                           << QString() << QString() << 0 << 0;
-    QTest::newRow("unknown spec key")
-        << QByteArray("spec:\n  input:\n    a: {}\n") << QStringLiteral("unknown-key")
-        << QStringLiteral("spec config contains unknown keys: input") << 2 << 3;
-    QTest::newRow("input type") << QByteArray("spec:\n  inputs:\n    a:\n      type: object\n")
-                                << QStringLiteral("invalid-value")
-                                << QStringLiteral("spec:inputs:a type should be one of: array, "
-                                                  "boolean, number, string")
-                                << 4 << 13;
-    QTest::newRow("default type") << QByteArray("spec:\n  inputs:\n    a:\n      type: boolean\n"
-                                                "      default: 'no'\n")
-                                  << QStringLiteral("invalid-type")
-                                  << QStringLiteral("spec:inputs:a default should be a boolean")
-                                  << 5 << 16;
-    QTest::newRow("input key") << QByteArray("spec:\n  inputs:\n    a:\n      kind: string\n")
-                               << QStringLiteral("unknown-key")
-                               << QStringLiteral("spec:inputs:a config contains unknown keys: kind")
-                               << 4 << 7;
-}
-
-void TestValidator::headerSpec()
-{
-    QFETCH(QByteArray, header);
-    QFETCH(QString, code);
-    QFETCH(QString, message);
-    QFETCH(int, line);
-    QFETCH(int, column);
-    ci::ResolvedConfig config = resolveText("b:\n  script: x\n");
-    const yaml::LoadResult h = yaml::Loader::load(header, QStringLiteral(".gitlab-ci.yml"));
-    QVERIFY(!h.documents.isEmpty());
-    config.header = h.documents.first().root;
-    const diag::Diagnostics ds = ci::Validator::validate(config);
-    if (code.isEmpty()) {
-        QVERIFY2(ds.isEmpty(), qPrintable(dump(ds)));
-        return;
-    }
-    for (const diag::Diagnostic &d : ds) {
-        if (d.code == code && d.message == message) {
-            QCOMPARE(d.range.start.line, line);
-            QCOMPARE(d.range.start.column, column);
-            return;
-        }
-    }
-    QFAIL(qPrintable(QStringLiteral("expected [%1] %2, got:").arg(code, message) + dump(ds)));
 }
 
 void TestValidator::fileOfIncludedNode()

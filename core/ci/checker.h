@@ -144,7 +144,6 @@ public:
     void dastConfiguration(const QString &path, const Node &n);
     void identity(const QString &path, const Node &n);
     void run(const QString &path, const Node &n);
-    void extends(const QString &path, const Node &n);
     void jobInputs(const QString &path, const Node &n);
     void inputValues(const QString &path, const Node &n);
     void workflow(const Node &n);

@@ -1478,19 +1478,6 @@ void Checker::run(const QString &path, const Node &n)
     }
 }
 
-void Checker::extends(const QString &path, const Node &n)
-{
-    if (isStr(n) && !n.scalar().isEmpty())
-        return;
-    bool ok = n.isSequence() && n.size() > 0;
-    for (const Node &x : n.items())
-        ok = ok && isStr(x);
-    if (!ok) {
-        error(kInvalidType, tr("%1 extends should be an array of strings or a string").arg(path),
-              n);
-    }
-}
-
 void Checker::inputValues(const QString &path, const Node &n)
 {
     if (!expectHash(path, n))

@@ -541,7 +541,7 @@ void Checker::checkJobKeyword(const QString &path, const QString &key, const Nod
     } else if (key == u"run") {
         run(sub, v);
     } else if (key == u"extends") {
-        extends(path, v);
+        // The resolver checks extends (extends-invalid, -unknown, -cycle, -depth).
     } else if (key == u"inputs") {
         jobInputs(sub, v);
     }

@@ -619,8 +619,6 @@ void TestValidator::check_data()
          "invalid-type", "jobs:b manual confirmation should be a string", 3, 24);
     fire("run not array", "b:\n  run: echo\n", "invalid-type",
          "jobs:b:run config should be an array of hashes", 2, 8);
-    fire("extends number", "b:\n  script: x\n  extends: 1\n", "invalid-type",
-         "jobs:b extends should be an array of strings or a string", 3, 12);
     fire("publish list", "b:\n  script: x\n  publish: [a]\n", "invalid-type",
          "jobs:b publish should be a string", 3, 12);
     fire("job inputs without default", "b:\n  script: x\n  inputs:\n    i:\n      type: string\n",

@@ -46,6 +46,9 @@ inline bool present(const Node &n)
 {
     return n.isDefined() && !n.isNull();
 }
+/// Items of a sequence with nested (untagged) sequences spliced in, as GitLab flattens the
+/// arrays that !reference leaves in `needs`, `cache` and `rules`.
+std::vector<Node> flattened(const Node &sequence);
 /// "a string", "an array"... for hints.
 QString kindName(const Node &n);
 /// String, number or boolean: what a variable value may be.
@@ -164,8 +167,8 @@ private:
     const ResolvedConfig &m_config;
     diag::Diagnostics m_out;
     Node m_anchor; ///< where to report about nodes that carry no location (synthesised)
-    /// The job being checked extends a template that may sit in an include that could not be
-    /// read: a key it lacks may come from there, so "missing" findings are info.
+    /// Some include could not be read: a key the job being checked lacks may come from there
+    /// (a same-named job or an `extends` parent), so "missing" findings are info.
     bool m_partialJob = false;
 };
 

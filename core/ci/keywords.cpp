@@ -310,8 +310,7 @@ void Checker::artifacts(const QString &path, const Node &n)
                                    list({u"cobertura", u"jacoco"}));
                     if (const Node p = r.value.value(u"path"); present(p))
                         expectString(cp, QStringLiteral("path"), p, false);
-                } else if (rk == u"accessibility" || rk == u"annotations" ||
-                           rk == u"browser_performance") {
+                } else if (rk == u"accessibility" || rk == u"browser_performance") {
                     // Single-file reports: GitLab takes one path, not a list or a glob list.
                     expectString(rp, humanize(rk), r.value);
                 } else {
@@ -327,10 +326,11 @@ void Checker::artifacts(const QString &path, const Node &n)
 void Checker::cache(const QString &path, const Node &n)
 {
     if (n.isSequence()) {
-        if (n.size() > 4) {
+        const std::vector<Node> caches = flattened(n); // `- *anchor_of_a_list` is common
+        if (caches.size() > 4) {
             error(kInvalidValue, tr("%1 config no more than 4 caches can be created").arg(path), n);
         }
-        for (const Node &item : n.items())
+        for (const Node &item : caches)
             cacheItem(path, item);
         return;
     }
@@ -490,7 +490,7 @@ void Checker::needs(const QString &path, const Node &n, bool inRules)
         return;
     }
     const QString np = path + QStringLiteral(":need");
-    for (const Node &item : n.items()) {
+    for (const Node &item : flattened(n)) {
         if (isStr(item)) {
             if (item.scalar().isEmpty())
                 error(kInvalidValue, tr("%1 config can't be blank").arg(np), item);

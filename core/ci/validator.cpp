@@ -42,6 +42,26 @@ Kind kindOf(const Node &n)
     return Kind::String;
 }
 
+namespace {
+void flattenInto(const Node &sequence, std::vector<Node> &out, int depth)
+{
+    for (const Node &item : sequence.items()) {
+        if (item.isSequence() && item.tag().isEmpty() && depth < 10)
+            flattenInto(item, out, depth + 1);
+        else
+            out.push_back(item);
+    }
+}
+} // namespace
+
+std::vector<Node> flattened(const Node &sequence)
+{
+    std::vector<Node> out;
+    out.reserve(size_t(sequence.size()));
+    flattenInto(sequence, out, 0);
+    return out;
+}
+
 QString kindName(const Node &n)
 {
     switch (kindOf(n)) {
@@ -365,7 +385,9 @@ void Checker::job(const Job &j)
     const QString path = jobPath(j.name);
     m_anchor = j.key;
     const Node &n = j.node;
-    m_partialJob = m_config.incomplete && n.isMap() && n.contains(u"extends");
+    // Any job may be completed by a same-named job or an `extends` parent in an include that
+    // could not be read.
+    m_partialJob = m_config.incomplete;
     if (!n.isMap()) {
         // GitLab's jobs entry only recognises a hash with script/run/trigger as a job, so a
         // top-level key with any other value gets this message (often a misspelt keyword).

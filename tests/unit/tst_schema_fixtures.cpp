@@ -234,7 +234,10 @@ void TestSchemaFixtures::fixture()
     if (qEnvironmentVariableIsSet("STAGECRAFT_FIXTURE_DUMP"))
         qInfo("%s", qPrintable(dump(judged)));
     const QString why = knownDifference(file, key);
-    if (!why.isEmpty())
+    // include: belongs to the resolver: once it reports the problem (merged branches) the key
+    // passes; with the placeholder resolver it is an expected failure.
+    const bool resolverOwned = key == u"include";
+    if (!why.isEmpty() && !(resolverOwned && !positive && !judged.isEmpty()))
         QEXPECT_FAIL("", qPrintable(why), Abort);
     if (positive)
         QVERIFY2(judged.isEmpty(),
@@ -267,11 +270,11 @@ void TestSchemaFixtures::negativeDocument()
     QFile f(QDir(fixturesDir()).filePath(file));
     QVERIFY(f.open(QIODevice::ReadOnly));
     const diag::Diagnostics all = validate(Case{f.readAll(), {}});
-    if (file == u"negative/project_path/include/leading_slash.yml")
-        QEXPECT_FAIL("", "include: is the resolver's (and the file has no job either)", Abort);
     bool anyError = false;
     for (const diag::Diagnostic &d : all)
         anyError = anyError || (isJudged(d));
+    if (file == u"negative/project_path/include/leading_slash.yml" && !anyError)
+        QEXPECT_FAIL("", "include: is the resolver's (and the file has no job either)", Abort);
     QVERIFY2(anyError, qPrintable(dump(all)));
 }
 

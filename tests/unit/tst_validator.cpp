@@ -75,6 +75,7 @@ private slots:
     void bridgeScriptIsWarning();
     void lookBehindInOnlyIsWarning();
     void fileOfIncludedNode();
+    void unresolvedReferencesAreSkipped();
     void largeConfig();
 };
 
@@ -119,9 +120,6 @@ void TestValidator::check_data()
     ok("null keyword is unspecified", "build:\n  script: x\n  image:\n  tags:\n  cache:\n"
                                       "    paths:\n  dependencies: null\n");
 
-    ok("unresolved !reference is the resolver's",
-       "b:\n  script: x\n  rules:\n    - !reference [.r, rules]\n  variables:\n"
-       "    A: !reference [.v, variables, A]\n  needs:\n    - !reference [.n, needs]\n");
     ok("unsubstituted input is the resolver's", "b:\n  script: x\n  when: $[[ inputs.when ]]\n"
                                                 "  parallel:\n    matrix:\n"
                                                 "      - V: $[[ inputs.list ]]\n");
@@ -272,6 +270,8 @@ void TestValidator::check_data()
        "    expire_in: 1 week\n    reports:\n      junit: [j.xml]\n      dotenv: e.env\n"
        "      coverage_report: {coverage_format: cobertura, path: c.xml}\n"
        "      sast: s.json\n      codequality: [q.json]\n");
+    ok("annotations list", "b:\n  script: x\n  artifacts:\n    reports:\n"
+                           "      annotations: [a.json]\n");
     ok("artifacts never expire", "b:\n  script: x\n  artifacts:\n    expire_in: never\n");
 
     // ---- cache ----------------------------------------------------------------------------------
@@ -309,6 +309,13 @@ void TestValidator::check_data()
        "      policy: $POLICY\n      when: on_failure\n      unprotect: true\n"
        "      fallback_keys: [k]\n    - key:\n        files: [Gemfile.lock, package.json]\n"
        "        prefix: $CI_JOB_NAME\n      policy: pull\n");
+
+    ok("cache list from an anchor of a list",
+       ".c: &c\n  - key: k\n    paths: [a]\nb:\n  script: x\n  cache:\n    - *c\n");
+    fire("five caches after flattening",
+         ".c: &c\n  - {paths: [a]}\n  - {paths: [b]}\n  - {paths: [c]}\nb:\n  script: x\n"
+         "  cache: [*c, *c]\n",
+         "invalid-value", "jobs:b:cache config no more than 4 caches can be created", 7, 10);
 
     // ---- coverage / dependencies / needs ----------------------------------------------------
     fire("coverage not regex", "b:\n  script: x\n  coverage: 'total: \\d+'\n", "invalid-regex",
@@ -377,6 +384,14 @@ void TestValidator::check_data()
        "    - pipeline: $PARENT_PIPELINE_ID\n      job: build\n      optional: true\n"
        "    - project: g/p\n      job: j\n      ref: main\n      artifacts: true\n"
        "    - 'a: [x]'\n");
+
+    ok("needs nested from a reference",
+       "a:\n  stage: build\n  script: x\nc:\n  stage: build\n  script: x\nb:\n  script: x\n"
+       "  needs: [a, [c]]\n");
+    fire("undefined need inside a nested list",
+         "a:\n  script: x\nb:\n  script: x\n"
+         "  needs: [a, [nope]]\n",
+         "undefined-need", "b job: undefined need: nope", 5, 15);
 
     // ---- rules ----------------------------------------------------------------------------------
     fire("rules hash", "b:\n  script: x\n  rules:\n    if: $A\n", "invalid-type",
@@ -697,6 +712,8 @@ void TestValidator::incompleteIsInfo_data()
         << QByteArray(".t:\n  script: x\n") << QStringLiteral("no-visible-jobs");
     QTest::newRow("script from an unread template")
         << QByteArray("b:\n  extends: .from-include\n") << QStringLiteral("missing-script");
+    QTest::newRow("script from a same-named job in an unread include")
+        << QByteArray("sast:\n  stage: test\n") << QStringLiteral("missing-script");
     QTest::newRow("key from an unread template")
         << QByteArray("b:\n  extends: .from-include\n  trigger:\n    strategy: depend\n")
         << QStringLiteral("missing-key");
@@ -931,6 +948,28 @@ void TestValidator::fileOfIncludedNode()
         }
     }
     QVERIFY2(found, qPrintable(dump(ds)));
+}
+
+void TestValidator::unresolvedReferencesAreSkipped()
+{
+    // A !reference the resolver could not resolve keeps its tag; the resolver reports it, so the
+    // validator must not add type errors about it. Built with the loader (no resolver involved).
+    const yaml::LoadResult loaded =
+        yaml::Loader::load("b:\n  script: x\n  rules:\n    - !reference [.r, rules]\n"
+                           "  variables:\n    A: !reference [.v, variables, A]\n"
+                           "  needs:\n    - !reference [.n, needs]\n"
+                           "  cache: !reference [.c, cache]\n",
+                           QStringLiteral(".gitlab-ci.yml"));
+    QVERIFY(!loaded.documents.isEmpty());
+    ci::ResolvedConfig config;
+    config.mainFile = QStringLiteral(".gitlab-ci.yml");
+    config.root = loaded.documents.first().root;
+    config.stages = QStringList{QStringLiteral(".pre")} + ci::defaultStages() +
+                    QStringList{QStringLiteral(".post")};
+    const yaml::MapEntry &e = config.root.entries().front();
+    config.jobs.append(ci::Job{e.key.scalar(), e.key, e.value, false});
+    const diag::Diagnostics ds = ci::Validator::validate(config);
+    QVERIFY2(ds.isEmpty(), qPrintable(dump(ds)));
 }
 
 void TestValidator::largeConfig()

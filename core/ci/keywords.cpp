@@ -566,6 +566,8 @@ void Checker::ruleIf(const QString &path, const Node &n)
         error(kInvalidType, tr("%1 if should be a string").arg(path), n);
         return;
     }
+    if (n.scalar().contains(u"$[[")) // an input the resolver did not substitute: its call
+        return;
     const expr::Expression e = expr::Expression::parse(n.scalar());
     if (e.isValid())
         return;

@@ -121,6 +121,7 @@ void TestValidator::check_data()
                                       "    paths:\n  dependencies: null\n");
 
     ok("unsubstituted input is the resolver's", "b:\n  script: x\n  when: $[[ inputs.when ]]\n"
+                                                "  rules:\n    - if: $[[ inputs.cond ]] ==\n"
                                                 "  parallel:\n    matrix:\n"
                                                 "      - V: $[[ inputs.list ]]\n");
 

@@ -46,6 +46,9 @@ inline bool present(const Node &n)
 {
     return n.isDefined() && !n.isNull();
 }
+/// Items of a sequence with nested (untagged) sequences spliced in, as GitLab flattens the
+/// arrays that !reference leaves in `needs`, `cache` and `rules`.
+std::vector<Node> flattened(const Node &sequence);
 /// "a string", "an array"... for hints.
 QString kindName(const Node &n);
 /// String, number or boolean: what a variable value may be.
@@ -144,10 +147,8 @@ public:
     void dastConfiguration(const QString &path, const Node &n);
     void identity(const QString &path, const Node &n);
     void run(const QString &path, const Node &n);
-    void extends(const QString &path, const Node &n);
     void jobInputs(const QString &path, const Node &n);
     void inputValues(const QString &path, const Node &n);
-    void specInputs(const QString &path, const Node &n);
     void workflow(const Node &n);
     void stages(const Node &n);
     void defaults(const Node &n);
@@ -166,8 +167,8 @@ private:
     const ResolvedConfig &m_config;
     diag::Diagnostics m_out;
     Node m_anchor; ///< where to report about nodes that carry no location (synthesised)
-    /// The job being checked extends a template that may sit in an include that could not be
-    /// read: a key it lacks may come from there, so "missing" findings are info.
+    /// Some include could not be read: a key the job being checked lacks may come from there
+    /// (a same-named job or an `extends` parent), so "missing" findings are info.
     bool m_partialJob = false;
 };
 

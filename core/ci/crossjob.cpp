@@ -141,7 +141,8 @@ void Checker::crossJob()
         const Node needsNode = node.value(u"needs");
         bool hasJobNeeds = false;
         if (needsNode.isSequence()) {
-            for (const Node &item : needsNode.items()) {
+            const std::vector<Node> needItems = flattened(needsNode);
+            for (const Node &item : needItems) {
                 NeedRef ref;
                 if (isStr(item)) {
                     ref.name = item.scalar();
@@ -158,12 +159,12 @@ void Checker::crossJob()
                 needs.append(ref);
             }
             hasJobNeeds = !needs.isEmpty();
-            if (needsNode.size() > 50) {
+            if (needItems.size() > 50) {
                 error(QStringLiteral("too-many-needs"),
                       tr("%1 job: one job can only need 50 others, but you have listed %2. See "
                          "needs keyword documentation for more details")
                           .arg(name)
-                          .arg(needsNode.size()),
+                          .arg(qsizetype(needItems.size())),
                       needsNode);
             }
         }

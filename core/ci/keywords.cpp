@@ -310,8 +310,7 @@ void Checker::artifacts(const QString &path, const Node &n)
                                    list({u"cobertura", u"jacoco"}));
                     if (const Node p = r.value.value(u"path"); present(p))
                         expectString(cp, QStringLiteral("path"), p, false);
-                } else if (rk == u"accessibility" || rk == u"annotations" ||
-                           rk == u"browser_performance") {
+                } else if (rk == u"accessibility" || rk == u"browser_performance") {
                     // Single-file reports: GitLab takes one path, not a list or a glob list.
                     expectString(rp, humanize(rk), r.value);
                 } else {
@@ -327,10 +326,11 @@ void Checker::artifacts(const QString &path, const Node &n)
 void Checker::cache(const QString &path, const Node &n)
 {
     if (n.isSequence()) {
-        if (n.size() > 4) {
+        const std::vector<Node> caches = flattened(n); // `- *anchor_of_a_list` is common
+        if (caches.size() > 4) {
             error(kInvalidValue, tr("%1 config no more than 4 caches can be created").arg(path), n);
         }
-        for (const Node &item : n.items())
+        for (const Node &item : caches)
             cacheItem(path, item);
         return;
     }
@@ -454,13 +454,9 @@ void Checker::matrix(const QString &path, const Node &n, bool countJobs)
         }
         qint64 combos = 1;
         for (const yaml::MapEntry &v : entry.entries()) {
+            // No name check here: GitLab accepts `[a-zA-Z0-9_-]` names in a matrix (they are
+            // also referenced as $[[ matrix.MY-VAR ]]).
             const QString vp = mp + QStringLiteral(":variables");
-            if (!validVariableName(v.key.scalar())) {
-                error(QStringLiteral("invalid-variable-name"),
-                      tr("%1 config variable name %2 should only contain letters, digits and '_'")
-                          .arg(vp, v.key.scalar()),
-                      v.key);
-            }
             if (isStr(v.value) || isNumber(v.value)) {
                 continue;
             }
@@ -494,7 +490,7 @@ void Checker::needs(const QString &path, const Node &n, bool inRules)
         return;
     }
     const QString np = path + QStringLiteral(":need");
-    for (const Node &item : n.items()) {
+    for (const Node &item : flattened(n)) {
         if (isStr(item)) {
             if (item.scalar().isEmpty())
                 error(kInvalidValue, tr("%1 config can't be blank").arg(np), item);
@@ -570,6 +566,8 @@ void Checker::ruleIf(const QString &path, const Node &n)
         error(kInvalidType, tr("%1 if should be a string").arg(path), n);
         return;
     }
+    if (n.scalar().contains(u"$[[")) // an input the resolver did not substitute: its call
+        return;
     const expr::Expression e = expr::Expression::parse(n.scalar());
     if (e.isValid())
         return;
@@ -1482,19 +1480,6 @@ void Checker::run(const QString &path, const Node &n)
     }
 }
 
-void Checker::extends(const QString &path, const Node &n)
-{
-    if (isStr(n) && !n.scalar().isEmpty())
-        return;
-    bool ok = n.isSequence() && n.size() > 0;
-    for (const Node &x : n.items())
-        ok = ok && isStr(x);
-    if (!ok) {
-        error(kInvalidType, tr("%1 extends should be an array of strings or a string").arg(path),
-              n);
-    }
-}
-
 void Checker::inputValues(const QString &path, const Node &n)
 {
     if (!expectHash(path, n))
@@ -1564,49 +1549,6 @@ void Checker::jobInputs(const QString &path, const Node &n)
         const Node d = e.value.value(u"default");
         if (d.isNull() || !defaultMatchesType(type, d))
             error(kInvalidType, tr("%1 default should be a %2").arg(ip, type), d);
-    }
-}
-
-void Checker::specInputs(const QString &path, const Node &n)
-{
-    if (n.isNull())
-        return;
-    if (!expectHash(path, n))
-        return;
-    for (const yaml::MapEntry &e : n.entries()) {
-        const QString ip = path + u':' + e.key.scalar();
-        const Node &in = e.value;
-        if (in.isNull())
-            continue;
-        if (!expectHash(ip, in))
-            continue;
-        static const KeySet keys{u"type",    u"options",     u"regex",
-                                 u"default", u"description", u"rules"};
-        checkKeys(ip, in, keys);
-        QString type = QStringLiteral("string");
-        if (const Node t = in.value(u"type"); present(t)) {
-            if (expectEnum(ip, QStringLiteral("type"), t,
-                           list({u"array", u"boolean", u"number", u"string"})))
-                type = t.scalar();
-        }
-        if (const Node d = in.value(u"default"); present(d) && !defaultMatchesType(type, d))
-            error(kInvalidType, tr("%1 default should be a %2").arg(ip, type), d);
-        if (const Node o = in.value(u"options"); present(o)) {
-            bool ok = o.isSequence();
-            for (const Node &x : o.items())
-                ok = ok && isScalarValue(x);
-            if (!ok)
-                error(kInvalidType, tr("%1 options should be an array").arg(ip), o);
-        }
-        if (const Node r = in.value(u"regex");
-            present(r) && expectString(ip, QStringLiteral("regex"), r)) {
-            if (expr::re2Error(r.scalar()))
-                error(QStringLiteral("invalid-regex"),
-                      tr("%1 regex must be a valid regular expression").arg(ip), r,
-                      *expr::re2Error(r.scalar()));
-        }
-        if (const Node r = in.value(u"description"); present(r))
-            expectString(ip, QStringLiteral("description"), r);
     }
 }
 

@@ -42,6 +42,26 @@ Kind kindOf(const Node &n)
     return Kind::String;
 }
 
+namespace {
+void flattenInto(const Node &sequence, std::vector<Node> &out, int depth)
+{
+    for (const Node &item : sequence.items()) {
+        if (item.isSequence() && item.tag().isEmpty() && depth < 10)
+            flattenInto(item, out, depth + 1);
+        else
+            out.push_back(item);
+    }
+}
+} // namespace
+
+std::vector<Node> flattened(const Node &sequence)
+{
+    std::vector<Node> out;
+    out.reserve(size_t(sequence.size()));
+    flattenInto(sequence, out, 0);
+    return out;
+}
+
 QString kindName(const Node &n)
 {
     switch (kindOf(n)) {
@@ -270,27 +290,11 @@ void Checker::root()
             cache(key, v);
         } else if (key == u"before_script" || key == u"after_script") {
             script(key, v);
-        } else if (key == u"spec") {
-            // In the content document `spec` is not a keyword: GitLab reads the header only
-            // when it is its own YAML document before `---`.
-            error(QStringLiteral("misplaced-spec"),
-                  tr("spec must be in the header: its own YAML document, ended by ---"), e.key);
         } else if (key == u"$schema") {
             expectString(key, QString(), v);
         }
-        // include: the resolver's; jobs: below.
+        // include and spec (header or misplaced): the resolver's; jobs: below.
     }
-    if (m_config.header.isMap()) {
-        const Node spec = m_config.header.value(u"spec");
-        if (spec.isDefined() && expectHash(QStringLiteral("spec"), spec)) {
-            static const KeySet keys{u"inputs", u"include", u"component"};
-            checkKeys(QStringLiteral("spec"), spec, keys);
-            const Node in = spec.value(u"inputs");
-            if (in.isDefined())
-                specInputs(QStringLiteral("spec:inputs"), in);
-        }
-    }
-
     bool visible = false;
     for (const Job &j : m_config.jobs) {
         if (j.hidden)
@@ -381,7 +385,9 @@ void Checker::job(const Job &j)
     const QString path = jobPath(j.name);
     m_anchor = j.key;
     const Node &n = j.node;
-    m_partialJob = m_config.incomplete && n.isMap() && n.contains(u"extends");
+    // Any job may be completed by a same-named job or an `extends` parent in an include that
+    // could not be read.
+    m_partialJob = m_config.incomplete;
     if (!n.isMap()) {
         // GitLab's jobs entry only recognises a hash with script/run/trigger as a job, so a
         // top-level key with any other value gets this message (often a misspelt keyword).
@@ -557,7 +563,7 @@ void Checker::checkJobKeyword(const QString &path, const QString &key, const Nod
     } else if (key == u"run") {
         run(sub, v);
     } else if (key == u"extends") {
-        extends(path, v);
+        // The resolver checks extends (extends-invalid, -unknown, -cycle, -depth).
     } else if (key == u"inputs") {
         jobInputs(sub, v);
     }

@@ -74,9 +74,8 @@ private slots:
     void editDistance();
     void bridgeScriptIsWarning();
     void lookBehindInOnlyIsWarning();
-    void headerSpec_data();
-    void headerSpec();
     void fileOfIncludedNode();
+    void unresolvedReferencesAreSkipped();
     void largeConfig();
 };
 
@@ -121,10 +120,8 @@ void TestValidator::check_data()
     ok("null keyword is unspecified", "build:\n  script: x\n  image:\n  tags:\n  cache:\n"
                                       "    paths:\n  dependencies: null\n");
 
-    ok("unresolved !reference is the resolver's",
-       "b:\n  script: x\n  rules:\n    - !reference [.r, rules]\n  variables:\n"
-       "    A: !reference [.v, variables, A]\n  needs:\n    - !reference [.n, needs]\n");
     ok("unsubstituted input is the resolver's", "b:\n  script: x\n  when: $[[ inputs.when ]]\n"
+                                                "  rules:\n    - if: $[[ inputs.cond ]] ==\n"
                                                 "  parallel:\n    matrix:\n"
                                                 "      - V: $[[ inputs.list ]]\n");
 
@@ -190,8 +187,8 @@ void TestValidator::check_data()
          "image config should be a hash or a string", 1, 8);
     fire("legacy cache", "cache:\n  key: a/b\nb:\n  script: x\n", "invalid-value",
          "cache:key config cannot contain the \"/\" character", 2, 8);
-    fire("spec in content", "spec:\n  inputs: {}\nb:\n  script: x\n", "misplaced-spec",
-         "spec must be in the header: its own YAML document, ended by ---", 1, 1);
+    // The resolver reads the spec: header and reports a misplaced one (header-not-separated).
+    ok("spec is the resolver's", "spec:\n  inputs: {}\nb:\n  script: x\n");
     ok("hidden job not validated", ".t:\n  scripts: x\n  when: sometimes\nb:\n  script: x\n");
 
     // ---- image / services -------------------------------------------------------------------
@@ -274,6 +271,8 @@ void TestValidator::check_data()
        "    expire_in: 1 week\n    reports:\n      junit: [j.xml]\n      dotenv: e.env\n"
        "      coverage_report: {coverage_format: cobertura, path: c.xml}\n"
        "      sast: s.json\n      codequality: [q.json]\n");
+    ok("annotations list", "b:\n  script: x\n  artifacts:\n    reports:\n"
+                           "      annotations: [a.json]\n");
     ok("artifacts never expire", "b:\n  script: x\n  artifacts:\n    expire_in: never\n");
 
     // ---- cache ----------------------------------------------------------------------------------
@@ -311,6 +310,13 @@ void TestValidator::check_data()
        "      policy: $POLICY\n      when: on_failure\n      unprotect: true\n"
        "      fallback_keys: [k]\n    - key:\n        files: [Gemfile.lock, package.json]\n"
        "        prefix: $CI_JOB_NAME\n      policy: pull\n");
+
+    ok("cache list from an anchor of a list",
+       ".c: &c\n  - key: k\n    paths: [a]\nb:\n  script: x\n  cache:\n    - *c\n");
+    fire("five caches after flattening",
+         ".c: &c\n  - {paths: [a]}\n  - {paths: [b]}\n  - {paths: [c]}\nb:\n  script: x\n"
+         "  cache: [*c, *c]\n",
+         "invalid-value", "jobs:b:cache config no more than 4 caches can be created", 7, 10);
 
     // ---- coverage / dependencies / needs ----------------------------------------------------
     fire("coverage not regex", "b:\n  script: x\n  coverage: 'total: \\d+'\n", "invalid-regex",
@@ -379,6 +385,14 @@ void TestValidator::check_data()
        "    - pipeline: $PARENT_PIPELINE_ID\n      job: build\n      optional: true\n"
        "    - project: g/p\n      job: j\n      ref: main\n      artifacts: true\n"
        "    - 'a: [x]'\n");
+
+    ok("needs nested from a reference",
+       "a:\n  stage: build\n  script: x\nc:\n  stage: build\n  script: x\nb:\n  script: x\n"
+       "  needs: [a, [c]]\n");
+    fire("undefined need inside a nested list",
+         "a:\n  script: x\nb:\n  script: x\n"
+         "  needs: [a, [nope]]\n",
+         "undefined-need", "b job: undefined need: nope", 5, 15);
 
     // ---- rules ----------------------------------------------------------------------------------
     fire("rules hash", "b:\n  script: x\n  rules:\n    if: $A\n", "invalid-type",
@@ -513,8 +527,9 @@ void TestValidator::check_data()
          "jobs:b:parallel:matrix:variables config should be a hash of key value pairs, value can "
          "be an array",
          5, 12);
-    ok("parallel forms", "b:\n  script: x\n  parallel: 200\nc:\n  script: x\n  parallel:\n"
-                         "    matrix:\n      - A: [1, 2]\n        B: x\n      - C: 3\n");
+    ok("parallel forms",
+       "b:\n  script: x\n  parallel: 200\nc:\n  script: x\n  parallel:\n"
+       "    matrix:\n      - A: [1, 2]\n        B: x\n      - C: 3\n        MY-VAR: [a]\n");
 
     // ---- trigger ------------------------------------------------------------------------------
     fire("trigger no slash", "b:\n  trigger: slug\n", "invalid-value",
@@ -620,8 +635,6 @@ void TestValidator::check_data()
          "invalid-type", "jobs:b manual confirmation should be a string", 3, 24);
     fire("run not array", "b:\n  run: echo\n", "invalid-type",
          "jobs:b:run config should be an array of hashes", 2, 8);
-    fire("extends number", "b:\n  script: x\n  extends: 1\n", "invalid-type",
-         "jobs:b extends should be an array of strings or a string", 3, 12);
     fire("publish list", "b:\n  script: x\n  publish: [a]\n", "invalid-type",
          "jobs:b publish should be a string", 3, 12);
     fire("job inputs without default", "b:\n  script: x\n  inputs:\n    i:\n      type: string\n",
@@ -700,6 +713,8 @@ void TestValidator::incompleteIsInfo_data()
         << QByteArray(".t:\n  script: x\n") << QStringLiteral("no-visible-jobs");
     QTest::newRow("script from an unread template")
         << QByteArray("b:\n  extends: .from-include\n") << QStringLiteral("missing-script");
+    QTest::newRow("script from a same-named job in an unread include")
+        << QByteArray("sast:\n  stage: test\n") << QStringLiteral("missing-script");
     QTest::newRow("key from an unread template")
         << QByteArray("b:\n  extends: .from-include\n  trigger:\n    strategy: depend\n")
         << QStringLiteral("missing-key");
@@ -908,62 +923,6 @@ void TestValidator::bridgeScriptIsWarning()
     QCOMPARE(ds.first().range.start.column, 3);
 }
 
-void TestValidator::headerSpec_data()
-{
-    QTest::addColumn<QByteArray>("header");
-    QTest::addColumn<QString>("code");
-    QTest::addColumn<QString>("message");
-    QTest::addColumn<int>("line");
-    QTest::addColumn<int>("column");
-    QTest::newRow("valid") << QByteArray("spec:\n  inputs:\n    a:\n      type: string\n"
-                                         "      default: x\n    b:\n      type: number\n"
-                                         "      options: [1, 2]\n    c:\n")
-                           << QString() << QString() << 0 << 0;
-    QTest::newRow("unknown spec key")
-        << QByteArray("spec:\n  input:\n    a: {}\n") << QStringLiteral("unknown-key")
-        << QStringLiteral("spec config contains unknown keys: input") << 2 << 3;
-    QTest::newRow("input type") << QByteArray("spec:\n  inputs:\n    a:\n      type: object\n")
-                                << QStringLiteral("invalid-value")
-                                << QStringLiteral("spec:inputs:a type should be one of: array, "
-                                                  "boolean, number, string")
-                                << 4 << 13;
-    QTest::newRow("default type") << QByteArray("spec:\n  inputs:\n    a:\n      type: boolean\n"
-                                                "      default: 'no'\n")
-                                  << QStringLiteral("invalid-type")
-                                  << QStringLiteral("spec:inputs:a default should be a boolean")
-                                  << 5 << 16;
-    QTest::newRow("input key") << QByteArray("spec:\n  inputs:\n    a:\n      kind: string\n")
-                               << QStringLiteral("unknown-key")
-                               << QStringLiteral("spec:inputs:a config contains unknown keys: kind")
-                               << 4 << 7;
-}
-
-void TestValidator::headerSpec()
-{
-    QFETCH(QByteArray, header);
-    QFETCH(QString, code);
-    QFETCH(QString, message);
-    QFETCH(int, line);
-    QFETCH(int, column);
-    ci::ResolvedConfig config = resolveText("b:\n  script: x\n");
-    const yaml::LoadResult h = yaml::Loader::load(header, QStringLiteral(".gitlab-ci.yml"));
-    QVERIFY(!h.documents.isEmpty());
-    config.header = h.documents.first().root;
-    const diag::Diagnostics ds = ci::Validator::validate(config);
-    if (code.isEmpty()) {
-        QVERIFY2(ds.isEmpty(), qPrintable(dump(ds)));
-        return;
-    }
-    for (const diag::Diagnostic &d : ds) {
-        if (d.code == code && d.message == message) {
-            QCOMPARE(d.range.start.line, line);
-            QCOMPARE(d.range.start.column, column);
-            return;
-        }
-    }
-    QFAIL(qPrintable(QStringLiteral("expected [%1] %2, got:").arg(code, message) + dump(ds)));
-}
-
 void TestValidator::fileOfIncludedNode()
 {
     // A job merged in from an include keeps its file: the diagnostic must point there.
@@ -990,6 +949,28 @@ void TestValidator::fileOfIncludedNode()
         }
     }
     QVERIFY2(found, qPrintable(dump(ds)));
+}
+
+void TestValidator::unresolvedReferencesAreSkipped()
+{
+    // A !reference the resolver could not resolve keeps its tag; the resolver reports it, so the
+    // validator must not add type errors about it. Built with the loader (no resolver involved).
+    const yaml::LoadResult loaded =
+        yaml::Loader::load("b:\n  script: x\n  rules:\n    - !reference [.r, rules]\n"
+                           "  variables:\n    A: !reference [.v, variables, A]\n"
+                           "  needs:\n    - !reference [.n, needs]\n"
+                           "  cache: !reference [.c, cache]\n",
+                           QStringLiteral(".gitlab-ci.yml"));
+    QVERIFY(!loaded.documents.isEmpty());
+    ci::ResolvedConfig config;
+    config.mainFile = QStringLiteral(".gitlab-ci.yml");
+    config.root = loaded.documents.first().root;
+    config.stages = QStringList{QStringLiteral(".pre")} + ci::defaultStages() +
+                    QStringList{QStringLiteral(".post")};
+    const yaml::MapEntry &e = config.root.entries().front();
+    config.jobs.append(ci::Job{e.key.scalar(), e.key, e.value, false});
+    const diag::Diagnostics ds = ci::Validator::validate(config);
+    QVERIFY2(ds.isEmpty(), qPrintable(dump(ds)));
 }
 
 void TestValidator::largeConfig()

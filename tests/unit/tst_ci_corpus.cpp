@@ -49,10 +49,26 @@ QList<Case> cases()
     const QDir peers(sharedDir() + QStringLiteral("/peers/gitlab-ci-local-cases"));
     for (const QString &c : peers.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
         const QDir caseDir(peers.filePath(c));
-        for (const QString &main :
+        // Main files only: gitlab-ci-local's own variable and input files are not CI
+        // configurations, and a file that another one includes is a fragment, not a pipeline.
+        QStringList mains;
+        QByteArray allText;
+        for (const QString &file :
              caseDir.entryList({QStringLiteral(".gitlab-ci*.yml")}, QDir::Files | QDir::Hidden,
                                QDir::Name)) {
-            out.append({QStringLiteral("peers"), c + u'/' + main, caseDir.path(), main});
+            if (file.startsWith(QStringLiteral(".gitlab-ci-local")))
+                continue;
+            mains << file;
+            QFile f(caseDir.filePath(file));
+            if (f.open(QIODevice::ReadOnly))
+                allText += f.readAll() + '\n';
+        }
+        for (const QString &main : std::as_const(mains)) {
+            const bool included = main != u".gitlab-ci.yml"
+                                  && allText.contains(main.toUtf8() + '\n')
+                                  && !allText.contains("file: " + main.toUtf8());
+            if (!included)
+                out.append({QStringLiteral("peers"), c + u'/' + main, caseDir.path(), main});
         }
     }
     return out;

@@ -68,6 +68,7 @@ struct KeyValue
 {
     QString key;
     QString value;      ///< raw (quotes kept)
+    qsizetype valueOffset = 0; ///< offset of the value in Instruction::args.text
     bool hasValue = false;
     bool legacy = false; ///< `ENV key value` form
     Range keyRange;

@@ -255,6 +255,32 @@ QList<VariableReference> variableReferences(QStringView text, QChar escape,
     return refs;
 }
 
+/// BuildKit's word expansion, enough for FROM: plain references and the -, :-, +, :+ modifiers;
+/// quotes removed. Unknown variables expand to nothing.
+QString expandVariables(const QString &text, const QHash<QString, QString> &values, QChar escape)
+{
+    const auto refs = variableReferences(text, escape);
+    QString out;
+    qsizetype last = 0;
+    for (const VariableReference &r : refs) {
+        if (r.start < last)
+            continue; // nested inside a modifier word, handled by recursion
+        out += text.mid(last, r.start - last);
+        const bool set = values.contains(r.name);
+        QString value = values.value(r.name);
+        if ((r.modifier == u":-" && value.isEmpty()) || (r.modifier == u"-" && !set))
+            value = expandVariables(r.word, values, escape);
+        else if (r.modifier == u":+")
+            value = value.isEmpty() ? QString() : expandVariables(r.word, values, escape);
+        else if (r.modifier == u"+")
+            value = set ? expandVariables(r.word, values, escape) : QString();
+        out += value;
+        last = r.end;
+    }
+    out += text.mid(last);
+    return unquote(out, escape);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Parser
 
@@ -984,6 +1010,7 @@ private:
                 kv.key = eq < 0 ? w.text : w.text.left(eq);
                 kv.hasValue = eq >= 0;
                 kv.value = eq < 0 ? QString() : w.text.mid(eq + 1);
+                kv.valueOffset = eq < 0 ? w.offset + w.length : w.offset + eq + 1;
                 kv.range = w.range;
                 kv.keyRange = a.range(w.offset, eq < 0 ? w.offset + w.length : w.offset + eq);
                 kv.valueRange = eq < 0 ? Range{w.range.end, w.range.end}
@@ -1010,6 +1037,7 @@ private:
             while (vs < a.size() && isSpace(a.text.at(vs)))
                 ++vs;
             kv.value = a.text.mid(vs);
+            kv.valueOffset = vs;
             kv.keyRange = first.range;
             kv.valueRange = a.range(vs, a.size());
             kv.range = a.range();
@@ -1034,6 +1062,7 @@ private:
             }
             kv.hasValue = true;
             kv.value = w.text.mid(eq + 1);
+            kv.valueOffset = w.offset + eq + 1;
             kv.range = w.range;
             kv.keyRange = a.range(w.offset, w.offset + eq);
             kv.valueRange = a.range(w.offset + eq + 1, w.offset + w.length);
@@ -1297,9 +1326,16 @@ private:
                   Range{p, p});
         }
         int stage = -1;
+        QHash<QString, QString> globals; // global ARG defaults, for stage references
         for (qsizetype i = 0; i < m_df.instructions.size(); ++i) {
             Instruction &ins = m_df.instructions[i];
             checkSubstitutions(ins);
+            if (stage < 0 && ins.name == u"ARG") {
+                for (const KeyValue &kv : std::as_const(ins.pairs))
+                    globals.insert(kv.key, kv.hasValue ? expandVariables(kv.value, globals,
+                                                                         m_df.escape)
+                                                       : QString());
+            }
             if (ins.name == u"FROM") {
                 Stage s;
                 s.index = int(m_df.stages.size());
@@ -1313,8 +1349,9 @@ private:
                     s.name = s.nameAsWritten.toLower();
                     s.nameRange = ins.words.at(2).range;
                 }
+                const QString base = expandVariables(s.base, globals, m_df.escape).toLower();
                 for (const Stage &previous : std::as_const(m_df.stages)) {
-                    if (!previous.name.isEmpty() && previous.name == s.base.toLower())
+                    if (!previous.name.isEmpty() && previous.name == base)
                         s.parent = previous.index;
                 }
                 m_df.stages.append(s);

@@ -3,6 +3,7 @@
 #include "dockerfile.h"
 
 #include <QByteArray>
+#include <QHash>
 
 namespace stagecraft::dockerfile {
 
@@ -27,6 +28,11 @@ struct SubstitutionError
 /// escape character suppress expansion); nested references in modifier words are included.
 QList<VariableReference> variableReferences(QStringView text, QChar escape = u'\\',
                                             SubstitutionError *error = nullptr);
+
+/// BuildKit's word expansion as used for FROM: plain references and the `-`, `:-`, `+`, `:+`
+/// modifiers, quotes removed; unknown variables expand to nothing.
+QString expandVariables(const QString &text, const QHash<QString, QString> &values,
+                        QChar escape = u'\\');
 
 /// A BuildKit-faithful Dockerfile parser that keeps the exact position of every token.
 class Parser

@@ -1383,6 +1383,13 @@ const QStringList &Parser::instructionNames()
     return names;
 }
 
+bool Parser::isSyntaxError(QStringView code)
+{
+    return code == u"no-instructions" || code == u"unterminated-heredoc"
+           || code == u"invalid-json-array" || code == u"duplicate-directive"
+           || code == u"invalid-directive" || code == u"io-error";
+}
+
 Dockerfile Parser::parse(const QString &text, const QString &file)
 {
     return Builder(text, file).run();

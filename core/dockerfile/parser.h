@@ -43,6 +43,10 @@ public:
     /// Reads and parses a file; an unreadable file gives one error diagnostic.
     static Dockerfile parseFile(const QString &path, const QString &displayName = {});
 
+    /// True for the errors BuildKit's parser itself reports (the file cannot be parsed at all), as
+    /// opposed to instruction errors (unknown instruction, bad flag...) found when building.
+    static bool isSyntaxError(QStringView code);
+
     /// The instructions BuildKit knows, upper case.
     static const QStringList &instructionNames();
 };

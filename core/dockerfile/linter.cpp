@@ -1626,9 +1626,9 @@ diag::Diagnostics Linter::lintText(const QString &text, const QString &file,
     return lint(Parser::parse(text, file), options);
 }
 
-QList<RunScript> Linter::shellScripts(const Dockerfile &df)
+QList<ShellScript> Linter::shellScripts(const Dockerfile &df)
 {
-    QList<RunScript> scripts;
+    QList<ShellScript> scripts;
     QHash<int, QStringList> shells;
     QHash<int, QStringList> vars;
     QStringList globalArgs;
@@ -1657,9 +1657,9 @@ QList<RunScript> Linter::shellScripts(const Dockerfile &df)
             onlyHeredocs = onlyHeredocs && marker;
         }
         auto fromSource = [&](const SourceText &src, bool continuation) {
-            RunScript s;
+            ShellScript s;
             s.shell = program;
-            s.instructionLine = ins.startLine;
+            s.file = df.file;
             s.variables = names;
             if (src.isEmpty())
                 return s;
@@ -1680,7 +1680,7 @@ QList<RunScript> Linter::shellScripts(const Dockerfile &df)
             for (const Heredoc &h : ins.heredocs) {
                 if (!heredocIsScript(ins, h))
                     continue;
-                RunScript s = fromSource(h.body, false);
+                ShellScript s = fromSource(h.body, false);
                 if (h.body.text.startsWith(u"#!")) {
                     const QString shebang = h.body.text.section(u'\n', 0, 0);
                     s.shell = shebang.contains(u"bash") ? QStringLiteral("bash")
@@ -1692,7 +1692,7 @@ QList<RunScript> Linter::shellScripts(const Dockerfile &df)
             }
             return;
         }
-        RunScript s = fromSource(ins.args, true);
+        ShellScript s = fromSource(ins.args, true);
         // Heredoc bodies follow the command line as real shell heredocs.
         for (const Heredoc &h : ins.heredocs) {
             s.text += u'\n';

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "dockerfile.h"
+#include "shellcheck.h"
 
 #include <QSet>
 #include <QStringList>
@@ -29,16 +30,6 @@ struct LintOptions
     bool hadolintRules = true;
 };
 
-/// One shell script taken from a `RUN` instruction, for the ShellCheck bridge.
-struct RunScript
-{
-    QString shell;             ///< "sh", "bash", ...
-    QString text;              ///< the script, continuations kept as `\` + newline
-    QList<Position> lineStarts; ///< Dockerfile position of the first character of each script line
-    int instructionLine = 0;
-    QStringList variables;     ///< ARG/ENV names visible to the RUN
-};
-
 class Linter
 {
 public:
@@ -52,7 +43,7 @@ public:
 
     /// The shell-form RUN bodies that ShellCheck should see (hadolint's selection: POSIX-like
     /// shells only, heredoc bodies whose shebang is a POSIX-like shell).
-    static QList<RunScript> shellScripts(const Dockerfile &dockerfile);
+    static QList<ShellScript> shellScripts(const Dockerfile &dockerfile);
 
     /// Applies `# hadolint ignore=`, `# hadolint global ignore=`, `# check=skip=` and the
     /// disabled set to findings produced elsewhere (e.g. ShellCheck's SC codes).

@@ -1308,14 +1308,102 @@ private:
             QStringLiteral("WORKDIR"), QStringLiteral("ARG")};
         if (!expanded.contains(ins.name))
             return;
+        const bool quoteAware = ins.name == u"ENV" || ins.name == u"LABEL" || ins.name == u"ARG";
         for (const Word &w : ins.words) {
             SubstitutionError e;
             variableReferences(w.text, m_df.escape, &e);
             if (e.offset >= 0) {
                 error(QStringLiteral("invalid-substitution"),
                       tr("failed to process \"%1\": %2").arg(w.text, e.message), w.range);
+                continue;
+            }
+            if (!quoteAware)
+                continue;
+            QChar quote;
+            for (qsizetype i = 0; i < w.text.size(); ++i) {
+                const QChar c = w.text.at(i);
+                if (quote.isNull() && c == m_df.escape)
+                    ++i;
+                else if (quote.isNull() && (c == u'\'' || c == u'"'))
+                    quote = c;
+                else if (!quote.isNull() && c == quote)
+                    quote = QChar();
+                else if (quote == u'"' && c == m_df.escape)
+                    ++i;
+            }
+            if (!quote.isNull()) {
+                error(QStringLiteral("invalid-substitution"),
+                      tr("failed to process \"%1\": unexpected end of statement while looking "
+                         "for matching %2")
+                          .arg(w.text, quote == u'"' ? QStringLiteral("double-quote")
+                                                     : QStringLiteral("single-quote")),
+                      w.range);
             }
         }
+        if (ins.name == u"EXPOSE")
+            checkPorts(ins);
+        if (ins.name == u"STOPSIGNAL" && ins.words.size() == 1)
+            checkSignal(ins.words.first());
+    }
+
+    /// BuildKit (go-connections/nat) rejects what is not `port[-port][/proto]`.
+    void checkPorts(const Instruction &ins)
+    {
+        static const QRegularExpression number(QStringLiteral("^[0-9]+$"));
+        for (const Word &w : ins.words) {
+            const QString text = unquote(w.text, m_df.escape);
+            if (text.contains(u'$'))
+                continue;
+            const QString proto = text.section(u'/', 1).toLower();
+            if (text.contains(u'/') && proto != u"tcp" && proto != u"udp" && proto != u"sctp") {
+                error(QStringLiteral("invalid-argument"),
+                      tr("invalid proto: %1").arg(text.section(u'/', 1)), w.range);
+                continue;
+            }
+            const QString container = text.section(u'/', 0, 0).section(u':', -1);
+            const QStringList bounds = container.split(u'-');
+            bool valid = bounds.size() <= 2;
+            for (const QString &b : bounds)
+                valid = valid && number.match(b).hasMatch();
+            if (!valid)
+                error(QStringLiteral("invalid-argument"),
+                      tr("invalid containerPort: %1").arg(container), w.range);
+        }
+    }
+
+    /// moby/sys/signal: a number or a known signal name, with or without SIG.
+    void checkSignal(const Word &w)
+    {
+        const QString value = unquote(w.text, m_df.escape);
+        if (value.contains(u'$'))
+            return;
+        bool numeric = false;
+        const int n = value.toInt(&numeric);
+        if (numeric) {
+            if (n <= 0)
+                error(QStringLiteral("invalid-argument"), tr("Invalid signal: %1").arg(value),
+                      w.range);
+            return;
+        }
+        static const QStringList names = {
+            QStringLiteral("ABRT"),   QStringLiteral("ALRM"),   QStringLiteral("BUS"),
+            QStringLiteral("CHLD"),   QStringLiteral("CLD"),    QStringLiteral("CONT"),
+            QStringLiteral("FPE"),    QStringLiteral("HUP"),    QStringLiteral("ILL"),
+            QStringLiteral("INT"),    QStringLiteral("IO"),     QStringLiteral("IOT"),
+            QStringLiteral("KILL"),   QStringLiteral("PIPE"),   QStringLiteral("POLL"),
+            QStringLiteral("PROF"),   QStringLiteral("PWR"),    QStringLiteral("QUIT"),
+            QStringLiteral("SEGV"),   QStringLiteral("STKFLT"), QStringLiteral("STOP"),
+            QStringLiteral("SYS"),    QStringLiteral("TERM"),   QStringLiteral("TRAP"),
+            QStringLiteral("TSTP"),   QStringLiteral("TTIN"),   QStringLiteral("TTOU"),
+            QStringLiteral("UNUSED"), QStringLiteral("URG"),    QStringLiteral("USR1"),
+            QStringLiteral("USR2"),   QStringLiteral("VTALRM"), QStringLiteral("WINCH"),
+            QStringLiteral("XCPU"),   QStringLiteral("XFSZ")};
+        QString name = value.toUpper();
+        if (name.startsWith(u"SIG"))
+            name = name.mid(3);
+        static const QRegularExpression rt(QStringLiteral("^RTM(IN|AX)([+-][0-9]+)?$"));
+        if (!names.contains(name) && !rt.match(name).hasMatch())
+            error(QStringLiteral("invalid-argument"), tr("Invalid signal: %1").arg(value), w.range);
     }
 
     void finish()

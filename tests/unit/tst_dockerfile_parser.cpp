@@ -294,6 +294,19 @@ void TestDockerfileParser::parseErrors_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QStringList>("expected");
+    QTest::newRow("expose") << QStringLiteral("FROM a:1\nEXPOSE 80/xyz abc 8080-x 53/UDP 1-2/tcp\n")
+                            << QStringList{
+                                   QStringLiteral("2:8-2:14 invalid-argument invalid proto: xyz"),
+                                   QStringLiteral("2:15-2:18 invalid-argument invalid containerPort: abc"),
+                                   QStringLiteral("2:19-2:25 invalid-argument invalid containerPort: 8080-x")};
+    QTest::newRow("stopsignal value")
+        << QStringLiteral("FROM a:1\nSTOPSIGNAL SIGFOO\nSTOPSIGNAL 9\nSTOPSIGNAL sigterm\nSTOPSIGNAL SIGRTMIN+3\n")
+        << QStringList{QStringLiteral("2:12-2:18 invalid-argument Invalid signal: SIGFOO")};
+    QTest::newRow("unterminated quotes")
+        << QStringLiteral("FROM a:1\nENV A=\"x\nLABEL b='y\nENV C=\"a\\\"b\"\n")
+        << QStringList{
+               QStringLiteral("2:5-2:9 invalid-substitution failed to process \"A=\"x\": unexpected end of statement while looking for matching double-quote"),
+               QStringLiteral("3:7-3:11 invalid-substitution failed to process \"b='y\": unexpected end of statement while looking for matching single-quote")};
     QTest::newRow("unknown instruction") << QStringLiteral("FROM a:1\nFOOBAR x\nRUNN y\n")
                         << QStringList{
                             QStringLiteral("2:1-2:7 unknown-instruction unknown instruction: FOOBAR"),

@@ -622,7 +622,16 @@ private:
                        tr("write %1").arg(expected));
             }
         }
+        // BuildKit warns once per instruction; the first empty line is where to look.
+        int reportedUpTo = 0;
         for (int line : m_df.emptyContinuationLines) {
+            if (line <= reportedUpTo)
+                continue;
+            reportedUpTo = line;
+            for (const Instruction &ins : m_df.instructions) {
+                if (ins.startLine < line && ins.endLine >= line)
+                    reportedUpTo = ins.endLine;
+            }
             report(u"NoEmptyContinuation", Range{Position{line, 1}, Position{line, 1}},
                    tr("Empty continuation line"), tr("remove the empty line"));
         }

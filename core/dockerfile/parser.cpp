@@ -1449,6 +1449,22 @@ private:
             if (stage >= 0)
                 m_df.stages[stage].instructions.append(int(i));
         }
+        // BuildKit builds stages: anything but ARG before the first FROM has nowhere to go.
+        for (const Instruction &ins : std::as_const(m_df.instructions)) {
+            if (ins.name == u"FROM")
+                break;
+            if (ins.name != u"ARG" && Parser::instructionNames().contains(ins.name)) {
+                error(QStringLiteral("no-build-stage"), tr("no build stage in current context"),
+                      ins.keywordRange);
+                break;
+            }
+        }
+        if (m_df.stages.isEmpty() && !m_df.instructions.isEmpty()
+            && std::all_of(m_df.instructions.cbegin(), m_df.instructions.cend(),
+                           [](const Instruction &i) { return i.name == u"ARG"; })) {
+            error(QStringLiteral("no-build-stage"), tr("dockerfile contains no stages to build"),
+                  m_df.instructions.first().keywordRange);
+        }
         diag::sortDiagnostics(m_df.diagnostics);
     }
 

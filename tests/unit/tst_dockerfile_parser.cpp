@@ -294,6 +294,12 @@ void TestDockerfileParser::parseErrors_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QStringList>("expected");
+    QTest::newRow("no build stage")
+        << QStringLiteral("ARG A=1\nRUN echo\nFROM a:1\nCMD x\n")
+        << QStringList{QStringLiteral("2:1-2:4 no-build-stage no build stage in current context")};
+    QTest::newRow("only ARG")
+        << QStringLiteral("ARG A=1\n")
+        << QStringList{QStringLiteral("1:1-1:4 no-build-stage dockerfile contains no stages to build")};
     QTest::newRow("expose") << QStringLiteral("FROM a:1\nEXPOSE 80/xyz abc 8080-x 53/UDP 1-2/tcp\n")
                             << QStringList{
                                    QStringLiteral("2:8-2:14 invalid-argument invalid proto: xyz"),

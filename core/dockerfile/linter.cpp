@@ -277,7 +277,9 @@ constexpr RuleDef kRules[] = {
     {u"InvalidDefinitionDescription", RuleSource::BuildKit, Severity::Warning, false,
      QT_TRANSLATE_NOOP("stagecraft::dockerfile",
                        "Comment for build stage or argument should follow the format: `# <arg/"
-                       "stage name> <description>`")},
+                       "stage name> <description>`. If this is not intended to be a description "
+                       "comment, add an empty line or comment between the instruction and the "
+                       "comment.")},
     {u"ExposeProtoCasing", RuleSource::BuildKit, Severity::Warning, true,
      QT_TRANSLATE_NOOP("stagecraft::dockerfile", "Protocol in EXPOSE instruction should be "
                                                  "lowercase")},
@@ -851,20 +853,24 @@ private:
                        tr("'%1' and '%2' keywords' casing do not match").arg(as.text, ins.keyword),
                        tr("write %1").arg(fromUpper ? as.text.toUpper() : as.text.toLower()));
             }
-            definitionDescription(ins, s.name, tr("build stage"));
+            definitionDescription(ins, {s.name});
         }
     }
 
-    void definitionDescription(const Instruction &ins, const QString &name, const QString &kind)
+    /// BuildKit looks at the last comment line right above FROM/ARG (experimental check).
+    void definitionDescription(const Instruction &ins, const QStringList &keys)
     {
+        if (keys.isEmpty())
+            return;
         for (const Comment &c : m_df.comments) {
-            if (c.range.start.line == ins.startLine - 1 && !c.insideInstruction) {
-                const QString text = c.text.trimmed();
-                if (!text.startsWith(name + u' ') && text != name)
-                    report(u"InvalidDefinitionDescription", c.range,
-                           tr("Comment for %1 should follow the format: `# %2 <description>`")
-                               .arg(kind, name));
-            }
+            if (c.range.start.line != ins.startLine - 1 || c.insideInstruction)
+                continue;
+            const QString first = c.text.trimmed().section(u' ', 0, 0);
+            if (keys.contains(first))
+                return;
+            report(u"InvalidDefinitionDescription", c.range,
+                   tr("Comment for %1 should follow the format: `# %2 <description>`")
+                       .arg(ins.name, keys.size() > 1 ? QStringLiteral("<arg_key>") : keys.first()));
         }
     }
 
@@ -954,19 +960,16 @@ private:
 
     void argRules(const Instruction &ins, StageState *st)
     {
+        QStringList keys;
         for (const KeyValue &kv : ins.pairs) {
             secrets(ins, kv);
             if (st && kv.hasValue)
                 undefinedVars(ins, ins.args.mid(kv.valueOffset, kv.value.size()), st);
-            if (st) {
+            if (st)
                 st->args.insert(kv.key);
-                definitionDescription(ins, kv.key, tr("argument"));
-            }
+            keys.append(kv.key);
         }
-        if (!st) {
-            for (const KeyValue &kv : ins.pairs)
-                definitionDescription(ins, kv.key, tr("argument"));
-        }
+        definitionDescription(ins, keys);
     }
 
     void envRules(const Instruction &ins, StageState *st)

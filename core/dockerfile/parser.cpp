@@ -1272,6 +1272,30 @@ private:
         return ins;
     }
 
+    /// distribution/reference's grammar, as ParseNormalizedNamed applies it to FROM.
+    static QString referenceError(const QString &ref)
+    {
+        static const QRegularExpression grammar(QStringLiteral(
+            "^(?:((?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9]"
+            "[a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?)/)?"
+            "([a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*)"
+            "(?::([\\w][\\w.-]{0,127}))?"
+            "(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$"));
+        // The first component is a registry only when it looks like one (as Docker decides).
+        const qsizetype slash = ref.indexOf(u'/');
+        const QString first = slash < 0 ? QString() : ref.left(slash);
+        const bool hasDomain = slash >= 0
+                               && (first.contains(u'.') || first.contains(u':')
+                                   || first == u"localhost" || first != first.toLower());
+        const QString remainder = hasDomain ? ref.mid(slash + 1) : ref;
+        const QString name = remainder.section(u'@', 0, 0).section(u':', 0, 0);
+        if (name != name.toLower())
+            return tr("invalid reference format: repository name must be lowercase");
+        if (!grammar.match(hasDomain ? ref : remainder).hasMatch())
+            return tr("invalid reference format");
+        return {};
+    }
+
     bool hasErrorAt(Range r) const
     {
         for (const auto &d : m_df.diagnostics) {
@@ -1448,6 +1472,17 @@ private:
             ins.stage = stage;
             if (stage >= 0)
                 m_df.stages[stage].instructions.append(int(i));
+            if (ins.name == u"FROM" && stage >= 0) {
+                const Stage &s = m_df.stages.at(stage);
+                if (s.parent < 0 && !s.base.isEmpty() && !s.base.contains(u'$')
+                    && s.base.toLower() != u"scratch") {
+                    const QString problem = referenceError(s.base);
+                    if (!problem.isEmpty())
+                        error(QStringLiteral("invalid-reference"),
+                              tr("failed to parse stage name \"%1\": %2").arg(s.base, problem),
+                              s.baseRange);
+                }
+            }
         }
         // BuildKit builds stages: anything but ARG before the first FROM has nowhere to go.
         for (const Instruction &ins : std::as_const(m_df.instructions)) {

@@ -294,6 +294,12 @@ void TestDockerfileParser::parseErrors_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QStringList>("expected");
+    QTest::newRow("base image reference")
+        << QStringLiteral("FROM alpine:3.20:bad\nFROM Alpine:3\nFROM alpine@sha256:xyz\nFROM localhost:5000/a/b:1\nFROM MyRegistry/app:1\nFROM ghcr.io/o/r@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nFROM $X\n")
+        << QStringList{
+               QStringLiteral("1:6-1:21 invalid-reference failed to parse stage name \"alpine:3.20:bad\": invalid reference format"),
+               QStringLiteral("2:6-2:14 invalid-reference failed to parse stage name \"Alpine:3\": invalid reference format: repository name must be lowercase"),
+               QStringLiteral("3:6-3:23 invalid-reference failed to parse stage name \"alpine@sha256:xyz\": invalid reference format")};
     QTest::newRow("no build stage")
         << QStringLiteral("ARG A=1\nRUN echo\nFROM a:1\nCMD x\n")
         << QStringList{QStringLiteral("2:1-2:4 no-build-stage no build stage in current context")};

@@ -8,6 +8,8 @@
 //   mkdir -p /work/peers && cd /work/peers && npm install dockerfile-utils@0.16
 // and point PEERS at that folder if it is not /work/peers.
 // --errors: error severity only. --quiet: print only the totals (for timing).
+// --rounds=N: validate every file N times and print the mean in-process time per file
+// (startup and file reading excluded), to compare with bench/bench_dockerfile.cpp.
 // Exit status: 1 when an error-severity diagnostic was found, like stagecraft-cli.
 'use strict';
 
@@ -21,6 +23,8 @@ const args = process.argv.slice(2);
 const errorsOnly = args.includes('--errors');
 const quiet = args.includes('--quiet');
 const files = args.filter((a) => !a.startsWith('--'));
+const roundsArg = args.find((a) => a.startsWith('--rounds='));
+const rounds = roundsArg ? Math.max(1, parseInt(roundsArg.slice(9), 10)) : 0;
 if (files.length === 0) {
   process.stderr.write('usage: dockerfile-utils-lint.js [--errors] [--quiet] FILE...\n');
   process.exit(2);
@@ -49,5 +53,13 @@ for (const file of files) {
   }
 }
 if (quiet) out.push(`files: ${files.length} diagnostics: ${total} errors: ${errors}`);
+if (rounds > 0) {
+  const texts = files.map((f) => fs.readFileSync(f, 'utf8'));
+  const start = process.hrtime.bigint();
+  for (let r = 0; r < rounds; r++) for (const t of texts) utils.validate(t);
+  const ns = Number(process.hrtime.bigint() - start);
+  out.push(`mean per file: ${(ns / rounds / texts.length / 1000).toFixed(1)} us  ` +
+           `whole corpus per round: ${(ns / rounds / 1e6).toFixed(2)} ms  rounds: ${rounds}`);
+}
 process.stdout.write(out.length ? out.join('\n') + '\n' : '');
 process.exit(errors > 0 ? 1 : 0);

@@ -1227,7 +1227,7 @@ private:
                 if (name == u"set" && (cmd.hasArgument(u"pipefail")))
                     pipefailSet = true;
                 if (name == u"apt-get") {
-                    const QStringList valueFlags = {QStringLiteral("-o"), QStringLiteral("-t"),
+                    static const QStringList valueFlags = {QStringLiteral("-o"), QStringLiteral("-t"),
                                                     QStringLiteral("-c"),
                                                     QStringLiteral("--target-release")};
                     const qsizetype sub = subcommandIndex(cmd, valueFlags);
@@ -1263,7 +1263,7 @@ private:
                     }
                 }
                 if (name == u"apk") {
-                    const QStringList valueFlags = {
+                    static const QStringList valueFlags = {
                         QStringLiteral("-t"),         QStringLiteral("--virtual"),
                         QStringLiteral("-X"),         QStringLiteral("--repository"),
                         QStringLiteral("-p"),         QStringLiteral("--root"),
@@ -1282,7 +1282,7 @@ private:
                 }
                 pipRules(ins, cmd, part, range, st);
                 if (name == u"npm") {
-                    const QStringList valueFlags = {QStringLiteral("--prefix"),
+                    static const QStringList valueFlags = {QStringLiteral("--prefix"),
                                                     QStringLiteral("--registry"),
                                                     QStringLiteral("--cache"),
                                                     QStringLiteral("-w"),
@@ -1307,7 +1307,7 @@ private:
                     if (sub > 0 && (cmd.words.at(sub).text == u"install"
                                     || cmd.words.at(sub).text == u"i")
                         && !cmd.hasFlag(u'v', u"--version")) {
-                        const QStringList valueFlags = {
+                        static const QStringList valueFlags = {
                             QStringLiteral("-i"), QStringLiteral("--install-dir"),
                             QStringLiteral("-n"), QStringLiteral("--bindir"),
                             QStringLiteral("-s"), QStringLiteral("--source"),
@@ -1349,7 +1349,7 @@ private:
                         (yum ? yumClean : dnfClean) = true;
                 }
                 if (name == u"zypper") {
-                    const QStringList valueFlags = {QStringLiteral("-t"), QStringLiteral("--type"),
+                    static const QStringList valueFlags = {QStringLiteral("-t"), QStringLiteral("--type"),
                                                     QStringLiteral("-r"), QStringLiteral("--repo")};
                     const qsizetype sub = subcommandIndex(cmd, valueFlags);
                     const QString verb = sub > 0 ? cmd.words.at(sub).text : QString();
@@ -1448,7 +1448,7 @@ private:
         qsizetype sub = -1;
         static const QRegularExpression pipName(QStringLiteral("^pip[0-9.]*$"));
         static const QRegularExpression pythonName(QStringLiteral("^python[0-9.]*$"));
-        const QStringList valueFlags = {
+        static const QStringList valueFlags = {
             QStringLiteral("-r"), QStringLiteral("--requirement"), QStringLiteral("-c"),
             QStringLiteral("--constraint"), QStringLiteral("-e"), QStringLiteral("--editable"),
             QStringLiteral("-i"), QStringLiteral("--index-url"), QStringLiteral("--extra-index-url"),

@@ -698,6 +698,8 @@ private:
             continues = true;
             end = e - 1;
         }
+        st.text.reserve(st.text.size() + (end - from));
+        st.positions.reserve(st.positions.size() + (end - from));
         for (qsizetype k = from; k < end; ++k)
             st.append(line.text.at(k), Position{line.number, int(k) + 1});
         if (end == from && st.positions.isEmpty())

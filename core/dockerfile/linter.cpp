@@ -169,8 +169,30 @@ constexpr RuleDef kRules[] = {
                        "`--no-verbose`).")},
     {u"DL3048", RuleSource::Hadolint, Severity::Info, true,
      QT_TRANSLATE_NOOP("stagecraft::dockerfile", "Invalid label key.")},
+    {u"DL3049", RuleSource::Hadolint, Severity::Info, true,
+     QT_TRANSLATE_NOOP("stagecraft::dockerfile", "Label `<label>` is missing.")},
+    {u"DL3050", RuleSource::Hadolint, Severity::Info, true,
+     QT_TRANSLATE_NOOP("stagecraft::dockerfile", "Superfluous label(s) present.")},
+    {u"DL3051", RuleSource::Hadolint, Severity::Warning, true,
+     QT_TRANSLATE_NOOP("stagecraft::dockerfile", "Label `<label>` is empty.")},
+    {u"DL3052", RuleSource::Hadolint, Severity::Warning, true,
+     QT_TRANSLATE_NOOP("stagecraft::dockerfile", "Label `<label>` is not a valid URL.")},
+    {u"DL3053", RuleSource::Hadolint, Severity::Warning, true,
+     QT_TRANSLATE_NOOP("stagecraft::dockerfile",
+                       "Label `<label>` is not a valid time format - must conform to RFC3339.")},
+    {u"DL3054", RuleSource::Hadolint, Severity::Warning, true,
+     QT_TRANSLATE_NOOP("stagecraft::dockerfile",
+                       "Label `<label>` is not a valid SPDX license identifier.")},
+    {u"DL3055", RuleSource::Hadolint, Severity::Warning, true,
+     QT_TRANSLATE_NOOP("stagecraft::dockerfile", "Label `<label>` is not a valid git hash.")},
+    {u"DL3056", RuleSource::Hadolint, Severity::Warning, true,
+     QT_TRANSLATE_NOOP("stagecraft::dockerfile",
+                       "Label `<label>` does not conform to semantic versioning.")},
     {u"DL3057", RuleSource::Hadolint, Severity::Info, false,
      QT_TRANSLATE_NOOP("stagecraft::dockerfile", "`HEALTHCHECK` instruction missing.")},
+    {u"DL3058", RuleSource::Hadolint, Severity::Warning, true,
+     QT_TRANSLATE_NOOP("stagecraft::dockerfile",
+                       "Label `<label>` is not a valid email format - must conform to RFC5322.")},
     {u"DL3059", RuleSource::Hadolint, Severity::Info, true,
      QT_TRANSLATE_NOOP("stagecraft::dockerfile",
                        "Multiple consecutive `RUN` instructions. Consider consolidation.")},
@@ -406,6 +428,7 @@ struct StageState
     const Instruction *lastUser = nullptr;
     QString lastUserValue;
     bool pipNoCache = false;
+    QSet<QString> labels;
 };
 
 /// A piece of shell from a RUN: its text and where every character sits in the Dockerfile.
@@ -677,6 +700,7 @@ private:
             st.shell = p.shell;
             st.shellSet = p.shellSet;
             st.pipNoCache = p.pipNoCache;
+            st.labels = p.labels;
         } else {
             st.envKnown = stage.base.toLower() == u"scratch";
         }
@@ -690,6 +714,23 @@ private:
             multiple(st.cmds, u"DL4003", QStringLiteral("CMD"));
             multiple(st.entrypoints, u"DL4004", QStringLiteral("ENTRYPOINT"));
             multiple(st.healthchecks, u"DL3012", QStringLiteral("HEALTHCHECK"));
+        }
+        // DL3049: a schema label missing in a stage (unless the stage only feeds COPY --from).
+        if (!m_options.labelSchema.isEmpty()) {
+            QStringList schema = m_options.labelSchema.keys();
+            schema.sort();
+            for (qsizetype i = 0; i < m_states.size(); ++i) {
+                const Stage &stage = m_df.stages.at(i);
+                if (!stage.name.isEmpty() && m_copiedFrom.contains(stage.name))
+                    continue;
+                const Range at = m_df.instructions.at(stage.fromInstruction).keywordRange;
+                for (const QString &label : std::as_const(schema)) {
+                    if (!m_states.at(i).labels.contains(label))
+                        report(u"DL3049", at,
+                               QString(Linter::rule(u"DL3049")->description).replace(
+                                   QStringLiteral("<label>"), label));
+                }
+            }
         }
         // DL3002: the last USER of the last stage is root.
         if (!m_states.isEmpty()) {
@@ -1023,8 +1064,108 @@ private:
                                   || key.startsWith(u"org.dockerproject.");
             if (!key.contains(u'$') && (reserved || !validKey.match(key).hasMatch()))
                 report(u"DL3048", kv.keyRange);
+            labelSchemaRules(ins, kv, key, st);
         }
         undefinedVars(ins, ins.args, st);
+    }
+
+    /// hadolint's label-schema rules (DL3050-DL3058); DL3049 is checked per stage at the end.
+    void labelSchemaRules(const Instruction &ins, const KeyValue &kv, const QString &key,
+                          StageState *st)
+    {
+        if (m_options.labelSchema.isEmpty())
+            return;
+        if (st)
+            st->labels.insert(key);
+        if (!m_options.labelSchema.contains(key)) {
+            if (m_options.strictLabels)
+                report(u"DL3050", kv.keyRange);
+            return;
+        }
+        const QString value = unquote(kv.value, m_df.escape);
+        const QString type = m_options.labelSchema.value(key);
+        auto fail = [&](QStringView code) {
+            report(code, kv.valueRange.start == kv.valueRange.end ? kv.range : kv.valueRange,
+                   QString(Linter::rule(code)->description).replace(QStringLiteral("<label>"), key));
+        };
+        if (value.isEmpty()) {
+            fail(u"DL3051");
+            return;
+        }
+        if (value.contains(u'$'))
+            return;
+        static const QRegularExpression url(QStringLiteral("^[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s/?#]+[^\\s]*$"));
+        static const QRegularExpression rfc3339(QStringLiteral(
+            "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"));
+        static const QRegularExpression hash(QStringLiteral("^(?:[0-9a-f]{7}|[0-9a-f]{40})$"));
+        static const QRegularExpression semver(QStringLiteral(
+            "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)"
+            "(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$"));
+        static const QRegularExpression email(QStringLiteral(
+            "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+            "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$"));
+        if (type == u"url" && !url.match(value).hasMatch())
+            fail(u"DL3052");
+        else if (type == u"rfc3339" && !rfc3339.match(value).hasMatch())
+            fail(u"DL3053");
+        else if (type == u"spdx" && !isSpdxExpression(value))
+            fail(u"DL3054");
+        else if (type == u"hash" && !hash.match(value).hasMatch())
+            fail(u"DL3055");
+        else if (type == u"semver" && !semver.match(value).hasMatch())
+            fail(u"DL3056");
+        else if (type == u"email" && !email.match(value).hasMatch())
+            fail(u"DL3058");
+        Q_UNUSED(ins)
+    }
+
+    static bool isSpdxExpression(const QString &value)
+    {
+        // The most used identifiers of the SPDX list, plus LicenseRef-*, joined by AND/OR/WITH.
+        static const QSet<QString> ids = {
+            QStringLiteral("0BSD"), QStringLiteral("AGPL-3.0"), QStringLiteral("AGPL-3.0-only"),
+            QStringLiteral("AGPL-3.0-or-later"), QStringLiteral("Apache-1.1"),
+            QStringLiteral("Apache-2.0"), QStringLiteral("Artistic-2.0"),
+            QStringLiteral("BSD-1-Clause"), QStringLiteral("BSD-2-Clause"),
+            QStringLiteral("BSD-2-Clause-Patent"), QStringLiteral("BSD-3-Clause"),
+            QStringLiteral("BSD-3-Clause-Clear"), QStringLiteral("BSD-4-Clause"),
+            QStringLiteral("BSL-1.0"), QStringLiteral("BUSL-1.1"), QStringLiteral("CC-BY-4.0"),
+            QStringLiteral("CC-BY-SA-4.0"), QStringLiteral("CC0-1.0"), QStringLiteral("CDDL-1.0"),
+            QStringLiteral("CDDL-1.1"), QStringLiteral("EPL-1.0"), QStringLiteral("EPL-2.0"),
+            QStringLiteral("EUPL-1.1"), QStringLiteral("EUPL-1.2"), QStringLiteral("GPL-2.0"),
+            QStringLiteral("GPL-2.0-only"), QStringLiteral("GPL-2.0-or-later"),
+            QStringLiteral("GPL-3.0"), QStringLiteral("GPL-3.0-only"),
+            QStringLiteral("GPL-3.0-or-later"), QStringLiteral("ISC"), QStringLiteral("LGPL-2.0"),
+            QStringLiteral("LGPL-2.1"), QStringLiteral("LGPL-2.1-only"),
+            QStringLiteral("LGPL-2.1-or-later"), QStringLiteral("LGPL-3.0"),
+            QStringLiteral("LGPL-3.0-only"), QStringLiteral("LGPL-3.0-or-later"),
+            QStringLiteral("MIT"), QStringLiteral("MIT-0"), QStringLiteral("MPL-1.1"),
+            QStringLiteral("MPL-2.0"), QStringLiteral("MS-PL"), QStringLiteral("MS-RSL"),
+            QStringLiteral("NCSA"), QStringLiteral("OFL-1.1"), QStringLiteral("OpenSSL"),
+            QStringLiteral("PostgreSQL"), QStringLiteral("PSF-2.0"), QStringLiteral("Python-2.0"),
+            QStringLiteral("Ruby"), QStringLiteral("SSPL-1.0"), QStringLiteral("Unlicense"),
+            QStringLiteral("UPL-1.0"), QStringLiteral("Vim"), QStringLiteral("W3C"),
+            QStringLiteral("WTFPL"), QStringLiteral("X11"), QStringLiteral("Zlib"),
+            QStringLiteral("ZPL-2.1"), QStringLiteral("Classpath-exception-2.0"),
+            QStringLiteral("LLVM-exception"), QStringLiteral("GCC-exception-3.1")};
+        QString v = value;
+        v.replace(u'(', u' ').replace(u')', u' ');
+        const QStringList tokens = v.split(u' ', Qt::SkipEmptyParts);
+        if (tokens.isEmpty())
+            return false;
+        bool expectId = true;
+        for (QString t : tokens) {
+            if (expectId) {
+                if (t.endsWith(u'+'))
+                    t.chop(1);
+                if (!ids.contains(t) && !t.startsWith(u"LicenseRef-"))
+                    return false;
+            } else if (t != u"AND" && t != u"OR" && t != u"WITH") {
+                return false;
+            }
+            expectId = !expectId;
+        }
+        return !expectId;
     }
 
     void cmdRules(const Instruction &ins, StageState *st)
@@ -1096,6 +1237,7 @@ private:
         const Flag *from = ins.flag(u"from");
         if (copy && from) {
             const QString v = from->value.toLower();
+            m_copiedFrom.insert(v);
             bool known = false;
             bool numeric = false;
             const int index = v.toInt(&numeric);
@@ -1515,6 +1657,7 @@ private:
     QList<QPair<int, Range>> m_aptForgets;
     QList<QPair<QString, Range>> m_archives;
     QString m_downloader;
+    QSet<QString> m_copiedFrom;
 };
 
 struct Pragmas

@@ -3,6 +3,7 @@
 #include "dockerfile.h"
 #include "shellcheck.h"
 
+#include <QHash>
 #include <QSet>
 #include <QStringList>
 
@@ -25,6 +26,10 @@ struct LintOptions
     QSet<QString> disabledRules;   ///< project setting: codes never reported
     QSet<QString> enabledRules;    ///< opt-in for rules off by default (DL1001, DL3057, ...)
     QStringList trustedRegistries; ///< DL3026 runs only when this is not empty
+    /// hadolint's `label-schema`: label -> "text", "url", "spdx", "hash", "rfc3339", "semver" or
+    /// "email". DL3049 and DL3051-DL3058 run only when it is not empty.
+    QHash<QString, QString> labelSchema;
+    bool strictLabels = false; ///< hadolint's `strict-labels`: DL3050 for labels not in the schema
     /// BuildKit's `--check`-less default: checks are warnings unless `# check=error=true`.
     bool buildkitChecks = true;
     bool hadolintRules = true;

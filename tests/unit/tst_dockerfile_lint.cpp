@@ -274,6 +274,65 @@ private slots:
         QCOMPARE(rangesFor(Linter::lintText(text, {}, options), code), ranges);
     }
 
+    /// hadolint's label-schema rules (driven by the project's label schema).
+    void labelSchema_data()
+    {
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QStringList>("schema");
+        QTest::addColumn<bool>("strict");
+        QTest::addColumn<QStringList>("ranges");
+        const QStringList schema = {QStringLiteral("version=semver"), QStringLiteral("url=url"),
+                                    QStringLiteral("created=rfc3339"), QStringLiteral("license=spdx"),
+                                    QStringLiteral("revision=hash"), QStringLiteral("author=email")};
+        const QString bad = QStringLiteral(
+            "FROM a:1\nLABEL version=\"\" url=not-a-url created=yesterday\nLABEL license=\"MIT OR Foo\" revision=abc author=me\nLABEL extra=1\n");
+        const QString good = QStringLiteral(
+            "FROM a:1\nLABEL version=1.2.3-rc.1 url=https://example.com/x created=2024-05-01T10:00:00Z\nLABEL license=\"MIT OR Apache-2.0\" revision=0123abc author=me@example.com\n");
+        QTest::newRow("DL3049 fires") << QStringLiteral("DL3049") << QStringLiteral("FROM a:1\nLABEL url=https://e.com\n") << QStringList{QStringLiteral("version=text"), QStringLiteral("url=url")} << false << QStringList{QStringLiteral("1:1-1:5")};
+        QTest::newRow("DL3049 inherited and copy-only stages")
+            << QStringLiteral("DL3049")
+            << QStringLiteral("FROM a:1 AS base\nLABEL version=1\nFROM base\nFROM b:1 AS tools\nFROM c:1\nCOPY --from=tools /x /x\nLABEL version=2\n")
+            << QStringList{QStringLiteral("version=text")} << false << QStringList();
+        QTest::newRow("DL3050 fires") << QStringLiteral("DL3050") << bad << schema << true << QStringList{QStringLiteral("4:7-4:12")};
+        QTest::newRow("DL3050 not strict") << QStringLiteral("DL3050") << bad << schema << false << QStringList();
+        QTest::newRow("DL3051 fires") << QStringLiteral("DL3051") << bad << schema << false << QStringList{QStringLiteral("2:15-2:17")};
+        QTest::newRow("DL3051 quiet") << QStringLiteral("DL3051") << good << schema << false << QStringList();
+        QTest::newRow("DL3052 fires") << QStringLiteral("DL3052") << bad << schema << false << QStringList{QStringLiteral("2:22-2:31")};
+        QTest::newRow("DL3052 quiet") << QStringLiteral("DL3052") << good << schema << false << QStringList();
+        QTest::newRow("DL3053 fires") << QStringLiteral("DL3053") << bad << schema << false << QStringList{QStringLiteral("2:40-2:49")};
+        QTest::newRow("DL3053 quiet") << QStringLiteral("DL3053") << good << schema << false << QStringList();
+        QTest::newRow("DL3054 fires") << QStringLiteral("DL3054") << bad << schema << false << QStringList{QStringLiteral("3:15-3:27")};
+        QTest::newRow("DL3054 quiet") << QStringLiteral("DL3054") << good << schema << false << QStringList();
+        QTest::newRow("DL3055 fires") << QStringLiteral("DL3055") << bad << schema << false << QStringList{QStringLiteral("3:37-3:40")};
+        QTest::newRow("DL3055 quiet") << QStringLiteral("DL3055") << good << schema << false << QStringList();
+        QTest::newRow("DL3056 fires") << QStringLiteral("DL3056") << QStringLiteral("FROM a:1\nLABEL version=1.2\n") << schema.mid(0, 1) << false << QStringList{QStringLiteral("2:15-2:18")};
+        QTest::newRow("DL3056 quiet") << QStringLiteral("DL3056") << good << schema << false << QStringList();
+        QTest::newRow("DL3058 fires") << QStringLiteral("DL3058") << bad << schema << false << QStringList{QStringLiteral("3:48-3:50")};
+        QTest::newRow("DL3058 quiet") << QStringLiteral("DL3058") << good << schema << false << QStringList();
+        QTest::newRow("no schema, no label rules") << QStringLiteral("DL3052") << bad << QStringList() << true << QStringList();
+    }
+
+    void labelSchema()
+    {
+        QFETCH(QString, code);
+        QFETCH(QString, text);
+        QFETCH(QStringList, schema);
+        QFETCH(bool, strict);
+        QFETCH(QStringList, ranges);
+        LintOptions options;
+        for (const QString &entry : schema)
+            options.labelSchema.insert(entry.section(u'=', 0, 0), entry.section(u'=', 1));
+        options.strictLabels = strict;
+        const auto all = Linter::lintText(text, {}, options);
+        QCOMPARE(rangesFor(all, code), ranges);
+        if (!ranges.isEmpty() && code != u"DL3050") {
+            QVERIFY2(find(all, code)->message.startsWith(QStringLiteral("Label `")),
+                     qPrintable(find(all, code)->message));
+            QVERIFY(!find(all, code)->message.contains(QStringLiteral("<label>")));
+        }
+    }
+
     /// Default severities as hadolint and BuildKit define them; `# check=error=true`.
     void severities_data()
     {

@@ -207,6 +207,8 @@ constexpr RuleDef kRules[] = {
      QT_TRANSLATE_NOOP("stagecraft::dockerfile",
                        "Pin versions in go install. Instead of `go install <package>` use `go "
                        "install <package>@<version>`")},
+    {u"DL3063", RuleSource::Hadolint, Severity::Warning, true,
+     QT_TRANSLATE_NOOP("stagecraft::dockerfile", "Stage name should not be a reserved word")},
     {u"DL3064", RuleSource::Hadolint, Severity::Warning, true,
      QT_TRANSLATE_NOOP("stagecraft::dockerfile",
                        "Potentially sensitive data should not be used in the `ARG` or `ENV` "
@@ -832,16 +834,7 @@ private:
                        && !base.contains(u'@')) {
                 report(u"DL3007", s.baseRange);
             }
-            // DL3026
-            if (!m_options.trustedRegistries.isEmpty()) {
-                const QString first = base.section(u'/', 0, 0);
-                const bool hasRegistry = base.contains(u'/')
-                                         && (first.contains(u'.') || first.contains(u':')
-                                             || first == u"localhost");
-                const QString registry = hasRegistry ? first : QStringLiteral("docker.io");
-                if (!m_options.trustedRegistries.contains(registry))
-                    report(u"DL3026", s.baseRange);
-            }
+            untrustedRegistry(base, s.baseRange);
         }
         // --platform
         if (const Flag *p = ins.flag(u"platform")) {
@@ -882,6 +875,8 @@ private:
                        tr("Stage name '%1' should be lowercase").arg(s.nameAsWritten),
                        tr("write %1").arg(s.name));
             if (s.name == u"scratch" || s.name == u"context")
+                report(u"DL3063", s.nameRange);
+            if (s.name == u"scratch" || s.name == u"context")
                 report(u"ReservedStageName", s.nameRange,
                        tr("Stage name should not use the same name as reserved stage \"%1\"")
                            .arg(s.name));
@@ -899,6 +894,36 @@ private:
     }
 
     /// BuildKit looks at the last comment line right above FROM/ARG (experimental check).
+    /// DL3026: an image from a registry the project does not trust (FROM, COPY --from and
+    /// RUN --mount from=, as hadolint 2.15 checks them).
+    void untrustedRegistry(const QString &image, Range range)
+    {
+        if (m_options.trustedRegistries.isEmpty() || image.contains(u'$'))
+            return;
+        const QString first = image.section(u'/', 0, 0);
+        const bool hasRegistry = image.contains(u'/')
+                                 && (first.contains(u'.') || first.contains(u':')
+                                     || first == u"localhost");
+        const QString registry = hasRegistry ? first : QStringLiteral("docker.io");
+        if (!m_options.trustedRegistries.contains(registry))
+            report(u"DL3026", range);
+    }
+
+    /// A `--from` value naming an image rather than a stage.
+    bool isImageReference(const QString &value, int stage) const
+    {
+        const QString v = value.toLower();
+        bool numeric = false;
+        v.toInt(&numeric);
+        if (numeric || v.isEmpty() || v.contains(u'$'))
+            return false;
+        for (int i = 0; i < stage && i < m_df.stages.size(); ++i) {
+            if (m_df.stages.at(i).name == v)
+                return false;
+        }
+        return v.contains(u':') || v.contains(u'/') || v.contains(u'@');
+    }
+
     void definitionDescription(const Instruction &ins, const QStringList &keys)
     {
         if (keys.isEmpty())
@@ -1238,6 +1263,8 @@ private:
         if (copy && from) {
             const QString v = from->value.toLower();
             m_copiedFrom.insert(v);
+            if (isImageReference(from->value, stage))
+                untrustedRegistry(from->value, from->valueRange);
             bool known = false;
             bool numeric = false;
             const int index = v.toInt(&numeric);
@@ -1336,6 +1363,14 @@ private:
                             && m_previous->flags.at(i).value == ins.flags.at(i).value;
             if (sameFlags)
                 report(u"DL3059", ins.keywordRange);
+        }
+        for (const Flag &f : ins.flags) {
+            if (f.name != u"mount")
+                continue;
+            for (const QString &part : f.value.split(u',')) {
+                if (part.startsWith(u"from=") && isImageReference(part.mid(5), stage))
+                    untrustedRegistry(part.mid(5), f.valueRange);
+            }
         }
         const QList<RunPart> parts = runParts(ins);
         bool aptUpdate = false;

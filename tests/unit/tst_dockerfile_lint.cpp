@@ -146,6 +146,8 @@ private slots:
         QTest::newRow("DL3061 quiet") << QStringLiteral("DL3061") << QStringLiteral("ARG V=1\nFROM a:$V\n") << QStringList{} << QString();
         QTest::newRow("DL3062 fires") << QStringLiteral("DL3062") << QStringLiteral("FROM a:1\nRUN go install example.com/tool\n") << QStringList{QStringLiteral("2:16-2:32")} << QStringLiteral("Pin versions in go install. Instead of `go install <package>` use `go install <package>@<version>`");
         QTest::newRow("DL3062 quiet") << QStringLiteral("DL3062") << QStringLiteral("FROM a:1\nRUN go install example.com/tool@v1.2.3\n") << QStringList{} << QString();
+        QTest::newRow("DL3063 fires") << QStringLiteral("DL3063") << QStringLiteral("FROM a:1 AS scratch\n") << QStringList{QStringLiteral("1:13-1:20")} << QStringLiteral("Stage name should not be a reserved word");
+        QTest::newRow("DL3063 quiet") << QStringLiteral("DL3063") << QStringLiteral("FROM a:1 AS scratchpad\n") << QStringList{} << QString();
         QTest::newRow("DL3064 fires") << QStringLiteral("DL3064") << QStringLiteral("FROM a:1\nARG API_TOKEN\n") << QStringList{QStringLiteral("2:5-2:14")} << QStringLiteral("Potentially sensitive data should not be used in the `ARG` or `ENV` commands");
         QTest::newRow("DL3064 quiet") << QStringLiteral("DL3064") << QStringLiteral("FROM a:1\nARG TOKEN_FILE\n") << QStringList{} << QString();
         QTest::newRow("DL3065 fires") << QStringLiteral("DL3065") << QStringLiteral("FROM --platform=$TARGETPLATFORM a:1\n") << QStringList{QStringLiteral("1:6-1:32")} << QStringLiteral("Setting FROM --platform to predefined $TARGETPLATFORM in is redundant as this is the default behavior");
@@ -258,6 +260,11 @@ private slots:
             << QStringLiteral("DL3026") << registry << false
             << QStringList{QStringLiteral("quay.io")}
             << QStringList{QStringLiteral("2:6-2:19"), QStringLiteral("3:6-3:9")};
+        QTest::newRow("DL3026 COPY --from and RUN --mount images")
+            << QStringLiteral("DL3026")
+            << QStringLiteral("FROM quay.io/a:1 AS build\nCOPY --from=build /a /b\nCOPY --from=evil.io/x:1 /a /c\nRUN --mount=type=bind,from=ghcr.io/y:2,target=/y true\n")
+            << false << QStringList{QStringLiteral("quay.io")}
+            << QStringList{QStringLiteral("3:13-3:24"), QStringLiteral("4:13-4:49")};
     }
 
     void optionalRules()

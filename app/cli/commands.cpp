@@ -9,6 +9,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 
 #include <cstdio>
@@ -167,7 +168,18 @@ diag::Diagnostics lintDockerfile(const QString &absolutePath,
     if (shown.startsWith(QStringLiteral("../../..")))
         shown = absolutePath;
     const dockerfile::Dockerfile df = dockerfile::Parser::parseFile(absolutePath, shown);
-    return dockerfile::lintWithShellCheck(df, {}, shellcheck);
+    // The build context is taken to be the Dockerfile's folder (for CopyIgnoredFile).
+    dockerfile::LintOptions options;
+    const QFileInfo info(absolutePath);
+    for (const QString &name : {info.fileName() + QStringLiteral(".dockerignore"),
+                                QStringLiteral(".dockerignore")}) {
+        QFile ignore(info.dir().filePath(name));
+        if (ignore.open(QIODevice::ReadOnly)) {
+            options.dockerignore = QString::fromUtf8(ignore.readAll()).split(u'\n');
+            break;
+        }
+    }
+    return dockerfile::lintWithShellCheck(df, options, shellcheck);
 }
 
 } // namespace

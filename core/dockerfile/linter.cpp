@@ -298,6 +298,9 @@ constexpr RuleDef kRules[] = {
     {u"FromPlatformFlagConstDisallowed", RuleSource::BuildKit, Severity::Warning, true,
      QT_TRANSLATE_NOOP("stagecraft::dockerfile", "FROM --platform flag should not use a constant "
                                                  "value")},
+    {u"CopyIgnoredFile", RuleSource::BuildKit, Severity::Warning, false,
+     QT_TRANSLATE_NOOP("stagecraft::dockerfile",
+                       "Attempting to Copy file that is excluded by .dockerignore")},
     {u"InvalidDefinitionDescription", RuleSource::BuildKit, Severity::Warning, false,
      QT_TRANSLATE_NOOP("stagecraft::dockerfile",
                        "Comment for build stage or argument should follow the format: `# <arg/"
@@ -532,6 +535,8 @@ public:
     {
         if (const Directive *check = df.directive(u"check"))
             parseCheckDirective(check->value);
+        if (enabled(u"CopyIgnoredFile"))
+            compileDockerignore();
     }
 
     diag::Diagnostics run()
@@ -894,6 +899,64 @@ private:
     }
 
     /// BuildKit looks at the last comment line right above FROM/ARG (experimental check).
+    /// Docker's .dockerignore matching: patterns relative to the context, `**`, `!` exceptions,
+    /// last match wins, a matched folder excludes what is inside.
+    void compileDockerignore()
+    {
+        for (QString line : m_options.dockerignore) {
+            line = line.trimmed();
+            if (line.isEmpty() || line.startsWith(u'#'))
+                continue;
+            const bool exception = line.startsWith(u'!');
+            if (exception)
+                line = line.mid(1).trimmed();
+            while (line.startsWith(u'/') || line.startsWith(u"./"))
+                line = line.mid(line.startsWith(u'/') ? 1 : 2);
+            QString re;
+            for (qsizetype i = 0; i < line.size(); ++i) {
+                const QChar c = line.at(i);
+                if (c == u'*' && i + 1 < line.size() && line.at(i + 1) == u'*') {
+                    re += QStringLiteral(".*");
+                    ++i;
+                    if (i + 1 < line.size() && line.at(i + 1) == u'/')
+                        ++i, re += QStringLiteral("/?");
+                } else if (c == u'*') {
+                    re += QStringLiteral("[^/]*");
+                } else if (c == u'?') {
+                    re += QStringLiteral("[^/]");
+                } else if (c == u'[') {
+                    const qsizetype close = line.indexOf(u']', i);
+                    if (close < 0) {
+                        re += QStringLiteral("\\[");
+                    } else {
+                        QString cls = line.mid(i + 1, close - i - 1);
+                        if (cls.startsWith(u'!'))
+                            cls[0] = u'^';
+                        re += u'[' + cls + u']';
+                        i = close;
+                    }
+                } else {
+                    re += QRegularExpression::escape(QString(c));
+                }
+            }
+            m_ignore.append({QRegularExpression(u'^' + re + QStringLiteral("(/.*)?$")), exception});
+        }
+    }
+
+    bool ignoredByDockerignore(QString path) const
+    {
+        while (path.startsWith(u'/') || path.startsWith(u"./"))
+            path = path.mid(path.startsWith(u'/') ? 1 : 2);
+        if (path.isEmpty() || path == u"." || path.contains(u'*') || path.contains(u'?'))
+            return false;
+        bool ignored = false;
+        for (const auto &[pattern, exception] : m_ignore) {
+            if (pattern.match(path).hasMatch())
+                ignored = !exception;
+        }
+        return ignored;
+    }
+
     /// DL3026: an image from a registry the project does not trust (FROM, COPY --from and
     /// RUN --mount from=, as hadolint 2.15 checks them).
     void untrustedRegistry(const QString &image, Range range)
@@ -1289,6 +1352,17 @@ private:
             }
             if (isArchive(dest.text))
                 m_archives.append({basename(dest.text), dest.range});
+        }
+        if (!from && !m_ignore.isEmpty()) {
+            for (const Word &src : sources) {
+                const QString path = unquote(src.text, m_df.escape);
+                if (isUrl(path) || path.contains(u'$'))
+                    continue;
+                if (ignoredByDockerignore(path))
+                    report(u"CopyIgnoredFile", src.range,
+                           tr("Attempting to %1 file \"%2\" that is excluded by .dockerignore")
+                               .arg(copy ? QStringLiteral("Copy") : QStringLiteral("Add"), path));
+            }
         }
         if (!copy && ins.heredocs.isEmpty()) {
             for (const Word &s : sources) {
@@ -1693,6 +1767,7 @@ private:
     QList<QPair<QString, Range>> m_archives;
     QString m_downloader;
     QSet<QString> m_copiedFrom;
+    QList<QPair<QRegularExpression, bool>> m_ignore;
 };
 
 struct Pragmas

@@ -30,6 +30,9 @@ struct LintOptions
     /// "email". DL3049 and DL3051-DL3058 run only when it is not empty.
     QHash<QString, QString> labelSchema;
     bool strictLabels = false; ///< hadolint's `strict-labels`: DL3050 for labels not in the schema
+    /// Lines of the build context's `.dockerignore` (CopyIgnoredFile, experimental); empty when
+    /// there is none.
+    QStringList dockerignore;
     /// BuildKit's `--check`-less default: checks are warnings unless `# check=error=true`.
     bool buildkitChecks = true;
     bool hadolintRules = true;

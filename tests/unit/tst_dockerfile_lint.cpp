@@ -340,6 +340,41 @@ private slots:
         }
     }
 
+    /// CopyIgnoredFile: experimental, needs the context's .dockerignore.
+    void copyIgnoredFile_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QStringList>("dockerignore");
+        QTest::addColumn<QStringList>("ranges");
+        const QString df = QStringLiteral(
+            "# check=experimental=CopyIgnoredFile\nFROM a:1\nCOPY .env ./app/main.go /src/\nADD secrets/key.pem /k\nCOPY docs/keep.md /d/\nCOPY --from=b .env /e\n");
+        QTest::newRow("fires") << df
+                               << QStringList{QStringLiteral("# comment"), QStringLiteral(".env"),
+                                              QStringLiteral("**/*.pem"), QStringLiteral("docs"),
+                                              QStringLiteral("!docs/keep.md")}
+                               << QStringList{QStringLiteral("3:6-3:10"), QStringLiteral("4:5-4:20")};
+        QTest::newRow("folder pattern") << df << QStringList{QStringLiteral("app")}
+                                        << QStringList{QStringLiteral("3:11-3:24")};
+        QTest::newRow("no .dockerignore") << df << QStringList() << QStringList();
+        QTest::newRow("not enabled")
+            << QStringLiteral("FROM a:1\nCOPY .env /src/\n") << QStringList{QStringLiteral(".env")}
+            << QStringList();
+    }
+
+    void copyIgnoredFile()
+    {
+        QFETCH(QString, text);
+        QFETCH(QStringList, dockerignore);
+        QFETCH(QStringList, ranges);
+        LintOptions options;
+        options.dockerignore = dockerignore;
+        const auto all = Linter::lintText(text, {}, options);
+        QCOMPARE(rangesFor(all, QStringLiteral("CopyIgnoredFile")), ranges);
+        if (!ranges.isEmpty() && dockerignore.contains(QStringLiteral(".env")))
+            QCOMPARE(find(all, QStringLiteral("CopyIgnoredFile"))->message,
+                     QStringLiteral("Attempting to Copy file \".env\" that is excluded by .dockerignore"));
+    }
+
     /// Default severities as hadolint and BuildKit define them; `# check=error=true`.
     void severities_data()
     {

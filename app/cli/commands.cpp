@@ -171,7 +171,7 @@ diag::Diagnostics lintDockerfile(const QString &absolutePath,
     // The build context is taken to be the Dockerfile's folder (for CopyIgnoredFile).
     dockerfile::LintOptions options;
     const QFileInfo info(absolutePath);
-    for (const QString &name : {info.fileName() + QStringLiteral(".dockerignore"),
+    for (const QString &name : QStringList{info.fileName() + QStringLiteral(".dockerignore"),
                                 QStringLiteral(".dockerignore")}) {
         QFile ignore(info.dir().filePath(name));
         if (ignore.open(QIODevice::ReadOnly)) {

@@ -1430,14 +1430,22 @@ private:
 
     void runRules(const Instruction &ins, int stage, StageState *st, bool trigger)
     {
+        const QList<RunPart> parts = runParts(ins);
+        qsizetype commandCount = 0;
+        for (const RunPart &part : parts)
+            commandCount += part.commands.size();
+        // DL3059: consecutive RUNs with the same flags, unless either is already a chain of
+        // more than two commands (then the split is deliberate, as hadolint sees it).
         if (!trigger && m_previous && m_previous->name == u"RUN" && m_previous->stage == ins.stage) {
             bool sameFlags = m_previous->flags.size() == ins.flags.size();
             for (qsizetype i = 0; sameFlags && i < ins.flags.size(); ++i)
                 sameFlags = m_previous->flags.at(i).name == ins.flags.at(i).name
                             && m_previous->flags.at(i).value == ins.flags.at(i).value;
-            if (sameFlags)
+            if (sameFlags && commandCount <= 2 && m_previousRunCommands <= 2)
                 report(u"DL3059", ins.keywordRange);
         }
+        if (!trigger)
+            m_previousRunCommands = commandCount;
         for (const Flag &f : ins.flags) {
             if (f.name != u"mount")
                 continue;
@@ -1446,7 +1454,6 @@ private:
                     untrustedRegistry(part.mid(5), f.valueRange);
             }
         }
-        const QList<RunPart> parts = runParts(ins);
         bool aptUpdate = false;
         bool aptClean = false;
         Range aptRange;
@@ -1768,6 +1775,7 @@ private:
     QString m_downloader;
     QSet<QString> m_copiedFrom;
     QList<QPair<QRegularExpression, bool>> m_ignore;
+    qsizetype m_previousRunCommands = 0;
 };
 
 struct Pragmas

@@ -139,6 +139,8 @@ private slots:
         QTest::newRow("DL3048 fires") << QStringLiteral("DL3048") << QStringLiteral("FROM a:1\nLABEL Invalid_Key=1\n") << QStringList{QStringLiteral("2:7-2:18")} << QStringLiteral("Invalid label key.");
         QTest::newRow("DL3048 quiet") << QStringLiteral("DL3048") << QStringLiteral("FROM a:1\nLABEL org.opencontainers.image.title=app\n") << QStringList{} << QString();
         QTest::newRow("DL3059 fires") << QStringLiteral("DL3059") << QStringLiteral("FROM a:1\nRUN make\nRUN make install\n") << QStringList{QStringLiteral("3:1-3:4")} << QStringLiteral("Multiple consecutive `RUN` instructions. Consider consolidation.");
+        QTest::newRow("DL3059 chains are deliberate") << QStringLiteral("DL3059") << QStringLiteral("FROM a:1\nRUN a && b && c\nRUN d\n# comment\nRUN e\n") << QStringList{QStringLiteral("5:1-5:4")} << QStringLiteral("Multiple consecutive `RUN` instructions. Consider consolidation.");
+        QTest::newRow("DL3059 different mounts") << QStringLiteral("DL3059") << QStringLiteral("FROM a:1\nRUN a\nRUN --mount=type=cache,target=/c b\n") << QStringList{} << QString();
         QTest::newRow("DL3059 quiet") << QStringLiteral("DL3059") << QStringLiteral("FROM a:1\nRUN make\nCOPY . .\nRUN make install\n") << QStringList{} << QString();
         QTest::newRow("DL3060 fires") << QStringLiteral("DL3060") << QStringLiteral("FROM a:1\nRUN yarn install\n") << QStringList{QStringLiteral("2:5-2:17")} << QStringLiteral("`yarn cache clean` missing after `yarn install` was run.");
         QTest::newRow("DL3060 quiet") << QStringLiteral("DL3060") << QStringLiteral("FROM a:1\nRUN yarn install && yarn cache clean\n") << QStringList{} << QString();

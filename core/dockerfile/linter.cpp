@@ -1320,7 +1320,7 @@ private:
         QList<Word> sources = paths.mid(0, paths.size() - 1);
         if (copy && count > 2 && !destText.endsWith(u'/') && !destText.endsWith(u'\\'))
             report(u"DL3021", dest.range, {}, tr("write %1/").arg(destText));
-        if (st && !isAbsolutePath(dest.text) && !st->anyWorkdir)
+        if (copy && st && !isAbsolutePath(dest.text) && !st->anyWorkdir)
             report(u"DL3045", dest.range);
         const Flag *from = ins.flag(u"from");
         if (copy && from) {

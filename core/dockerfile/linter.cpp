@@ -411,6 +411,27 @@ QString basename(QString path)
     return cut < 0 ? path : path.mid(cut + 1);
 }
 
+/// Windows images run RUN with `cmd /S /C` unless SHELL says otherwise: no POSIX shell rules.
+bool isWindowsStage(const Dockerfile &df, int stage)
+{
+    for (int i = stage; i >= 0; i = df.stages.at(i).parent) {
+        const QString base = df.stages.at(i).base.toLower();
+        if (base.contains(u"windows") || base.contains(u"servercore")
+            || base.contains(u"nanoserver"))
+            return true;
+        if (df.stages.at(i).parent < 0)
+            break;
+    }
+    return df.escape == u'`';
+}
+
+QStringList defaultShell(const Dockerfile &df, int stage)
+{
+    if (isWindowsStage(df, stage))
+        return {QStringLiteral("cmd"), QStringLiteral("/S"), QStringLiteral("/C")};
+    return {QStringLiteral("/bin/sh"), QStringLiteral("-c")};
+}
+
 bool isAbsolutePath(const QString &raw)
 {
     const QString p = unquote(raw);
@@ -710,6 +731,7 @@ private:
             st.labels = p.labels;
         } else {
             st.envKnown = stage.base.toLower() == u"scratch";
+            st.shell = defaultShell(m_df, index);
         }
         m_states[index] = st;
     }
@@ -1993,7 +2015,7 @@ QList<ShellScript> Linter::shellScripts(const Dockerfile &df)
         if (!shells.contains(ins.stage)) {
             shells[ins.stage] = stage.parent >= 0 && shells.contains(stage.parent)
                                     ? shells.value(stage.parent)
-                                    : QStringList{QStringLiteral("/bin/sh"), QStringLiteral("-c")};
+                                    : defaultShell(df, ins.stage);
             vars[ins.stage] = stage.parent >= 0 ? vars.value(stage.parent) : QStringList();
             vars[ins.stage] += predefinedArgs();
         }

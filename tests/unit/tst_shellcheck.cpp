@@ -58,6 +58,11 @@ private slots:
         QTest::newRow("powershell is skipped")
             << QStringLiteral("FROM windows:1\nSHELL [\"powershell\", \"-Command\"]\nRUN echo $x\n")
             << QStringList();
+        QTest::newRow("Windows images default to cmd")
+            << QStringLiteral("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo %PATH% $x\n")
+            << QStringList();
+        QTest::newRow("backtick escape means Windows")
+            << QStringLiteral("# escape=`\nFROM base:1\nRUN echo $x\n") << QStringList();
         QTest::newRow("exec form is skipped")
             << QStringLiteral("FROM debian:12\nRUN [\"sh\", \"-c\", \"echo $x\"]\n") << QStringList();
         QTest::newRow("hadolint ignore works for SC codes")

@@ -1485,7 +1485,6 @@ private:
         bool yarnInstall = false, yarnClean = false;
         Range yumRange, dnfRange, zypperRange, yarnRange;
         bool piped = false;
-        bool pipefailSet = false;
         for (const RunPart &part : parts) {
             for (const ShellCommand &cmd : part.commands) {
                 const Range range = part.text->range(cmd.start, cmd.end);
@@ -1504,8 +1503,6 @@ private:
                     report(u"DL3004", range);
                 if (name == u"apt")
                     report(u"DL3027", range, {}, tr("use apt-get"));
-                if (name == u"set" && (cmd.hasArgument(u"pipefail")))
-                    pipefailSet = true;
                 if (name == u"apt-get") {
                     static const QStringList valueFlags = {QStringLiteral("-o"), QStringLiteral("-t"),
                                                     QStringLiteral("-c"),
@@ -1518,7 +1515,8 @@ private:
                     }
                     if (verb == u"install") {
                         for (const ShellWord &p : packagesAfter(cmd, sub, valueFlags)) {
-                            if (!p.text.contains(u'=') && !p.text.endsWith(u".deb")) {
+                            if (!p.text.contains(u'=') && !p.text.contains(u'/')
+                                && !p.text.endsWith(u".deb")) {
                                 report(u"DL3008", part.text->range(p.start, p.end));
                             }
                         }
@@ -1552,8 +1550,8 @@ private:
                     const qsizetype sub = subcommandIndex(cmd, valueFlags);
                     if (sub > 0 && cmd.words.at(sub).text == u"add") {
                         for (const ShellWord &p : packagesAfter(cmd, sub, valueFlags)) {
-                            if (!p.text.contains(u'=') && !p.text.endsWith(u".apk")
-                                && !p.text.startsWith(u'.'))
+                            if (!p.text.contains(u'=') && !p.text.contains(u'~')
+                                && !p.text.endsWith(u".apk"))
                                 report(u"DL3018", part.text->range(p.start, p.end));
                         }
                         if (!cmd.hasArgument(u"--no-cache"))
@@ -1710,12 +1708,20 @@ private:
         if (yarnInstall && !yarnClean && !hasCacheMount(ins, u"/usr/local/share/.cache/yarn")
             && !hasCacheMount(ins, u"/root/.cache/yarn") && !hasCacheMount(ins, u"/root/.yarn"))
             report(u"DL3060", yarnRange, {}, tr("add && yarn cache clean"));
-        if (piped && !pipefailSet && st) {
-            const QString shell = st->shell.join(u' ');
-            const QString program = basename(st->shell.value(0));
-            const bool posix = isShellName(program);
-            const bool hasPipefail = shell.contains(u"pipefail");
-            if (posix && !hasPipefail)
+        // DL4006 as hadolint decides: a non-POSIX shell (pwsh, powershell, cmd) is exempt, and
+        // only bash/zsh/ash with `-o pipefail` count as having pipefail.
+        if (piped && st) {
+            const QString program = basename(st->shell.value(0)).toLower();
+            const bool nonPosix = program.startsWith(u"pwsh") || program.startsWith(u"powershell")
+                                  || program.startsWith(u"cmd");
+            bool hasPipefail = false;
+            if (program == u"bash" || program == u"zsh" || program == u"ash") {
+                bool dashO = false;
+                for (const QString &a : st->shell)
+                    dashO = dashO || (a.startsWith(u'-') && !a.startsWith(u"--") && a.contains(u'o'));
+                hasPipefail = dashO && st->shell.contains(QStringLiteral("pipefail"));
+            }
+            if (!nonPosix && !hasPipefail)
                 report(u"DL4006", ins.keywordRange, {},
                        tr("add SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"] before this RUN"));
         }

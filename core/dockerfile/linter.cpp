@@ -1151,7 +1151,9 @@ private:
             for (const KeyValue &kv : ins.pairs) {
                 st->env.insert(kv.key);
                 if (kv.key == u"PIP_NO_CACHE_DIR")
-                    st->pipNoCache = true;
+                    st->pipNoCache = QStringList{QStringLiteral("1"), QStringLiteral("true"),
+                                                 QStringLiteral("on"), QStringLiteral("yes")}
+                                         .contains(unquote(kv.value, m_df.escape).toLower());
             }
         }
     }
@@ -1658,7 +1660,9 @@ private:
                 }
                 if (name == u"wget") {
                     if (!cmd.hasFlag(QChar(), u"--progress") && !cmd.hasFlag(u'q', u"--quiet")
-                        && !cmd.hasArgument(u"-nv") && !cmd.hasArgument(u"--no-verbose"))
+                        && !cmd.hasFlag(u'o', u"--output-file")
+                        && !cmd.hasFlag(u'a', u"--append-output") && !cmd.hasArgument(u"-nv")
+                        && !cmd.hasArgument(u"--no-verbose"))
                         report(u"DL3047", range);
                     downloader(QStringLiteral("wget"), range);
                 }
@@ -1763,17 +1767,34 @@ private:
         }
         if (sub < 0 || cmd.words.at(sub).text != u"install")
             return;
-        static const QRegularExpression pinned(QStringLiteral("(==|>=|<=|~=|!=|<|>|@)"));
+        // DL3013 as hadolint: requirement files, `.` and constraint files make the command fine;
+        // a package is pinned by a version operator, a VCS URL with @, a local wheel/sdist or a
+        // path.
+        const bool requirements = cmd.hasArgument(u"-r") || cmd.hasArgument(u"--requirement")
+                                  || cmd.hasArgument(u".") || cmd.hasFlag(u'c', u"--constraint");
+        static const QRegularExpression pinned(QStringLiteral("(==|>=|<=|~=|!=|<|>)"));
+        static const QRegularExpression vcs(QStringLiteral("^(git|hg|svn|bzr)(\\+|$|:)"));
         for (const ShellWord &p : packagesAfter(cmd, sub, valueFlags)) {
+            if (requirements)
+                break;
             const QString &t = p.text;
-            if (t.startsWith(u'.') || t.startsWith(u'/') || t.contains(u"://") || t.endsWith(u".whl")
-                || t.endsWith(u".tar.gz") || t.endsWith(u".zip") || t.startsWith(u"git+")
+            const bool isVcs = vcs.match(t).hasMatch();
+            if (pinned.match(t).hasMatch() || (isVcs && t.contains(u'@'))
+                || t.endsWith(u".whl") || t.endsWith(u".tar.gz") || (!isVcs && t.contains(u'/'))
                 || t.contains(u'$'))
                 continue;
-            if (!pinned.match(t).hasMatch())
-                report(u"DL3013", part.text->range(p.start, p.end));
+            report(u"DL3013", part.text->range(p.start, p.end));
         }
-        if (!cmd.hasArgument(u"--no-cache-dir") && !(st && st->pipNoCache)
+        static const QStringList truthy = {
+            QStringLiteral("1"),  QStringLiteral("true"), QStringLiteral("True"),
+            QStringLiteral("TRUE"), QStringLiteral("on"), QStringLiteral("On"),
+            QStringLiteral("ON"), QStringLiteral("yes"),  QStringLiteral("Yes"),
+            QStringLiteral("YES")};
+        const qsizetype inline_ = part.text->text.indexOf(u"PIP_NO_CACHE_DIR=");
+        const bool inlineNoCache =
+            inline_ >= 0
+            && truthy.contains(part.text->text.mid(inline_ + 17).section(u' ', 0, 0).remove(u'"'));
+        if (!cmd.hasArgument(u"--no-cache-dir") && !(st && st->pipNoCache) && !inlineNoCache
             && !hasCacheMount(ins, u"/root/.cache"))
             report(u"DL3042", range, {}, tr("add --no-cache-dir"));
     }

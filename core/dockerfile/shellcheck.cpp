@@ -167,23 +167,29 @@ diag::Diagnostics ShellCheck::check(const QList<ShellScript> &scripts, int timeo
             job.process->closeWriteChannel();
             jobs.push_back(std::move(job));
         }
+        bool timedOut = false;
         for (Job &job : jobs) {
-            const bool finished = job.process->waitForFinished(
-                int(std::max<qint64>(1, deadline.remainingTime())));
+            const bool finished =
+                !timedOut && job.process->waitForFinished(
+                                 int(std::max<qint64>(1, deadline.remainingTime())));
             if (!finished) {
                 job.process->kill();
                 job.process->waitForFinished(1000);
-                const diag::Position where = job.script->lineStarts.value(0, {1, 1});
-                out.append(diag::make(diag::Severity::Info, QStringLiteral("shellcheck-timeout"),
-                                      tr("ShellCheck did not finish within %1 ms").arg(timeoutMs),
-                                      job.script->file, where.line, where.column, where.line,
-                                      where.column));
+                if (!timedOut) {
+                    // One note for the whole run, on the first script that did not finish.
+                    const diag::Position where = job.script->lineStarts.value(0, {1, 1});
+                    out.append(diag::make(
+                        diag::Severity::Info, QStringLiteral("shellcheck-timeout"),
+                        tr("ShellCheck did not finish within %1 ms").arg(timeoutMs),
+                        job.script->file, where.line, where.column, where.line, where.column));
+                }
+                timedOut = true;
                 continue;
             }
             out += mapFindings(job.process->readAllStandardOutput(), *job.script, job.prelude,
                                excluded);
         }
-        if (deadline.hasExpired())
+        if (timedOut || deadline.hasExpired())
             break;
     }
     return out;

@@ -41,7 +41,7 @@ public:
                             QStringLiteral("SC1091")};
 
     /// Synchronous (for the CLI and worker threads): every script, within `timeoutMs` in total.
-    /// A timeout gives one info note on the first unfinished script.
+    /// A timeout gives one info note on the first unfinished script; later ones are skipped.
     diag::Diagnostics check(const QList<ShellScript> &scripts, int timeoutMs = 20000) const;
 
     /// The same on the global thread pool: never blocks the calling (GUI) thread.

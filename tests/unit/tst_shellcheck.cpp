@@ -2,6 +2,9 @@
 #include "dockerfile/parser.h"
 #include "dockerfile/shellcheck.h"
 
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace stagecraft;
@@ -134,6 +137,36 @@ private slots:
         QVERIFY(!diag::hasErrors(all));
         // Disabled on purpose (--no-shellcheck): no note either.
         QCOMPARE(render(lintWithShellCheck(df, {}, nullptr), false), QStringList());
+    }
+
+    /// A hung ShellCheck is killed at the deadline and reported as one info note.
+    void timeout()
+    {
+        QTemporaryDir dir;
+        const QString fake = dir.filePath(QStringLiteral("shellcheck"));
+        QFile f(fake);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'version: 9.9'; exit 0; fi\n"
+                "exec sleep 30\n");
+        f.close();
+        f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        const ShellCheck slow(fake);
+        QVERIFY(slow.isAvailable());
+        QCOMPARE(slow.version(), QStringLiteral("9.9"));
+        ShellScript s;
+        s.file = QStringLiteral("Dockerfile");
+        s.text = QStringLiteral("ls\n");
+        s.lineStarts = {{4, 5}};
+        QElapsedTimer timer;
+        timer.start();
+        const auto found = slow.check({s, s}, 300);
+        QVERIFY2(timer.elapsed() < 5000, "the deadline was not kept");
+        QCOMPARE(found.size(), 1);
+        for (const auto &d : found) {
+            QCOMPARE(d.code, QStringLiteral("shellcheck-timeout"));
+            QCOMPARE(d.severity, diag::Severity::Info);
+            QCOMPARE(d.range.start, (diag::Position{4, 5}));
+        }
     }
 
     void mapping()

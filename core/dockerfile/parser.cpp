@@ -576,8 +576,14 @@ public:
             Instruction ins = parseInstruction(st, false);
             ins.endLine = endLine;
             ins.range.end = Position{endLine, int(m_lines.at(i - 1).text.size()) + 1};
-            // Heredoc bodies follow the instruction line.
-            for (Heredoc &doc : ins.heredocs) {
+            // Heredoc bodies follow the instruction line (for ONBUILD, the trigger's).
+            QList<Heredoc> *docs = &ins.heredocs;
+            std::shared_ptr<Instruction> trigger;
+            if (ins.trigger && !ins.trigger->heredocs.isEmpty()) {
+                trigger = std::make_shared<Instruction>(*ins.trigger);
+                docs = &trigger->heredocs;
+            }
+            for (Heredoc &doc : *docs) {
                 while (i < m_lines.size()) {
                     const RawLine &body = m_lines.at(i);
                     ++i;
@@ -606,6 +612,10 @@ public:
                           doc.markerRange);
                     break;
                 }
+            }
+            if (trigger) {
+                trigger->range.end = ins.range.end;
+                ins.trigger = trigger;
             }
             m_df.instructions.append(ins);
         }
@@ -1193,7 +1203,7 @@ private:
                           tr("SHELL requires at least one argument"), ins.range);
                 }
             }
-            if (ins.form == Form::Shell && allowsHeredoc(n) && !inOnbuild)
+            if (ins.form == Form::Shell && allowsHeredoc(n))
                 parseHeredocs(ins);
             if ((n == u"COPY" || n == u"ADD")
                 && ins.words.size() + ins.heredocs.size() < 2 && ins.form != Form::None) {

@@ -174,6 +174,13 @@ void TestDockerfileParser::structure_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QStringList>("expected");
+    QTest::newRow("onbuild heredoc") << QStringLiteral("FROM a:1\nONBUILD RUN <<EOF\nmake\nEOF\nCMD [\"x\"]\n")
+                        << QStringList{
+                            QStringLiteral("FROM 1:1-1:9 shell stage=0 [a:1]@1:6-1:9"),
+                            QStringLiteral("ONBUILD 2:1-4:4 none stage=0"),
+                            QStringLiteral("  trigger RUN 2:9-4:4"),
+                            QStringLiteral("CMD 5:1-5:10 json stage=0 [x]@5:6-5:9"),
+                            QStringLiteral("stage 0 name= base=a:1 parent=-1")};
     QTest::newRow("directives and escape") << QStringLiteral("# syntax=docker/dockerfile:1\n# escape=`\n# check=skip=all\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN powershell -Command `\n    Write-Host hi\n")
                         << QStringList{
                             QStringLiteral("directive syntax=docker/dockerfile:1 @1:10-1:29"),

@@ -74,6 +74,9 @@ private slots:
         QTest::newRow("ONBUILD RUN")
             << QStringLiteral("FROM debian:12\nARG DIR\nONBUILD RUN ls $DIR\n")
             << QStringList{QStringLiteral("SC2086 3:16-3:20 info")};
+        QTest::newRow("ONBUILD RUN heredoc")
+            << QStringLiteral("FROM debian:12\nARG D\nONBUILD RUN <<EOF\necho start\nls $D\nEOF\n")
+            << QStringList{QStringLiteral("SC2086 5:4-5:6 info")};
         QTest::newRow("command with heredoc")
             << QStringLiteral("FROM debian:12\nARG D\nRUN cat <<EOF > $D\nhello\nEOF\n")
             << QStringList{QStringLiteral("SC2086 3:17-3:19 info")};

@@ -108,6 +108,50 @@ private slots:
         QCOMPARE(actual, expected);
     }
 
+    /// Positions are exact: the text at every keyword, shell-form word and flag range is that
+    /// token, on every corpus file.
+    void positionsPointAtTheTokens()
+    {
+        int checked = 0;
+        for (const QString &name : corpusFiles()) {
+            QFile f(corpusDir() + u'/' + name);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QString text = QString::fromUtf8(f.readAll());
+            if (text.startsWith(QChar(0xfeff)))
+                text = text.mid(1);
+            QStringList lines = text.split(u'\n');
+            for (QString &l : lines) {
+                if (l.endsWith(u'\r'))
+                    l.chop(1);
+            }
+            auto at = [&](Range r) -> QString {
+                if (r.start.line != r.end.line || r.start.line < 1 || r.start.line > lines.size())
+                    return QString();
+                return lines.at(r.start.line - 1).mid(r.start.column - 1,
+                                                      r.end.column - r.start.column);
+            };
+            const Dockerfile df = Parser::parse(text, name);
+            for (const Instruction &ins : df.instructions) {
+                const QString where = QStringLiteral("%1:%2").arg(name).arg(ins.startLine);
+                QVERIFY2(at(ins.keywordRange) == ins.keyword, qPrintable(where));
+                ++checked;
+                for (const Flag &fl : ins.flags) {
+                    if (fl.range.start.line == fl.range.end.line)
+                        QVERIFY2(at(fl.range).startsWith(u"--" + fl.name), qPrintable(where));
+                }
+                if (ins.form != Form::Shell)
+                    continue;
+                for (const Word &w : ins.words) {
+                    if (w.range.start.line != w.range.end.line)
+                        continue; // a word split by a line continuation
+                    QVERIFY2(at(w.range) == w.text, qPrintable(where + u' ' + w.text));
+                    ++checked;
+                }
+            }
+        }
+        QVERIFY(checked > 5000);
+    }
+
     /// Every finding has a sane range inside the file, and nothing crashes.
     void rangesInsideFile()
     {

@@ -125,6 +125,8 @@ QString displayPath(const Target &target, const QString &file)
 
 bool isDockerfileName(const QString &name)
 {
+    if (name.endsWith(u".dockerignore")) // Dockerfile.dockerignore belongs to the Dockerfile
+        return false;
     return name == u"Dockerfile" || name == u"Containerfile" || name.endsWith(u".Dockerfile")
            || name.startsWith(u"Dockerfile.") || name.startsWith(u"Containerfile.");
 }

@@ -66,6 +66,7 @@ private slots:
         write(dir.filePath(QStringLiteral("build/Dockerfile")), "FROM a:1\nWORKDIR x\n");
         write(dir.filePath(QStringLiteral(".git/Dockerfile")), "FROM a:1\nWORKDIR x\n");
         write(dir.filePath(QStringLiteral("notes.txt")), "FROM\n");
+        write(dir.filePath(QStringLiteral("Dockerfile.dockerignore")), "FROM\n");
         const Run r = cli({QStringLiteral("lint"), QStringLiteral("--format=json"),
                            QStringLiteral("--no-shellcheck"), QStringLiteral(".")},
                           dir.path());

@@ -35,9 +35,9 @@ int main(int argc, char *argv[])
     const int rounds = args.size() > 2 ? std::max(1, args.at(2).toInt()) : 20;
 
     QList<QPair<QString, QByteArray>> files;
-    for (const QString &name : QDir(dir).entryList({QStringLiteral("*Dockerfile*"),
-                                                    QStringLiteral("Containerfile*")},
-                                                   QDir::Files, QDir::Name)) {
+    for (const QString &name :
+         QDir(dir).entryList({QStringLiteral("*Dockerfile*"), QStringLiteral("Containerfile*")},
+                             QDir::Files, QDir::Name)) {
         QFile f(QDir(dir).filePath(name));
         if (f.open(QIODevice::ReadOnly))
             files.append({name, f.readAll()});
@@ -78,8 +78,8 @@ int main(int argc, char *argv[])
     double sum = 0;
     for (double m : means)
         sum += m;
-    std::printf("\nfiles: %lld  bytes: %lld  findings: %lld  rounds: %d\n",
-                qlonglong(files.size()), qlonglong(bytes), qlonglong(findings), rounds);
+    std::printf("\nfiles: %lld  bytes: %lld  findings: %lld  rounds: %d\n", qlonglong(files.size()),
+                qlonglong(bytes), qlonglong(findings), rounds);
     std::printf("mean per file: %.1f us  median: %.1f us  p95: %.1f us  max: %.1f us\n",
                 sum / means.size(), means.at(means.size() / 2),
                 means.at(std::min<qsizetype>(means.size() - 1, qsizetype(means.size() * 0.95))),

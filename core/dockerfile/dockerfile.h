@@ -34,9 +34,9 @@ struct SourceText
 /// A whitespace- (or, for ENV/LABEL/ARG, quote-aware) separated word, as written.
 struct Word
 {
-    QString text;          ///< raw text (quotes kept); for JSON form the decoded string
+    QString text; ///< raw text (quotes kept); for JSON form the decoded string
     Range range;
-    qsizetype offset = 0;  ///< offset into Instruction::args.text
+    qsizetype offset = 0; ///< offset into Instruction::args.text
     qsizetype length = 0;
 };
 
@@ -53,11 +53,11 @@ struct Flag
 struct Heredoc
 {
     QString delimiter;
-    bool chomp = false;  ///< `<<-`: leading tabs are stripped
-    bool expand = true;  ///< false when the delimiter is quoted
-    int fd = -1;         ///< `3<<EOF`; -1 when absent
-    Range markerRange;   ///< the `<<EOF` word on the instruction line
-    SourceText body;     ///< content lines, each ending with '\n'
+    bool chomp = false; ///< `<<-`: leading tabs are stripped
+    bool expand = true; ///< false when the delimiter is quoted
+    int fd = -1;        ///< `3<<EOF`; -1 when absent
+    Range markerRange;  ///< the `<<EOF` word on the instruction line
+    SourceText body;    ///< content lines, each ending with '\n'
     bool terminated = false;
 };
 
@@ -67,7 +67,7 @@ enum class Form { None, Shell, Json };
 struct KeyValue
 {
     QString key;
-    QString value;      ///< raw (quotes kept)
+    QString value;             ///< raw (quotes kept)
     qsizetype valueOffset = 0; ///< offset of the value in Instruction::args.text
     bool hasValue = false;
     bool legacy = false; ///< `ENV key value` form

@@ -30,8 +30,9 @@ struct RuleDef
 // Hadolint's "style" level has no counterpart in diag::Severity: it is shown as Info.
 constexpr RuleDef kRules[] = {
     {u"DL1001", RuleSource::Hadolint, Severity::Info, false,
-     QT_TRANSLATE_NOOP("stagecraft::dockerfile",
-                       "Please refrain from using inline ignore pragmas `# hadolint ignore=DLxxxx`.")},
+     QT_TRANSLATE_NOOP(
+         "stagecraft::dockerfile",
+         "Please refrain from using inline ignore pragmas `# hadolint ignore=DLxxxx`.")},
     {u"DL3000", RuleSource::Hadolint, Severity::Error, true,
      QT_TRANSLATE_NOOP("stagecraft::dockerfile", "Use absolute WORKDIR")},
     {u"DL3001", RuleSource::Hadolint, Severity::Info, true,
@@ -106,7 +107,8 @@ constexpr RuleDef kRules[] = {
      QT_TRANSLATE_NOOP("stagecraft::dockerfile",
                        "Use arguments JSON notation for CMD and ENTRYPOINT arguments")},
     {u"DL3026", RuleSource::Hadolint, Severity::Error, true,
-     QT_TRANSLATE_NOOP("stagecraft::dockerfile", "Use only an allowed registry in the `FROM image`")},
+     QT_TRANSLATE_NOOP("stagecraft::dockerfile",
+                       "Use only an allowed registry in the `FROM image`")},
     {u"DL3027", RuleSource::Hadolint, Severity::Warning, true,
      QT_TRANSLATE_NOOP("stagecraft::dockerfile",
                        "Do not use apt as it is meant to be a end-user tool, use apt-get or "
@@ -126,8 +128,9 @@ constexpr RuleDef kRules[] = {
      QT_TRANSLATE_NOOP("stagecraft::dockerfile",
                        "Specify version with `yum install -y <package>-<version>`.")},
     {u"DL3034", RuleSource::Hadolint, Severity::Warning, true,
-     QT_TRANSLATE_NOOP("stagecraft::dockerfile",
-                       "Non-interactive switch missing from `zypper` command: `zypper install -y`")},
+     QT_TRANSLATE_NOOP(
+         "stagecraft::dockerfile",
+         "Non-interactive switch missing from `zypper` command: `zypper install -y`")},
     {u"DL3035", RuleSource::Hadolint, Severity::Warning, true,
      QT_TRANSLATE_NOOP("stagecraft::dockerfile", "Do not use `zypper dist-upgrade`.")},
     {u"DL3036", RuleSource::Hadolint, Severity::Warning, true,
@@ -318,21 +321,33 @@ constexpr RuleDef kRules[] = {
 
 const QStringList &predefinedArgs()
 {
-    static const QStringList names = {
-        QStringLiteral("TARGETPLATFORM"), QStringLiteral("TARGETOS"),
-        QStringLiteral("TARGETARCH"),     QStringLiteral("TARGETVARIANT"),
-        QStringLiteral("BUILDPLATFORM"),  QStringLiteral("BUILDOS"),
-        QStringLiteral("BUILDARCH"),      QStringLiteral("BUILDVARIANT"),
-        QStringLiteral("TARGETSTAGE"),    QStringLiteral("HTTP_PROXY"),
-        QStringLiteral("http_proxy"),     QStringLiteral("HTTPS_PROXY"),
-        QStringLiteral("https_proxy"),    QStringLiteral("FTP_PROXY"),
-        QStringLiteral("ftp_proxy"),      QStringLiteral("NO_PROXY"),
-        QStringLiteral("no_proxy"),       QStringLiteral("ALL_PROXY"),
-        QStringLiteral("all_proxy"),      QStringLiteral("SOURCE_DATE_EPOCH"),
-        QStringLiteral("BUILDKIT_SYNTAX"), QStringLiteral("BUILDKIT_INLINE_CACHE"),
-        QStringLiteral("BUILDKIT_MULTI_PLATFORM"), QStringLiteral("BUILDKIT_SANDBOX_HOSTNAME"),
-        QStringLiteral("BUILDKIT_CONTEXT_KEEP_GIT_DIR"), QStringLiteral("BUILDKIT_DOCKERFILE_CHECK"),
-        QStringLiteral("BUILDKIT_CACHE_MOUNT_NS")};
+    static const QStringList names = {QStringLiteral("TARGETPLATFORM"),
+                                      QStringLiteral("TARGETOS"),
+                                      QStringLiteral("TARGETARCH"),
+                                      QStringLiteral("TARGETVARIANT"),
+                                      QStringLiteral("BUILDPLATFORM"),
+                                      QStringLiteral("BUILDOS"),
+                                      QStringLiteral("BUILDARCH"),
+                                      QStringLiteral("BUILDVARIANT"),
+                                      QStringLiteral("TARGETSTAGE"),
+                                      QStringLiteral("HTTP_PROXY"),
+                                      QStringLiteral("http_proxy"),
+                                      QStringLiteral("HTTPS_PROXY"),
+                                      QStringLiteral("https_proxy"),
+                                      QStringLiteral("FTP_PROXY"),
+                                      QStringLiteral("ftp_proxy"),
+                                      QStringLiteral("NO_PROXY"),
+                                      QStringLiteral("no_proxy"),
+                                      QStringLiteral("ALL_PROXY"),
+                                      QStringLiteral("all_proxy"),
+                                      QStringLiteral("SOURCE_DATE_EPOCH"),
+                                      QStringLiteral("BUILDKIT_SYNTAX"),
+                                      QStringLiteral("BUILDKIT_INLINE_CACHE"),
+                                      QStringLiteral("BUILDKIT_MULTI_PLATFORM"),
+                                      QStringLiteral("BUILDKIT_SANDBOX_HOSTNAME"),
+                                      QStringLiteral("BUILDKIT_CONTEXT_KEEP_GIT_DIR"),
+                                      QStringLiteral("BUILDKIT_DOCKERFILE_CHECK"),
+                                      QStringLiteral("BUILDKIT_CACHE_MOUNT_NS")};
     return names;
 }
 
@@ -384,12 +399,12 @@ bool isArchive(QString path)
 {
     path = unquote(path);
     static const QStringList ext = {
-        QStringLiteral(".tar"),     QStringLiteral(".tar.gz"),  QStringLiteral(".tgz"),
-        QStringLiteral(".tar.bz2"), QStringLiteral(".tbz2"),    QStringLiteral(".tar.xz"),
-        QStringLiteral(".txz"),     QStringLiteral(".tar.zst"), QStringLiteral(".tar.lz"),
+        QStringLiteral(".tar"),     QStringLiteral(".tar.gz"),   QStringLiteral(".tgz"),
+        QStringLiteral(".tar.bz2"), QStringLiteral(".tbz2"),     QStringLiteral(".tar.xz"),
+        QStringLiteral(".txz"),     QStringLiteral(".tar.zst"),  QStringLiteral(".tar.lz"),
         QStringLiteral(".tlz"),     QStringLiteral(".tar.lzma"), QStringLiteral(".tb2"),
-        QStringLiteral(".tbz"),     QStringLiteral(".tz2"),     QStringLiteral(".gz"),
-        QStringLiteral(".bz2"),     QStringLiteral(".xz"),      QStringLiteral(".zip"),
+        QStringLiteral(".tbz"),     QStringLiteral(".tz2"),      QStringLiteral(".gz"),
+        QStringLiteral(".bz2"),     QStringLiteral(".xz"),       QStringLiteral(".zip"),
         QStringLiteral(".lzma"),    QStringLiteral(".Z")};
     for (const QString &e : ext) {
         if (path.endsWith(e))
@@ -400,8 +415,8 @@ bool isArchive(QString path)
 
 bool isUrl(const QString &s)
 {
-    return s.startsWith(u"http://") || s.startsWith(u"https://") || s.startsWith(u"git@")
-           || s.startsWith(u"git://") || s.startsWith(u"ssh://");
+    return s.startsWith(u"http://") || s.startsWith(u"https://") || s.startsWith(u"git@") ||
+           s.startsWith(u"git://") || s.startsWith(u"ssh://");
 }
 
 QString basename(QString path)
@@ -416,8 +431,8 @@ bool isWindowsStage(const Dockerfile &df, int stage)
 {
     for (int i = stage; i >= 0; i = df.stages.at(i).parent) {
         const QString base = df.stages.at(i).base.toLower();
-        if (base.contains(u"windows") || base.contains(u"servercore")
-            || base.contains(u"nanoserver"))
+        if (base.contains(u"windows") || base.contains(u"servercore") ||
+            base.contains(u"nanoserver"))
             return true;
         if (df.stages.at(i).parent < 0)
             break;
@@ -467,8 +482,8 @@ struct RunPart
 bool isShellName(const QString &program)
 {
     const QString b = basename(program);
-    return b == u"sh" || b == u"bash" || b == u"ash" || b == u"dash" || b == u"ksh"
-           || b == u"zsh" || b == u"busybox";
+    return b == u"sh" || b == u"bash" || b == u"ash" || b == u"dash" || b == u"ksh" ||
+           b == u"zsh" || b == u"busybox";
 }
 
 /// The heredoc body is a script when the RUN line is only heredoc markers or a shell reading it.
@@ -552,7 +567,9 @@ QList<ShellWord> packagesAfter(const ShellCommand &cmd, qsizetype sub,
 class Context
 {
 public:
-    Context(const Dockerfile &df, const LintOptions &options) : m_df(df), m_options(options)
+    Context(const Dockerfile &df, const LintOptions &options)
+        : m_df(df)
+        , m_options(options)
     {
         if (const Directive *check = df.directive(u"check"))
             parseCheckDirective(check->value);
@@ -614,9 +631,9 @@ private:
             if (m_checkSkip.contains(QStringLiteral("all")) || m_checkSkip.contains(info->code))
                 return false;
             if (!info->enabledByDefault)
-                return m_experimental.contains(QStringLiteral("all"))
-                       || m_experimental.contains(info->code)
-                       || m_options.enabledRules.contains(info->code);
+                return m_experimental.contains(QStringLiteral("all")) ||
+                       m_experimental.contains(info->code) ||
+                       m_options.enabledRules.contains(info->code);
             return true;
         }
         if (!m_options.hadolintRules)
@@ -669,9 +686,8 @@ private:
             if (ins.keyword != expected) {
                 report(u"ConsistentInstructionCasing", ins.keywordRange,
                        tr("Command '%1' should match the case of the command majority (%2)")
-                           .arg(ins.keyword,
-                                lowerMajority ? QStringLiteral("lowercase")
-                                              : QStringLiteral("uppercase")),
+                           .arg(ins.keyword, lowerMajority ? QStringLiteral("lowercase")
+                                                           : QStringLiteral("uppercase")),
                        tr("write %1").arg(expected));
             }
         }
@@ -703,9 +719,9 @@ private:
                 break;
             if (ins.name == u"ARG") {
                 for (const KeyValue &kv : ins.pairs)
-                    m_globalArgs.insert(kv.key, kv.hasValue
-                                                    ? expandVariables(kv.value, m_globalArgs, m_df.escape)
-                                                    : QString());
+                    m_globalArgs.insert(
+                        kv.key, kv.hasValue ? expandVariables(kv.value, m_globalArgs, m_df.escape)
+                                            : QString());
             }
         }
         // Stages used as the base of another stage (DL3009 looks at them as well as the last).
@@ -756,8 +772,8 @@ private:
                 for (const QString &label : std::as_const(schema)) {
                     if (!m_states.at(i).labels.contains(label))
                         report(u"DL3049", at,
-                               QString(Linter::rule(u"DL3049")->description).replace(
-                                   QStringLiteral("<label>"), label));
+                               QString(Linter::rule(u"DL3049")->description)
+                                   .replace(QStringLiteral("<label>"), label));
                 }
             }
         }
@@ -817,8 +833,7 @@ private:
             report(u"DL4000", ins.range);
             report(u"MaintainerDeprecated", ins.range,
                    tr("Maintainer instruction is deprecated in favor of using label"),
-                   tr("use LABEL org.opencontainers.image.authors=\"%1\"")
-                       .arg(ins.args.text));
+                   tr("use LABEL org.opencontainers.image.authors=\"%1\"").arg(ins.args.text));
         } else if (n == u"RUN")
             runRules(ins, stage, st, false);
         else if (n == u"CMD" || n == u"ENTRYPOINT")
@@ -855,10 +870,9 @@ private:
         if (!base.isEmpty() && baseLower != u"scratch" && !isStageRef && !base.contains(u'$')) {
             const QString last = base.section(u'/', -1);
             if (!last.contains(u':') && !base.contains(u'@')) {
-                report(u"DL3006", s.baseRange, {},
-                       tr("pin a tag, e.g. %1:<version>").arg(base));
-            } else if (last.section(u':', 1).section(u'@', 0, 0) == u"latest"
-                       && !base.contains(u'@')) {
+                report(u"DL3006", s.baseRange, {}, tr("pin a tag, e.g. %1:<version>").arg(base));
+            } else if (last.section(u':', 1).section(u'@', 0, 0) == u"latest" &&
+                       !base.contains(u'@')) {
                 report(u"DL3007", s.baseRange);
             }
             untrustedRegistry(base, s.baseRange);
@@ -877,9 +891,9 @@ private:
                 report(u"DL3029", p->range);
                 const QString os = v.section(u'/', 0, 0).toLower();
                 const QString arch = v.section(u'/', 1, 1).toLower();
-                const bool named = !s.name.isEmpty()
-                                   && ((!os.isEmpty() && s.name.contains(os))
-                                       || (!arch.isEmpty() && s.name.contains(arch)));
+                const bool named =
+                    !s.name.isEmpty() && ((!os.isEmpty() && s.name.contains(os)) ||
+                                          (!arch.isEmpty() && s.name.contains(arch)));
                 if (!named)
                     report(u"FromPlatformFlagConstDisallowed", p->valueRange,
                            tr("FROM --platform flag should not use constant value \"%1\"").arg(v));
@@ -893,8 +907,7 @@ private:
             if (m_stageNames.contains(s.name)) {
                 report(u"DL3024", s.nameRange);
                 report(u"DuplicateStageName", s.nameRange,
-                       tr("Duplicate stage name \"%1\", stage names should be unique")
-                           .arg(s.name));
+                       tr("Duplicate stage name \"%1\", stage names should be unique").arg(s.name));
             }
             m_stageNames.insert(s.name);
             if (s.nameAsWritten != s.name)
@@ -910,8 +923,8 @@ private:
             const Word &as = ins.words.at(1);
             const bool fromUpper = ins.keyword == ins.keyword.toUpper();
             const bool fromLower = ins.keyword == ins.keyword.toLower();
-            if ((fromUpper && as.text != as.text.toUpper())
-                || (fromLower && as.text != as.text.toLower())) {
+            if ((fromUpper && as.text != as.text.toUpper()) ||
+                (fromLower && as.text != as.text.toLower())) {
                 report(u"FromAsCasing", as.range,
                        tr("'%1' and '%2' keywords' casing do not match").arg(as.text, ins.keyword),
                        tr("write %1").arg(fromUpper ? as.text.toUpper() : as.text.toLower()));
@@ -986,9 +999,9 @@ private:
         if (m_options.trustedRegistries.isEmpty() || image.contains(u'$'))
             return;
         const QString first = image.section(u'/', 0, 0);
-        const bool hasRegistry = image.contains(u'/')
-                                 && (first.contains(u'.') || first.contains(u':')
-                                     || first == u"localhost");
+        const bool hasRegistry =
+            image.contains(u'/') &&
+            (first.contains(u'.') || first.contains(u':') || first == u"localhost");
         const QString registry = hasRegistry ? first : QStringLiteral("docker.io");
         if (!m_options.trustedRegistries.contains(registry))
             report(u"DL3026", range);
@@ -1019,9 +1032,10 @@ private:
             const QString first = c.text.trimmed().section(u' ', 0, 0);
             if (keys.contains(first))
                 return;
-            report(u"InvalidDefinitionDescription", c.range,
-                   tr("Comment for %1 should follow the format: `# %2 <description>`")
-                       .arg(ins.name, keys.size() > 1 ? QStringLiteral("<arg_key>") : keys.first()));
+            report(
+                u"InvalidDefinitionDescription", c.range,
+                tr("Comment for %1 should follow the format: `# %2 <description>`")
+                    .arg(ins.name, keys.size() > 1 ? QStringLiteral("<arg_key>") : keys.first()));
         }
     }
 
@@ -1036,10 +1050,9 @@ private:
                 continue;
             const QString guess = suggestion(r.name, known + predefinedArgs());
             report(u"UndefinedArgInFrom", range,
-                   guess.isEmpty()
-                       ? tr("FROM argument '%1' is not declared").arg(r.name)
-                       : tr("FROM argument '%1' is not declared (did you mean %2?)")
-                             .arg(r.name, guess));
+                   guess.isEmpty() ? tr("FROM argument '%1' is not declared").arg(r.name)
+                                   : tr("FROM argument '%1' is not declared (did you mean %2?)")
+                                         .arg(r.name, guess));
         }
         if (!isBase)
             return;
@@ -1051,9 +1064,9 @@ private:
         for (const QString &name : predefinedArgs())
             values.insert(name, QStringLiteral("x"));
         const QString expanded = expandVariables(text, values, m_df.escape);
-        static const QRegularExpression reference(
-            QStringLiteral("^[a-z0-9]+(?:[._-][a-z0-9]+|__)*(?::[0-9]+)?(?:/[a-z0-9]+(?:(?:[._]|__|-+)"
-                           "[a-z0-9]+)*)*(?::[\\w][\\w.-]{0,127})?(?:@[a-z0-9]+:[0-9a-fA-F]{32,})?$"));
+        static const QRegularExpression reference(QStringLiteral(
+            "^[a-z0-9]+(?:[._-][a-z0-9]+|__)*(?::[0-9]+)?(?:/[a-z0-9]+(?:(?:[._]|__|-+)"
+            "[a-z0-9]+)*)*(?::[\\w][\\w.-]{0,127})?(?:@[a-z0-9]+:[0-9a-fA-F]{32,})?$"));
         if (dependsOnDefault && !reference.match(expanded).hasMatch()) {
             report(u"InvalidDefaultArgInFrom", range,
                    tr("Default value for ARG %1 results in empty or invalid base image name")
@@ -1090,21 +1103,20 @@ private:
             return;
         const auto refs = variableReferences(text.text, m_df.escape);
         for (const VariableReference &r : refs) {
-            if (!r.modifier.isEmpty() && r.modifier != u"#" && r.modifier != u"##"
-                && r.modifier != u"%" && r.modifier != u"%%" && r.modifier != u"/"
-                && r.modifier != u"//")
+            if (!r.modifier.isEmpty() && r.modifier != u"#" && r.modifier != u"##" &&
+                r.modifier != u"%" && r.modifier != u"%%" && r.modifier != u"/" &&
+                r.modifier != u"//")
                 continue; // a default or alternative is given
-            if (st->args.contains(r.name) || st->env.contains(r.name) || also.contains(r.name)
-                || predefinedArgs().contains(r.name) || r.name == u"PATH")
+            if (st->args.contains(r.name) || st->env.contains(r.name) || also.contains(r.name) ||
+                predefinedArgs().contains(r.name) || r.name == u"PATH")
                 continue;
             const QString guess = suggestion(r.name, declared(st));
             if (!st->envKnown && guess.isEmpty())
                 continue; // may come from the base image's environment, which we cannot see
             report(u"UndefinedVar", text.range(r.start, r.end),
-                   guess.isEmpty()
-                       ? tr("Usage of undefined variable '$%1'").arg(r.name)
-                       : tr("Usage of undefined variable '$%1' (did you mean $%2?)")
-                             .arg(r.name, guess));
+                   guess.isEmpty() ? tr("Usage of undefined variable '$%1'").arg(r.name)
+                                   : tr("Usage of undefined variable '$%1' (did you mean $%2?)")
+                                         .arg(r.name, guess));
         }
         Q_UNUSED(ins)
     }
@@ -1138,10 +1150,10 @@ private:
             secrets(ins, kv);
             const auto refs = variableReferences(kv.value, m_df.escape);
             for (const VariableReference &r : refs) {
-                if (sameStatement.contains(r.name) && !(st && st->env.contains(r.name))
-                    && !(st && st->args.contains(r.name)))
-                    report(u"DL3044", ins.args.range(kv.valueOffset + r.start,
-                                                     kv.valueOffset + r.end));
+                if (sameStatement.contains(r.name) && !(st && st->env.contains(r.name)) &&
+                    !(st && st->args.contains(r.name)))
+                    report(u"DL3044",
+                           ins.args.range(kv.valueOffset + r.start, kv.valueOffset + r.end));
             }
             sameStatement.insert(kv.key);
         }
@@ -1166,14 +1178,15 @@ private:
         for (const KeyValue &kv : ins.pairs) {
             if (kv.legacy && !legacyReported) {
                 legacyReported = true;
-                report(u"LegacyKeyValueFormat", ins.range,
-                       tr("\"LABEL key=value\" should be used instead of legacy \"LABEL key value\" "
-                          "format"),
-                       tr("write LABEL %1=%2").arg(kv.key, kv.value));
+                report(
+                    u"LegacyKeyValueFormat", ins.range,
+                    tr("\"LABEL key=value\" should be used instead of legacy \"LABEL key value\" "
+                       "format"),
+                    tr("write LABEL %1=%2").arg(kv.key, kv.value));
             }
             const QString key = unquote(kv.key, m_df.escape);
-            const bool reserved = key.startsWith(u"com.docker.") || key.startsWith(u"io.docker.")
-                                  || key.startsWith(u"org.dockerproject.");
+            const bool reserved = key.startsWith(u"com.docker.") || key.startsWith(u"io.docker.") ||
+                                  key.startsWith(u"org.dockerproject.");
             if (!key.contains(u'$') && (reserved || !validKey.match(key).hasMatch()))
                 report(u"DL3048", kv.keyRange);
             labelSchemaRules(ins, kv, key, st);
@@ -1197,8 +1210,9 @@ private:
         const QString value = unquote(kv.value, m_df.escape);
         const QString type = m_options.labelSchema.value(key);
         auto fail = [&](QStringView code) {
-            report(code, kv.valueRange.start == kv.valueRange.end ? kv.range : kv.valueRange,
-                   QString(Linter::rule(code)->description).replace(QStringLiteral("<label>"), key));
+            report(
+                code, kv.valueRange.start == kv.valueRange.end ? kv.range : kv.valueRange,
+                QString(Linter::rule(code)->description).replace(QStringLiteral("<label>"), key));
         };
         if (value.isEmpty()) {
             fail(u"DL3051");
@@ -1206,13 +1220,16 @@ private:
         }
         if (value.contains(u'$'))
             return;
-        static const QRegularExpression url(QStringLiteral("^[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s/?#]+[^\\s]*$"));
+        static const QRegularExpression url(
+            QStringLiteral("^[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s/?#]+[^\\s]*$"));
         static const QRegularExpression rfc3339(QStringLiteral(
             "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"));
         static const QRegularExpression hash(QStringLiteral("^(?:[0-9a-f]{7}|[0-9a-f]{40})$"));
-        static const QRegularExpression semver(QStringLiteral(
-            "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)"
-            "(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$"));
+        static const QRegularExpression semver(
+            QStringLiteral("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*["
+                           "a-zA-Z-][0-9a-zA-Z-]*)"
+                           "(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-"
+                           "]+(?:\\.[0-9a-zA-Z-]+)*))?$"));
         static const QRegularExpression email(QStringLiteral(
             "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
             "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$"));
@@ -1234,32 +1251,69 @@ private:
     static bool isSpdxExpression(const QString &value)
     {
         // The most used identifiers of the SPDX list, plus LicenseRef-*, joined by AND/OR/WITH.
-        static const QSet<QString> ids = {
-            QStringLiteral("0BSD"), QStringLiteral("AGPL-3.0"), QStringLiteral("AGPL-3.0-only"),
-            QStringLiteral("AGPL-3.0-or-later"), QStringLiteral("Apache-1.1"),
-            QStringLiteral("Apache-2.0"), QStringLiteral("Artistic-2.0"),
-            QStringLiteral("BSD-1-Clause"), QStringLiteral("BSD-2-Clause"),
-            QStringLiteral("BSD-2-Clause-Patent"), QStringLiteral("BSD-3-Clause"),
-            QStringLiteral("BSD-3-Clause-Clear"), QStringLiteral("BSD-4-Clause"),
-            QStringLiteral("BSL-1.0"), QStringLiteral("BUSL-1.1"), QStringLiteral("CC-BY-4.0"),
-            QStringLiteral("CC-BY-SA-4.0"), QStringLiteral("CC0-1.0"), QStringLiteral("CDDL-1.0"),
-            QStringLiteral("CDDL-1.1"), QStringLiteral("EPL-1.0"), QStringLiteral("EPL-2.0"),
-            QStringLiteral("EUPL-1.1"), QStringLiteral("EUPL-1.2"), QStringLiteral("GPL-2.0"),
-            QStringLiteral("GPL-2.0-only"), QStringLiteral("GPL-2.0-or-later"),
-            QStringLiteral("GPL-3.0"), QStringLiteral("GPL-3.0-only"),
-            QStringLiteral("GPL-3.0-or-later"), QStringLiteral("ISC"), QStringLiteral("LGPL-2.0"),
-            QStringLiteral("LGPL-2.1"), QStringLiteral("LGPL-2.1-only"),
-            QStringLiteral("LGPL-2.1-or-later"), QStringLiteral("LGPL-3.0"),
-            QStringLiteral("LGPL-3.0-only"), QStringLiteral("LGPL-3.0-or-later"),
-            QStringLiteral("MIT"), QStringLiteral("MIT-0"), QStringLiteral("MPL-1.1"),
-            QStringLiteral("MPL-2.0"), QStringLiteral("MS-PL"), QStringLiteral("MS-RSL"),
-            QStringLiteral("NCSA"), QStringLiteral("OFL-1.1"), QStringLiteral("OpenSSL"),
-            QStringLiteral("PostgreSQL"), QStringLiteral("PSF-2.0"), QStringLiteral("Python-2.0"),
-            QStringLiteral("Ruby"), QStringLiteral("SSPL-1.0"), QStringLiteral("Unlicense"),
-            QStringLiteral("UPL-1.0"), QStringLiteral("Vim"), QStringLiteral("W3C"),
-            QStringLiteral("WTFPL"), QStringLiteral("X11"), QStringLiteral("Zlib"),
-            QStringLiteral("ZPL-2.1"), QStringLiteral("Classpath-exception-2.0"),
-            QStringLiteral("LLVM-exception"), QStringLiteral("GCC-exception-3.1")};
+        static const QSet<QString> ids = {QStringLiteral("0BSD"),
+                                          QStringLiteral("AGPL-3.0"),
+                                          QStringLiteral("AGPL-3.0-only"),
+                                          QStringLiteral("AGPL-3.0-or-later"),
+                                          QStringLiteral("Apache-1.1"),
+                                          QStringLiteral("Apache-2.0"),
+                                          QStringLiteral("Artistic-2.0"),
+                                          QStringLiteral("BSD-1-Clause"),
+                                          QStringLiteral("BSD-2-Clause"),
+                                          QStringLiteral("BSD-2-Clause-Patent"),
+                                          QStringLiteral("BSD-3-Clause"),
+                                          QStringLiteral("BSD-3-Clause-Clear"),
+                                          QStringLiteral("BSD-4-Clause"),
+                                          QStringLiteral("BSL-1.0"),
+                                          QStringLiteral("BUSL-1.1"),
+                                          QStringLiteral("CC-BY-4.0"),
+                                          QStringLiteral("CC-BY-SA-4.0"),
+                                          QStringLiteral("CC0-1.0"),
+                                          QStringLiteral("CDDL-1.0"),
+                                          QStringLiteral("CDDL-1.1"),
+                                          QStringLiteral("EPL-1.0"),
+                                          QStringLiteral("EPL-2.0"),
+                                          QStringLiteral("EUPL-1.1"),
+                                          QStringLiteral("EUPL-1.2"),
+                                          QStringLiteral("GPL-2.0"),
+                                          QStringLiteral("GPL-2.0-only"),
+                                          QStringLiteral("GPL-2.0-or-later"),
+                                          QStringLiteral("GPL-3.0"),
+                                          QStringLiteral("GPL-3.0-only"),
+                                          QStringLiteral("GPL-3.0-or-later"),
+                                          QStringLiteral("ISC"),
+                                          QStringLiteral("LGPL-2.0"),
+                                          QStringLiteral("LGPL-2.1"),
+                                          QStringLiteral("LGPL-2.1-only"),
+                                          QStringLiteral("LGPL-2.1-or-later"),
+                                          QStringLiteral("LGPL-3.0"),
+                                          QStringLiteral("LGPL-3.0-only"),
+                                          QStringLiteral("LGPL-3.0-or-later"),
+                                          QStringLiteral("MIT"),
+                                          QStringLiteral("MIT-0"),
+                                          QStringLiteral("MPL-1.1"),
+                                          QStringLiteral("MPL-2.0"),
+                                          QStringLiteral("MS-PL"),
+                                          QStringLiteral("MS-RSL"),
+                                          QStringLiteral("NCSA"),
+                                          QStringLiteral("OFL-1.1"),
+                                          QStringLiteral("OpenSSL"),
+                                          QStringLiteral("PostgreSQL"),
+                                          QStringLiteral("PSF-2.0"),
+                                          QStringLiteral("Python-2.0"),
+                                          QStringLiteral("Ruby"),
+                                          QStringLiteral("SSPL-1.0"),
+                                          QStringLiteral("Unlicense"),
+                                          QStringLiteral("UPL-1.0"),
+                                          QStringLiteral("Vim"),
+                                          QStringLiteral("W3C"),
+                                          QStringLiteral("WTFPL"),
+                                          QStringLiteral("X11"),
+                                          QStringLiteral("Zlib"),
+                                          QStringLiteral("ZPL-2.1"),
+                                          QStringLiteral("Classpath-exception-2.0"),
+                                          QStringLiteral("LLVM-exception"),
+                                          QStringLiteral("GCC-exception-3.1")};
         QString v = value;
         v.replace(u'(', u' ').replace(u')', u' ');
         const QStringList tokens = v.split(u' ', Qt::SkipEmptyParts);
@@ -1361,8 +1415,8 @@ private:
                 known = m_df.stages.at(i).name == v;
             if (stage >= 0 && v == m_df.stages.at(stage).name && !v.isEmpty())
                 report(u"DL3023", from->valueRange);
-            else if (!known && !v.contains(u':') && !v.contains(u'/') && !v.contains(u'$')
-                     && !v.contains(u'@') && !numeric && !v.contains(u'.'))
+            else if (!known && !v.contains(u':') && !v.contains(u'/') && !v.contains(u'$') &&
+                     !v.contains(u'@') && !numeric && !v.contains(u'.'))
                 report(u"DL3022", from->valueRange);
             for (const Word &s : sources) {
                 if (unquote(s.text) == u"/")
@@ -1417,10 +1471,10 @@ private:
                        tr("write EXPOSE %1").arg(text.section(u':', -1)));
             }
             if (!proto.isEmpty() && proto != proto.toLower()) {
-                report(u"ExposeProtoCasing", w.range,
-                       tr("Defined protocol '%1' in EXPOSE instruction should be lowercase")
-                           .arg(text),
-                       tr("write %1").arg(port + u'/' + proto.toLower()));
+                report(
+                    u"ExposeProtoCasing", w.range,
+                    tr("Defined protocol '%1' in EXPOSE instruction should be lowercase").arg(text),
+                    tr("write %1").arg(port + u'/' + proto.toLower()));
             }
             const QString container = port.section(u':', -1);
             for (const QString &p : container.split(u'-')) {
@@ -1460,11 +1514,12 @@ private:
             commandCount += part.commands.size();
         // DL3059: consecutive RUNs with the same flags, unless either is already a chain of
         // more than two commands (then the split is deliberate, as hadolint sees it).
-        if (!trigger && m_previous && m_previous->name == u"RUN" && m_previous->stage == ins.stage) {
+        if (!trigger && m_previous && m_previous->name == u"RUN" &&
+            m_previous->stage == ins.stage) {
             bool sameFlags = m_previous->flags.size() == ins.flags.size();
             for (qsizetype i = 0; sameFlags && i < ins.flags.size(); ++i)
-                sameFlags = m_previous->flags.at(i).name == ins.flags.at(i).name
-                            && m_previous->flags.at(i).value == ins.flags.at(i).value;
+                sameFlags = m_previous->flags.at(i).name == ins.flags.at(i).name &&
+                            m_previous->flags.at(i).value == ins.flags.at(i).value;
             if (sameFlags && commandCount <= 2 && m_previousRunCommands <= 2)
                 report(u"DL3059", ins.keywordRange);
         }
@@ -1493,9 +1548,9 @@ private:
                 const QString name = cmd.name();
                 piped = piped || cmd.pipedInto;
                 static const QStringList pointless = {
-                    QStringLiteral("ssh"),   QStringLiteral("vim"),      QStringLiteral("shutdown"),
-                    QStringLiteral("service"), QStringLiteral("ps"),     QStringLiteral("free"),
-                    QStringLiteral("top"),   QStringLiteral("kill"),     QStringLiteral("mount"),
+                    QStringLiteral("ssh"),      QStringLiteral("vim"),  QStringLiteral("shutdown"),
+                    QStringLiteral("service"),  QStringLiteral("ps"),   QStringLiteral("free"),
+                    QStringLiteral("top"),      QStringLiteral("kill"), QStringLiteral("mount"),
                     QStringLiteral("ifconfig"), QStringLiteral("nano")};
                 if (pointless.contains(name))
                     report(u"DL3001", range);
@@ -1506,9 +1561,9 @@ private:
                 if (name == u"apt")
                     report(u"DL3027", range, {}, tr("use apt-get"));
                 if (name == u"apt-get") {
-                    static const QStringList valueFlags = {QStringLiteral("-o"), QStringLiteral("-t"),
-                                                    QStringLiteral("-c"),
-                                                    QStringLiteral("--target-release")};
+                    static const QStringList valueFlags = {
+                        QStringLiteral("-o"), QStringLiteral("-t"), QStringLiteral("-c"),
+                        QStringLiteral("--target-release")};
                     const qsizetype sub = subcommandIndex(cmd, valueFlags);
                     const QString verb = sub > 0 ? cmd.words.at(sub).text : QString();
                     if (verb == u"update") {
@@ -1517,21 +1572,21 @@ private:
                     }
                     if (verb == u"install") {
                         for (const ShellWord &p : packagesAfter(cmd, sub, valueFlags)) {
-                            if (!p.text.contains(u'=') && !p.text.contains(u'/')
-                                && !p.text.endsWith(u".deb")) {
+                            if (!p.text.contains(u'=') && !p.text.contains(u'/') &&
+                                !p.text.endsWith(u".deb")) {
                                 report(u"DL3008", part.text->range(p.start, p.end));
                             }
                         }
-                        const bool yes = cmd.hasFlag(u'y', u"--yes") || cmd.hasArgument(u"-qq")
-                                         || cmd.hasArgument(u"--assume-yes")
-                                         || cmd.hasArgument(u"-q=2")
-                                         || cmd.hasArgument(u"--quiet=2");
+                        const bool yes = cmd.hasFlag(u'y', u"--yes") || cmd.hasArgument(u"-qq") ||
+                                         cmd.hasArgument(u"--assume-yes") ||
+                                         cmd.hasArgument(u"-q=2") || cmd.hasArgument(u"--quiet=2");
                         if (!yes)
                             report(u"DL3014", range, {}, tr("add -y"));
                         bool noRecommends = cmd.hasArgument(u"--no-install-recommends");
                         for (const QString &a : cmd.arguments())
-                            noRecommends = noRecommends || a.contains(u"Install-Recommends=false")
-                                           || a.contains(u"Install-Recommends=0");
+                            noRecommends = noRecommends ||
+                                           a.contains(u"Install-Recommends=false") ||
+                                           a.contains(u"Install-Recommends=0");
                         if (!noRecommends)
                             report(u"DL3015", range, {}, tr("add --no-install-recommends"));
                     }
@@ -1552,8 +1607,8 @@ private:
                     const qsizetype sub = subcommandIndex(cmd, valueFlags);
                     if (sub > 0 && cmd.words.at(sub).text == u"add") {
                         for (const ShellWord &p : packagesAfter(cmd, sub, valueFlags)) {
-                            if (!p.text.contains(u'=') && !p.text.contains(u'~')
-                                && !p.text.endsWith(u".apk"))
+                            if (!p.text.contains(u'=') && !p.text.contains(u'~') &&
+                                !p.text.endsWith(u".apk"))
                                 report(u"DL3018", part.text->range(p.start, p.end));
                         }
                         if (!cmd.hasArgument(u"--no-cache"))
@@ -1562,19 +1617,18 @@ private:
                 }
                 pipRules(ins, cmd, part, range, st);
                 if (name == u"npm") {
-                    static const QStringList valueFlags = {QStringLiteral("--prefix"),
-                                                    QStringLiteral("--registry"),
-                                                    QStringLiteral("--cache"),
-                                                    QStringLiteral("-w"),
-                                                    QStringLiteral("--workspace")};
+                    static const QStringList valueFlags = {
+                        QStringLiteral("--prefix"), QStringLiteral("--registry"),
+                        QStringLiteral("--cache"), QStringLiteral("-w"),
+                        QStringLiteral("--workspace")};
                     const qsizetype sub = subcommandIndex(cmd, valueFlags);
                     const QString verb = sub > 0 ? cmd.words.at(sub).text : QString();
                     if (verb == u"install" || verb == u"i" || verb == u"add") {
                         for (const ShellWord &p : packagesAfter(cmd, sub, valueFlags)) {
                             const QString &t = p.text;
-                            if (t.startsWith(u'.') || t.startsWith(u'/') || t.startsWith(u'~')
-                                || t.contains(u"://") || t.startsWith(u"git") || t.endsWith(u".tgz")
-                                || t.endsWith(u".tar.gz") || t.contains(u'$'))
+                            if (t.startsWith(u'.') || t.startsWith(u'/') || t.startsWith(u'~') ||
+                                t.contains(u"://") || t.startsWith(u"git") || t.endsWith(u".tgz") ||
+                                t.endsWith(u".tar.gz") || t.contains(u'$'))
                                 continue;
                             const qsizetype at = t.indexOf(u'@', t.startsWith(u'@') ? 1 : 0);
                             if (at < 0)
@@ -1584,9 +1638,9 @@ private:
                 }
                 if (name == u"gem") {
                     const qsizetype sub = subcommandIndex(cmd);
-                    if (sub > 0 && (cmd.words.at(sub).text == u"install"
-                                    || cmd.words.at(sub).text == u"i")
-                        && !cmd.hasFlag(u'v', u"--version")) {
+                    if (sub > 0 &&
+                        (cmd.words.at(sub).text == u"install" || cmd.words.at(sub).text == u"i") &&
+                        !cmd.hasFlag(u'v', u"--version")) {
                         static const QStringList valueFlags = {
                             QStringLiteral("-i"), QStringLiteral("--install-dir"),
                             QStringLiteral("-n"), QStringLiteral("--bindir"),
@@ -1618,9 +1672,9 @@ private:
                             report(yum ? u"DL3030" : u"DL3038", range, {}, tr("add -y"));
                         static const QRegularExpression versioned(QStringLiteral("-[0-9]"));
                         for (const ShellWord &p : packagesAfter(cmd, sub, {})) {
-                            if (!versioned.match(p.text).hasMatch() && !p.text.endsWith(u".rpm")
-                                && !p.text.startsWith(u'/') && !p.text.startsWith(u'@')
-                                && !p.text.contains(u"://"))
+                            if (!versioned.match(p.text).hasMatch() && !p.text.endsWith(u".rpm") &&
+                                !p.text.startsWith(u'/') && !p.text.startsWith(u'@') &&
+                                !p.text.contains(u"://"))
                                 report(yum ? u"DL3033" : u"DL3041",
                                        part.text->range(p.start, p.end));
                         }
@@ -1629,18 +1683,20 @@ private:
                         (yum ? yumClean : dnfClean) = true;
                 }
                 if (name == u"zypper") {
-                    static const QStringList valueFlags = {QStringLiteral("-t"), QStringLiteral("--type"),
-                                                    QStringLiteral("-r"), QStringLiteral("--repo")};
+                    static const QStringList valueFlags = {
+                        QStringLiteral("-t"), QStringLiteral("--type"), QStringLiteral("-r"),
+                        QStringLiteral("--repo")};
                     const qsizetype sub = subcommandIndex(cmd, valueFlags);
                     const QString verb = sub > 0 ? cmd.words.at(sub).text : QString();
                     if (verb == u"install" || verb == u"in") {
                         zypperInstall = true;
                         zypperRange = range;
-                        if (!(cmd.hasFlag(u'n', u"--non-interactive") || cmd.hasFlag(u'y', u"--no-confirm")))
+                        if (!(cmd.hasFlag(u'n', u"--non-interactive") ||
+                              cmd.hasFlag(u'y', u"--no-confirm")))
                             report(u"DL3034", range, {}, tr("add -n"));
                         for (const ShellWord &p : packagesAfter(cmd, sub, valueFlags)) {
-                            if (!p.text.contains(u'=') && !p.text.contains(u'<')
-                                && !p.text.contains(u'>') && !p.text.endsWith(u".rpm"))
+                            if (!p.text.contains(u'=') && !p.text.contains(u'<') &&
+                                !p.text.contains(u'>') && !p.text.endsWith(u".rpm"))
                                 report(u"DL3037", part.text->range(p.start, p.end));
                         }
                     }
@@ -1659,10 +1715,10 @@ private:
                         report(u"DL3046", range, {}, tr("add -l"));
                 }
                 if (name == u"wget") {
-                    if (!cmd.hasFlag(QChar(), u"--progress") && !cmd.hasFlag(u'q', u"--quiet")
-                        && !cmd.hasFlag(u'o', u"--output-file")
-                        && !cmd.hasFlag(u'a', u"--append-output") && !cmd.hasArgument(u"-nv")
-                        && !cmd.hasArgument(u"--no-verbose"))
+                    if (!cmd.hasFlag(QChar(), u"--progress") && !cmd.hasFlag(u'q', u"--quiet") &&
+                        !cmd.hasFlag(u'o', u"--output-file") &&
+                        !cmd.hasFlag(u'a', u"--append-output") && !cmd.hasArgument(u"-nv") &&
+                        !cmd.hasArgument(u"--no-verbose"))
                         report(u"DL3047", range);
                     downloader(QStringLiteral("wget"), range);
                 }
@@ -1678,14 +1734,13 @@ private:
                     if (verb == u"cache" && cmd.hasArgument(u"clean"))
                         yarnClean = true;
                 }
-                if (name == u"ln" && !cmd.words.isEmpty()
-                    && cmd.words.last().text == u"/bin/sh")
+                if (name == u"ln" && !cmd.words.isEmpty() && cmd.words.last().text == u"/bin/sh")
                     report(u"DL4005", range);
-                if (name == u"tar" || name == u"unzip" || name == u"gunzip" || name == u"bunzip2"
-                    || name == u"unxz" || name == u"zcat" || name == u"unlzma"
-                    || name == u"uncompress") {
-                    const bool extracts = name != u"tar" || cmd.hasFlag(u'x', u"--extract")
-                                          || cmd.hasArgument(u"--get");
+                if (name == u"tar" || name == u"unzip" || name == u"gunzip" || name == u"bunzip2" ||
+                    name == u"unxz" || name == u"zcat" || name == u"unlzma" ||
+                    name == u"uncompress") {
+                    const bool extracts = name != u"tar" || cmd.hasFlag(u'x', u"--extract") ||
+                                          cmd.hasArgument(u"--get");
                     if (extracts) {
                         for (const QString &a : cmd.arguments()) {
                             for (qsizetype k = 0; k < m_archives.size(); ++k) {
@@ -1699,62 +1754,80 @@ private:
                 }
             }
         }
-        if (aptUpdate && !aptClean && !hasCacheMount(ins, u"/var/lib/apt/lists")
-            && !(hasCacheMount(ins, u"/var/lib/apt") && hasCacheMount(ins, u"/var/cache/apt")))
+        if (aptUpdate && !aptClean && !hasCacheMount(ins, u"/var/lib/apt/lists") &&
+            !(hasCacheMount(ins, u"/var/lib/apt") && hasCacheMount(ins, u"/var/cache/apt")))
             m_aptForgets.append({stage, aptRange});
         if (yumInstall && !yumClean && !hasCacheMount(ins, u"/var/cache/yum"))
             report(u"DL3032", yumRange, {}, tr("add && yum clean all"));
-        if (dnfInstall && !dnfClean && !hasCacheMount(ins, u"/var/cache/dnf")
-            && !hasCacheMount(ins, u"/var/cache/yum"))
+        if (dnfInstall && !dnfClean && !hasCacheMount(ins, u"/var/cache/dnf") &&
+            !hasCacheMount(ins, u"/var/cache/yum"))
             report(u"DL3040", dnfRange, {}, tr("add && dnf clean all"));
         if (zypperInstall && !zypperClean && !hasCacheMount(ins, u"/var/cache/zypp"))
             report(u"DL3036", zypperRange, {}, tr("add && zypper clean"));
-        if (yarnInstall && !yarnClean && !hasCacheMount(ins, u"/usr/local/share/.cache/yarn")
-            && !hasCacheMount(ins, u"/root/.cache/yarn") && !hasCacheMount(ins, u"/root/.yarn"))
+        if (yarnInstall && !yarnClean && !hasCacheMount(ins, u"/usr/local/share/.cache/yarn") &&
+            !hasCacheMount(ins, u"/root/.cache/yarn") && !hasCacheMount(ins, u"/root/.yarn"))
             report(u"DL3060", yarnRange, {}, tr("add && yarn cache clean"));
         // DL4006 as hadolint decides: a non-POSIX shell (pwsh, powershell, cmd) is exempt, and
         // only bash/zsh/ash with `-o pipefail` count as having pipefail.
         if (piped && st) {
             const QString program = basename(st->shell.value(0)).toLower();
-            const bool nonPosix = program.startsWith(u"pwsh") || program.startsWith(u"powershell")
-                                  || program.startsWith(u"cmd");
+            const bool nonPosix = program.startsWith(u"pwsh") ||
+                                  program.startsWith(u"powershell") || program.startsWith(u"cmd");
             bool hasPipefail = false;
             if (program == u"bash" || program == u"zsh" || program == u"ash") {
                 bool dashO = false;
                 for (const QString &a : st->shell)
-                    dashO = dashO || (a.startsWith(u'-') && !a.startsWith(u"--") && a.contains(u'o'));
+                    dashO =
+                        dashO || (a.startsWith(u'-') && !a.startsWith(u"--") && a.contains(u'o'));
                 hasPipefail = dashO && st->shell.contains(QStringLiteral("pipefail"));
             }
             if (!nonPosix && !hasPipefail)
-                report(u"DL4006", ins.keywordRange, {},
-                       tr("add SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"] before this RUN"));
+                report(
+                    u"DL4006", ins.keywordRange, {},
+                    tr("add SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"] before this RUN"));
         }
     }
 
-    void pipRules(const Instruction &ins, const ShellCommand &cmd, const RunPart &part,
-                  Range range, const StageState *st)
+    void pipRules(const Instruction &ins, const ShellCommand &cmd, const RunPart &part, Range range,
+                  const StageState *st)
     {
         const QString name = cmd.name();
         qsizetype sub = -1;
         static const QRegularExpression pipName(QStringLiteral("^pip[0-9.]*$"));
         static const QRegularExpression pythonName(QStringLiteral("^python[0-9.]*$"));
-        static const QStringList valueFlags = {
-            QStringLiteral("-r"), QStringLiteral("--requirement"), QStringLiteral("-c"),
-            QStringLiteral("--constraint"), QStringLiteral("-e"), QStringLiteral("--editable"),
-            QStringLiteral("-i"), QStringLiteral("--index-url"), QStringLiteral("--extra-index-url"),
-            QStringLiteral("-f"), QStringLiteral("--find-links"), QStringLiteral("-t"),
-            QStringLiteral("--target"), QStringLiteral("--prefix"), QStringLiteral("--root"),
-            QStringLiteral("--trusted-host"), QStringLiteral("--platform"),
-            QStringLiteral("--python-version"), QStringLiteral("--implementation"),
-            QStringLiteral("--abi"), QStringLiteral("--src"), QStringLiteral("--upgrade-strategy"),
-            QStringLiteral("--progress-bar"), QStringLiteral("--cache-dir"),
-            QStringLiteral("--log"), QStringLiteral("--only-binary"),
-            QStringLiteral("--no-binary")};
+        static const QStringList valueFlags = {QStringLiteral("-r"),
+                                               QStringLiteral("--requirement"),
+                                               QStringLiteral("-c"),
+                                               QStringLiteral("--constraint"),
+                                               QStringLiteral("-e"),
+                                               QStringLiteral("--editable"),
+                                               QStringLiteral("-i"),
+                                               QStringLiteral("--index-url"),
+                                               QStringLiteral("--extra-index-url"),
+                                               QStringLiteral("-f"),
+                                               QStringLiteral("--find-links"),
+                                               QStringLiteral("-t"),
+                                               QStringLiteral("--target"),
+                                               QStringLiteral("--prefix"),
+                                               QStringLiteral("--root"),
+                                               QStringLiteral("--trusted-host"),
+                                               QStringLiteral("--platform"),
+                                               QStringLiteral("--python-version"),
+                                               QStringLiteral("--implementation"),
+                                               QStringLiteral("--abi"),
+                                               QStringLiteral("--src"),
+                                               QStringLiteral("--upgrade-strategy"),
+                                               QStringLiteral("--progress-bar"),
+                                               QStringLiteral("--cache-dir"),
+                                               QStringLiteral("--log"),
+                                               QStringLiteral("--only-binary"),
+                                               QStringLiteral("--no-binary")};
         if (pipName.match(name).hasMatch()) {
             sub = subcommandIndex(cmd, valueFlags);
         } else if (pythonName.match(name).hasMatch()) {
             for (qsizetype i = 1; i + 1 < cmd.words.size(); ++i) {
-                if (cmd.words.at(i).text == u"-m" && pipName.match(cmd.words.at(i + 1).text).hasMatch()) {
+                if (cmd.words.at(i).text == u"-m" &&
+                    pipName.match(cmd.words.at(i + 1).text).hasMatch()) {
                     for (qsizetype j = i + 2; j < cmd.words.size(); ++j) {
                         if (!cmd.words.at(j).text.startsWith(u'-')) {
                             sub = j;
@@ -1770,8 +1843,8 @@ private:
         // DL3013 as hadolint: requirement files, `.` and constraint files make the command fine;
         // a package is pinned by a version operator, a VCS URL with @, a local wheel/sdist or a
         // path.
-        const bool requirements = cmd.hasArgument(u"-r") || cmd.hasArgument(u"--requirement")
-                                  || cmd.hasArgument(u".") || cmd.hasFlag(u'c', u"--constraint");
+        const bool requirements = cmd.hasArgument(u"-r") || cmd.hasArgument(u"--requirement") ||
+                                  cmd.hasArgument(u".") || cmd.hasFlag(u'c', u"--constraint");
         static const QRegularExpression pinned(QStringLiteral("(==|>=|<=|~=|!=|<|>)"));
         static const QRegularExpression vcs(QStringLiteral("^(git|hg|svn|bzr)(\\+|$|:)"));
         for (const ShellWord &p : packagesAfter(cmd, sub, valueFlags)) {
@@ -1779,23 +1852,22 @@ private:
                 break;
             const QString &t = p.text;
             const bool isVcs = vcs.match(t).hasMatch();
-            if (pinned.match(t).hasMatch() || (isVcs && t.contains(u'@'))
-                || t.endsWith(u".whl") || t.endsWith(u".tar.gz") || (!isVcs && t.contains(u'/'))
-                || t.contains(u'$'))
+            if (pinned.match(t).hasMatch() || (isVcs && t.contains(u'@')) || t.endsWith(u".whl") ||
+                t.endsWith(u".tar.gz") || (!isVcs && t.contains(u'/')) || t.contains(u'$'))
                 continue;
             report(u"DL3013", part.text->range(p.start, p.end));
         }
-        static const QStringList truthy = {
-            QStringLiteral("1"),  QStringLiteral("true"), QStringLiteral("True"),
-            QStringLiteral("TRUE"), QStringLiteral("on"), QStringLiteral("On"),
-            QStringLiteral("ON"), QStringLiteral("yes"),  QStringLiteral("Yes"),
-            QStringLiteral("YES")};
+        static const QStringList truthy = {QStringLiteral("1"),    QStringLiteral("true"),
+                                           QStringLiteral("True"), QStringLiteral("TRUE"),
+                                           QStringLiteral("on"),   QStringLiteral("On"),
+                                           QStringLiteral("ON"),   QStringLiteral("yes"),
+                                           QStringLiteral("Yes"),  QStringLiteral("YES")};
         const qsizetype inline_ = part.text->text.indexOf(u"PIP_NO_CACHE_DIR=");
         const bool inlineNoCache =
-            inline_ >= 0
-            && truthy.contains(part.text->text.mid(inline_ + 17).section(u' ', 0, 0).remove(u'"'));
-        if (!cmd.hasArgument(u"--no-cache-dir") && !(st && st->pipNoCache) && !inlineNoCache
-            && !hasCacheMount(ins, u"/root/.cache"))
+            inline_ >= 0 &&
+            truthy.contains(part.text->text.mid(inline_ + 17).section(u' ', 0, 0).remove(u'"'));
+        if (!cmd.hasArgument(u"--no-cache-dir") && !(st && st->pipNoCache) && !inlineNoCache &&
+            !hasCacheMount(ins, u"/root/.cache"))
             report(u"DL3042", range, {}, tr("add --no-cache-dir"));
     }
 
@@ -1919,13 +1991,13 @@ diag::Diagnostics Linter::applySuppressions(const Dockerfile &df, const diag::Di
         if (options.disabledRules.contains(d.code) || p.global.contains(d.code))
             continue;
         const RuleInfo *info = rule(d.code);
-        if (info && info->source == RuleSource::BuildKit
-            && (p.checkSkipAll || p.checkSkip.contains(d.code)))
+        if (info && info->source == RuleSource::BuildKit &&
+            (p.checkSkipAll || p.checkSkip.contains(d.code)))
             continue;
         bool ignored = false;
         for (const auto &entry : p.lines) {
-            if (d.range.start.line >= entry.first.first && d.range.start.line <= entry.first.second
-                && entry.second.contains(d.code))
+            if (d.range.start.line >= entry.first.first &&
+                d.range.start.line <= entry.first.second && entry.second.contains(d.code))
                 ignored = true;
         }
         if (!ignored)
@@ -1965,7 +2037,8 @@ QList<ShellScript> Linter::shellScripts(const Dockerfile &df)
         if (ins.form != Form::Shell)
             return;
         QString program = pragmaShell.isEmpty() ? basename(shell.value(0)) : pragmaShell;
-        if (program.contains(u"pwsh") || program.contains(u"powershell") || program.contains(u"cmd"))
+        if (program.contains(u"pwsh") || program.contains(u"powershell") ||
+            program.contains(u"cmd"))
             return;
         if (program == u"ash" || program == u"busybox")
             program = QStringLiteral("sh");
@@ -1988,7 +2061,8 @@ QList<ShellScript> Linter::shellScripts(const Dockerfile &df)
             s.lineStarts.append(src.at(0));
             for (qsizetype i = 0; i < src.size(); ++i) {
                 const QChar c = src.text.at(i);
-                if (continuation && i > 0 && src.positions.at(i).line != src.positions.at(i - 1).line) {
+                if (continuation && i > 0 &&
+                    src.positions.at(i).line != src.positions.at(i - 1).line) {
                     s.text += QStringLiteral("\\\n");
                     s.lineStarts.append(src.positions.at(i));
                 }
@@ -2005,7 +2079,7 @@ QList<ShellScript> Linter::shellScripts(const Dockerfile &df)
                 ShellScript s = fromSource(h.body, false);
                 if (h.body.text.startsWith(u"#!")) {
                     const QString shebang = h.body.text.section(u'\n', 0, 0);
-                    s.shell = shebang.contains(u"bash") ? QStringLiteral("bash")
+                    s.shell = shebang.contains(u"bash")  ? QStringLiteral("bash")
                               : shebang.contains(u"ksh") ? QStringLiteral("ksh")
                                                          : QStringLiteral("sh");
                 }

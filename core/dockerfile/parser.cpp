@@ -60,9 +60,9 @@ SourceText SourceText::mid(qsizetype from, qsizetype length) const
     out.text = text.mid(from, length);
     out.positions = positions.mid(from, length);
     out.endPosition = from + length < text.size() ? positions.at(from + length)
-                      : length > 0 ? Position{out.positions.last().line,
-                                              out.positions.last().column + 1}
-                                   : at(from);
+                      : length > 0
+                          ? Position{out.positions.last().line, out.positions.last().column + 1}
+                          : at(from);
     return out;
 }
 
@@ -119,9 +119,8 @@ QString unquote(QStringView word, QChar escape)
             }
         } else if (c == quote) {
             quote = QChar();
-        } else if (quote == u'"' && c == escape && i + 1 < word.size()
-                   && (word.at(i + 1) == u'"' || word.at(i + 1) == escape
-                       || word.at(i + 1) == u'$')) {
+        } else if (quote == u'"' && c == escape && i + 1 < word.size() &&
+                   (word.at(i + 1) == u'"' || word.at(i + 1) == escape || word.at(i + 1) == u'$')) {
             out.append(word.at(++i));
         } else {
             out.append(c);
@@ -196,8 +195,7 @@ QList<VariableReference> variableReferences(QStringView text, QChar escape,
                 }
                 if (ref.modifier.isEmpty()) {
                     if (error && error->offset < 0) {
-                        *error = {tr("unsupported modifier (%1) in substitution")
-                                      .arg(text.at(j)),
+                        *error = {tr("unsupported modifier (%1) in substitution").arg(text.at(j)),
                                   i};
                     }
                 }
@@ -304,17 +302,19 @@ QList<FlagSpec> flagSpecs(const QString &instruction)
                 {u"security", FlagType::String},
                 {u"device", FlagType::Strings}};
     if (instruction == u"COPY")
-        return {{u"from", FlagType::String},   {u"chown", FlagType::String},
-                {u"chmod", FlagType::String},  {u"link", FlagType::Bool},
-                {u"parents", FlagType::Bool},  {u"exclude", FlagType::Strings}};
+        return {{u"from", FlagType::String},  {u"chown", FlagType::String},
+                {u"chmod", FlagType::String}, {u"link", FlagType::Bool},
+                {u"parents", FlagType::Bool}, {u"exclude", FlagType::Strings}};
     if (instruction == u"ADD")
-        return {{u"chown", FlagType::String},   {u"chmod", FlagType::String},
-                {u"link", FlagType::Bool},      {u"keep-git-dir", FlagType::Bool},
+        return {{u"chown", FlagType::String},    {u"chmod", FlagType::String},
+                {u"link", FlagType::Bool},       {u"keep-git-dir", FlagType::Bool},
                 {u"checksum", FlagType::String}, {u"exclude", FlagType::Strings},
                 {u"unpack", FlagType::Bool}};
     if (instruction == u"HEALTHCHECK")
-        return {{u"interval", FlagType::String},       {u"timeout", FlagType::String},
-                {u"start-period", FlagType::String},   {u"start-interval", FlagType::String},
+        return {{u"interval", FlagType::String},
+                {u"timeout", FlagType::String},
+                {u"start-period", FlagType::String},
+                {u"start-interval", FlagType::String},
                 {u"retries", FlagType::String}};
     return {};
 }
@@ -326,8 +326,8 @@ bool allowsHeredoc(const QString &name)
 
 bool maybeJson(const QString &name)
 {
-    return name == u"RUN" || name == u"CMD" || name == u"ENTRYPOINT" || name == u"SHELL"
-           || name == u"ADD" || name == u"COPY" || name == u"VOLUME";
+    return name == u"RUN" || name == u"CMD" || name == u"ENTRYPOINT" || name == u"SHELL" ||
+           name == u"ADD" || name == u"COPY" || name == u"VOLUME";
 }
 
 /// Minimal JSON reader: enough to tell "array of strings" (with the position of each string)
@@ -335,7 +335,10 @@ bool maybeJson(const QString &name)
 class JsonReader
 {
 public:
-    explicit JsonReader(QStringView t) : m_t(t) {}
+    explicit JsonReader(QStringView t)
+        : m_t(t)
+    {
+    }
 
     enum Result { StringArray, NotStringArray, Invalid };
 
@@ -391,9 +394,8 @@ private:
     }
     void skipWs()
     {
-        while (m_i < m_t.size()
-               && (m_t.at(m_i) == u' ' || m_t.at(m_i) == u'\t' || m_t.at(m_i) == u'\n'
-                   || m_t.at(m_i) == u'\r'))
+        while (m_i < m_t.size() && (m_t.at(m_i) == u' ' || m_t.at(m_i) == u'\t' ||
+                                    m_t.at(m_i) == u'\n' || m_t.at(m_i) == u'\r'))
             ++m_i;
     }
     bool readString(QString *out)
@@ -411,14 +413,30 @@ private:
                     return false;
                 const QChar e = m_t.at(m_i++);
                 switch (e.unicode()) {
-                case '"': out->append(u'"'); break;
-                case '\\': out->append(u'\\'); break;
-                case '/': out->append(u'/'); break;
-                case 'b': out->append(u'\b'); break;
-                case 'f': out->append(u'\f'); break;
-                case 'n': out->append(u'\n'); break;
-                case 'r': out->append(u'\r'); break;
-                case 't': out->append(u'\t'); break;
+                case '"':
+                    out->append(u'"');
+                    break;
+                case '\\':
+                    out->append(u'\\');
+                    break;
+                case '/':
+                    out->append(u'/');
+                    break;
+                case 'b':
+                    out->append(u'\b');
+                    break;
+                case 'f':
+                    out->append(u'\f');
+                    break;
+                case 'n':
+                    out->append(u'\n');
+                    break;
+                case 'r':
+                    out->append(u'\r');
+                    break;
+                case 't':
+                    out->append(u'\t');
+                    break;
                 case 'u': {
                     if (m_i + 4 > m_t.size())
                         return false;
@@ -430,7 +448,8 @@ private:
                     m_i += 4;
                     break;
                 }
-                default: return false;
+                default:
+                    return false;
                 }
             } else {
                 out->append(c);
@@ -484,9 +503,9 @@ private:
         }
         const qsizetype start = m_i;
         eat(u'-');
-        while (m_i < m_t.size()
-               && (m_t.at(m_i).isDigit() || m_t.at(m_i) == u'.' || m_t.at(m_i) == u'e'
-                   || m_t.at(m_i) == u'E' || m_t.at(m_i) == u'+' || m_t.at(m_i) == u'-'))
+        while (m_i < m_t.size() &&
+               (m_t.at(m_i).isDigit() || m_t.at(m_i) == u'.' || m_t.at(m_i) == u'e' ||
+                m_t.at(m_i) == u'E' || m_t.at(m_i) == u'+' || m_t.at(m_i) == u'-'))
             ++m_i;
         return m_i > start && m_t.at(m_i - 1).isDigit();
     }
@@ -505,7 +524,8 @@ struct RawLine
 class Builder
 {
 public:
-    Builder(const QString &text, const QString &file) : m_source(text)
+    Builder(const QString &text, const QString &file)
+        : m_source(text)
     {
         m_df.file = file;
         QStringView all(m_source);
@@ -676,7 +696,8 @@ private:
         d.name = name;
         d.value = t.mid(i, end - i).toString();
         d.range = Range{Position{line.number, 1}, Position{line.number, int(t.size()) + 1}};
-        d.valueRange = Range{Position{line.number, int(i) + 1}, Position{line.number, int(end) + 1}};
+        d.valueRange =
+            Range{Position{line.number, int(i) + 1}, Position{line.number, int(end) + 1}};
         if (m_df.directive(name)) {
             error(QStringLiteral("duplicate-directive"),
                   tr("only one %1 parser directive can be used").arg(name), d.range);
@@ -859,15 +880,15 @@ private:
                 if (f.hasValue && f.value.isEmpty()) {
                     error(QStringLiteral("invalid-flag"),
                           tr("missing a value on flag: %1").arg(f.name), f.range);
-                } else if (f.hasValue && f.value.toLower() != u"true"
-                           && f.value.toLower() != u"false") {
+                } else if (f.hasValue && f.value.toLower() != u"true" &&
+                           f.value.toLower() != u"false") {
                     error(QStringLiteral("invalid-flag"),
                           tr("expecting boolean value for flag %1, not: %2").arg(f.name, f.value),
                           f.valueRange);
                 }
             } else if (!f.hasValue) {
-                error(QStringLiteral("invalid-flag"),
-                      tr("missing a value on flag: %1").arg(f.name), f.range);
+                error(QStringLiteral("invalid-flag"), tr("missing a value on flag: %1").arg(f.name),
+                      f.range);
             }
         }
     }
@@ -876,9 +897,9 @@ private:
     static std::optional<double> parseDuration(const QString &s, QString *err)
     {
         static const QHash<QString, double> units = {
-            {QStringLiteral("ns"), 1},     {QStringLiteral("us"), 1e3},
+            {QStringLiteral("ns"), 1},        {QStringLiteral("us"), 1e3},
             {QStringLiteral("\u00b5s"), 1e3}, {QStringLiteral("ms"), 1e6},
-            {QStringLiteral("s"), 1e9},    {QStringLiteral("m"), 60e9},
+            {QStringLiteral("s"), 1e9},       {QStringLiteral("m"), 60e9},
             {QStringLiteral("h"), 3600e9}};
         const QString quoted = u'"' + s + u'"';
         qsizetype i = 0;
@@ -917,8 +938,7 @@ private:
                 return std::nullopt;
             }
             if (!units.contains(unit)) {
-                *err = tr("time: unknown unit %1 in duration %2")
-                           .arg(u'"' + unit + u'"', quoted);
+                *err = tr("time: unknown unit %1 in duration %2").arg(u'"' + unit + u'"', quoted);
                 return std::nullopt;
             }
             total += v * units.value(unit);
@@ -944,8 +964,8 @@ private:
                 }
                 continue;
             }
-            if (f.name == u"interval" || f.name == u"timeout" || f.name == u"start-period"
-                || f.name == u"start-interval") {
+            if (f.name == u"interval" || f.name == u"timeout" || f.name == u"start-period" ||
+                f.name == u"start-interval") {
                 QString err;
                 const auto d = parseDuration(f.value, &err);
                 if (!d) {
@@ -1205,8 +1225,8 @@ private:
             }
             if (ins.form == Form::Shell && allowsHeredoc(n))
                 parseHeredocs(ins);
-            if ((n == u"COPY" || n == u"ADD")
-                && ins.words.size() + ins.heredocs.size() < 2 && ins.form != Form::None) {
+            if ((n == u"COPY" || n == u"ADD") && ins.words.size() + ins.heredocs.size() < 2 &&
+                ins.form != Form::None) {
                 error(QStringLiteral("missing-argument"),
                       tr("%1 requires at least two arguments, but only one was provided. "
                          "Destination could not be determined")
@@ -1250,8 +1270,7 @@ private:
             } else if (ins.words.size() == 3) {
                 if (ins.words.at(1).text.toLower() != u"as") {
                     error(QStringLiteral("invalid-argument"),
-                          tr("FROM requires either one or three arguments"),
-                          ins.words.at(1).range);
+                          tr("FROM requires either one or three arguments"), ins.words.at(1).range);
                 } else {
                     static const QRegularExpression valid(QStringLiteral("^[a-z][a-z0-9-_.]*$"));
                     const QString stage = ins.words.at(2).text.toLower();
@@ -1288,7 +1307,8 @@ private:
     static QString referenceError(const QString &ref)
     {
         static const QRegularExpression grammar(QStringLiteral(
-            "^(?:((?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9]"
+            "^(?:((?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-"
+            "9]"
             "[a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?)/)?"
             "([a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*)"
             "(?::([\\w][\\w.-]{0,127}))?"
@@ -1296,9 +1316,8 @@ private:
         // The first component is a registry only when it looks like one (as Docker decides).
         const qsizetype slash = ref.indexOf(u'/');
         const QString first = slash < 0 ? QString() : ref.left(slash);
-        const bool hasDomain = slash >= 0
-                               && (first.contains(u'.') || first.contains(u':')
-                                   || first == u"localhost" || first != first.toLower());
+        const bool hasDomain = slash >= 0 && (first.contains(u'.') || first.contains(u':') ||
+                                              first == u"localhost" || first != first.toLower());
         const QString remainder = hasDomain ? ref.mid(slash + 1) : ref;
         const QString name = remainder.section(u'@', 0, 0).section(u':', 0, 0);
         if (name != name.toLower())
@@ -1338,10 +1357,10 @@ private:
     void checkSubstitutions(const Instruction &ins)
     {
         static const QStringList expanded = {
-            QStringLiteral("ADD"),   QStringLiteral("COPY"),   QStringLiteral("ENV"),
-            QStringLiteral("EXPOSE"), QStringLiteral("FROM"), QStringLiteral("LABEL"),
+            QStringLiteral("ADD"),        QStringLiteral("COPY"), QStringLiteral("ENV"),
+            QStringLiteral("EXPOSE"),     QStringLiteral("FROM"), QStringLiteral("LABEL"),
             QStringLiteral("STOPSIGNAL"), QStringLiteral("USER"), QStringLiteral("VOLUME"),
-            QStringLiteral("WORKDIR"), QStringLiteral("ARG")};
+            QStringLiteral("WORKDIR"),    QStringLiteral("ARG")};
         if (!expanded.contains(ins.name))
             return;
         const bool quoteAware = ins.name == u"ENV" || ins.name == u"LABEL" || ins.name == u"ARG";
@@ -1446,8 +1465,7 @@ private:
     {
         if (m_df.instructions.isEmpty()) {
             const Position p{1, 1};
-            error(QStringLiteral("no-instructions"), tr("file with no instructions"),
-                  Range{p, p});
+            error(QStringLiteral("no-instructions"), tr("file with no instructions"), Range{p, p});
         }
         int stage = -1;
         QHash<QString, QString> globals; // global ARG defaults, for stage references
@@ -1456,9 +1474,9 @@ private:
             checkSubstitutions(ins);
             if (stage < 0 && ins.name == u"ARG") {
                 for (const KeyValue &kv : std::as_const(ins.pairs))
-                    globals.insert(kv.key, kv.hasValue ? expandVariables(kv.value, globals,
-                                                                         m_df.escape)
-                                                       : QString());
+                    globals.insert(kv.key, kv.hasValue
+                                               ? expandVariables(kv.value, globals, m_df.escape)
+                                               : QString());
             }
             if (ins.name == u"FROM") {
                 Stage s;
@@ -1486,8 +1504,8 @@ private:
                 m_df.stages[stage].instructions.append(int(i));
             if (ins.name == u"FROM" && stage >= 0) {
                 const Stage &s = m_df.stages.at(stage);
-                if (s.parent < 0 && !s.base.isEmpty() && !s.base.contains(u'$')
-                    && s.base.toLower() != u"scratch") {
+                if (s.parent < 0 && !s.base.isEmpty() && !s.base.contains(u'$') &&
+                    s.base.toLower() != u"scratch") {
                     const QString problem = referenceError(s.base);
                     if (!problem.isEmpty())
                         error(QStringLiteral("invalid-reference"),
@@ -1506,9 +1524,9 @@ private:
                 break;
             }
         }
-        if (m_df.stages.isEmpty() && !m_df.instructions.isEmpty()
-            && std::all_of(m_df.instructions.cbegin(), m_df.instructions.cend(),
-                           [](const Instruction &i) { return i.name == u"ARG"; })) {
+        if (m_df.stages.isEmpty() && !m_df.instructions.isEmpty() &&
+            std::all_of(m_df.instructions.cbegin(), m_df.instructions.cend(),
+                        [](const Instruction &i) { return i.name == u"ARG"; })) {
             error(QStringLiteral("no-build-stage"), tr("dockerfile contains no stages to build"),
                   m_df.instructions.first().keywordRange);
         }
@@ -1525,20 +1543,20 @@ private:
 const QStringList &Parser::instructionNames()
 {
     static const QStringList names = {
-        QStringLiteral("ADD"),        QStringLiteral("ARG"),         QStringLiteral("CMD"),
-        QStringLiteral("COPY"),       QStringLiteral("ENTRYPOINT"),  QStringLiteral("ENV"),
-        QStringLiteral("EXPOSE"),     QStringLiteral("FROM"),        QStringLiteral("HEALTHCHECK"),
-        QStringLiteral("LABEL"),      QStringLiteral("MAINTAINER"),  QStringLiteral("ONBUILD"),
-        QStringLiteral("RUN"),        QStringLiteral("SHELL"),       QStringLiteral("STOPSIGNAL"),
-        QStringLiteral("USER"),       QStringLiteral("VOLUME"),      QStringLiteral("WORKDIR")};
+        QStringLiteral("ADD"),    QStringLiteral("ARG"),        QStringLiteral("CMD"),
+        QStringLiteral("COPY"),   QStringLiteral("ENTRYPOINT"), QStringLiteral("ENV"),
+        QStringLiteral("EXPOSE"), QStringLiteral("FROM"),       QStringLiteral("HEALTHCHECK"),
+        QStringLiteral("LABEL"),  QStringLiteral("MAINTAINER"), QStringLiteral("ONBUILD"),
+        QStringLiteral("RUN"),    QStringLiteral("SHELL"),      QStringLiteral("STOPSIGNAL"),
+        QStringLiteral("USER"),   QStringLiteral("VOLUME"),     QStringLiteral("WORKDIR")};
     return names;
 }
 
 bool Parser::isSyntaxError(QStringView code)
 {
-    return code == u"no-instructions" || code == u"unterminated-heredoc"
-           || code == u"invalid-json-array" || code == u"duplicate-directive"
-           || code == u"invalid-directive" || code == u"io-error";
+    return code == u"no-instructions" || code == u"unterminated-heredoc" ||
+           code == u"invalid-json-array" || code == u"duplicate-directive" ||
+           code == u"invalid-directive" || code == u"io-error";
 }
 
 Dockerfile Parser::parse(const QString &text, const QString &file)
@@ -1559,8 +1577,8 @@ Dockerfile Parser::parseFile(const QString &path, const QString &displayName)
         Dockerfile df;
         df.file = name;
         df.diagnostics.append(diag::make(diag::Severity::Error, QStringLiteral("io-error"),
-                                         tr("cannot read %1: %2").arg(name, f.errorString()),
-                                         name, 1, 1));
+                                         tr("cannot read %1: %2").arg(name, f.errorString()), name,
+                                         1, 1));
         return df;
     }
     return parse(f.readAll(), name);

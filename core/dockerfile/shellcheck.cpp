@@ -71,14 +71,13 @@ bool ShellCheck::isAvailable() const
     QMutexLocker lock(&m_state->mutex);
     if (!m_state->probed) {
         m_state->probed = true;
-        const QString path = m_program.contains(u'/')
-                                 ? m_program
-                                 : QStandardPaths::findExecutable(m_program);
+        const QString path =
+            m_program.contains(u'/') ? m_program : QStandardPaths::findExecutable(m_program);
         if (!path.isEmpty()) {
             QProcess p;
             p.start(path, {QStringLiteral("--version")});
-            if (p.waitForFinished(5000) && p.exitStatus() == QProcess::NormalExit
-                && p.exitCode() == 0) {
+            if (p.waitForFinished(5000) && p.exitStatus() == QProcess::NormalExit &&
+                p.exitCode() == 0) {
                 m_state->available = true;
                 for (const QByteArray &line : p.readAllStandardOutput().split('\n')) {
                     if (line.startsWith("version:"))
@@ -143,8 +142,8 @@ diag::Diagnostics ShellCheck::check(const QList<ShellScript> &scripts, int timeo
     diag::Diagnostics out;
     if (scripts.isEmpty() || !isAvailable())
         return out;
-    const QString path = m_program.contains(u'/') ? m_program
-                                                  : QStandardPaths::findExecutable(m_program);
+    const QString path =
+        m_program.contains(u'/') ? m_program : QStandardPaths::findExecutable(m_program);
     QDeadlineTimer deadline(timeoutMs);
     // A few processes at once: one ShellCheck start costs far more than the analysis.
     constexpr int parallel = 4;
@@ -170,8 +169,8 @@ diag::Diagnostics ShellCheck::check(const QList<ShellScript> &scripts, int timeo
         bool timedOut = false;
         for (Job &job : jobs) {
             const bool finished =
-                !timedOut && job.process->waitForFinished(
-                                 int(std::max<qint64>(1, deadline.remainingTime())));
+                !timedOut &&
+                job.process->waitForFinished(int(std::max<qint64>(1, deadline.remainingTime())));
             if (!finished) {
                 job.process->kill();
                 job.process->waitForFinished(1000);
@@ -218,10 +217,11 @@ diag::Diagnostics lintWithShellCheck(const Dockerfile &dockerfile, const LintOpt
         return all;
     if (!shellcheck || !shellcheck->isAvailable()) {
         if (shellcheck)
-            all.append(ShellCheck::unavailableNote(dockerfile.file, scripts.first().lineStarts.value(0, {1, 1})));
+            all.append(ShellCheck::unavailableNote(dockerfile.file,
+                                                   scripts.first().lineStarts.value(0, {1, 1})));
     } else {
-        all += Linter::applySuppressions(dockerfile, shellcheck->check(scripts, timeoutMs),
-                                         options);
+        all +=
+            Linter::applySuppressions(dockerfile, shellcheck->check(scripts, timeoutMs), options);
     }
     diag::sortDiagnostics(all);
     return all;

@@ -36,7 +36,10 @@ bool isReserved(const QString &w)
 class Splitter
 {
 public:
-    explicit Splitter(QStringView s) : m_s(s) {}
+    explicit Splitter(QStringView s)
+        : m_s(s)
+    {
+    }
 
     QList<ShellCommand> run()
     {
@@ -109,16 +112,16 @@ public:
             }
             if (c == u'>' || c == u'<') {
                 // A pure number just before is a file descriptor, not a word.
-                if (m_inWord && !m_word.isEmpty()
-                    && std::all_of(m_word.begin(), m_word.end(),
-                                   [](QChar ch) { return ch.isDigit(); })) {
+                if (m_inWord && !m_word.isEmpty() &&
+                    std::all_of(m_word.begin(), m_word.end(),
+                                [](QChar ch) { return ch.isDigit(); })) {
                     m_inWord = false;
                     m_word.clear();
                 } else {
                     endWord();
                 }
-                while (m_i < m_s.size()
-                       && (m_s.at(m_i) == u'>' || m_s.at(m_i) == u'<' || m_s.at(m_i) == u'|'))
+                while (m_i < m_s.size() &&
+                       (m_s.at(m_i) == u'>' || m_s.at(m_i) == u'<' || m_s.at(m_i) == u'|'))
                     ++m_i;
                 if (m_i < m_s.size() && m_s.at(m_i) == u'&') {
                     ++m_i;
@@ -192,8 +195,8 @@ private:
         while (m_i < m_s.size()) {
             const QChar c = m_s.at(m_i);
             if (quote.isNull()) {
-                if (isBlank(c) || c == u'\n' || c == u';' || c == u'&' || c == u'|'
-                    || c == u')' || c == u'(')
+                if (isBlank(c) || c == u'\n' || c == u';' || c == u'&' || c == u'|' || c == u')' ||
+                    c == u'(')
                     break;
                 if (c == u'\'' || c == u'"')
                     quote = c;

@@ -14,12 +14,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     using namespace stagecraft;
     const QByteArray bytes(reinterpret_cast<const char *>(data), qsizetype(size));
-    const dockerfile::Dockerfile df = dockerfile::Parser::parse(bytes, QStringLiteral("Dockerfile"));
+    const dockerfile::Dockerfile df =
+        dockerfile::Parser::parse(bytes, QStringLiteral("Dockerfile"));
     const diag::Diagnostics found = dockerfile::Linter::lint(df);
     // Every range must stay inside the text: positions are what editors jump to.
     for (const diag::Diagnostic &d : found) {
-        if (d.range.start.line < 1 || d.range.start.column < 1
-            || d.range.start.line > std::max(1, df.lineCount) + 1)
+        if (d.range.start.line < 1 || d.range.start.column < 1 ||
+            d.range.start.line > std::max(1, df.lineCount) + 1)
             __builtin_trap();
     }
     (void)dockerfile::Linter::shellScripts(df);

@@ -106,13 +106,13 @@ private slots:
     {
         QTemporaryDir dir;
         write(dir.filePath(QStringLiteral("Dockerfile")), "FROM a:1\nARG D\nRUN ls $D\n");
-        const Run with = cli({QStringLiteral("lint"), QStringLiteral("--format=json"),
-                              QStringLiteral("Dockerfile")},
-                             dir.path());
+        const Run with = cli(
+            {QStringLiteral("lint"), QStringLiteral("--format=json"), QStringLiteral("Dockerfile")},
+            dir.path());
         QCOMPARE(with.exitCode, 0);
         const QStringList got = findings(with.out);
-        QVERIFY(got == QStringList{QStringLiteral("Dockerfile:3:SC2086")}
-                || got == QStringList{QStringLiteral("Dockerfile:3:shellcheck-unavailable")});
+        QVERIFY(got == QStringList{QStringLiteral("Dockerfile:3:SC2086")} ||
+                got == QStringList{QStringLiteral("Dockerfile:3:shellcheck-unavailable")});
         const Run without = cli({QStringLiteral("lint"), QStringLiteral("--format=json"),
                                  QStringLiteral("--no-shellcheck"), QStringLiteral("Dockerfile")},
                                 dir.path());

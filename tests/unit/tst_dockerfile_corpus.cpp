@@ -67,15 +67,15 @@ private slots:
                                  "1 invalid-json-array when using JSON array syntax, arrays must "
                                  "be comprised of strings only")});
         else
-            QCOMPARE(syntax, QStringList{QStringLiteral(
-                                 "1 no-instructions file with no instructions")});
+            QCOMPARE(syntax,
+                     QStringList{QStringLiteral("1 no-instructions file with no instructions")});
     }
 
     /// No error-severity finding on the corpus that is not a known, explained real mistake.
     void noFalseErrors()
     {
-        QFile expectations(QStringLiteral(STAGECRAFT_SOURCE_DIR
-                                          "/tests/fixtures/dockerfile-corpus-errors.txt"));
+        QFile expectations(
+            QStringLiteral(STAGECRAFT_SOURCE_DIR "/tests/fixtures/dockerfile-corpus-errors.txt"));
         QVERIFY2(expectations.open(QIODevice::ReadOnly), qPrintable(expectations.fileName()));
         QStringList expected;
         const QStringList lines = QString::fromUtf8(expectations.readAll()).split(u'\n');
@@ -92,7 +92,10 @@ private slots:
             const Dockerfile df = Parser::parseFile(corpusDir() + u'/' + name, name);
             for (const auto &d : Linter::lint(df)) {
                 if (d.severity == diag::Severity::Error)
-                    actual << QStringLiteral("%1\t%2\t%3").arg(name).arg(d.range.start.line).arg(d.code);
+                    actual << QStringLiteral("%1\t%2\t%3")
+                                  .arg(name)
+                                  .arg(d.range.start.line)
+                                  .arg(d.code);
             }
         }
         expected.sort();
@@ -127,8 +130,8 @@ private slots:
             auto at = [&](Range r) -> QString {
                 if (r.start.line != r.end.line || r.start.line < 1 || r.start.line > lines.size())
                     return QString();
-                return lines.at(r.start.line - 1).mid(r.start.column - 1,
-                                                      r.end.column - r.start.column);
+                return lines.at(r.start.line - 1)
+                    .mid(r.start.column - 1, r.end.column - r.start.column);
             };
             const Dockerfile df = Parser::parse(text, name);
             for (const Instruction &ins : df.instructions) {
@@ -161,9 +164,9 @@ private slots:
                 const QString where = name + u' ' + d.code;
                 QVERIFY2(d.range.start.line >= 1 && d.range.start.column >= 1, qPrintable(where));
                 QVERIFY2(d.range.start.line <= std::max(1, df.lineCount), qPrintable(where));
-                QVERIFY2(d.range.end.line > d.range.start.line
-                             || (d.range.end.line == d.range.start.line
-                                 && d.range.end.column >= d.range.start.column),
+                QVERIFY2(d.range.end.line > d.range.start.line ||
+                             (d.range.end.line == d.range.start.line &&
+                              d.range.end.column >= d.range.start.column),
                          qPrintable(where));
                 QVERIFY2(!d.message.isEmpty(), qPrintable(where));
             }

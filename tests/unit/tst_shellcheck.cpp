@@ -41,7 +41,8 @@ private slots:
         QTest::addColumn<QString>("text");
         QTest::addColumn<QStringList>("expected");
         QTest::newRow("SC2086 on a continued RUN")
-            << QStringLiteral("FROM debian:12\nARG DIR\nRUN echo start \\\n    # comment\n    && ls $DIR\n")
+            << QStringLiteral(
+                   "FROM debian:12\nARG DIR\nRUN echo start \\\n    # comment\n    && ls $DIR\n")
             << QStringList{QStringLiteral("SC2086 5:11-5:15 info")};
         QTest::newRow("undeclared variable")
             << QStringLiteral("FROM debian:12\nRUN echo \"$unset\"\n")
@@ -56,20 +57,24 @@ private slots:
             << QStringLiteral("FROM debian:12\nRUN [[ -f /x ]] && echo y\n")
             << QStringList{QStringLiteral("SC3010 2:5-2:16 warning")};
         QTest::newRow("SHELL bash")
-            << QStringLiteral("FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\nRUN [[ -f /x ]] && echo y\n")
+            << QStringLiteral(
+                   "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\nRUN [[ -f /x ]] && echo y\n")
             << QStringList();
         QTest::newRow("powershell is skipped")
             << QStringLiteral("FROM windows:1\nSHELL [\"powershell\", \"-Command\"]\nRUN echo $x\n")
             << QStringList();
         QTest::newRow("Windows images default to cmd")
-            << QStringLiteral("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo %PATH% $x\n")
+            << QStringLiteral(
+                   "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo %PATH% $x\n")
             << QStringList();
         QTest::newRow("backtick escape means Windows")
             << QStringLiteral("# escape=`\nFROM base:1\nRUN echo $x\n") << QStringList();
         QTest::newRow("exec form is skipped")
-            << QStringLiteral("FROM debian:12\nRUN [\"sh\", \"-c\", \"echo $x\"]\n") << QStringList();
+            << QStringLiteral("FROM debian:12\nRUN [\"sh\", \"-c\", \"echo $x\"]\n")
+            << QStringList();
         QTest::newRow("hadolint ignore works for SC codes")
-            << QStringLiteral("FROM debian:12\nARG DIR\n# hadolint ignore=SC2086\nRUN ls $DIR\nRUN ls $DIR\n")
+            << QStringLiteral(
+                   "FROM debian:12\nARG DIR\n# hadolint ignore=SC2086\nRUN ls $DIR\nRUN ls $DIR\n")
             << QStringList{QStringLiteral("SC2086 5:8-5:12 info")};
         QTest::newRow("ONBUILD RUN")
             << QStringLiteral("FROM debian:12\nARG DIR\nONBUILD RUN ls $DIR\n")
@@ -101,16 +106,16 @@ private slots:
         const ShellCheck shellcheck;
         if (!shellcheck.isAvailable())
             QSKIP("the shellcheck binary is not installed");
-        const Dockerfile df = Parser::parse(
-            QStringLiteral("FROM debian:12\nARG D\nRUN ls $D\nRUN cd /x\n"), QStringLiteral("Dockerfile"));
+        const Dockerfile df =
+            Parser::parse(QStringLiteral("FROM debian:12\nARG D\nRUN ls $D\nRUN cd /x\n"),
+                          QStringLiteral("Dockerfile"));
         const auto scripts = Linter::shellScripts(df);
         QCOMPARE(scripts.size(), 2);
         auto future = shellcheck.checkAsync(scripts);
         future.waitForFinished();
         QCOMPARE(render(future.result()), render(shellcheck.check(scripts)));
-        QCOMPARE(render(future.result()),
-                 (QStringList{QStringLiteral("SC2086 3:8-3:10 info"),
-                              QStringLiteral("SC2164 4:5-4:10 warning")}));
+        QCOMPARE(render(future.result()), (QStringList{QStringLiteral("SC2086 3:8-3:10 info"),
+                                                       QStringLiteral("SC2164 4:5-4:10 warning")}));
     }
 
     /// Other sources (CI scripts) give their own line starts.
@@ -124,7 +129,8 @@ private slots:
         s.text = QStringLiteral("echo ok\nls $X\n");
         s.lineStarts = {{10, 7}, {11, 7}};
         s.variables = {QStringLiteral("X")};
-        QCOMPARE(render(shellcheck.check({s})), QStringList{QStringLiteral("SC2086 11:10-11:12 info")});
+        QCOMPARE(render(shellcheck.check({s})),
+                 QStringList{QStringLiteral("SC2086 11:10-11:12 info")});
     }
 
     void missingBinaryIsANote()

@@ -1160,7 +1160,11 @@ private:
             ins.words = splitWhitespace(rest);
             return ins;
         }
-        validateFlags(ins);
+        // HEALTHCHECK NONE does not even look at its flags in BuildKit.
+        const bool healthcheckNone =
+            ins.name == u"HEALTHCHECK" && rest.text.section(u' ', 0, 0).toUpper() == u"NONE";
+        if (!healthcheckNone)
+            validateFlags(ins);
 
         const QString &n = ins.name;
         if (n == u"ONBUILD") {
@@ -1187,7 +1191,8 @@ private:
             return ins;
         }
         if (n == u"HEALTHCHECK") {
-            validateHealthcheck(ins);
+            if (!healthcheckNone)
+                validateHealthcheck(ins);
             qsizetype t = 0;
             while (t < rest.size() && !isSpace(rest.text.at(t)))
                 ++t;
@@ -1198,7 +1203,7 @@ private:
                 error(QStringLiteral("missing-argument"),
                       tr("HEALTHCHECK requires at least one argument"), ins.range);
             } else if (ins.healthcheckType == u"NONE") {
-                if (!cmd.isEmpty() || !ins.flags.isEmpty())
+                if (!cmd.isEmpty())
                     error(QStringLiteral("invalid-argument"),
                           tr("HEALTHCHECK NONE takes no arguments"), rest.range());
             } else if (ins.healthcheckType != u"CMD") {
@@ -1295,9 +1300,6 @@ private:
             if (rest.isEmpty())
                 error(QStringLiteral("missing-argument"),
                       tr("%1 requires exactly one argument").arg(n), ins.range);
-            else if (n == u"STOPSIGNAL" && ins.words.size() > 1)
-                error(QStringLiteral("invalid-argument"),
-                      tr("STOPSIGNAL requires exactly one argument"), rest.range());
             return ins;
         }
         return ins;
@@ -1397,8 +1399,8 @@ private:
         }
         if (ins.name == u"EXPOSE")
             checkPorts(ins);
-        if (ins.name == u"STOPSIGNAL" && ins.words.size() == 1)
-            checkSignal(ins.words.first());
+        if (ins.name == u"STOPSIGNAL" && !ins.args.isEmpty()) // one argument: the whole rest
+            checkSignal(Word{ins.args.text, ins.args.range(), 0, ins.args.size()});
     }
 
     /// BuildKit (go-connections/nat) rejects what is not `port[-port][/proto]`.

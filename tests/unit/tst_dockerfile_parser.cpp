@@ -498,8 +498,9 @@ void TestDockerfileParser::parseErrors_data()
         << QStringLiteral("FROM a:1\nSTOPSIGNAL\nSTOPSIGNAL a b\n")
         << QStringList{
                QStringLiteral("2:1-2:11 missing-argument STOPSIGNAL requires exactly one argument"),
-               QStringLiteral(
-                   "3:12-3:15 invalid-argument STOPSIGNAL requires exactly one argument")};
+               QStringLiteral("3:12-3:15 invalid-argument Invalid signal: a b")};
+    QTest::newRow("healthcheck none ignores flags")
+        << QStringLiteral("FROM a:1\nHEALTHCHECK --interval=5 --foo NONE\n") << QStringList();
     QTest::newRow("volume")
         << QStringLiteral("FROM a:1\nVOLUME [\"\"]\n")
         << QStringList{QStringLiteral(

@@ -29,6 +29,8 @@ struct SourceText
     SourceText mid(qsizetype from, qsizetype length = -1) const;
     SourceText trimmed() const;
     void append(QChar c, Position p);
+    /// Appends `chars`, which sit on `line` starting at `column` (one call per physical line).
+    void appendRun(QStringView chars, int line, int column);
 };
 
 /// A whitespace- (or, for ENV/LABEL/ARG, quote-aware) separated word, as written.

@@ -1792,6 +1792,8 @@ private:
                   const StageState *st)
     {
         const QString name = cmd.name();
+        if (!name.startsWith(u"pip") && !name.startsWith(u"python"))
+            return; // cheap filter before the regular expressions
         qsizetype sub = -1;
         static const QRegularExpression pipName(QStringLiteral("^pip[0-9.]*$"));
         static const QRegularExpression pythonName(QStringLiteral("^python[0-9.]*$"));

@@ -84,6 +84,19 @@ void SourceText::append(QChar c, Position p)
     endPosition = Position{p.line, p.column + 1};
 }
 
+void SourceText::appendRun(QStringView chars, int line, int column)
+{
+    if (chars.isEmpty())
+        return;
+    text.append(chars);
+    const qsizetype base = positions.size();
+    positions.resize(base + chars.size());
+    Position *p = positions.data() + base;
+    for (qsizetype k = 0; k < chars.size(); ++k)
+        p[k] = Position{line, column + int(k)};
+    endPosition = Position{line, column + int(chars.size())};
+}
+
 const Flag *Instruction::flag(QStringView flagName) const
 {
     for (const Flag &f : flags) {
@@ -622,8 +635,7 @@ public:
                         while (skip < body.text.size() && body.text.at(skip) == u'\t')
                             ++skip;
                     }
-                    for (qsizetype k = skip; k < body.text.size(); ++k)
-                        doc.body.append(body.text.at(k), Position{body.number, int(k) + 1});
+                    doc.body.appendRun(body.text.mid(skip), body.number, int(skip) + 1);
                     doc.body.append(u'\n', Position{body.number, int(body.text.size()) + 1});
                     ins.range.end = Position{body.number, int(body.text.size()) + 1};
                 }
@@ -729,10 +741,13 @@ private:
             continues = true;
             end = e - 1;
         }
-        st.text.reserve(st.text.size() + (end - from));
-        st.positions.reserve(st.positions.size() + (end - from));
-        for (qsizetype k = from; k < end; ++k)
-            st.append(line.text.at(k), Position{line.number, int(k) + 1});
+        // Grow geometrically: exact reserves would copy a long RUN once per continuation line.
+        const qsizetype needed = st.text.size() + (end - from);
+        if (st.text.capacity() < needed) {
+            st.text.reserve(needed * 2);
+            st.positions.reserve(needed * 2);
+        }
+        st.appendRun(line.text.mid(from, end - from), line.number, int(from) + 1);
         if (end == from && st.positions.isEmpty())
             st.endPosition = Position{line.number, int(from) + 1};
         return continues;

@@ -42,8 +42,18 @@ diag::Diagnostics collapseRepeats(const diag::Diagnostics &in)
 
 } // namespace
 
-LintResult lint(const ResolveOptions &options)
+LintResult lint(const ResolveOptions &givenOptions)
 {
+    // Variables that are the same in every GitLab pipeline, so that `include:rules` such as
+    // `if: $GITLAB_CI == "true"` evaluate as they do on GitLab even without a pipeline context.
+    ResolveOptions options = givenOptions;
+    const std::pair<const char16_t *, const char16_t *> constants[] = {
+        {u"CI", u"true"}, {u"GITLAB_CI", u"true"}, {u"CI_SERVER", u"yes"}};
+    for (const auto &[name, value] : constants) {
+        const QString key = QString::fromUtf16(name);
+        if (!options.variables.contains(key))
+            options.variables.insert(key, QString::fromUtf16(value));
+    }
     LintResult result;
     result.config = Resolver::resolve(options);
     result.diagnostics = result.config.diagnostics;

@@ -51,22 +51,23 @@ QList<Case> cases()
         const QDir caseDir(peers.filePath(c));
         // Main files only: gitlab-ci-local's own variable and input files are not CI
         // configurations, and a file that another one includes is a fragment, not a pipeline.
-        QStringList mains;
-        QByteArray allText;
+        QHash<QString, QByteArray> texts;
         for (const QString &file :
              caseDir.entryList({QStringLiteral(".gitlab-ci*.yml")}, QDir::Files | QDir::Hidden,
                                QDir::Name)) {
             if (file.startsWith(QStringLiteral(".gitlab-ci-local")))
                 continue;
-            mains << file;
             QFile f(caseDir.filePath(file));
-            if (f.open(QIODevice::ReadOnly))
-                allText += f.readAll() + '\n';
+            texts.insert(file, f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray());
         }
+        QStringList mains = texts.keys();
+        mains.sort();
         for (const QString &main : std::as_const(mains)) {
-            const bool included = main != u".gitlab-ci.yml"
-                                  && allText.contains(main.toUtf8() + '\n')
-                                  && !allText.contains("file: " + main.toUtf8());
+            bool included = false;
+            for (auto other = texts.cbegin(); other != texts.cend() && main != u".gitlab-ci.yml"; ++other) {
+                if (other.key() != main && other.value().contains(main.toUtf8()))
+                    included = true;
+            }
             if (!included)
                 out.append({QStringLiteral("peers"), c + u'/' + main, caseDir.path(), main});
         }

@@ -243,13 +243,14 @@ Node flattenRules(const Node &value)
     if (!value.isSequence())
         return value;
     bool nested = false;
+    // An unresolved `!reference` keeps its tag: it is reported as such, not spliced as rules.
     for (const Node &item : value.items())
-        nested = nested || item.isSequence();
+        nested = nested || (item.isSequence() && item.tag().isEmpty());
     if (!nested)
         return value;
     std::vector<Node> items;
     for (const Node &item : value.items()) {
-        if (item.isSequence()) {
+        if (item.isSequence() && item.tag().isEmpty()) {
             for (const Node &inner : item.items())
                 items.push_back(inner);
         } else {

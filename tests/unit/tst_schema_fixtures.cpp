@@ -80,17 +80,6 @@ struct Difference
 Difference knownDifference(const QString &file, const QString &key)
 {
     static const QHash<QString, Difference> known = {
-        // include: is validated by the resolver (ci::Resolver), not by the validator.
-        {QStringLiteral("negative/include.yml|include"),
-         {QStringLiteral("include:rules:when is checked by the resolver, which owns include:"),
-          true}},
-        {QStringLiteral("negative/project_path/include/leading_slash.yml|include"),
-         {QStringLiteral("include:project paths are checked by the resolver, which owns include:"),
-          true}},
-        {QStringLiteral("positive/include.yml|include"),
-         {QStringLiteral("the resolver rejects include:rules `when: null`, which the schema "
-                         "accepts"),
-          true}},
         // GitLab's expression lexer has no `true` literal: `$var == true` fails Rails' lint
         // (the schema only checks that `if` is a string). Decided by core/expr's parser.
         {QStringLiteral("positive/rules_needs.yml|job"),
@@ -296,8 +285,6 @@ void TestSchemaFixtures::negativeDocument()
     bool anyError = false;
     for (const diag::Diagnostic &d : all)
         anyError = anyError || (isJudged(d));
-    if (file == u"negative/project_path/include/leading_slash.yml" && !anyError)
-        QEXPECT_FAIL("", "include: is the resolver's (and the file has no job either)", Abort);
     QVERIFY2(anyError, qPrintable(dump(all)));
 }
 

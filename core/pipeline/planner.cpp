@@ -530,7 +530,14 @@ int Plan::jobIndex(QStringView jobName) const
 
 Plan Planner::planProject(const PipelineContext &context, const PlanOptions &options)
 {
-    return plan(ci::Resolver::resolve(options.resolve), context, options);
+    PlanOptions o = options;
+    if (o.resolve.variables.isEmpty()) {
+        // include:rules and variables in include paths see the pipeline-level variables.
+        o.resolve.variables = vars::predefinedVariables(context.effectiveFacts());
+        for (auto it = context.variables.cbegin(); it != context.variables.cend(); ++it)
+            o.resolve.variables.insert(it.key(), it.value());
+    }
+    return plan(ci::Resolver::resolve(o.resolve), context, o);
 }
 
 Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &contextIn,
@@ -680,6 +687,7 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
                             tr("only: refs branches, tags (the default) not matched"), job};
                         continue;
                     }
+                    planned.reason = tr("only: refs branches, tags (the default)");
                 }
                 if (except.isDefined()) {
                     const PolicyResult r = evaluatePolicy(except, eval, values);
@@ -818,7 +826,7 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
         plan.created = false;
         plan.reason = tr("No stages / jobs for this pipeline.");
     } else if (plan.created && plan.reason.isEmpty()) {
-        plan.reason = tr("pipeline created");
+        plan.reason = tr("no workflow:rules");
     }
     return plan;
 }

@@ -24,13 +24,33 @@ QString text(const yaml::Node &node)
     return node.isScalar() ? node.scalar() : QString();
 }
 
+/// Sequence items with nested sequences flattened, as GitLab does for lists built with
+/// `!reference` (`needs: [a, !reference [.x, needs]]`, `rules: [!reference [.r, rules]]`).
+void flattenInto(const yaml::Node &node, std::vector<yaml::Node> &out, int depth)
+{
+    for (const yaml::Node &item : node.items()) {
+        if (item.isSequence() && depth < 10)
+            flattenInto(item, out, depth + 1);
+        else
+            out.push_back(item);
+    }
+}
+
+std::vector<yaml::Node> flatItems(const yaml::Node &node)
+{
+    std::vector<yaml::Node> out;
+    if (node.isSequence())
+        flattenInto(node, out, 0);
+    return out;
+}
+
 QStringList stringList(const yaml::Node &node)
 {
     QStringList out;
     if (node.isScalar()) {
         out << node.scalar();
     } else if (node.isSequence()) {
-        for (const yaml::Node &item : node.items()) {
+        for (const yaml::Node &item : flatItems(node)) {
             if (item.isScalar())
                 out << item.scalar();
         }
@@ -186,7 +206,7 @@ QList<NeedSpec> readNeeds(const yaml::Node &needs, const QList<vars::Variable> &
     QList<NeedSpec> out;
     if (!needs.isSequence())
         return out;
-    for (const yaml::Node &item : needs.items()) {
+    for (const yaml::Node &item : flatItems(needs)) {
         NeedSpec spec;
         if (item.isScalar()) {
             spec.job = substituteMatrix(item.scalar(), matrix);
@@ -284,12 +304,11 @@ struct Evaluator
     }
 
     /// Index of the first matching rule, or -1.
-    int firstMatch(const yaml::Node &rules, const QHash<QString, QString> &variables) const
+    int firstMatch(const std::vector<yaml::Node> &rules,
+                   const QHash<QString, QString> &variables) const
     {
-        if (!rules.isSequence())
-            return -1;
         int index = 0;
-        for (const yaml::Node &rule : rules.items()) {
+        for (const yaml::Node &rule : rules) {
             if (rule.isMap()) {
                 bool ok = true;
                 if (const yaml::Node n = rule.value(u"if"); n.isDefined())
@@ -575,12 +594,13 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
     plan.created = true;
     if (workflowRules.isSequence()) {
         const QHash<QString, QString> values = withUser(vars::expandAll(globals, pipelineVars));
-        const int match = eval.firstMatch(workflowRules, values);
+        const std::vector<yaml::Node> ruleList = flatItems(workflowRules);
+        const int match = eval.firstMatch(ruleList, values);
         if (match < 0) {
             plan.created = false;
             plan.reason = tr("workflow: no rule matched");
         } else {
-            const yaml::Node rule = workflowRules.items().at(size_t(match));
+            const yaml::Node rule = ruleList.at(size_t(match));
             if (text(rule.value(u"when")) == u"never") {
                 plan.created = false;
                 plan.reason = tr("workflow: rule %1 sets when: never").arg(match + 1);
@@ -643,13 +663,14 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
 
             const yaml::Node rules = job.node.value(u"rules");
             if (rules.isDefined()) {
-                const int match = eval.firstMatch(rules, values);
+                const std::vector<yaml::Node> ruleList = flatItems(rules);
+                const int match = eval.firstMatch(ruleList, values);
                 if (match < 0) {
                     plan.excluded << ExcludedJob{inst.name, stage, tr("rules: no rule matched"),
                                                  job};
                     continue;
                 }
-                const yaml::Node rule = rules.items().at(size_t(match));
+                const yaml::Node rule = ruleList.at(size_t(match));
                 if (const yaml::Node w = rule.value(u"when"); w.isScalar()) {
                     when = whenFromName(w.scalar()).value_or(When::OnSuccess);
                     manualFromRule = when == When::Manual;

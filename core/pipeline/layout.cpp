@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <vector>
 
 namespace stagecraft::pipeline {
 
@@ -88,17 +89,22 @@ int countCrossings(const Graph &g, const QList<int> &rowOf)
     int crossings = 0;
     for (auto it = byColumns.begin(); it != byColumns.end(); ++it) {
         auto &list = *it;
+        // Sorted by (source row, target row), two edges cross when a later one ends strictly
+        // above an earlier one: count those inversions with a Fenwick tree, O(n log n).
         std::sort(list.begin(), list.end());
-        // Count inversions of the second coordinate (merge-sort style would be O(n log n);
-        // the lists are short enough for the simple form in practice, capped for safety).
-        const int n = int(list.size());
-        if (n > 3000)
-            continue;
-        for (int i = 0; i < n; ++i) {
-            for (int j = i + 1; j < n; ++j) {
-                if (list[i].first != list[j].first && list[j].second < list[i].second)
-                    ++crossings;
-            }
+        int maxRow = 0;
+        for (const auto &e : std::as_const(list))
+            maxRow = std::max(maxRow, e.second);
+        std::vector<int> tree(size_t(maxRow) + 2, 0);
+        int seen = 0;
+        for (const auto &e : std::as_const(list)) {
+            int notAbove = 0; // earlier edges ending at or above... at rows <= e.second
+            for (int i = e.second + 1; i > 0; i -= i & -i)
+                notAbove += tree[size_t(i)];
+            crossings += seen - notAbove;
+            for (int i = e.second + 1; i < int(tree.size()); i += i & -i)
+                ++tree[size_t(i)];
+            ++seen;
         }
     }
     return crossings;

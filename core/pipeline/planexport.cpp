@@ -186,7 +186,7 @@ QString planToMermaid(const Plan &plan)
     QHash<QString, QString> id;
     for (int i = 0; i < plan.jobs.size(); ++i)
         id.insert(plan.jobs[i].name, QStringLiteral("j%1").arg(i));
-    auto label = [](QString s) {
+    auto label = [](QString s) -> QString {
         s.replace(u'"', QStringLiteral("#quot;"));
         return u'"' + s + u'"';
     };

@@ -481,9 +481,9 @@ void planChild(PlannedJob &job, const yaml::Node &trigger, const QHash<QString, 
         for (const vars::Variable &v : job.variables)
             childContext.variables.insert(v.name, jobVars.value(v.name, v.value));
     }
-    const ci::ResolvedConfig config = ci::Resolver::resolve(childOptions.resolve);
     childOptions.maxChildDepth = options.maxChildDepth - 1;
-    job.child = std::make_shared<Plan>(Planner::plan(config, childContext, childOptions));
+    childOptions.resolve.variables.clear(); // the child's own pipeline variables
+    job.child = std::make_shared<Plan>(Planner::planProject(childContext, childOptions));
 }
 
 } // namespace
@@ -840,6 +840,7 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
                 plan.stages << job.stage;
         }
     }
+    plan.errors.removeDuplicates();
     if (plan.created && !plan.errors.isEmpty()) {
         plan.created = false;
         plan.reason = plan.errors.first();

@@ -49,12 +49,14 @@ QByteArray generatedProject(int jobs)
         case 0:
             y += "  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n"
                  "    - if: $CI_COMMIT_BRANCH =~ /^feature\\//\n      when: manual\n"
-                 "    - changes: ['src/" + QByteArray::number(i) + "/**/*', 'docs/{a,b}.md']\n";
+                 "    - changes: ['src/" +
+                 QByteArray::number(i) + "/**/*', 'docs/{a,b}.md']\n";
             break;
         case 1:
             y += "  rules:\n    - exists: ['**/*.go']\n      when: never\n"
                  "    - if: $DEPLOY == \"true\" && $REGION =~ /^eu/\n      variables:\n"
-                 "        TARGET: eu-" + QByteArray::number(i) + '\n';
+                 "        TARGET: eu-" +
+                 QByteArray::number(i) + '\n';
             break;
         case 2:
             y += "  parallel: 3\n";
@@ -74,7 +76,8 @@ QByteArray generatedProject(int jobs)
                 const int row = i / stages;
                 const int target = ((row * 7 + k * 13) % (row + 1)) * stages + stage - 1;
                 if (k == 0 || target != i - 1)
-                    y += "    - job: job-" + QByteArray::number(target) + "\n      optional: true\n";
+                    y +=
+                        "    - job: job-" + QByteArray::number(target) + "\n      optional: true\n";
             }
         }
     }
@@ -113,8 +116,8 @@ Result run(const QString &dir, int runs, bool corpusProject)
         // Corpus folders are named owner__project; rules often test the namespace, and merge
         // request pipelines are the ones with the most jobs.
         context.source = QStringLiteral("merge_request_event");
-        context.facts.projectPath = QDir(dir).dirName().replace(QStringLiteral("__"),
-                                                                QStringLiteral("/"));
+        context.facts.projectPath =
+            QDir(dir).dirName().replace(QStringLiteral("__"), QStringLiteral("/"));
     }
     context.changedFiles = QStringList{QStringLiteral("src/10/a/b.c"), QStringLiteral("docs/a.md")};
     context.existingFiles = QStringList{QStringLiteral("README.md"), QStringLiteral("src/x.c")};
@@ -178,7 +181,8 @@ int main(int argc, char *argv[])
         double aim;
     };
     QList<Input> inputs{{QStringLiteral("generated-2000-jobs"), tmp.path(), 50.0}};
-    QString shared = qEnvironmentVariable("STAGECRAFT_SHARED", QStringLiteral(STAGECRAFT_SHARED_DIR));
+    QString shared =
+        qEnvironmentVariable("STAGECRAFT_SHARED", QStringLiteral(STAGECRAFT_SHARED_DIR));
     const QDir corpus(shared + QStringLiteral("/corpus/gitlab-ci"));
     if (corpus.exists()) {
         QString largest;
@@ -199,8 +203,8 @@ int main(int argc, char *argv[])
     for (const QString &d : dirs)
         inputs << Input{d, d, 0};
     bool ok = true;
-    std::printf("%-40s %8s %8s %8s %6s %8s %6s %9s\n", "input", "median", "best", "plan",
-                "jobs", "excluded", "needs", "crossings");
+    std::printf("%-40s %8s %8s %8s %6s %8s %6s %9s\n", "input", "median", "best", "plan", "jobs",
+                "excluded", "needs", "crossings");
     for (const Input &in : inputs) {
         const Result r = run(in.dir, runs, in.name.startsWith(u"corpus:"));
         std::printf("%-40s %6.2fms %6.2fms %6.2fms %6d %8d %6d %9d\n", qPrintable(in.name),

@@ -61,10 +61,10 @@ std::optional<PlanArguments> parse(const QStringList &arguments, bool diff, QTex
             return std::nullopt;
         };
         static const QStringList valued = {
-            QStringLiteral("--ref"),    QStringLiteral("--source"),
-            QStringLiteral("--var"),    QStringLiteral("--changed"),
-            QStringLiteral("--format"), QStringLiteral("--target-branch"),
-            QStringLiteral("--view"),   QStringLiteral("--against"),
+            QStringLiteral("--ref"),          QStringLiteral("--source"),
+            QStringLiteral("--var"),          QStringLiteral("--changed"),
+            QStringLiteral("--format"),       QStringLiteral("--target-branch"),
+            QStringLiteral("--view"),         QStringLiteral("--against"),
             QStringLiteral("--include-cache")};
         if (valued.contains(name)) {
             if (name == u"--against" && !diff) {
@@ -89,13 +89,11 @@ std::optional<PlanArguments> parse(const QStringList &arguments, bool diff, QTex
                     a.changed = QStringList{};
                 a.changed->append(*v);
             } else if (name == u"--format") {
-                const QStringList formats = diff ? QStringList{QStringLiteral("text"),
-                                                               QStringLiteral("json")}
-                                                 : QStringList{QStringLiteral("text"),
-                                                               QStringLiteral("json"),
-                                                               QStringLiteral("dot"),
-                                                               QStringLiteral("mermaid"),
-                                                               QStringLiteral("svg")};
+                const QStringList formats =
+                    diff ? QStringList{QStringLiteral("text"), QStringLiteral("json")}
+                         : QStringList{QStringLiteral("text"), QStringLiteral("json"),
+                                       QStringLiteral("dot"), QStringLiteral("mermaid"),
+                                       QStringLiteral("svg")};
                 if (!formats.contains(*v)) {
                     err << tr("stagecraft-cli: unknown format '%1' (use %2)\n")
                                .arg(*v, formats.join(QStringLiteral(", ")));
@@ -214,8 +212,8 @@ int runGraph(const QStringList &arguments, QTextStream &out, QTextStream &err)
     if (!project)
         return UsageOrIo;
     const pipeline::PipelineContext context = contextFor(*project, *a);
-    const pipeline::Plan plan = pipeline::Planner::planProject(context,
-                                                               planOptionsFor(*project, *a));
+    const pipeline::Plan plan =
+        pipeline::Planner::planProject(context, planOptionsFor(*project, *a));
     if (a->format == u"json") {
         out << QString::fromUtf8(
             QJsonDocument(pipeline::planToJson(plan)).toJson(QJsonDocument::Indented));
@@ -224,8 +222,8 @@ int runGraph(const QStringList &arguments, QTextStream &out, QTextStream &err)
     } else if (a->format == u"mermaid") {
         out << pipeline::planToMermaid(plan);
     } else if (a->format == u"svg") {
-        const pipeline::Layout layout = a->view == u"needs" ? pipeline::dependencyLayout(plan)
-                                                            : pipeline::stageLayout(plan);
+        const pipeline::Layout layout =
+            a->view == u"needs" ? pipeline::dependencyLayout(plan) : pipeline::stageLayout(plan);
         out << pipeline::layoutToSvg(layout);
     } else {
         out << tr("%1 pipeline for %2 %3 (default branch %4)\n")

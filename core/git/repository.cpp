@@ -36,8 +36,7 @@ QString oidString(const git_oid *oid)
     return QString::fromLatin1(buffer);
 }
 
-template <typename T, void (*Free)(T *)>
-struct Owned
+template <typename T, void (*Free)(T *)> struct Owned
 {
     T *p = nullptr;
     Owned() = default;
@@ -97,8 +96,7 @@ struct Repository::Handle
         if (git_revparse_single(obj.out(), repo, rev.toUtf8().constData()) != 0)
             return false;
         return git_object_peel(reinterpret_cast<git_object **>(commit.out()), obj.get(),
-                               GIT_OBJECT_COMMIT)
-               == 0;
+                               GIT_OBJECT_COMMIT) == 0;
     }
 };
 
@@ -141,8 +139,8 @@ QString Repository::currentBranch() const
     if (git_repository_head(head.out(), d->repo) != 0) {
         // Unborn branch: HEAD points at a branch that has no commit yet.
         Reference sym;
-        if (git_reference_lookup(sym.out(), d->repo, "HEAD") == 0
-            && git_reference_type(sym.get()) == GIT_REFERENCE_SYMBOLIC) {
+        if (git_reference_lookup(sym.out(), d->repo, "HEAD") == 0 &&
+            git_reference_type(sym.get()) == GIT_REFERENCE_SYMBOLIC) {
             QString target = QString::fromUtf8(git_reference_symbolic_target(sym.get()));
             return target.startsWith(u"refs/heads/") ? target.mid(11) : QString();
         }
@@ -167,18 +165,20 @@ QString Repository::resolve(const QString &rev) const
 bool Repository::isTag(const QString &name) const
 {
     Reference r;
-    return git_reference_lookup(r.out(), d->repo, QByteArray("refs/tags/" + name.toUtf8()).constData()) == 0;
+    return git_reference_lookup(r.out(), d->repo,
+                                QByteArray("refs/tags/" + name.toUtf8()).constData()) == 0;
 }
 
 bool Repository::isBranch(const QString &name) const
 {
     Reference r;
-    if (git_reference_lookup(r.out(), d->repo, QByteArray("refs/heads/" + name.toUtf8()).constData()) == 0)
+    if (git_reference_lookup(r.out(), d->repo,
+                             QByteArray("refs/heads/" + name.toUtf8()).constData()) == 0)
         return true;
     Reference o;
     return git_reference_lookup(o.out(), d->repo,
-                                QByteArray("refs/remotes/origin/" + name.toUtf8()).constData())
-           == 0;
+                                QByteArray("refs/remotes/origin/" + name.toUtf8()).constData()) ==
+           0;
 }
 
 QString Repository::tagPointingAt(const QString &sha) const
@@ -201,8 +201,8 @@ QString Repository::tagPointingAt(const QString &sha) const
 QString Repository::defaultBranch() const
 {
     Reference head;
-    if (git_reference_lookup(head.out(), d->repo, "refs/remotes/origin/HEAD") == 0
-        && git_reference_type(head.get()) == GIT_REFERENCE_SYMBOLIC) {
+    if (git_reference_lookup(head.out(), d->repo, "refs/remotes/origin/HEAD") == 0 &&
+        git_reference_type(head.get()) == GIT_REFERENCE_SYMBOLIC) {
         const QString target = QString::fromUtf8(git_reference_symbolic_target(head.get()));
         const QString prefix = QStringLiteral("refs/remotes/origin/");
         if (target.startsWith(prefix))
@@ -249,8 +249,7 @@ std::optional<CommitInfo> Repository::commit(const QString &rev) const
     if (const git_signature *a = git_commit_author(c.get())) {
         info.authorName = QString::fromUtf8(a->name);
         info.authorEmail = QString::fromUtf8(a->email);
-        info.timestamp = QDateTime::fromSecsSinceEpoch(a->when.time, Qt::UTC)
-                             .toString(Qt::ISODate);
+        info.timestamp = QDateTime::fromSecsSinceEpoch(a->when.time, Qt::UTC).toString(Qt::ISODate);
     }
     const unsigned n = git_commit_parentcount(c.get());
     for (unsigned i = 0; i < n; ++i)

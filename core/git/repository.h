@@ -28,12 +28,12 @@ public:
     /// Finds the repository containing `path` (walking up). Nothing when there is none.
     static std::optional<Repository> discover(const QString &path, QString *error = nullptr);
 
-    QString workdir() const;               ///< absolute, without trailing slash
-    QString currentBranch() const;         ///< empty when HEAD is detached or unborn
-    QString headSha() const;               ///< empty when unborn
-    QString resolve(const QString &rev) const; ///< commit SHA, empty when unknown
-    bool isTag(const QString &name) const;     ///< refs/tags/<name> exists
-    bool isBranch(const QString &name) const;  ///< local or origin branch exists
+    QString workdir() const;                         ///< absolute, without trailing slash
+    QString currentBranch() const;                   ///< empty when HEAD is detached or unborn
+    QString headSha() const;                         ///< empty when unborn
+    QString resolve(const QString &rev) const;       ///< commit SHA, empty when unknown
+    bool isTag(const QString &name) const;           ///< refs/tags/<name> exists
+    bool isBranch(const QString &name) const;        ///< local or origin branch exists
     QString tagPointingAt(const QString &sha) const; ///< first tag (by name) on that commit
     /// The remote's HEAD (refs/remotes/origin/HEAD), else a local/remote `main` or `master`,
     /// else "main".

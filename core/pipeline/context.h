@@ -19,9 +19,9 @@ struct PipelineContext
     /// `web`, `api`, `trigger`, `parent_pipeline`, ...
     QString source = QStringLiteral("push");
     QString ref = QStringLiteral("main"); ///< branch or tag (merge requests: the source branch)
-    bool tag = false;                      ///< `ref` is a tag
+    bool tag = false;                     ///< `ref` is a tag
     QString defaultBranch = QStringLiteral("main");
-    QString mergeRequestTargetBranch;      ///< merge request pipelines; empty: default branch
+    QString mergeRequestTargetBranch; ///< merge request pipelines; empty: default branch
     /// User-supplied pipeline variables (trigger/schedule/UI/project): above every YAML variable.
     QHash<QString, QString> variables;
     /// Files changed by the push or merge request. Nothing means "not known / not applicable":

@@ -28,9 +28,8 @@ QStringList workingTreeFiles(const QString &root)
 
 } // namespace
 
-std::optional<PipelineContext> contextFromRepository(const QString &path,
-                                                     const GitContextOptions &options,
-                                                     QString *error)
+std::optional<PipelineContext>
+contextFromRepository(const QString &path, const GitContextOptions &options, QString *error)
 {
     const auto repo = git::Repository::discover(path, error);
     if (!repo)
@@ -88,8 +87,8 @@ std::optional<PipelineContext> contextFromRepository(const QString &path,
 
     // Changed files, as GitLab computes them.
     if (c.source == u"merge_request_event") {
-        c.mergeRequestTargetBranch
-            = options.targetBranch.isEmpty() ? c.defaultBranch : options.targetBranch;
+        c.mergeRequestTargetBranch =
+            options.targetBranch.isEmpty() ? c.defaultBranch : options.targetBranch;
         QString target = c.mergeRequestTargetBranch;
         if (repo->resolve(target).isEmpty())
             target = QStringLiteral("origin/") + target;

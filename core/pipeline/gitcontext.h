@@ -8,9 +8,9 @@ namespace stagecraft::pipeline {
 
 struct GitContextOptions
 {
-    QString source;       ///< empty: `push`
-    QString ref;          ///< empty: the current branch (or the tag on a detached HEAD)
-    QString targetBranch; ///< merge requests; empty: the default branch
+    QString source;           ///< empty: `push`
+    QString ref;              ///< empty: the current branch (or the tag on a detached HEAD)
+    QString targetBranch;     ///< merge requests; empty: the default branch
     bool uncommitted = false; ///< add working tree and index changes to the changed files
 };
 

@@ -295,8 +295,7 @@ Layout dependencyLayout(const Plan &plan, const LayoutOptions &options)
     }
     QHash<QString, int> columnOfJob;
     for (const PlannedJob &job : plan.jobs)
-        columnOfJob.insert(job.name,
-                           groupLayer.value(job.stage + u'\x1f' + groupName(job.name)));
+        columnOfJob.insert(job.name, groupLayer.value(job.stage + u'\x1f' + groupName(job.name)));
     QHash<QString, int> nodeOfJob;
     Graph g = buildGraph(
         plan, [&](const QString &job) { return columnOfJob.value(job); }, layers, nodeOfJob);

@@ -22,9 +22,9 @@ struct LayoutOptions
 /// One box: a job, or GitLab's group of parallel/matrix jobs (`test 1/3`..`test 3/3` -> `test`).
 struct LayoutNode
 {
-    QString id;        ///< group name (unique within a layout)
-    QString label;     ///< what to draw: the group name, or the job name for single jobs
-    QStringList jobs;  ///< member jobs, in plan order
+    QString id;       ///< group name (unique within a layout)
+    QString label;    ///< what to draw: the group name, or the job name for single jobs
+    QStringList jobs; ///< member jobs, in plan order
     int column = 0;
     int row = 0;
     double x = 0;

@@ -37,8 +37,8 @@ QStringList changedKeys(const yaml::Node &a, const yaml::Node &b)
 
 bool PlanDiff::isEmpty() const
 {
-    return createdBefore == createdAfter && added.isEmpty() && removed.isEmpty()
-           && changed.isEmpty() && stagesAdded.isEmpty() && stagesRemoved.isEmpty();
+    return createdBefore == createdAfter && added.isEmpty() && removed.isEmpty() &&
+           changed.isEmpty() && stagesAdded.isEmpty() && stagesRemoved.isEmpty();
 }
 
 PlanDiff diffPlans(const Plan &before, const Plan &after)
@@ -85,8 +85,8 @@ PlanDiff diffPlans(const Plan &before, const Plan &after)
             if (!newNeeds.contains(n))
                 change.needsRemoved << n;
         }
-        if (!change.needsAdded.isEmpty() || !change.needsRemoved.isEmpty()
-            || old.hasNeeds != job.hasNeeds)
+        if (!change.needsAdded.isEmpty() || !change.needsRemoved.isEmpty() ||
+            old.hasNeeds != job.hasNeeds)
             mark(QStringLiteral("needs"));
         if (!change.keys.isEmpty())
             diff.changed << change;
@@ -119,8 +119,9 @@ std::optional<Plan> planAtRevision(const RevisionPlanOptions &options, QString *
         return std::nullopt;
     }
     // Paths in the repository are relative to the work tree; the project may be a sub-folder.
-    const QString prefix = QDir(repo->workdir()).relativeFilePath(
-        QDir(options.plan.resolve.projectRoot).absolutePath());
+    const QString prefix =
+        QDir(repo->workdir())
+            .relativeFilePath(QDir(options.plan.resolve.projectRoot).absolutePath());
     const QString base = prefix == u"." || prefix.isEmpty() ? QString() : prefix + u'/';
     PlanOptions planOptions = options.plan;
     PipelineContext context = options.context;
@@ -130,7 +131,8 @@ std::optional<Plan> planAtRevision(const RevisionPlanOptions &options, QString *
             continue;
         const QString relative = file.mid(base.size());
         context.existingFiles << relative;
-        if (relative.endsWith(QStringLiteral(".yml")) || relative.endsWith(QStringLiteral(".yaml"))) {
+        if (relative.endsWith(QStringLiteral(".yml")) ||
+            relative.endsWith(QStringLiteral(".yaml"))) {
             if (const auto bytes = repo->readFile(options.revision, file))
                 planOptions.resolve.overlay.insert(relative, *bytes);
         }

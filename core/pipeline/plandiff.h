@@ -45,9 +45,9 @@ PlanDiff diffPlans(const Plan &before, const Plan &after);
 
 struct RevisionPlanOptions
 {
-    PlanOptions plan;          ///< resolve.projectRoot/mainFile/includeCacheDir are used
-    QString revision;          ///< any revision libgit2 understands
-    PipelineContext context;   ///< existingFiles is replaced by the revision's files
+    PlanOptions plan;        ///< resolve.projectRoot/mainFile/includeCacheDir are used
+    QString revision;        ///< any revision libgit2 understands
+    PipelineContext context; ///< existingFiles is replaced by the revision's files
 };
 
 /// Plans the configuration as it is in a git revision: every YAML file of that commit is read

@@ -69,15 +69,17 @@ void appendText(QString &out, const Plan &plan, const QString &indent)
             line += tr("  triggers %1").arg(job.triggerProject);
         out += line + u'\n';
         if (job.child) {
-            out += indent + QStringLiteral("    ") + tr("child pipeline: %1\n").arg(job.child->reason);
+            out +=
+                indent + QStringLiteral("    ") + tr("child pipeline: %1\n").arg(job.child->reason);
             appendText(out, *job.child, indent + QStringLiteral("    "));
         }
     }
     if (!plan.excluded.isEmpty()) {
         out += indent + tr("not in the pipeline:\n");
         for (const ExcludedJob &job : plan.excluded)
-            out += QString(indent + QStringLiteral("  ") + job.name).leftJustified(indent.size() + 34)
-                   + u' ' + job.reason + u'\n';
+            out += QString(indent + QStringLiteral("  ") + job.name)
+                       .leftJustified(indent.size() + 34) +
+                   u' ' + job.reason + u'\n';
     }
     for (const QString &e : plan.errors)
         out += indent + tr("error: %1\n").arg(e);
@@ -102,12 +104,13 @@ QJsonObject planToJson(const Plan &plan)
         if (job.when == When::Delayed)
             j.insert(QStringLiteral("startIn"), job.startIn);
         j.insert(QStringLiteral("allowFailure"), job.allowFailure);
+        // `needs`: the job names (cross-project ones as `project:job`); `needsDetail` only when
+        // some need is optional, has `artifacts: false` or is cross-project/pipeline.
         QJsonArray needs;
+        QJsonArray detail;
+        bool plain = true;
         for (const Need &n : job.needs) {
-            if (n.isLocal() && n.artifacts && !n.optional) {
-                needs.append(n.job);
-                continue;
-            }
+            needs.append(n.project.isEmpty() ? n.job : n.project + u':' + n.job);
             QJsonObject need;
             need.insert(QStringLiteral("job"), n.job);
             need.insert(QStringLiteral("artifacts"), n.artifacts);
@@ -116,10 +119,14 @@ QJsonObject planToJson(const Plan &plan)
                 need.insert(QStringLiteral("pipeline"), n.pipeline);
             if (!n.project.isEmpty())
                 need.insert(QStringLiteral("project"), n.project);
-            needs.append(need);
+            detail.append(need);
+            plain = plain && n.isLocal() && n.artifacts && !n.optional;
         }
-        if (job.hasNeeds)
-            j.insert(QStringLiteral("needs"), needs);
+        j.insert(QStringLiteral("needs"), needs);
+        // false: no `needs:` keyword, the job waits for the earlier stages.
+        j.insert(QStringLiteral("dag"), job.hasNeeds);
+        if (!plain)
+            j.insert(QStringLiteral("needsDetail"), detail);
         if (job.hasDependencies)
             j.insert(QStringLiteral("dependencies"), toArray(job.dependencies));
         if (!job.variables.isEmpty()) {
@@ -164,7 +171,9 @@ QString planToDot(const Plan &plan)
     QString out = QStringLiteral("digraph pipeline {\n  rankdir=LR;\n  node [shape=box];\n");
     int cluster = 0;
     for (const QString &stage : plan.stages) {
-        out += QStringLiteral("  subgraph cluster_%1 {\n    label=%2;\n").arg(cluster++).arg(quoteDot(stage));
+        out += QStringLiteral("  subgraph cluster_%1 {\n    label=%2;\n")
+                   .arg(cluster++)
+                   .arg(quoteDot(stage));
         for (const PlannedJob &job : plan.jobs) {
             if (job.stage == stage)
                 out += QStringLiteral("    %1;\n").arg(quoteDot(job.name));
@@ -219,8 +228,8 @@ QString layoutToSvg(const Layout &layout)
       << "font-size=\"13\">\n";
     s << "<g transform=\"translate(" << num(margin) << "," << num(margin) << ")\">\n";
     for (const LayoutColumn &c : layout.columns) {
-        s << "<text x=\"" << num(c.x) << "\" y=\"16\" font-weight=\"bold\">"
-          << escapeXml(c.title) << "</text>\n";
+        s << "<text x=\"" << num(c.x) << "\" y=\"16\" font-weight=\"bold\">" << escapeXml(c.title)
+          << "</text>\n";
     }
     for (const LayoutEdge &e : layout.edges) {
         s << "<polyline fill=\"none\" stroke=\"#999\" stroke-width=\"1.5\" points=\"";
@@ -230,8 +239,7 @@ QString layoutToSvg(const Layout &layout)
     }
     for (const LayoutNode &n : layout.nodes) {
         s << "<rect x=\"" << num(n.x) << "\" y=\"" << num(n.y) << "\" width=\"" << num(n.width)
-          << "\" height=\"" << num(n.height)
-          << "\" rx=\"20\" fill=\"#fff\" stroke=\"#bbb\"/>\n";
+          << "\" height=\"" << num(n.height) << "\" rx=\"20\" fill=\"#fff\" stroke=\"#bbb\"/>\n";
         QString label = n.label;
         if (n.jobs.size() > 1)
             label += QStringLiteral("  (%1)").arg(n.jobs.size());
@@ -309,8 +317,8 @@ QString diffToText(const PlanDiff &diff)
                 parts << k;
             }
         }
-        out += QStringLiteral("~ ") + c.name + QStringLiteral(": ") + parts.join(QStringLiteral(", "))
-               + u'\n';
+        out += QStringLiteral("~ ") + c.name + QStringLiteral(": ") +
+               parts.join(QStringLiteral(", ")) + u'\n';
     }
     if (out.isEmpty())
         out = tr("no changes to the pipeline\n");

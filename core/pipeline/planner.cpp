@@ -120,7 +120,8 @@ QList<QList<vars::Variable>> matrixProduct(const yaml::Node &entry)
 {
     QList<QList<vars::Variable>> rows{{}};
     for (const yaml::MapEntry &e : entry.entries()) {
-        QStringList values = e.value.isSequence() ? stringList(e.value) : QStringList{text(e.value)};
+        QStringList values =
+            e.value.isSequence() ? stringList(e.value) : QStringList{text(e.value)};
         QList<QList<vars::Variable>> next;
         for (const auto &row : rows) {
             for (const QString &value : values) {
@@ -172,7 +173,8 @@ QString substituteMatrix(QString value, const QList<vars::Variable> &matrix)
 {
     if (!value.contains(QStringLiteral("$[[")))
         return value;
-    static const QRegularExpression re(QStringLiteral(R"(\$\[\[\s*matrix\.([A-Za-z0-9_]+)\s*\]\])"));
+    static const QRegularExpression re(
+        QStringLiteral(R"(\$\[\[\s*matrix\.([A-Za-z0-9_]+)\s*\]\])"));
     QString out;
     qsizetype last = 0;
     auto it = re.globalMatch(value);
@@ -328,8 +330,8 @@ struct Evaluator
 
 bool isBranchPipeline(const PipelineContext &c)
 {
-    return !c.tag && c.source != u"merge_request_event"
-           && c.source != u"external_pull_request_event";
+    return !c.tag && c.source != u"merge_request_event" &&
+           c.source != u"external_pull_request_event";
 }
 
 /// `Gitlab::Ci::Build::Policy::Refs#matches_pattern?`.
@@ -346,8 +348,8 @@ bool refMatches(const QString &pattern, const PipelineContext &c)
         source = QStringLiteral("external_pull_request");
     if (pattern == source)
         return true;
-    const QString plural = source.endsWith(u'h') ? QString(source + QStringLiteral("es"))
-                                                 : QString(source + u's');
+    const QString plural =
+        source.endsWith(u'h') ? QString(source + QStringLiteral("es")) : QString(source + u's');
     if (pattern == plural)
         return true;
     QString p = pattern;
@@ -405,16 +407,16 @@ PolicyResult evaluatePolicy(const yaml::Node &policy, const Evaluator &eval,
                 hits << e;
         }
         if (hits.isEmpty()) {
-            return {false, QStringLiteral("variables ")
-                               + stringList(variablesNode).join(QStringLiteral(", "))};
+            return {false, QStringLiteral("variables ") +
+                               stringList(variablesNode).join(QStringLiteral(", "))};
         }
         details << QStringLiteral("variables ") + hits.join(QStringLiteral(", "));
     }
     if (changes.isDefined()) {
         if (!eval.changesClause(changes, variables)) {
-            return {false, QStringLiteral("changes ")
-                               + stringList(changes.isMap() ? changes.value(u"paths") : changes)
-                                     .join(QStringLiteral(", "))};
+            return {false, QStringLiteral("changes ") +
+                               stringList(changes.isMap() ? changes.value(u"paths") : changes)
+                                   .join(QStringLiteral(", "))};
         }
         details << QStringLiteral("changes");
     }
@@ -491,12 +493,18 @@ void planChild(PlannedJob &job, const yaml::Node &trigger, const QHash<QString, 
 QString whenName(When when)
 {
     switch (when) {
-    case When::OnSuccess: return QStringLiteral("on_success");
-    case When::OnFailure: return QStringLiteral("on_failure");
-    case When::Always: return QStringLiteral("always");
-    case When::Manual: return QStringLiteral("manual");
-    case When::Delayed: return QStringLiteral("delayed");
-    case When::Never: return QStringLiteral("never");
+    case When::OnSuccess:
+        return QStringLiteral("on_success");
+    case When::OnFailure:
+        return QStringLiteral("on_failure");
+    case When::Always:
+        return QStringLiteral("always");
+    case When::Manual:
+        return QStringLiteral("manual");
+    case When::Delayed:
+        return QStringLiteral("delayed");
+    case When::Never:
+        return QStringLiteral("never");
     }
     return {};
 }
@@ -569,8 +577,8 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
         context.tag = true;
     }
     plan.allStages = config.stages.isEmpty()
-                         ? QStringList{QStringLiteral(".pre")} + ci::defaultStages()
-                               + QStringList{QStringLiteral(".post")}
+                         ? QStringList{QStringLiteral(".pre")} + ci::defaultStages() +
+                               QStringList{QStringLiteral(".post")}
                          : config.stages;
     ExpressionCache expressions;
     Evaluator eval{context, expressions, &plan.errors};
@@ -622,8 +630,8 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
     for (const ci::Job &job : config.jobs) {
         if (job.hidden || !job.node.isMap())
             continue;
-        const QString stage = job.node.contains(u"stage") ? text(job.node.value(u"stage"))
-                                                          : QStringLiteral("test");
+        const QString stage =
+            job.node.contains(u"stage") ? text(job.node.value(u"stage")) : QStringLiteral("test");
         const QList<Instance> instances = expandParallel(job.name, job.node);
         for (const Instance &inst : instances) {
             instancesOf[job.name] << inst.name;
@@ -713,8 +721,8 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
                 if (except.isDefined()) {
                     const PolicyResult r = evaluatePolicy(except, eval, values);
                     if (r.matched) {
-                        plan.excluded << ExcludedJob{inst.name, stage,
-                                                     tr("except: %1").arg(r.detail), job};
+                        plan.excluded
+                            << ExcludedJob{inst.name, stage, tr("except: %1").arg(r.detail), job};
                         continue;
                     }
                 }
@@ -725,8 +733,7 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
             }
             planned.when = when;
             planned.startIn = when == When::Delayed ? startIn : QString();
-            planned.allowFailure
-                = allowFailure.value_or(when == When::Manual && !manualFromRule);
+            planned.allowFailure = allowFailure.value_or(when == When::Manual && !manualFromRule);
             overrideVariables(yamlVars, ruleVariables);
             if (!ruleVariables.isEmpty())
                 values = withUser(vars::expandAll(yamlVars, pipelineVars));

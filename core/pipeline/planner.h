@@ -36,23 +36,24 @@ struct Plan;
 /// A job that will be created.
 struct PlannedJob
 {
-    QString name;      ///< GitLab's name, e.g. `test 1/3`, `build: [linux, amd64]`
-    QString baseName;  ///< the job key in the YAML (`test`, `build`)
+    QString name;     ///< GitLab's name, e.g. `test 1/3`, `build: [linux, amd64]`
+    QString baseName; ///< the job key in the YAML (`test`, `build`)
     QString stage;
     int stageIndex = 0; ///< index in Plan::allStages
     When when = When::OnSuccess;
-    QString startIn;   ///< delayed jobs
+    QString startIn; ///< delayed jobs
     bool allowFailure = false;
     bool hasNeeds = false; ///< `needs:` given (even empty): the job does not wait for stages
     QList<Need> needs;
     bool hasDependencies = false;
     QStringList dependencies;
-    QList<vars::Variable> variables; ///< YAML variables of the job (global, job, matrix, rule), expanded
-    QList<vars::Variable> matrix;    ///< the matrix values of this instance (empty otherwise)
-    int nodeIndex = 0;  ///< CI_NODE_INDEX (1-based) for parallel jobs, 0 otherwise
+    QList<vars::Variable>
+        variables; ///< YAML variables of the job (global, job, matrix, rule), expanded
+    QList<vars::Variable> matrix; ///< the matrix values of this instance (empty otherwise)
+    int nodeIndex = 0;            ///< CI_NODE_INDEX (1-based) for parallel jobs, 0 otherwise
     int nodeTotal = 1;
-    QString reason;     ///< why it runs: "rules: rule 1 matched", "only: refs branches"
-    ci::Job source;     ///< the YAML definition (for positions and diffs)
+    QString reason; ///< why it runs: "rules: rule 1 matched", "only: refs branches"
+    ci::Job source; ///< the YAML definition (for positions and diffs)
     /// `trigger:` jobs: the downstream project, or the planned child pipeline for local includes.
     bool trigger = false;
     QString triggerProject;
@@ -64,7 +65,8 @@ struct ExcludedJob
 {
     QString name;
     QString stage;
-    QString reason; ///< "rules: no rule matched", "except: refs main", "workflow: pipeline not created"
+    QString
+        reason; ///< "rules: no rule matched", "except: refs main", "workflow: pipeline not created"
     ci::Job source;
 };
 
@@ -74,13 +76,13 @@ struct Plan
     /// Why the pipeline is (not) created: "workflow: rule 1 matched",
     /// "workflow: no rule matched", an error such as a missing `needs` target.
     QString reason;
-    QString name; ///< `workflow:name`, expanded
-    QStringList allStages; ///< .pre, stages:, .post
-    QStringList stages;    ///< the stages that have jobs, in order
-    QList<PlannedJob> jobs; ///< by stage, then definition order
-    QList<ExcludedJob> excluded; ///< definition order
-    QList<vars::Variable> workflowVariables; ///< from the matching `workflow:rules` entry
-    QStringList errors; ///< pipeline-creation errors with GitLab's wording
+    QString name;                              ///< `workflow:name`, expanded
+    QStringList allStages;                     ///< .pre, stages:, .post
+    QStringList stages;                        ///< the stages that have jobs, in order
+    QList<PlannedJob> jobs;                    ///< by stage, then definition order
+    QList<ExcludedJob> excluded;               ///< definition order
+    QList<vars::Variable> workflowVariables;   ///< from the matching `workflow:rules` entry
+    QStringList errors;                        ///< pipeline-creation errors with GitLab's wording
     QHash<QString, QString> pipelineVariables; ///< predefined + user: what rules saw
 
     const PlannedJob *job(QStringView name) const;

@@ -43,8 +43,8 @@ QHash<QString, QString> predefinedVariables(const PipelineFacts &f)
     const QString sha = f.sha.isEmpty() ? QString(40, u'0') : f.sha;
     v.insert(QStringLiteral("CI_COMMIT_SHA"), sha);
     v.insert(QStringLiteral("CI_COMMIT_SHORT_SHA"), sha.left(8));
-    const bool noBefore = mr || f.source == u"schedule" || f.source == u"web"
-                          || f.beforeSha.isEmpty();
+    const bool noBefore =
+        mr || f.source == u"schedule" || f.source == u"web" || f.beforeSha.isEmpty();
     v.insert(QStringLiteral("CI_COMMIT_BEFORE_SHA"), noBefore ? QString(40, u'0') : f.beforeSha);
     v.insert(QStringLiteral("CI_COMMIT_MESSAGE"), f.message);
     const QString title = f.message.section(u'\n', 0, 0);
@@ -71,7 +71,8 @@ QHash<QString, QString> predefinedVariables(const PipelineFacts &f)
     QString host = f.serverUrl.section(QStringLiteral("://"), 1);
     v.insert(QStringLiteral("CI_SERVER_FQDN"), host);
     v.insert(QStringLiteral("CI_SERVER_HOST"), host.section(u':', 0, 0));
-    v.insert(QStringLiteral("CI_SERVER_PROTOCOL"), f.serverUrl.section(QStringLiteral("://"), 0, 0));
+    v.insert(QStringLiteral("CI_SERVER_PROTOCOL"),
+             f.serverUrl.section(QStringLiteral("://"), 0, 0));
     v.insert(QStringLiteral("CI_API_V4_URL"), f.serverUrl + QStringLiteral("/api/v4"));
     v.insert(QStringLiteral("CI_TEMPLATE_REGISTRY_HOST"), QStringLiteral("registry.gitlab.com"));
     v.insert(QStringLiteral("CI_REGISTRY"), QStringLiteral("registry.") + host.section(u':', 0, 0));
@@ -89,7 +90,7 @@ QHash<QString, QString> predefinedVariables(const PipelineFacts &f)
         v.insert(QStringLiteral("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"), f.ref);
         v.insert(QStringLiteral("CI_MERGE_REQUEST_TARGET_BRANCH_NAME"),
                  f.mergeRequestTargetBranch.isEmpty() ? f.defaultBranch
-                                                       : f.mergeRequestTargetBranch);
+                                                      : f.mergeRequestTargetBranch);
         v.insert(QStringLiteral("CI_MERGE_REQUEST_DIFF_BASE_SHA"), f.mergeRequestDiffBaseSha);
         v.insert(QStringLiteral("CI_MERGE_REQUEST_EVENT_TYPE"), QStringLiteral("detached"));
         v.insert(QStringLiteral("CI_MERGE_REQUEST_PROJECT_PATH"), path);

@@ -22,14 +22,14 @@ QString slugify(QStringView text);
 struct PipelineFacts
 {
     QString source = QStringLiteral("push");
-    QString ref;          ///< branch or tag name (the source branch for merge requests)
+    QString ref; ///< branch or tag name (the source branch for merge requests)
     bool tag = false;
     QString defaultBranch = QStringLiteral("main");
     QString sha;
     QString beforeSha;
     QString message;
-    QString author;       ///< "Name <email>"
-    QString timestamp;    ///< ISO 8601
+    QString author;    ///< "Name <email>"
+    QString timestamp; ///< ISO 8601
     QString projectPath = QStringLiteral("group/project");
     QString serverUrl = QStringLiteral("https://gitlab.com");
     QString configPath = QStringLiteral(".gitlab-ci.yml");

@@ -16,7 +16,8 @@ namespace gittest {
 class RepoBuilder
 {
 public:
-    explicit RepoBuilder(const QString &path, const char *initialBranch = "main") : m_path(path)
+    explicit RepoBuilder(const QString &path, const char *initialBranch = "main")
+        : m_path(path)
     {
         git_libgit2_init();
         git_repository_init_options o = GIT_REPOSITORY_INIT_OPTIONS_INIT;
@@ -127,8 +128,8 @@ public:
         const QByteArray name = QByteArray("refs/remotes/origin/") + headBranch;
         git_reference_create(&ref, m_repo, name.constData(), &id, 1, nullptr);
         git_reference_free(ref);
-        git_reference_symbolic_create(&ref, m_repo, "refs/remotes/origin/HEAD", name.constData(),
-                                      1, nullptr);
+        git_reference_symbolic_create(&ref, m_repo, "refs/remotes/origin/HEAD", name.constData(), 1,
+                                      nullptr);
         git_reference_free(ref);
     }
 

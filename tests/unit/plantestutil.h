@@ -50,8 +50,8 @@ inline QString summary(const pipeline::Plan &plan)
         if (job.hasNeeds) {
             QStringList needs;
             for (const pipeline::Need &n : job.needs)
-                needs << n.job + (n.optional ? QStringLiteral("?") : QString())
-                             + (n.artifacts ? QString() : QStringLiteral("-"));
+                needs << n.job + (n.optional ? QStringLiteral("?") : QString()) +
+                             (n.artifacts ? QString() : QStringLiteral("-"));
             s += u'<' + needs.join(u',') + u'>';
         }
         parts << s;

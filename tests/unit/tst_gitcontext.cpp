@@ -2,6 +2,7 @@
 // changed-file cases of contextFromRepository, and the Repository wrapper itself.
 
 #include "git/repository.h"
+#include "gitrepobuilder.h"
 #include "pipeline/gitcontext.h"
 #include "pipeline/planner.h"
 
@@ -9,8 +10,6 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include "gitrepobuilder.h"
 
 using namespace stagecraft;
 
@@ -97,11 +96,12 @@ void TestGitContext::mergeRequest()
 {
     QTemporaryDir dir;
     RepoBuilder repo(dir.path());
-    repo.write(u".gitlab-ci.yml"_qs,
-               "a:\n  script: x\n  rules:\n    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n"
-               "      changes: [feature/**/*]\n"
-               "b:\n  script: x\n  rules:\n    - if: $CI_MERGE_REQUEST_TARGET_BRANCH_NAME == \"main\"\n"
-               "      changes: [main-only.txt]\n");
+    repo.write(
+        u".gitlab-ci.yml"_qs,
+        "a:\n  script: x\n  rules:\n    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n"
+        "      changes: [feature/**/*]\n"
+        "b:\n  script: x\n  rules:\n    - if: $CI_MERGE_REQUEST_TARGET_BRANCH_NAME == \"main\"\n"
+        "      changes: [main-only.txt]\n");
     const QString base = repo.commit("base");
     repo.branch("feature", base);
     repo.write(u"main-only.txt"_qs, "m");

@@ -1,6 +1,5 @@
-#include "plantestutil.h"
-
 #include "pipeline/layout.h"
+#include "plantestutil.h"
 
 #include <QtTest>
 
@@ -85,11 +84,13 @@ void TestLayout::stageView_data()
     QTest::addColumn<QString>("edges");
     QTest::addColumn<int>("crossings");
     QTest::newRow("stages with jobs only, .pre first")
-        << QByteArray("stages: [build, test, deploy]\nt:\n  script: x\np:\n  stage: .pre\n  script: x\n")
+        << QByteArray(
+               "stages: [build, test, deploy]\nt:\n  script: x\np:\n  stage: .pre\n  script: x\n")
         << u".pre: p | test: t"_qs << QString() << 0;
     QTest::newRow("parallel and matrix grouped")
-        << QByteArray("stages: [build, test]\nb:\n  stage: build\n  script: x\n  parallel: 3\n"
-                      "m:\n  script: x\n  parallel:\n    matrix:\n      - A: [x, y]\n  needs: [b]\n")
+        << QByteArray(
+               "stages: [build, test]\nb:\n  stage: build\n  script: x\n  parallel: 3\n"
+               "m:\n  script: x\n  parallel:\n    matrix:\n      - A: [x, y]\n  needs: [b]\n")
         << u"build: b(3) | test: m(2)"_qs << u"b->m"_qs << 0;
     QTest::newRow("crossing removed")
         << QByteArray("stages: [a, b]\na1:\n  stage: a\n  script: x\na2:\n  stage: a\n  script: x\n"
@@ -104,11 +105,10 @@ void TestLayout::stageView_data()
                       "b2:\n  stage: b\n  script: x\n  needs: [a1]\n"
                       "c1:\n  stage: c\n  script: x\n  needs: [b1]\n"
                       "c2:\n  stage: c\n  script: x\n  needs: [b2]\n")
-        << u"a: a1, a2, a3 | b: b2, b1 | c: c2, c1"_qs << u"a1->b2, a3->b1, b1->c1, b2->c2"_qs
-        << 0;
+        << u"a: a1, a2, a3 | b: b2, b1 | c: c2, c1"_qs << u"a1->b2, a3->b1, b1->c1, b2->c2"_qs << 0;
     QTest::newRow("same-stage needs")
-        << QByteArray("a:\n  script: x\n  needs: [b]\nb:\n  script: x\n")
-        << u"test: a, b"_qs << u"b->a"_qs << 0;
+        << QByteArray("a:\n  script: x\n  needs: [b]\nb:\n  script: x\n") << u"test: a, b"_qs
+        << u"b->a"_qs << 0;
 }
 
 void TestLayout::stageView()
@@ -176,9 +176,14 @@ void TestLayout::deterministic()
     for (int i = 0; i < 30; ++i) {
         yaml += QStringLiteral("a%1:\n  stage: a\n  script: x\n").arg(i).toUtf8();
         yaml += QStringLiteral("b%1:\n  stage: b\n  script: x\n  needs: [a%2, a%3]\n")
-                    .arg(i).arg((i * 7) % 30).arg((i * 13 + 5) % 30).toUtf8();
+                    .arg(i)
+                    .arg((i * 7) % 30)
+                    .arg((i * 13 + 5) % 30)
+                    .toUtf8();
         yaml += QStringLiteral("c%1:\n  stage: c\n  script: x\n  needs: [b%2]\n")
-                    .arg(i).arg((i * 11) % 30).toUtf8();
+                    .arg(i)
+                    .arg((i * 11) % 30)
+                    .toUtf8();
     }
     const pipeline::Plan p = plan(yaml.constData());
     const pipeline::Layout first = pipeline::stageLayout(p);

@@ -1,8 +1,7 @@
 #include "gitrepobuilder.h"
-#include "plantestutil.h"
-
 #include "pipeline/plandiff.h"
 #include "pipeline/planexport.h"
+#include "plantestutil.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -51,22 +50,20 @@ void TestPlanDiff::diff_data()
     QTest::newRow("same") << base << base << QString() << QString() << QString();
     QTest::newRow("job added") << base << base + "d:\n  stage: test\n  script: deploy\n"
                                << u"d"_qs << QString() << QString();
-    QTest::newRow("job removed") << base + "d:\n  script: x\n" << base << QString() << u"d"_qs
-                                 << QString();
+    QTest::newRow("job removed") << base + "d:\n  script: x\n"
+                                 << base << QString() << u"d"_qs << QString();
     QTest::newRow("script and image")
         << base
-        << QByteArray("stages: [build, test]\nb:\n  stage: build\n  script: make all\n  image: gcc\n"
-                      "t:\n  stage: test\n  script: ctest\n")
+        << QByteArray(
+               "stages: [build, test]\nb:\n  stage: build\n  script: make all\n  image: gcc\n"
+               "t:\n  stage: test\n  script: ctest\n")
         << QString() << QString() << u"b[script,image]"_qs;
-    QTest::newRow("rules make a job manual")
-        << base
-        << base + "  rules:\n    - when: manual\n"
-        << QString() << QString() << u"t[rules,when]"_qs;
-    QTest::newRow("parallel renames jobs")
-        << base << base + "  parallel: 2\n" << u"t 1/2, t 2/2"_qs << u"t"_qs << QString();
-    QTest::newRow("rules remove a job")
-        << base << base + "  rules:\n    - if: $CI_COMMIT_TAG\n" << QString() << u"t"_qs
-        << QString();
+    QTest::newRow("rules make a job manual") << base << base + "  rules:\n    - when: manual\n"
+                                             << QString() << QString() << u"t[rules,when]"_qs;
+    QTest::newRow("parallel renames jobs") << base << base + "  parallel: 2\n"
+                                           << u"t 1/2, t 2/2"_qs << u"t"_qs << QString();
+    QTest::newRow("rules remove a job") << base << base + "  rules:\n    - if: $CI_COMMIT_TAG\n"
+                                        << QString() << u"t"_qs << QString();
 }
 
 void TestPlanDiff::diff()

@@ -1,6 +1,5 @@
-#include "plantestutil.h"
-
 #include "pipeline/glob.h"
+#include "plantestutil.h"
 #include "vars/predefined.h"
 
 #include <QtTest>
@@ -41,8 +40,8 @@ struct Ctx
     QString ref = QStringLiteral("feature/x");
     bool tag = false;
     QString changed = QStringLiteral("<unknown>"); // comma list, or <unknown>
-    QString exists;                                 // comma list
-    QString vars;                                   // K=V,K=V
+    QString exists;                                // comma list
+    QString vars;                                  // K=V,K=V
 };
 
 pipeline::PipelineContext makeContext(const QString &spec)
@@ -71,8 +70,8 @@ pipeline::PipelineContext makeContext(const QString &spec)
 void addRow(const char *name, const char *yaml, const char *context, const char *jobs,
             const char *excluded)
 {
-    QTest::newRow(name) << QByteArray(yaml) << QString::fromUtf8(context)
-                        << QString::fromUtf8(jobs) << QString::fromUtf8(excluded);
+    QTest::newRow(name) << QByteArray(yaml) << QString::fromUtf8(context) << QString::fromUtf8(jobs)
+                        << QString::fromUtf8(excluded);
 }
 
 } // namespace
@@ -84,18 +83,19 @@ void TestPlanner::rules_data()
     QTest::addColumn<QString>("jobs");
     QTest::addColumn<QString>("excluded");
 
-    const char *branchRules = "a:\n  script: x\n  rules:\n"
-                              "    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n"
-                              "    - if: $CI_COMMIT_BRANCH =~ /^feature\\//\n      when: manual\n"
-                              "    - if: $CI_COMMIT_TAG\n      when: delayed\n      start_in: 5 minutes\n";
+    const char *branchRules =
+        "a:\n  script: x\n  rules:\n"
+        "    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n"
+        "    - if: $CI_COMMIT_BRANCH =~ /^feature\\//\n      when: manual\n"
+        "    - if: $CI_COMMIT_TAG\n      when: delayed\n      start_in: 5 minutes\n";
     addRow("if: default branch", branchRules, "push main", "a@test", "");
     addRow("if: regex -> manual (allow_failure false)", branchRules, "push feature/x",
            "a@test:manual", "");
     addRow("if: tag -> delayed", branchRules, "push v1.0 tag", "a@test:delayed(5 minutes)", "");
-    addRow("if: no rule matched", branchRules, "push other", "",
-           "a=rules: no rule matched");
-    addRow("if: MR source", "a:\n  script: x\n  rules:\n"
-                            "    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n",
+    addRow("if: no rule matched", branchRules, "push other", "", "a=rules: no rule matched");
+    addRow("if: MR source",
+           "a:\n  script: x\n  rules:\n"
+           "    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n",
            "merge_request_event feature/x", "a@test", "");
     addRow("if: null and presence",
            "a:\n  script: x\n  rules:\n    - if: $UNSET == null && $CI_COMMIT_BRANCH\n"
@@ -105,30 +105,36 @@ void TestPlanner::rules_data()
            "a:\n  script: x\n  rules:\n    - if: '($CI_PIPELINE_SOURCE == \"web\" || "
            "$CI_PIPELINE_SOURCE == \"push\") && $DEPLOY == \"true\"'\n",
            "push main var=DEPLOY=true", "a@test", "");
-    addRow("when: never", "a:\n  script: x\n  rules:\n    - if: $CI_COMMIT_BRANCH\n      when: never\n"
-                          "    - when: always\n",
+    addRow("when: never",
+           "a:\n  script: x\n  rules:\n    - if: $CI_COMMIT_BRANCH\n      when: never\n"
+           "    - when: always\n",
            "push main", "", "a=rules: rule 1 sets when: never");
     addRow("rule without if matches", "a:\n  script: x\n  rules:\n    - when: on_failure\n",
            "push main", "a@test:on_failure", "");
     addRow("job when is the rule default",
            "a:\n  script: x\n  when: manual\n  rules:\n    - if: $CI_COMMIT_BRANCH\n", "push main",
            "a@test:manual!", "");
-    addRow("rules allow_failure", "a:\n  script: x\n  rules:\n    - when: manual\n      allow_failure: true\n"
-                                  "b:\n  script: x\n  allow_failure: true\n  rules:\n    - allow_failure: false\n",
+    addRow("rules allow_failure",
+           "a:\n  script: x\n  rules:\n    - when: manual\n      allow_failure: true\n"
+           "b:\n  script: x\n  allow_failure: true\n  rules:\n    - allow_failure: false\n",
            "push main", "a@test:manual!; b@test", "");
     addRow("rules needs replace job needs",
-           "stages: [build, test]\nb1:\n  stage: build\n  script: x\nb2:\n  stage: build\n  script: x\n"
+           "stages: [build, test]\nb1:\n  stage: build\n  script: x\nb2:\n  stage: build\n  "
+           "script: x\n"
            "t:\n  script: x\n  needs: [b1]\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"main\"\n"
            "      needs: [b2]\n    - when: on_success\n",
            "push main", "b1@build; b2@build; t@test<b2>", "");
     addRow("rules needs: job needs otherwise",
-           "stages: [build, test]\nb1:\n  stage: build\n  script: x\nb2:\n  stage: build\n  script: x\n"
+           "stages: [build, test]\nb1:\n  stage: build\n  script: x\nb2:\n  stage: build\n  "
+           "script: x\n"
            "t:\n  script: x\n  needs: [b1]\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"main\"\n"
            "      needs: [b2]\n    - when: on_success\n",
            "push dev", "b1@build; b2@build; t@test<b1>", "");
-    const char *changes = "a:\n  script: x\n  rules:\n    - changes: ['src/**/*.cpp', 'docs/{a,b}.md']\n";
+    const char *changes =
+        "a:\n  script: x\n  rules:\n    - changes: ['src/**/*.cpp', 'docs/{a,b}.md']\n";
     addRow("changes: ** spans folders", changes, "push main changed=src/x/y/z.cpp", "a@test", "");
-    addRow("changes: ** matches zero folders", changes, "push main changed=src/z.cpp", "a@test", "");
+    addRow("changes: ** matches zero folders", changes, "push main changed=src/z.cpp", "a@test",
+           "");
     addRow("changes: braces", changes, "push main changed=docs/b.md", "a@test", "");
     addRow("changes: no match", changes, "push main changed=docs/c.md,README.md", "",
            "a=rules: no rule matched");
@@ -148,26 +154,31 @@ void TestPlanner::rules_data()
     addRow("exists: none", exists, "push main exists=README.md", "",
            "a=rules: no rule matched; b=rules: no rule matched");
     addRow("if && changes in one rule",
-           "a:\n  script: x\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"main\"\n      changes: [a.txt]\n",
+           "a:\n  script: x\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"main\"\n      changes: "
+           "[a.txt]\n",
            "push main changed=b.txt", "", "a=rules: no rule matched");
-    addRow("when: on_failure / always / delayed (no rules)",
-           "a:\n  script: x\n  when: on_failure\nb:\n  script: x\n  when: always\n"
-           "c:\n  script: x\n  when: delayed\n  start_in: 1 hour\nd:\n  script: x\n  when: manual\n",
-           "push main", "a@test:on_failure; b@test:always; c@test:delayed(1 hour); d@test:manual!",
-           "");
+    addRow(
+        "when: on_failure / always / delayed (no rules)",
+        "a:\n  script: x\n  when: on_failure\nb:\n  script: x\n  when: always\n"
+        "c:\n  script: x\n  when: delayed\n  start_in: 1 hour\nd:\n  script: x\n  when: manual\n",
+        "push main", "a@test:on_failure; b@test:always; c@test:delayed(1 hour); d@test:manual!",
+        "");
     addRow("stage order with .pre and .post",
-           "stages: [build, deploy]\nz:\n  stage: .post\n  script: x\nd:\n  stage: deploy\n  script: x\n"
+           "stages: [build, deploy]\nz:\n  stage: .post\n  script: x\nd:\n  stage: deploy\n  "
+           "script: x\n"
            "b:\n  stage: build\n  script: x\na:\n  stage: .pre\n  script: x\n",
            "push main", "a@.pre; b@build; d@deploy; z@.post", "");
     addRow("needs: optional dropped, artifacts false",
            "stages: [build, test]\nn:\n  stage: build\n  script: x\n  rules:\n    - when: never\n"
-           "b:\n  stage: build\n  script: x\nt:\n  script: x\n  needs:\n    - job: n\n      optional: true\n"
+           "b:\n  stage: build\n  script: x\nt:\n  script: x\n  needs:\n    - job: n\n      "
+           "optional: true\n"
            "    - job: b\n      artifacts: false\ne:\n  script: x\n  needs: []\n",
            "push main", "b@build; t@test<b->; e@test<>", "n=rules: rule 1 sets when: never");
-    addRow("needs: same stage",
-           "a:\n  script: x\n  needs: [b]\nb:\n  script: x\n", "push main", "a@test<b>; b@test", "");
-    addRow("dependencies kept", "stages: [build, test]\nb:\n  stage: build\n  script: x\n"
-                                "t:\n  script: x\n  dependencies: [b]\n",
+    addRow("needs: same stage", "a:\n  script: x\n  needs: [b]\nb:\n  script: x\n", "push main",
+           "a@test<b>; b@test", "");
+    addRow("dependencies kept",
+           "stages: [build, test]\nb:\n  stage: build\n  script: x\n"
+           "t:\n  script: x\n  dependencies: [b]\n",
            "push main", "b@build; t@test", "");
 }
 
@@ -221,13 +232,12 @@ void TestPlanner::onlyExcept_data()
                             "c:\n  script: x\n  only:\n    refs: [branches]\n    changes: [src/*]\n"
                             "k:\n  script: x\n  only:\n    kubernetes: active\n";
     addRow("only/except variables and changes", variables, "push main var=DEPLOY=yes changed=src/a",
-           "a@test; c@test",
-           "b=except: variables $DEPLOY; k=only: kubernetes active not matched");
+           "a@test; c@test", "b=except: variables $DEPLOY; k=only: kubernetes active not matched");
     addRow("only variables not matched", variables, "push main changed=README", "b@test",
            "a=only: variables $DEPLOY == \"yes\" not matched; c=only: changes src/* not matched; "
            "k=only: kubernetes active not matched");
-    addRow("when: never without rules",
-           "a:\n  script: x\n  when: never\n", "push main", "", "a=when: never");
+    addRow("when: never without rules", "a:\n  script: x\n  when: never\n", "push main", "",
+           "a=when: never");
 }
 
 void TestPlanner::onlyExcept()
@@ -244,7 +254,8 @@ void TestPlanner::parallel_data()
     addRow("parallel: 3", "t:\n  script: x\n  parallel: 3\n", "push main",
            "t 1/3@test; t 2/3@test; t 3/3@test", "");
     addRow("matrix: product, first key slowest",
-           "b:\n  script: x\n  parallel:\n    matrix:\n      - OS: [linux, mac]\n        ARCH: [amd64, arm64]\n"
+           "b:\n  script: x\n  parallel:\n    matrix:\n      - OS: [linux, mac]\n        ARCH: "
+           "[amd64, arm64]\n"
            "      - OS: windows\n",
            "push main",
            "b: [linux, amd64]@test; b: [linux, arm64]@test; b: [mac, amd64]@test; "
@@ -257,15 +268,15 @@ void TestPlanner::parallel_data()
     addRow("needs:parallel:matrix selects instances",
            "stages: [build, test]\nb:\n  stage: build\n  script: x\n  parallel:\n    matrix:\n"
            "      - P: [x, y, z]\n"
-           "t:\n  script: x\n  needs:\n    - job: b\n      parallel:\n        matrix:\n          - P: [x, z]\n",
+           "t:\n  script: x\n  needs:\n    - job: b\n      parallel:\n        matrix:\n          - "
+           "P: [x, z]\n",
            "push main", "b: [x]@build; b: [y]@build; b: [z]@build; t@test<b: [x],b: [z]>", "");
     addRow("matrix expressions in needs",
            "stages: [build, test]\nb:\n  stage: build\n  script: x\n  parallel:\n    matrix:\n"
            "      - P: [x, y]\n"
            "t:\n  script: x\n  parallel:\n    matrix:\n      - P: [x, y]\n  needs:\n    - job: b\n"
            "      parallel:\n        matrix:\n          - P: ['$[[ matrix.P ]]']\n",
-           "push main", "b: [x]@build; b: [y]@build; t: [x]@test<b: [x]>; t: [y]@test<b: [y]>",
-           "");
+           "push main", "b: [x]@build; b: [y]@build; t: [x]@test<b: [x]>; t: [y]@test<b: [y]>", "");
     addRow("rules per matrix instance",
            "b:\n  script: x\n  parallel:\n    matrix:\n      - ENV: [dev, prod]\n  rules:\n"
            "    - if: $ENV == \"prod\" && $CI_COMMIT_BRANCH != \"main\"\n      when: never\n"
@@ -290,16 +301,17 @@ void TestPlanner::workflow_data()
                      "    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n"
                      "    - if: $CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS\n      when: never\n"
                      "    - if: $CI_COMMIT_BRANCH\n      variables:\n        DEPLOY: \"yes\"\n"
-                     "a:\n  script: x\n  rules:\n    - if: $DEPLOY == \"yes\"\n    - if: $CI_MERGE_REQUEST_IID\n";
-    QTest::newRow("branch: rule 3, variables") << QByteArray(wf) << u"push main"_qs << u"yes"_qs
-                                               << u"workflow: rule 3 matched"_qs << u"a@test"_qs
-                                               << QString();
+                     "a:\n  script: x\n  rules:\n    - if: $DEPLOY == \"yes\"\n    - if: "
+                     "$CI_MERGE_REQUEST_IID\n";
+    QTest::newRow("branch: rule 3, variables")
+        << QByteArray(wf) << u"push main"_qs << u"yes"_qs << u"workflow: rule 3 matched"_qs
+        << u"a@test"_qs << QString();
     QTest::newRow("MR: rule 1") << QByteArray(wf) << u"merge_request_event feat"_qs << u"yes"_qs
                                 << u"workflow: rule 1 matched"_qs << u"a@test"_qs << QString();
-    QTest::newRow("open MR: never") << QByteArray(wf)
-                                    << u"push feat var=CI_OPEN_MERGE_REQUESTS=g/p!1"_qs << u"no"_qs
-                                    << u"workflow: rule 2 sets when: never"_qs << QString()
-                                    << u"a=workflow: pipeline not created"_qs;
+    QTest::newRow("open MR: never")
+        << QByteArray(wf) << u"push feat var=CI_OPEN_MERGE_REQUESTS=g/p!1"_qs << u"no"_qs
+        << u"workflow: rule 2 sets when: never"_qs << QString()
+        << u"a=workflow: pipeline not created"_qs;
     QTest::newRow("tag: no rule") << QByteArray(wf) << u"push v1 tag"_qs << u"no"_qs
                                   << u"workflow: no rule matched"_qs << QString()
                                   << u"a=workflow: pipeline not created"_qs;
@@ -308,7 +320,8 @@ void TestPlanner::workflow_data()
                              << u"No stages / jobs for this pipeline."_qs << QString()
                              << u"a=rules: rule 1 sets when: never"_qs;
     QTest::newRow("needs a job removed by rules")
-        << QByteArray("n:\n  script: x\n  rules:\n    - when: never\nt:\n  script: x\n  needs: [n]\n")
+        << QByteArray(
+               "n:\n  script: x\n  rules:\n    - when: never\nt:\n  script: x\n  needs: [n]\n")
         << u"push main"_qs << u"no"_qs
         << u"'t' job needs 'n' job, but 'n' does not exist in the pipeline. This might be because "
            "of the only, except, or rules keywords. To need a job that sometimes does not exist "
@@ -338,13 +351,14 @@ void TestPlanner::workflow()
 
 void TestPlanner::variables()
 {
-    const QByteArray yaml = "variables:\n  G: global\n  REF: \"$CI_COMMIT_REF_SLUG-x\"\n"
-                            "  RAW:\n    value: \"$G\"\n    expand: false\n"
-                            "workflow:\n  rules:\n    - variables:\n        G: from-workflow\n"
-                            "a:\n  script: x\n  variables:\n    J: \"$G/j\"\n"
-                            "  rules:\n    - if: $J == \"from-workflow/j\"\n      variables:\n        R: rule\n"
-                            "b:\n  script: x\n  inherit:\n    variables: false\n"
-                            "  rules:\n    - if: $G\n    - when: manual\n";
+    const QByteArray yaml =
+        "variables:\n  G: global\n  REF: \"$CI_COMMIT_REF_SLUG-x\"\n"
+        "  RAW:\n    value: \"$G\"\n    expand: false\n"
+        "workflow:\n  rules:\n    - variables:\n        G: from-workflow\n"
+        "a:\n  script: x\n  variables:\n    J: \"$G/j\"\n"
+        "  rules:\n    - if: $J == \"from-workflow/j\"\n      variables:\n        R: rule\n"
+        "b:\n  script: x\n  inherit:\n    variables: false\n"
+        "  rules:\n    - if: $G\n    - when: manual\n";
     const pipeline::Plan plan = planYaml(yaml, makeContext(u"push Feature/ABC_1 var=USER=u"_qs));
     QCOMPARE(summary(plan), u"a@test; b@test:manual"_qs);
     const pipeline::PlannedJob *a = plan.job(u"a");
@@ -362,12 +376,12 @@ void TestPlanner::variables()
 void TestPlanner::childPipeline()
 {
     const QHash<QString, QByteArray> files = {
-        {u".gitlab-ci.yml"_qs,
-         "variables:\n  G: g\nchild:\n  variables:\n    V: from-parent\n  trigger:\n    include: ci/child.yml\n"
-         "multi:\n  trigger: group/other\n"},
-        {u"ci/child.yml"_qs,
-         "c1:\n  script: x\n  rules:\n    - if: $CI_PIPELINE_SOURCE == \"parent_pipeline\" && $V == \"from-parent\"\n"
-         "c2:\n  script: x\n"}};
+        {u".gitlab-ci.yml"_qs, "variables:\n  G: g\nchild:\n  variables:\n    V: from-parent\n  "
+                               "trigger:\n    include: ci/child.yml\n"
+                               "multi:\n  trigger: group/other\n"},
+        {u"ci/child.yml"_qs, "c1:\n  script: x\n  rules:\n    - if: $CI_PIPELINE_SOURCE == "
+                             "\"parent_pipeline\" && $V == \"from-parent\"\n"
+                             "c2:\n  script: x\n"}};
     const pipeline::Plan plan = plantest::planFiles(files, makeContext(u"push main"_qs));
     QCOMPARE(summary(plan), u"child@test; multi@test"_qs);
     const pipeline::PlannedJob *child = plan.job(u"child");
@@ -438,21 +452,20 @@ void TestPlanner::predefined_data()
                                  << u"feature-x"_qs;
     QTest::newRow("no tag on branch") << u"push main"_qs << u"CI_COMMIT_TAG"_qs << u"<unset>"_qs;
     QTest::newRow("tag") << u"push v1.2 tag"_qs << u"CI_COMMIT_TAG"_qs << u"v1.2"_qs;
-    QTest::newRow("no branch on tag") << u"push v1.2 tag"_qs << u"CI_COMMIT_BRANCH"_qs
-                                      << u"<unset>"_qs;
-    QTest::newRow("tag source is push") << u"tag v1.2"_qs << u"CI_PIPELINE_SOURCE"_qs
-                                        << u"push"_qs;
-    QTest::newRow("no branch in MR") << u"merge_request_event feat"_qs << u"CI_COMMIT_BRANCH"_qs
-                                     << u"<unset>"_qs;
+    QTest::newRow("no branch on tag")
+        << u"push v1.2 tag"_qs << u"CI_COMMIT_BRANCH"_qs << u"<unset>"_qs;
+    QTest::newRow("tag source is push") << u"tag v1.2"_qs << u"CI_PIPELINE_SOURCE"_qs << u"push"_qs;
+    QTest::newRow("no branch in MR")
+        << u"merge_request_event feat"_qs << u"CI_COMMIT_BRANCH"_qs << u"<unset>"_qs;
     QTest::newRow("MR target") << u"merge_request_event feat target=develop"_qs
                                << u"CI_MERGE_REQUEST_TARGET_BRANCH_NAME"_qs << u"develop"_qs;
     QTest::newRow("MR target default") << u"merge_request_event feat"_qs
                                        << u"CI_MERGE_REQUEST_TARGET_BRANCH_NAME"_qs << u"main"_qs;
-    QTest::newRow("MR before sha") << u"merge_request_event feat"_qs
-                                   << u"CI_COMMIT_BEFORE_SHA"_qs << QString(40, u'0');
+    QTest::newRow("MR before sha")
+        << u"merge_request_event feat"_qs << u"CI_COMMIT_BEFORE_SHA"_qs << QString(40, u'0');
     QTest::newRow("default branch") << u"push x"_qs << u"CI_DEFAULT_BRANCH"_qs << u"main"_qs;
-    QTest::newRow("user override") << u"push x var=CI_DEFAULT_BRANCH=trunk"_qs
-                                   << u"CI_DEFAULT_BRANCH"_qs << u"trunk"_qs;
+    QTest::newRow("user override")
+        << u"push x var=CI_DEFAULT_BRANCH=trunk"_qs << u"CI_DEFAULT_BRANCH"_qs << u"trunk"_qs;
     QTest::newRow("no job variables") << u"push x"_qs << u"CI_JOB_NAME"_qs << u"<unset>"_qs;
 }
 

@@ -334,15 +334,24 @@ Node applyInputs(const Node &header, const Node &content, const InputContext &co
             continue;
         }
         if (!hasType(value, type)) {
+            const QString article = type == u"array" ? QStringLiteral("an") : QStringLiteral("a");
             report(out, Severity::Error, QStringLiteral("input-type"),
-                   isProvided ? tr("`%1` input: provided value is not a %2").arg(name, type)
-                              : tr("`%1` input: default value is not a %2").arg(name, type),
+                   isProvided ? tr("`%1` input: provided value is not %2 %3").arg(name, article, type)
+                              : tr("`%1` input: default value is not %2 %3").arg(name, article, type),
                    valueAt);
             missing.insert(name);
             continue;
         }
         bool ok = true;
-        if (const Node options = spec.value(u"options"); options.isSequence()) {
+        const Node options = spec.value(u"options");
+        if (options.isDefined() && type != u"string" && type != u"number") {
+            report(out, Severity::Error, QStringLiteral("header-invalid"),
+                   tr("header:spec:inputs:%1 options can only be used with string and number "
+                      "inputs")
+                       .arg(name),
+                   options.location());
+            ok = false;
+        } else if (options.isSequence()) {
             bool found = false;
             for (const Node &option : options.items()) {
                 if (option.isScalar() && option.scalar() == value.scalar())

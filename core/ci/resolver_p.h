@@ -26,8 +26,8 @@ void report(diag::Diagnostics &out, diag::Severity severity, const QString &code
             const QString &message, const yaml::Location &at, const QString &hint = {});
 
 /// Ruby's Hash#deep_merge as GitLab uses it: maps are merged recursively (b wins), anything
-/// else is replaced by b. Key order: a's keys first, then b's new keys. Existing key nodes are
-/// kept (the place a key was first written), values carry their own locations.
+/// else is replaced by b. Key order: a's keys first, then b's new keys. Key nodes come from b
+/// when b has the key (where the value in effect was written); values keep their locations.
 yaml::Node deepMerge(const yaml::Node &a, const yaml::Node &b);
 
 /// The map without the given key (same node when absent).
@@ -71,7 +71,7 @@ yaml::Node resolveExtends(const yaml::Node &root, bool incomplete, diag::Diagnos
 // ---- !reference (references.cpp) ---------------------------------------------------------------
 
 /// Replaces every `!reference [...]` of the root, then flattens nested arrays in the script keys.
-yaml::Node resolveReferences(const yaml::Node &root, diag::Diagnostics &out);
+yaml::Node resolveReferences(const yaml::Node &root, bool incomplete, diag::Diagnostics &out);
 
 /// Flattens nested arrays of script/before_script/after_script (at most 10 levels, beyond which
 /// the value is left as is for the validator to report).

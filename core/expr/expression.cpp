@@ -10,11 +10,6 @@ namespace stagecraft::expr {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("stagecraft::expr", text);
-}
-
 enum class Tok {
     Variable,
     String,
@@ -74,6 +69,8 @@ struct LexResult
 
 class Lexer
 {
+    Q_DECLARE_TR_FUNCTIONS(stagecraft::expr)
+
 public:
     explicit Lexer(QStringView text)
         : m_text(text)
@@ -402,6 +399,8 @@ namespace {
 
 class Parser
 {
+    Q_DECLARE_TR_FUNCTIONS(stagecraft::expr)
+
 public:
     Parser(std::vector<Token> tokens, std::vector<AstNode> &nodes, QStringList &variables)
         : m_tokens(std::move(tokens))

@@ -1,5 +1,6 @@
 #include "expr/expression.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 #include <initializer_list>
@@ -368,6 +369,36 @@ private slots:
         const Expression e = Expression::parse(u"$B == $A || ($B =~ $P && $C_1 != \"$D\")");
         QCOMPARE(e.variableNames(), (QStringList{u"B"_qs, u"A"_qs, u"P"_qs, u"C_1"_qs}));
         QVERIFY(Expression::parse(u"$A ==").variableNames().isEmpty());
+    }
+
+    // Random token soup (fixed seed): never crashes, and every error points inside the text or
+    // just after it.
+    void randomInputKeepsColumnsInRange()
+    {
+        const QStringList pieces{u"$A"_qs,    u"$B_1"_qs, u"\"x\""_qs, u"'y'"_qs, u"null"_qs,
+                                 u"/a+/i"_qs, u"/(/"_qs,  u"=="_qs,    u"!="_qs,  u"=~"_qs,
+                                 u"!~"_qs,    u"&&"_qs,   u"||"_qs,    u"("_qs,   u")"_qs,
+                                 u" "_qs,     u"\""_qs,   u"/"_qs,     u"$"_qs,   u"${C}"_qs,
+                                 u"é"_qs,     u"="_qs};
+        QRandomGenerator random(20261128);
+        int valid = 0;
+        for (int round = 0; round < 20000; ++round) {
+            QString text;
+            const int count = int(random.bounded(1, 9));
+            for (int i = 0; i < count; ++i)
+                text += pieces.at(int(random.bounded(int(pieces.size()))));
+            const Expression e = Expression::parse(text);
+            if (e.isValid()) {
+                ++valid;
+                QVERIFY(!e.toString().isEmpty());
+                e.evaluate(vars({{"A", "x"}}));
+                continue;
+            }
+            QVERIFY2(e.error()->column >= 1 && e.error()->column <= text.size() + 1,
+                     qPrintable(text));
+            QVERIFY(!e.error()->message.isEmpty());
+        }
+        QVERIFY(valid > 100); // the soup does produce valid expressions too
     }
 
     void defaultConstructedIsInvalid()

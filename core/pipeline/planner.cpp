@@ -174,7 +174,7 @@ QString substituteMatrix(QString value, const QList<vars::Variable> &matrix)
     if (!value.contains(QStringLiteral("$[[")))
         return value;
     static const QRegularExpression re(
-        QStringLiteral(R"(\$\[\[\s*matrix\.([A-Za-z0-9_]+)\s*\]\])"));
+        QStringLiteral(R"(\$\[\[\s*matrix\.([A-Za-z0-9_-]+)\s*\]\])"));
     QString out;
     qsizetype last = 0;
     auto it = re.globalMatch(value);

@@ -250,6 +250,22 @@ struct Evaluator
     const PipelineContext &context;
     ExpressionCache &expressions;
     QStringList *errors;
+    /// Glob results by pattern list: many jobs share the same `exists`/`changes` lists, and a
+    /// repository can hold thousands of files.
+    QHash<QString, bool> *globCache = nullptr;
+
+    bool cachedMatch(const QStringList &patterns, const QStringList &files, QChar kind) const
+    {
+        if (!globCache)
+            return anyMatch(patterns, files);
+        const QString key = kind + patterns.join(u'\n');
+        const auto it = globCache->constFind(key);
+        if (it != globCache->cend())
+            return *it;
+        const bool result = anyMatch(patterns, files);
+        globCache->insert(key, result);
+        return result;
+    }
 
     bool ifClause(const yaml::Node &node, const QHash<QString, QString> &variables) const
     {
@@ -281,16 +297,16 @@ struct Evaluator
         QStringList patterns;
         for (const QString &p : stringList(paths))
             patterns << vars::expand(p, variables);
-        std::optional<QStringList> files = context.changedFiles;
         if (!compareTo.isEmpty() && context.changesAgainst) {
-            files = context.changesAgainst(compareTo);
+            const std::optional<QStringList> files = context.changesAgainst(compareTo);
             if (!files) {
                 if (errors)
                     errors->append(tr("rules:changes:compare_to is not a valid ref"));
                 return false;
             }
+            return anyMatch(patterns, *files);
         }
-        return anyMatch(patterns, *files);
+        return cachedMatch(patterns, *context.changedFiles, u'c');
     }
 
     bool existsClause(const yaml::Node &node, const QHash<QString, QString> &variables) const
@@ -302,7 +318,7 @@ struct Evaluator
             if (!expanded.isEmpty())
                 patterns << expanded;
         }
-        return anyMatch(patterns, context.existingFiles);
+        return cachedMatch(patterns, context.existingFiles, u'e');
     }
 
     /// Index of the first matching rule, or -1.
@@ -581,7 +597,8 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
                                QStringList{QStringLiteral(".post")}
                          : config.stages;
     ExpressionCache expressions;
-    Evaluator eval{context, expressions, &plan.errors};
+    QHash<QString, bool> globCache;
+    Evaluator eval{context, expressions, &plan.errors, &globCache};
 
     // Pipeline-level variables: predefined, then user variables above everything.
     QHash<QString, QString> pipelineVars = vars::predefinedVariables(context.effectiveFacts());

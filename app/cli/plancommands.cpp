@@ -244,7 +244,8 @@ int runDiff(const QStringList &arguments, QTextStream &out, QTextStream &err)
     if (!project)
         return UsageOrIo;
     const pipeline::PipelineContext context = contextFor(*project, *a);
-    const pipeline::PlanOptions options = planOptionsFor(*project, *a);
+    pipeline::PlanOptions options = planOptionsFor(*project, *a);
+    options.effectiveJobs = true; // a change to default: or global variables changes the jobs
     pipeline::RevisionPlanOptions revision;
     revision.plan = options;
     revision.revision = a->against;

@@ -64,7 +64,10 @@ PlanDiff diffPlans(const Plan &before, const Plan &after)
         change.newStage = job.stage;
         change.oldWhen = whenName(old.when);
         change.newWhen = whenName(job.when);
-        change.keys = changedKeys(old.source.node, job.source.node);
+        // Inherited keys (default:, global variables) count when both plans carry them.
+        const bool effective = old.effective.isDefined() && job.effective.isDefined();
+        change.keys = effective ? changedKeys(old.effective, job.effective)
+                                : changedKeys(old.source.node, job.source.node);
         auto mark = [&](const QString &key) {
             if (!change.keys.contains(key))
                 change.keys << key;
@@ -124,6 +127,7 @@ std::optional<Plan> planAtRevision(const RevisionPlanOptions &options, QString *
             .relativeFilePath(QDir(options.plan.resolve.projectRoot).absolutePath());
     const QString base = prefix == u"." || prefix.isEmpty() ? QString() : prefix + u'/';
     PlanOptions planOptions = options.plan;
+    planOptions.effectiveJobs = true;
     PipelineContext context = options.context;
     context.existingFiles.clear();
     for (const QString &file : repo->listFiles(options.revision)) {

@@ -1,5 +1,6 @@
 #include "planner.h"
 
+#include "ci/effective.h"
 #include "expr/expression.h"
 #include "expr/regex.h"
 #include "pipeline/glob.h"
@@ -673,6 +674,8 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
             planned.baseName = job.name;
             planned.stage = stage;
             planned.source = job;
+            if (options.effectiveJobs)
+                planned.effective = ci::effectiveJob(config, job);
             planned.matrix = inst.matrix;
             planned.nodeIndex = inst.index;
             planned.nodeTotal = inst.total;

@@ -54,6 +54,9 @@ struct PlannedJob
     int nodeTotal = 1;
     QString reason; ///< why it runs: "rules: rule 1 matched", "only: refs branches"
     ci::Job source; ///< the YAML definition (for positions and diffs)
+    /// The job with `default:` and global variables applied (ci::effectiveJob); only filled when
+    /// PlanOptions::effectiveJobs is set, for diffs that should see inherited changes.
+    yaml::Node effective;
     /// `trigger:` jobs: the downstream project, or the planned child pipeline for local includes.
     bool trigger = false;
     QString triggerProject;
@@ -94,7 +97,8 @@ struct PlanOptions
     /// Where child pipelines (`trigger:include:local`) are read from: root, overlay, cache.
     ci::ResolveOptions resolve;
     bool planChildren = true;
-    int maxChildDepth = 2; ///< GitLab allows two levels of child pipelines
+    bool effectiveJobs = false; ///< fill PlannedJob::effective
+    int maxChildDepth = 2;      ///< GitLab allows two levels of child pipelines
 };
 
 /// Simulates GitLab's pipeline creation for a resolved configuration.

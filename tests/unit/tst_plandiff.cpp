@@ -36,6 +36,7 @@ private slots:
     void diff();
     void needsAndStages();
     void againstRevision();
+    void inheritedChanges();
 };
 
 void TestPlanDiff::diff_data()
@@ -130,6 +131,35 @@ void TestPlanDiff::againstRevision()
     options.revision = u"no-such-rev"_qs;
     QVERIFY(!pipeline::planAtRevision(options, &error));
     QCOMPARE(error, u"unknown revision 'no-such-rev'"_qs);
+}
+
+void TestPlanDiff::inheritedChanges()
+{
+    QTemporaryDir dir;
+    gittest::RepoBuilder repo(dir.path());
+    repo.write(
+        u".gitlab-ci.yml"_qs,
+        "default:\n  image: gcc:12\nvariables:\n  V: \"1\"\n"
+        "a:\n  script: x\nb:\n  script: x\n  image: clang\n  inherit:\n    variables: false\n");
+    repo.commit("c1");
+    repo.write(
+        u".gitlab-ci.yml"_qs,
+        "default:\n  image: gcc:13\nvariables:\n  V: \"2\"\n"
+        "a:\n  script: x\nb:\n  script: x\n  image: clang\n  inherit:\n    variables: false\n");
+    pipeline::RevisionPlanOptions options;
+    options.plan.resolve.projectRoot = dir.path();
+    options.revision = u"HEAD"_qs;
+    options.context = mainContext();
+    const auto before = pipeline::planAtRevision(options, nullptr);
+    QVERIFY(before);
+    pipeline::PlanOptions now = options.plan;
+    now.effectiveJobs = true;
+    const pipeline::Plan after = pipeline::Planner::planProject(mainContext(), now);
+    // `a` inherits both changes; `b` sets its own image and inherits no variables.
+    QCOMPARE(changes(pipeline::diffPlans(*before, after)), u"a[image,variables]"_qs);
+    // Without effective jobs only the jobs' own keys are compared.
+    const pipeline::Plan plain = pipeline::Planner::planProject(mainContext(), options.plan);
+    QCOMPARE(changes(pipeline::diffPlans(*before, plain)), QString());
 }
 
 QTEST_GUILESS_MAIN(TestPlanDiff)

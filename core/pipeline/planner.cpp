@@ -852,9 +852,14 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
             const auto it = instancesOf.constFind(dep);
             const QStringList targets = it != instancesOf.cend() ? *it : QStringList{dep};
             for (const QString &t : targets) {
-                if (planned.contains(t))
+                const auto at = planned.constFind(t);
+                if (at != planned.cend() && *at > job.stageIndex) {
+                    plan.errors << tr("%1 job: dependency %2 is not defined in current or prior "
+                                      "stages")
+                                       .arg(job.name, t);
+                } else if (at != planned.cend()) {
                     job.dependencies << t;
-                else if (!allNames.contains(t))
+                } else if (!allNames.contains(t))
                     plan.errors << tr("%1 job: undefined dependency: %2").arg(job.name, t);
             }
         }
@@ -871,7 +876,15 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
     if (plan.created && !plan.errors.isEmpty()) {
         plan.created = false;
         plan.reason = plan.errors.first();
-    } else if (plan.created && plan.jobs.isEmpty()) {
+    } else if (plan.created && plan.jobs.isEmpty() && !plan.excluded.isEmpty()) {
+        plan.created = false;
+        plan.reason = tr("Pipeline will not run for the selected trigger. The rules configuration "
+                         "prevented any jobs from being added to the pipeline.");
+    } else if (plan.created
+               && std::all_of(plan.jobs.cbegin(), plan.jobs.cend(), [](const PlannedJob &j) {
+                      return j.stage == u".pre" || j.stage == u".post";
+                  })) {
+        // No jobs at all, or only .pre/.post ones: GitLab does not create such pipelines.
         plan.created = false;
         plan.reason = tr("No stages / jobs for this pipeline.");
     } else if (plan.created && plan.reason.isEmpty()) {

@@ -317,8 +317,25 @@ void TestPlanner::workflow_data()
                                   << u"a=workflow: pipeline not created"_qs;
     QTest::newRow("no jobs") << QByteArray("a:\n  script: x\n  rules:\n    - when: never\n")
                              << u"push main"_qs << u"no"_qs
-                             << u"No stages / jobs for this pipeline."_qs << QString()
+                             << u"Pipeline will not run for the selected trigger. The rules "
+                                "configuration prevented any jobs from being added to the "
+                                "pipeline."_qs
+                             << QString()
                              << u"a=rules: rule 1 sets when: never"_qs;
+    QTest::newRow("only .pre and .post jobs")
+        << QByteArray("p:\n  stage: .pre\n  script: x\nq:\n  stage: .post\n  script: x\n"
+                      "t:\n  script: x\n  rules:\n    - if: $CI_COMMIT_TAG\n")
+        << u"push main"_qs << u"no"_qs << u"No stages / jobs for this pipeline."_qs
+        << u"p@.pre; q@.post"_qs << u"t=rules: no rule matched"_qs;
+    QTest::newRow("empty configuration")
+        << QByteArray("variables:\n  A: b\n.hidden:\n  script: x\n") << u"push main"_qs
+        << u"no"_qs << u"No stages / jobs for this pipeline."_qs << QString() << QString();
+    QTest::newRow("dependency in a later stage")
+        << QByteArray("stages: [build, test]\nb:\n  stage: build\n  script: x\n"
+                      "  dependencies: [t]\nt:\n  stage: test\n  script: x\n")
+        << u"push main"_qs << u"no"_qs
+        << u"b job: dependency t is not defined in current or prior stages"_qs
+        << u"b@build; t@test"_qs << QString();
     QTest::newRow("needs a job removed by rules")
         << QByteArray(
                "n:\n  script: x\n  rules:\n    - when: never\nt:\n  script: x\n  needs: [n]\n")

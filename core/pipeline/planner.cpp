@@ -465,7 +465,7 @@ struct Pending
 };
 
 void planChild(PlannedJob &job, const yaml::Node &trigger, const QHash<QString, QString> &jobVars,
-               const PipelineContext &context, const PlanOptions &options, int depth)
+               const PipelineContext &context, const PlanOptions &options)
 {
     if (trigger.isScalar()) {
         job.triggerProject = trigger.scalar();
@@ -475,7 +475,7 @@ void planChild(PlannedJob &job, const yaml::Node &trigger, const QHash<QString, 
         return;
     job.triggerProject = text(trigger.value(u"project"));
     const yaml::Node include = trigger.value(u"include");
-    if (!include.isDefined() || !options.planChildren || depth >= options.maxChildDepth)
+    if (!include.isDefined() || !options.planChildren || options.maxChildDepth <= 0)
         return;
     // Dynamic child pipelines (artifact) are only known when the job has run.
     if (include.isSequence()) {
@@ -777,7 +777,7 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
             }
             if (const yaml::Node trigger = job.node.value(u"trigger"); trigger.isDefined()) {
                 planned.trigger = true;
-                planChild(planned, trigger, values, context, options, 0);
+                planChild(planned, trigger, values, context, options);
             }
             p.job = std::move(planned);
             p.order = order++;
@@ -880,10 +880,10 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
         plan.created = false;
         plan.reason = tr("Pipeline will not run for the selected trigger. The rules configuration "
                          "prevented any jobs from being added to the pipeline.");
-    } else if (plan.created
-               && std::all_of(plan.jobs.cbegin(), plan.jobs.cend(), [](const PlannedJob &j) {
-                      return j.stage == u".pre" || j.stage == u".post";
-                  })) {
+    } else if (plan.created &&
+               std::all_of(plan.jobs.cbegin(), plan.jobs.cend(), [](const PlannedJob &j) {
+                   return j.stage == u".pre" || j.stage == u".post";
+               })) {
         // No jobs at all, or only .pre/.post ones: GitLab does not create such pipelines.
         plan.created = false;
         plan.reason = tr("No stages / jobs for this pipeline.");

@@ -34,16 +34,6 @@ private slots:
 
 namespace {
 
-struct Ctx
-{
-    QString source = QStringLiteral("push");
-    QString ref = QStringLiteral("feature/x");
-    bool tag = false;
-    QString changed = QStringLiteral("<unknown>"); // comma list, or <unknown>
-    QString exists;                                // comma list
-    QString vars;                                  // K=V,K=V
-};
-
 pipeline::PipelineContext makeContext(const QString &spec)
 {
     // spec: "source ref [tag] [changed=a,b] [exists=a,b] [var=K=V]"
@@ -320,16 +310,15 @@ void TestPlanner::workflow_data()
                              << u"Pipeline will not run for the selected trigger. The rules "
                                 "configuration prevented any jobs from being added to the "
                                 "pipeline."_qs
-                             << QString()
-                             << u"a=rules: rule 1 sets when: never"_qs;
+                             << QString() << u"a=rules: rule 1 sets when: never"_qs;
     QTest::newRow("only .pre and .post jobs")
         << QByteArray("p:\n  stage: .pre\n  script: x\nq:\n  stage: .post\n  script: x\n"
                       "t:\n  script: x\n  rules:\n    - if: $CI_COMMIT_TAG\n")
         << u"push main"_qs << u"no"_qs << u"No stages / jobs for this pipeline."_qs
         << u"p@.pre; q@.post"_qs << u"t=rules: no rule matched"_qs;
     QTest::newRow("empty configuration")
-        << QByteArray("variables:\n  A: b\n.hidden:\n  script: x\n") << u"push main"_qs
-        << u"no"_qs << u"No stages / jobs for this pipeline."_qs << QString() << QString();
+        << QByteArray("variables:\n  A: b\n.hidden:\n  script: x\n") << u"push main"_qs << u"no"_qs
+        << u"No stages / jobs for this pipeline."_qs << QString() << QString();
     QTest::newRow("dependency in a later stage")
         << QByteArray("stages: [build, test]\nb:\n  stage: build\n  script: x\n"
                       "  dependencies: [t]\nt:\n  stage: test\n  script: x\n")
@@ -407,6 +396,21 @@ void TestPlanner::childPipeline()
     QCOMPARE(summary(*child->child), u"c1@test; c2@test"_qs);
     QCOMPARE(plan.job(u"multi")->triggerProject, u"group/other"_qs);
     QVERIFY(!plan.job(u"multi")->child);
+
+    // Two levels of child pipelines, as GitLab allows; the third is not planned.
+    const QHash<QString, QByteArray> nested = {
+        {u".gitlab-ci.yml"_qs, "l0:\n  trigger:\n    include: l1.yml\n"},
+        {u"l1.yml"_qs, "l1:\n  trigger:\n    include:\n      - local: l2.yml\n"},
+        {u"l2.yml"_qs, "l2:\n  trigger:\n    include: l3.yml\n"},
+        {u"l3.yml"_qs, "l3:\n  script: x\n"}};
+    const pipeline::Plan deep = plantest::planFiles(nested, makeContext(u"push main"_qs));
+    const auto l1 = deep.job(u"l0")->child;
+    QVERIFY(l1);
+    const auto l2 = l1->job(u"l1")->child;
+    QVERIFY(l2);
+    QCOMPARE(summary(*l2), u"l2@test"_qs);
+    QVERIFY(l2->job(u"l2")->trigger);
+    QVERIFY(!l2->job(u"l2")->child);
 }
 
 void TestPlanner::slug_data()

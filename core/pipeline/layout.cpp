@@ -199,14 +199,18 @@ Layout place(Graph &g, const QStringList &titles, const LayoutOptions &o)
         const double ay = a.y + a.height / 2;
         const double by = b.y + b.height / 2;
         if (a.column < b.column) {
-            const double out = a.x + a.width + o.columnGap / 2;
-            const double in = b.x - o.columnGap / 2;
+            // Vertical runs sit in the column gaps, staggered by the source row so that links
+            // from different boxes stay apart; long links cross the columns in between along
+            // the gap between two rows, never through a box.
+            const double stagger = 0.25 + 0.5 * double(a.row % 8) / 7.0;
+            const double out = a.x + a.width + o.columnGap * stagger;
             edge.points << QPointF(a.x + a.width, ay) << QPointF(out, ay);
-            if (in > out) {
-                // Long links run along the gap above the target row's column.
-                edge.points << QPointF(out, by) << QPointF(in, by);
+            if (b.column == a.column + 1) {
+                edge.points << QPointF(out, by);
             } else {
-                edge.points << QPointF(in, by);
+                const double lane = b.y - o.rowGap / 2;
+                const double in = b.x - o.columnGap / 2;
+                edge.points << QPointF(out, lane) << QPointF(in, lane) << QPointF(in, by);
             }
             edge.points << QPointF(b.x, by);
         } else {

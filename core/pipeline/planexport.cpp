@@ -4,6 +4,8 @@
 #include <QJsonArray>
 #include <QTextStream>
 
+#include <algorithm>
+
 namespace stagecraft::pipeline {
 
 namespace {
@@ -238,13 +240,20 @@ QString layoutToSvg(const Layout &layout)
         s << "\"/>\n";
     }
     for (const LayoutNode &n : layout.nodes) {
+        QString label = n.label;
+        const QString count =
+            n.jobs.size() > 1 ? QStringLiteral("  (%1)").arg(n.jobs.size()) : QString();
+        // Keep the text inside the box (about 7 px per character at 13 px); the full name is
+        // the tooltip.
+        const int room = std::max(4, int((n.width - 28) / 7.0)) - int(count.size());
+        if (label.size() > room)
+            label = label.left(std::max(1, room - 1)) + QChar(0x2026);
+        s << "<g><title>" << escapeXml(n.jobs.size() > 1 ? n.jobs.join(u'\n') : n.label)
+          << "</title>\n";
         s << "<rect x=\"" << num(n.x) << "\" y=\"" << num(n.y) << "\" width=\"" << num(n.width)
           << "\" height=\"" << num(n.height) << "\" rx=\"20\" fill=\"#fff\" stroke=\"#bbb\"/>\n";
-        QString label = n.label;
-        if (n.jobs.size() > 1)
-            label += QStringLiteral("  (%1)").arg(n.jobs.size());
         s << "<text x=\"" << num(n.x + 14) << "\" y=\"" << num(n.y + n.height / 2 + 4) << "\">"
-          << escapeXml(label) << "</text>\n";
+          << escapeXml(label + count) << "</text></g>\n";
     }
     s << "</g>\n</svg>\n";
     s.flush();

@@ -53,6 +53,7 @@ private slots:
     void dependencyView_data();
     void dependencyView();
     void geometry();
+    void edgesAvoidBoxes();
     void deterministic();
 };
 
@@ -165,9 +166,51 @@ void TestLayout::geometry()
     const pipeline::LayoutNode &to = layout.nodes[e.to];
     QCOMPARE(e.points.first(), QPointF(from.x + from.width, from.y + from.height / 2));
     QCOMPARE(e.points.last(), QPointF(to.x, to.y + to.height / 2));
-    // A link over a column runs through the gaps, never through the middle column's boxes.
-    for (const QPointF &pt : e.points)
-        QVERIFY(pt.x() <= o.nodeWidth + o.columnGap / 2 || pt.x() >= to.x - o.columnGap / 2);
+    // Polylines are axis-aligned.
+    for (int i = 1; i < e.points.size(); ++i) {
+        QVERIFY(e.points[i].x() == e.points[i - 1].x() || e.points[i].y() == e.points[i - 1].y());
+    }
+}
+
+void TestLayout::edgesAvoidBoxes()
+{
+    // Long links over full columns: no segment may enter a box other than its two ends.
+    QByteArray yaml = "stages: [a, b, c, d]\n";
+    for (int i = 0; i < 6; ++i) {
+        for (const char *stage : {"a", "b", "c"}) {
+            yaml += QStringLiteral("%1%2:\n  stage: %1\n  script: x\n")
+                        .arg(QLatin1String(stage))
+                        .arg(i)
+                        .toUtf8();
+        }
+        yaml += QStringLiteral("d%1:\n  stage: d\n  script: x\n  needs: [a%2, b%3]\n")
+                    .arg(i)
+                    .arg(5 - i)
+                    .arg((i * 2) % 6)
+                    .toUtf8();
+    }
+    const pipeline::Plan p = plan(yaml.constData());
+    for (const pipeline::Layout &layout :
+         {pipeline::stageLayout(p), pipeline::dependencyLayout(p)}) {
+        QVERIFY(!layout.edges.isEmpty());
+        for (const pipeline::LayoutEdge &e : layout.edges) {
+            for (int i = 1; i < e.points.size(); ++i) {
+                const QRectF segment = QRectF(e.points[i - 1], e.points[i]).normalized();
+                for (int n = 0; n < layout.nodes.size(); ++n) {
+                    if (n == e.from || n == e.to)
+                        continue;
+                    const pipeline::LayoutNode &box = layout.nodes[n];
+                    const QRectF inner(box.x + 1, box.y + 1, box.width - 2, box.height - 2);
+                    // A zero-width segment: intersects when it overlaps the inner rectangle.
+                    const bool hit =
+                        segment.left() <= inner.right() && segment.right() >= inner.left() &&
+                        segment.top() <= inner.bottom() && segment.bottom() >= inner.top();
+                    QVERIFY2(!hit, qPrintable(layout.nodes[e.from].id + u"->"_qs +
+                                              layout.nodes[e.to].id + u" crosses "_qs + box.id));
+                }
+            }
+        }
+    }
 }
 
 void TestLayout::deterministic()

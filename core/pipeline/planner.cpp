@@ -613,6 +613,17 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
     };
 
     QList<vars::Variable> globals = readVariables(config.root.value(u"variables"));
+    // Most jobs see the same variable list (the global one): expand each distinct list once.
+    QHash<QString, QHash<QString, QString>> valuesCache;
+    auto valuesFor = [&](const QList<vars::Variable> &list) -> QHash<QString, QString> {
+        QString key;
+        for (const vars::Variable &v : list)
+            key += v.name + u'\x1f' + v.value + (v.raw ? u'\x1e' : u'\x1d');
+        const auto it = valuesCache.constFind(key);
+        if (it != valuesCache.cend())
+            return *it;
+        return *valuesCache.insert(key, withUser(vars::expandAll(list, pipelineVars)));
+    };
 
     // workflow:rules
     const yaml::Node workflow = config.root.value(u"workflow");
@@ -667,7 +678,7 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
             QList<vars::Variable> yamlVars = inherited;
             overrideVariables(yamlVars, jobVariables);
             overrideVariables(yamlVars, inst.matrix);
-            QHash<QString, QString> values = withUser(vars::expandAll(yamlVars, pipelineVars));
+            QHash<QString, QString> values = valuesFor(yamlVars);
 
             PlannedJob planned;
             planned.name = inst.name;
@@ -756,7 +767,7 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
             planned.allowFailure = allowFailure.value_or(when == When::Manual && !manualFromRule);
             overrideVariables(yamlVars, ruleVariables);
             if (!ruleVariables.isEmpty())
-                values = withUser(vars::expandAll(yamlVars, pipelineVars));
+                values = valuesFor(yamlVars);
             for (vars::Variable v : yamlVars) {
                 v.value = values.value(v.name);
                 planned.variables << v;

@@ -9,7 +9,7 @@ using yaml::Node;
 const QStringList &defaultableKeys()
 {
     static const QStringList keys = {
-        QStringLiteral("after_script"), QStringLiteral("artifacts"),
+        QStringLiteral("after_script"),  QStringLiteral("artifacts"),
         QStringLiteral("before_script"), QStringLiteral("cache"),
         QStringLiteral("hooks"),         QStringLiteral("id_tokens"),
         QStringLiteral("image"),         QStringLiteral("interruptible"),
@@ -63,8 +63,7 @@ Node effectiveJob(const ResolvedConfig &config, const Job &job)
             continue;
         const yaml::MapEntry *entry = defaultMap.isMap() ? defaultMap.find(key) : nullptr;
         static const QStringList legacy = {QStringLiteral("image"), QStringLiteral("services"),
-                                           QStringLiteral("cache"),
-                                           QStringLiteral("before_script"),
+                                           QStringLiteral("cache"), QStringLiteral("before_script"),
                                            QStringLiteral("after_script")};
         if (!entry && legacy.contains(key))
             entry = config.root.find(key);
@@ -92,8 +91,8 @@ Node effectiveJob(const ResolvedConfig &config, const Job &job)
         }
         if (!merged.empty()) {
             const yaml::MapEntry &source = jobVars ? *jobVars : *global;
-            const Node map = Node::makeMap(std::move(merged), source.value.location(),
-                                           QString(), source.value.style());
+            const Node map = Node::makeMap(std::move(merged), source.value.location(), QString(),
+                                           source.value.style());
             bool replaced = false;
             for (yaml::MapEntry &e : entries) {
                 if (e.key.scalar() == u"variables") {

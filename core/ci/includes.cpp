@@ -37,8 +37,7 @@ SplitDocuments splitDocuments(const QList<yaml::Document> &documents, const QStr
             // Without `---` GitLab reads `spec:` as configuration: inputs are not interpolated.
             report(out, Severity::Warning, QStringLiteral("header-not-separated"),
                    tr("`spec:` must be a header document of its own, followed by `---`"),
-                   spec->key.location(),
-                   tr("add a line `---` after the `spec:` section"));
+                   spec->key.location(), tr("add a line `---` after the `spec:` section"));
         }
         return split;
     }
@@ -67,8 +66,7 @@ SplitDocuments splitDocuments(const QList<yaml::Document> &documents, const QStr
         report(out, Severity::Error, QStringLiteral("header-invalid"),
                tr("header:spec config should be a hash"), spec.location());
     } else {
-        static const QStringList allowed = {QStringLiteral("inputs"),
-                                            QStringLiteral("component"),
+        static const QStringList allowed = {QStringLiteral("inputs"), QStringLiteral("component"),
                                             QStringLiteral("description"),
                                             QStringLiteral("include")};
         for (const yaml::MapEntry &entry : spec.entries()) {
@@ -104,9 +102,9 @@ struct FileRef
     QString display;  ///< file name in diagnostics and ResolvedConfig::files
     QString absolute; ///< path on disk (empty when read from the overlay)
     QString overlayKey;
-    Context nested;   ///< context of the file's own includes
-    Node inputs;      ///< include:inputs
-    Location at;      ///< the include entry (for errors about this file)
+    Context nested; ///< context of the file's own includes
+    Node inputs;    ///< include:inputs
+    Location at;    ///< the include entry (for errors about this file)
     QHash<QString, QString> component;
 };
 
@@ -171,9 +169,8 @@ public:
     {
         const QString key = cleanRelative(display).value_or(display);
         const QString identity =
-            m_overlay.contains(key)
-                ? QStringLiteral("overlay:") + key
-                : QFileInfo(QDir(m_root).filePath(display)).canonicalFilePath();
+            m_overlay.contains(key) ? QStringLiteral("overlay:") + key
+                                    : QFileInfo(QDir(m_root).filePath(display)).canonicalFilePath();
         m_active.insert(identity);
         m_stack.append(display);
         Node result = processFile(content, context);
@@ -215,7 +212,7 @@ private:
         if (include.isSequence()) {
             std::vector<Node> result;
             for (const Node &item : include.items()) {
-                // Nested arrays of includes come from !reference-free YAML anchors; accept them.
+                // `include: [*common, x.yml]` nests an aliased list: read it as one flat list.
                 if (item.isSequence()) {
                     for (const Node &inner : item.items())
                         result.push_back(inner);
@@ -243,27 +240,27 @@ private:
     QList<FileRef> filesOf(const Node &entry, const Context &context)
     {
         if (entry.isScalar() && !entry.isQuoted() && !entry.isString()) {
-            error(QStringLiteral("include-invalid"), tr("include config should be a hash or a string"),
-                  entry.location());
+            error(QStringLiteral("include-invalid"),
+                  tr("include config should be a hash or a string"), entry.location());
             return {};
         }
         if (entry.isScalar()) {
             const QString location = expand(entry.scalar());
             if (unknownVariables(location, entry))
                 return {};
-            if (location.startsWith(QLatin1String("http://"))
-                || location.startsWith(QLatin1String("https://")))
+            if (location.startsWith(QLatin1String("http://")) ||
+                location.startsWith(QLatin1String("https://")))
                 return remoteFiles(location, entry, {});
             return localFiles(location, entry, context, {});
         }
         if (!entry.isMap()) {
-            error(QStringLiteral("include-invalid"), tr("include config should be a hash or a string"),
-                  entry.location());
+            error(QStringLiteral("include-invalid"),
+                  tr("include config should be a hash or a string"), entry.location());
             return {};
         }
         static const QStringList allowed = {
-            QStringLiteral("local"),   QStringLiteral("file"),      QStringLiteral("remote"),
-            QStringLiteral("template"), QStringLiteral("project"),  QStringLiteral("ref"),
+            QStringLiteral("local"),     QStringLiteral("file"),    QStringLiteral("remote"),
+            QStringLiteral("template"),  QStringLiteral("project"), QStringLiteral("ref"),
             QStringLiteral("component"), QStringLiteral("rules"),   QStringLiteral("inputs"),
             QStringLiteral("integrity"), QStringLiteral("cache")};
         QStringList unknown;
@@ -277,13 +274,13 @@ private:
         }
         if (!unknown.isEmpty()) {
             error(QStringLiteral("include-invalid"),
-                  tr("include config contains unknown keys: %1").arg(unknown.join(QStringLiteral(", "))),
+                  tr("include config contains unknown keys: %1")
+                      .arg(unknown.join(QStringLiteral(", "))),
                   unknownAt);
             return {};
         }
         static const QStringList accessors = {QStringLiteral("local"), QStringLiteral("remote"),
-                                              QStringLiteral("template"),
-                                              QStringLiteral("project"),
+                                              QStringLiteral("template"), QStringLiteral("project"),
                                               QStringLiteral("component")};
         QStringList present;
         for (const QString &a : accessors) {
@@ -354,7 +351,8 @@ private:
             return false;
         names.removeDuplicates();
         offline(tr("`%1` (unknown variable %2)").arg(location, names.join(QStringLiteral(", "))),
-                at.location(), tr("the variable is not known offline; it may be a project variable"));
+                at.location(),
+                tr("the variable is not known offline; it may be a project variable"));
         return true;
     }
 
@@ -383,7 +381,8 @@ private:
                 }
             }
             const Node when = rule.value(u"when");
-            if (when.isDefined() && when.scalar() != u"never" && when.scalar() != u"always") {
+            if (when.isDefined() && !when.isNull() && when.scalar() != u"never" &&
+                when.scalar() != u"always") {
                 error(QStringLiteral("include-invalid"),
                       tr("include:rules:rule when unknown value: %1").arg(when.scalar()),
                       when.location(), tr("include rules accept `when: never` or `when: always`"));
@@ -427,8 +426,8 @@ private:
                 pattern.remove(0, 1);
             const QRegularExpression re(globToRegex(pattern));
             // `**/` also matches no folder at all for `exists` (fnmatch with FNM_PATHNAME).
-            const QRegularExpression alt(globToRegex(QString(pattern).replace(
-                QStringLiteral("**/"), QString())));
+            const QRegularExpression alt(
+                globToRegex(QString(pattern).replace(QStringLiteral("**/"), QString())));
             for (const QString &f : all) {
                 if (re.match(f).hasMatch() || alt.match(f).hasMatch())
                     return true;
@@ -443,10 +442,13 @@ private:
         if (const auto it = m_listings.constFind(base); it != m_listings.constEnd())
             return *it;
         QStringList found;
-        QDirIterator it(base, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot | QDir::Dirs,
+        // Without a project folder (editor buffers only) there is nothing on disk to walk.
+        const bool walk = !(base == m_root && m_options.projectRoot.isEmpty());
+        QDirIterator it(walk ? base : QString(),
+                        QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot | QDir::Dirs,
                         QDirIterator::Subdirectories);
         const QDir dir(base);
-        while (it.hasNext() && found.size() < 100000) {
+        while (walk && it.hasNext() && found.size() < 100000) {
             it.next();
             const QFileInfo info = it.fileInfo();
             if (!info.isFile())
@@ -530,8 +532,8 @@ private:
             }
             if (context.kind == Context::Kind::Project) {
                 const QString canonical = info.canonicalFilePath();
-                if (!m_canonicalRoot.isEmpty() && canonical != m_canonicalRoot
-                    && !canonical.startsWith(m_canonicalRoot + u'/')) {
+                if (!m_canonicalRoot.isEmpty() && canonical != m_canonicalRoot &&
+                    !canonical.startsWith(m_canonicalRoot + u'/')) {
                     error(QStringLiteral("include-outside-project"),
                           tr("Local file `%1` is outside the project: it is a symbolic link to %2")
                               .arg(location, canonical),
@@ -586,8 +588,8 @@ private:
         QString rest = url.mid(url.indexOf(QLatin1String("://")) + 3);
         rest = rest.left(rest.indexOf(u'?') >= 0 ? rest.indexOf(u'?') : rest.size());
         rest = rest.left(rest.indexOf(u'#') >= 0 ? rest.indexOf(u'#') : rest.size());
-        auto ref = cached({QStringLiteral("remote/") + rest}, tr("remote `%1`").arg(url), at,
-                          inputs);
+        auto ref =
+            cached({QStringLiteral("remote/") + rest}, tr("remote `%1`").arg(url), at, inputs);
         if (!ref)
             return {};
         ref->written = url;
@@ -598,8 +600,8 @@ private:
 
     QList<FileRef> templateFiles(const QString &name, const Node &at, const Node &inputs)
     {
-        auto ref = cached({QStringLiteral("template/") + name, name},
-                          tr("template `%1`").arg(name), at, inputs);
+        auto ref = cached({QStringLiteral("template/") + name, name}, tr("template `%1`").arg(name),
+                          at, inputs);
         if (!ref)
             return {};
         ref->written = name;
@@ -622,20 +624,45 @@ private:
         }
         const QString project = path.left(slash);
         const QString name = path.mid(slash + 1);
+        const QHash<QString, QString> component = {{QStringLiteral("name"), name},
+                                                   {QStringLiteral("version"), version},
+                                                   {QStringLiteral("reference"), version},
+                                                   {QStringLiteral("sha"), QString()}};
+        // A component of the project being checked is read from its working tree.
+        const QString host = m_options.variables.value(QStringLiteral("CI_SERVER_HOST"));
+        const QString self = m_options.variables.value(QStringLiteral("CI_PROJECT_PATH"));
+        if (!host.isEmpty() && !self.isEmpty() && project == host + u'/' + self) {
+            for (const QString &candidate :
+                 {QStringLiteral("templates/%1.yml").arg(name),
+                  QStringLiteral("templates/%1/template.yml").arg(name)}) {
+                FileRef ref;
+                if (m_overlay.contains(candidate)) {
+                    ref.overlayKey = candidate;
+                } else if (QFileInfo(QDir(m_root).filePath(candidate)).isFile()) {
+                    ref.absolute = QDir(m_root).filePath(candidate);
+                } else {
+                    continue;
+                }
+                ref.display = candidate;
+                ref.written = address;
+                ref.at = at.location();
+                ref.inputs = inputs;
+                ref.component = component;
+                ref.nested = Context{Context::Kind::Project, m_root, {}};
+                return {ref};
+            }
+        }
         const QString base = QStringLiteral("component/%1/%2/templates/").arg(project, version);
-        auto ref = cached({base + name + QStringLiteral(".yml"),
-                           base + name + QStringLiteral("/template.yml")},
-                          tr("component `%1`").arg(address), at, inputs);
+        auto ref = cached(
+            {base + name + QStringLiteral(".yml"), base + name + QStringLiteral("/template.yml")},
+            tr("component `%1`").arg(address), at, inputs);
         if (!ref)
             return {};
         ref->written = address;
-        ref->component = {{QStringLiteral("name"), name},
-                          {QStringLiteral("version"), version},
-                          {QStringLiteral("reference"), version},
-                          {QStringLiteral("sha"), QString()}};
-        const QString projectDir = QDir(m_options.includeCacheDir)
-                                       .filePath(QStringLiteral("component/%1/%2").arg(project,
-                                                                                       version));
+        ref->component = component;
+        const QString projectDir =
+            QDir(m_options.includeCacheDir)
+                .filePath(QStringLiteral("component/%1/%2").arg(project, version));
         ref->nested = Context{Context::Kind::Cached, projectDir, address};
         return {*ref};
     }
@@ -644,6 +671,13 @@ private:
     {
         const Node fileNode = entry.value(u"file");
         const Node refNode = entry.value(u"ref");
+        if (project.startsWith(u'/') || project.endsWith(u'/') || !project.contains(u'/')) {
+            error(QStringLiteral("include-invalid"),
+                  tr("include:project `%1` should be a full project path such as `group/project`")
+                      .arg(project),
+                  entry.value(u"project").location());
+            return {};
+        }
         if (!fileNode.isDefined()) {
             error(QStringLiteral("include-invalid"),
                   tr("include config must specify the file where to fetch the config from"),
@@ -672,8 +706,9 @@ private:
         if (unknownVariables(ref, refNode))
             return {};
         const QString refDir = ref.isEmpty() ? QStringLiteral("HEAD") : ref;
-        const QString projectDir = QDir(m_options.includeCacheDir)
-                                       .filePath(QStringLiteral("project/%1/%2").arg(project, refDir));
+        const QString projectDir =
+            QDir(m_options.includeCacheDir)
+                .filePath(QStringLiteral("project/%1/%2").arg(project, refDir));
         const QString label = ref.isEmpty() ? project : project + u'@' + ref;
         const Context nested{Context::Kind::Cached, projectDir, label};
         QList<FileRef> refs;
@@ -689,8 +724,8 @@ private:
                       f.location());
                 continue;
             }
-            if (file.contains(u'*') && !m_options.includeCacheDir.isEmpty()
-                && QFileInfo(projectDir).isDir()) {
+            if (file.contains(u'*') && !m_options.includeCacheDir.isEmpty() &&
+                QFileInfo(projectDir).isDir()) {
                 const QRegularExpression re(globToRegex(file));
                 for (const QString &candidate : listFiles(projectDir)) {
                     if (isYamlName(candidate) && re.match(candidate).hasMatch()) {
@@ -731,9 +766,8 @@ private:
                                      : QStringLiteral("overlay:") + ref.overlayKey;
         const QString stackName = ref.display;
         if (m_active.contains(identity)) {
-            QStringList chain = m_stack.mid(m_stack.indexOf(stackName) >= 0
-                                                ? m_stack.indexOf(stackName)
-                                                : 0);
+            QStringList chain =
+                m_stack.mid(m_stack.indexOf(stackName) >= 0 ? m_stack.indexOf(stackName) : 0);
             chain << stackName;
             error(QStringLiteral("include-cycle"),
                   tr("Circular include: %1").arg(chain.join(QStringLiteral(" → "))), ref.at,
@@ -741,10 +775,9 @@ private:
                       .arg(ref.written));
             return {};
         }
-        const QString memoKey = identity + u'\x1f'
-                                + (ref.inputs.isDefined()
-                                       ? QString::fromUtf8(yaml::toYaml(ref.inputs))
-                                       : QString());
+        const QString memoKey =
+            identity + u'\x1f' +
+            (ref.inputs.isDefined() ? QString::fromUtf8(yaml::toYaml(ref.inputs)) : QString());
         if (const auto it = m_memo.constFind(memoKey); it != m_memo.constEnd()) {
             // Included again: GitLab merges the same content again (a no-op) but still counts
             // the file and its nested includes against the limit.

@@ -30,7 +30,7 @@ QString textOf(const Node &node)
         QStringList parts;
         for (const Node &item : node.items())
             parts << (item.isScalar() && item.isString() ? u'"' + item.scalar() + u'"'
-                                                           : textOf(item));
+                                                         : textOf(item));
         return u'[' + parts.join(QStringLiteral(", ")) + u']';
     }
     QStringList parts;
@@ -113,8 +113,8 @@ private:
             }
             if (!changed)
                 return false;
-            result = Node::makeSequence(std::move(items), node.location(), node.tag(),
-                                        node.style());
+            result =
+                Node::makeSequence(std::move(items), node.location(), node.tag(), node.style());
             return true;
         }
         case Node::Type::Map: {
@@ -169,15 +169,15 @@ private:
                 return std::nullopt;
             }
             value = it->node;
-        } else if (path.size() == 2 && path.first() == u"component"
-                   && m_context.component.contains(path.at(1))) {
+        } else if (path.size() == 2 && path.first() == u"component" &&
+                   m_context.component.contains(path.at(1))) {
             value = Node::makeScalar(m_context.component.value(path.at(1)), at.location(),
                                      Node::Style::DoubleQuoted);
         } else {
-            const QString name = path.size() >= 2 && (path.first() == u"inputs"
-                                                      || path.first() == u"component")
-                                     ? path.at(1)
-                                     : path.first();
+            const QString name =
+                path.size() >= 2 && (path.first() == u"inputs" || path.first() == u"component")
+                    ? path.at(1)
+                    : path.first();
             error(QStringLiteral("input-unknown-key"),
                   tr("unknown interpolation key: `%1`").arg(name), at.location());
             return std::nullopt;
@@ -275,8 +275,8 @@ Node applyInputs(const Node &header, const Node &content, const InputContext &co
         provided.insert(name, pair);
         if (!specInputs.contains(name)) {
             if (unknown.isEmpty())
-                unknownAt = pair.first.location().isValid() ? pair.first.location()
-                                                            : context.providedAt;
+                unknownAt =
+                    pair.first.location().isValid() ? pair.first.location() : context.providedAt;
             unknown << name;
         }
     }
@@ -290,7 +290,7 @@ Node applyInputs(const Node &header, const Node &content, const InputContext &co
                                       QStringLiteral("boolean"), QStringLiteral("array")};
     static const QStringList specKeys = {QStringLiteral("default"), QStringLiteral("description"),
                                          QStringLiteral("options"), QStringLiteral("regex"),
-                                         QStringLiteral("type"), QStringLiteral("rules")};
+                                         QStringLiteral("type"),    QStringLiteral("rules")};
     for (const yaml::MapEntry &entry : specInputs.entries()) {
         const QString name = entry.key.scalar();
         const Node spec = entry.value;
@@ -311,10 +311,10 @@ Node applyInputs(const Node &header, const Node &content, const InputContext &co
         QString type = QStringLiteral("string");
         if (const Node t = spec.value(u"type"); t.isDefined()) {
             if (!types.contains(t.scalar())) {
-                report(out, Severity::Error, QStringLiteral("input-type"),
-                       tr("header:spec:inputs:%1 input type unknown value: %2")
-                           .arg(name, t.scalar()),
-                       t.location());
+                report(
+                    out, Severity::Error, QStringLiteral("input-type"),
+                    tr("header:spec:inputs:%1 input type unknown value: %2").arg(name, t.scalar()),
+                    t.location());
                 missing.insert(name);
                 continue;
             }
@@ -323,9 +323,9 @@ Node applyInputs(const Node &header, const Node &content, const InputContext &co
         const auto given = provided.constFind(name);
         const bool isProvided = given != provided.constEnd();
         const Node value = isProvided ? given->second : spec.value(u"default");
-        const Location valueAt = isProvided ? (value.location().isValid() ? value.location()
-                                                                          : context.providedAt)
-                                            : value.location();
+        const Location valueAt =
+            isProvided ? (value.location().isValid() ? value.location() : context.providedAt)
+                       : value.location();
         if (!value.isDefined()) {
             report(out, Severity::Error, QStringLiteral("input-required"),
                    tr("`%1` input: required value has not been provided").arg(name),
@@ -336,8 +336,9 @@ Node applyInputs(const Node &header, const Node &content, const InputContext &co
         if (!hasType(value, type)) {
             const QString article = type == u"array" ? QStringLiteral("an") : QStringLiteral("a");
             report(out, Severity::Error, QStringLiteral("input-type"),
-                   isProvided ? tr("`%1` input: provided value is not %2 %3").arg(name, article, type)
-                              : tr("`%1` input: default value is not %2 %3").arg(name, article, type),
+                   isProvided
+                       ? tr("`%1` input: provided value is not %2 %3").arg(name, article, type)
+                       : tr("`%1` input: default value is not %2 %3").arg(name, article, type),
                    valueAt);
             missing.insert(name);
             continue;
@@ -369,7 +370,7 @@ Node applyInputs(const Node &header, const Node &content, const InputContext &co
         if (const Node regex = spec.value(u"regex"); ok && regex.isScalar()) {
             QString pattern = regex.scalar();
             expr::Regex re = expr::Regex::isLiteral(pattern) ? expr::Regex::fromLiteral(pattern)
-                                                              : expr::Regex::compile(pattern);
+                                                             : expr::Regex::compile(pattern);
             if (!re.isValid()) {
                 report(out, Severity::Error, QStringLiteral("input-regex"),
                        tr("`%1` input: invalid regular expression: %2").arg(name, re.error()),

@@ -75,8 +75,8 @@ private:
                     items.push_back(sub.changed ? sub.node : original[i]);
             }
             if (r.changed)
-                r.node = Node::makeSequence(std::move(items), node.location(), node.tag(),
-                                            node.style());
+                r.node =
+                    Node::makeSequence(std::move(items), node.location(), node.tag(), node.style());
         } else if (node.isMap()) {
             const std::vector<yaml::MapEntry> &original = node.entries();
             std::vector<yaml::MapEntry> entries;
@@ -88,11 +88,12 @@ private:
                     r.changed = true;
                 }
                 if (r.changed)
-                    entries.push_back({original[i].key, sub.changed ? sub.node : original[i].value});
+                    entries.push_back(
+                        {original[i].key, sub.changed ? sub.node : original[i].value});
             }
             if (r.changed)
-                r.node = Node::makeMap(std::move(entries), node.location(), node.tag(),
-                                       node.style());
+                r.node =
+                    Node::makeMap(std::move(entries), node.location(), node.tag(), node.style());
         }
         return r;
     }
@@ -165,11 +166,10 @@ private:
         Resolved result;
         if (!current.isDefined()) {
             // With an include that could not be read, the target may well be in it.
-            error(node, QStringLiteral("reference-not-found"),
-                  tr("%1 could not be found").arg(shown),
-                  m_incomplete ? tr("it may come from an include that could not be read")
-                               : QString(),
-                  m_incomplete ? Severity::Info : Severity::Error);
+            error(
+                node, QStringLiteral("reference-not-found"), tr("%1 could not be found").arg(shown),
+                m_incomplete ? tr("it may come from an include that could not be read") : QString(),
+                m_incomplete ? Severity::Info : Severity::Error);
             result = {node, false, 0};
         } else {
             const Resolved inner = resolve(current);
@@ -274,8 +274,13 @@ Node normaliseMap(const Node &map, const QStringList &scriptKeys, bool rules)
                 replaced = flattenScript(e.value);
             else if (rules && e.key.scalar() == u"rules")
                 replaced = flattenRules(e.value);
+        } else if (e.value.isMap() && e.key.scalar() == u"hooks") {
+            // hooks:pre_get_sources_script is a script like the others.
+            static const QStringList hookScripts = {QStringLiteral("pre_get_sources_script")};
+            replaced = normaliseMap(e.value, hookScripts, false);
         }
-        const bool differs = replaced.items().data() != e.value.items().data();
+        const bool differs = replaced.items().data() != e.value.items().data() ||
+                             replaced.entries().data() != e.value.entries().data();
         if (differs && !changed) {
             entries.assign(original.begin(), original.begin() + qsizetype(i));
             changed = true;
@@ -301,9 +306,8 @@ Node flattenScripts(const Node &root)
 {
     if (!root.isMap())
         return root;
-    static const QStringList jobScripts = {QStringLiteral("script"),
-                                           QStringLiteral("before_script"),
-                                           QStringLiteral("after_script")};
+    static const QStringList jobScripts = {
+        QStringLiteral("script"), QStringLiteral("before_script"), QStringLiteral("after_script")};
     static const QStringList globalScripts = {QStringLiteral("before_script"),
                                               QStringLiteral("after_script")};
     const std::vector<yaml::MapEntry> &original = root.entries();
@@ -321,8 +325,8 @@ Node flattenScripts(const Node &root)
             value = normaliseMap(e.value, {}, true);
         else if (!isGlobalKeyword(name))
             value = normaliseMap(e.value, jobScripts, true);
-        const bool differs = value.items().data() != e.value.items().data()
-                             || value.entries().data() != e.value.entries().data();
+        const bool differs = value.items().data() != e.value.items().data() ||
+                             value.entries().data() != e.value.entries().data();
         if (differs && !changed) {
             entries.assign(original.begin(), original.begin() + qsizetype(i));
             changed = true;

@@ -15,8 +15,7 @@ const Job *ResolvedConfig::job(QStringView name) const
 {
     if (!jobIndex.isEmpty()) {
         const auto it = jobIndex.constFind(name.toString());
-        if (it != jobIndex.constEnd() && *it >= 0 && *it < jobs.size()
-            && jobs.at(*it).name == name)
+        if (it != jobIndex.constEnd() && *it >= 0 && *it < jobs.size() && jobs.at(*it).name == name)
             return &jobs.at(*it);
         if (jobIndex.size() == jobs.size())
             return nullptr;
@@ -55,8 +54,8 @@ namespace detail {
 void report(diag::Diagnostics &out, diag::Severity severity, const QString &code,
             const QString &message, const yaml::Location &at, const QString &hint)
 {
-    diag::Diagnostic d = diag::make(severity, code, message, at.file, at.line, at.column,
-                                    at.endLine, at.endColumn);
+    diag::Diagnostic d =
+        diag::make(severity, code, message, at.file, at.line, at.column, at.endLine, at.endColumn);
     d.hint = hint;
     out.append(d);
 }
@@ -65,6 +64,9 @@ Node deepMerge(const Node &a, const Node &b)
 {
     if (!a.isMap() || !b.isMap())
         return b.isDefined() ? b : a;
+    // The same shared map on both sides (the including file merged over itself): nothing to do.
+    if (a.entries().data() == b.entries().data())
+        return b;
     const auto &ae = a.entries();
     const auto &be = b.entries();
     // Small maps (most jobs) are searched linearly; large ones (the root) through a hash.
@@ -235,8 +237,8 @@ void computeStages(ResolvedConfig &config)
     }
     stages.removeAll(QStringLiteral(".pre"));
     stages.removeAll(QStringLiteral(".post"));
-    config.stages = QStringList{QStringLiteral(".pre")} + stages
-                    + QStringList{QStringLiteral(".post")};
+    config.stages =
+        QStringList{QStringLiteral(".pre")} + stages + QStringList{QStringLiteral(".post")};
 }
 
 void collectJobs(ResolvedConfig &config)
@@ -280,8 +282,8 @@ ResolvedConfig Resolver::resolve(const ResolveOptions &options)
     else if (options.overlay.contains(key))
         loaded = yaml::Loader::load(options.overlay.value(key), display);
     else
-        loaded = yaml::Loader::loadFile(QDir(options.projectRoot).filePath(options.mainFile),
-                                        display);
+        loaded =
+            yaml::Loader::loadFile(QDir(options.projectRoot).filePath(options.mainFile), display);
     config.diagnostics += loaded.diagnostics;
     if (!loaded.ok)
         return config;
@@ -291,8 +293,8 @@ ResolvedConfig Resolver::resolve(const ResolveOptions &options)
         return config;
     config.header = split.header;
     Node content = split.content;
-    if (!content.isDefined() || content.isNull()
-        || (content.isScalar() && content.scalar().trimmed().isEmpty())) {
+    if (!content.isDefined() || content.isNull() ||
+        (content.isScalar() && content.scalar().trimmed().isEmpty())) {
         if (!split.header.isDefined()) {
             report(config.diagnostics, diag::Severity::Error, QStringLiteral("empty-config"),
                    tr("Please provide content of .gitlab-ci.yml"),

@@ -53,7 +53,7 @@ struct InputContext
 {
     /// Provided values (include:inputs or ResolveOptions::inputs), name -> value node.
     QList<QPair<yaml::Node, yaml::Node>> provided; ///< (key node, value node) in written order
-    yaml::Location providedAt; ///< where the inputs were given (the include entry)
+    yaml::Location providedAt;         ///< where the inputs were given (the include entry)
     QHash<QString, QString> component; ///< `component.*` interpolation keys (name, version...)
     const QHash<QString, QString> *variables = nullptr; ///< for `expand_vars`
 };

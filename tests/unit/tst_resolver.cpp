@@ -3,14 +3,13 @@
 #include "yaml/emitter.h"
 #include "yaml/loader.h"
 
-
 #include <QDir>
 #include <QElapsedTimer>
-
-#include <ctime>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <ctime>
 
 using namespace stagecraft;
 using yaml::Node;
@@ -30,9 +29,12 @@ struct Project
     {
         options.projectRoot = dir.filePath(QStringLiteral("project"));
         options.includeCacheDir = dir.filePath(QStringLiteral("cache"));
-        options.variables = {{QStringLiteral("CI_PROJECT_PATH"), QStringLiteral("group/proj")},
-                             {QStringLiteral("FOO"), QStringLiteral("1")},
-                             {QStringLiteral("NAME"), QStringLiteral("world")}};
+        options.variables = {
+            {QStringLiteral("CI_PROJECT_PATH"), QStringLiteral("group/proj")},
+            {QStringLiteral("FOO"), QStringLiteral("1")},
+            {QStringLiteral("NAME"), QStringLiteral("world")},
+            {QStringLiteral("CI_SERVER_HOST"), QStringLiteral("gitlab.example.com")},
+            {QStringLiteral("CI_COMMIT_SHA"), QStringLiteral("0123abc")}};
         QDir().mkpath(options.projectRoot);
         QDir().mkpath(options.includeCacheDir);
         for (qsizetype i = 0; i + 1 < files.size(); i += 2) {
@@ -215,6 +217,7 @@ private slots:
     void filesRead();
     void mainInputsOption();
     void symlinkOutsideProject();
+    void overlayWithoutProjectFolder();
     void effectiveJob_data();
     void effectiveJob();
     void provenance();
@@ -359,6 +362,15 @@ void TestResolver::diagnostics_data()
         << files({".gitlab-ci.yml", "include:\n  local: a.yml\n  rules:\n    - when: manual\n"})
         << files({".gitlab-ci.yml:4:13: error [include-invalid] include:rules:rule when unknown "
                   "value: manual"});
+    QTest::newRow("rules when null is unspecified")
+        << files({".gitlab-ci.yml",
+                  "include:\n  local: a.yml\n  rules:\n    - when: null\nj:\n  script: x\n",
+                  "a.yml", "a:\n  script: x\n"})
+        << QStringList();
+    QTest::newRow("project path with a leading slash")
+        << files({".gitlab-ci.yml", "include:\n  project: /slug\n  file: a.yml\n"})
+        << files({".gitlab-ci.yml:2:12: error [include-invalid] include:project `/slug` should be "
+                  "a full project path such as `group/project`"});
     QTest::newRow("rules not an array")
         << files({".gitlab-ci.yml", "include:\n  local: a.yml\n  rules: {when: never}\n"})
         << files({".gitlab-ci.yml:3:10: error [include-invalid] include:rules config should be an "
@@ -370,7 +382,8 @@ void TestResolver::diagnostics_data()
 
     // --- offline ------------------------------------------------------------------------------
     QTest::newRow("template offline")
-        << files({".gitlab-ci.yml", "include:\n  - template: Nope.gitlab-ci.yml\njob:\n  script: x\n"})
+        << files({".gitlab-ci.yml",
+                  "include:\n  - template: Nope.gitlab-ci.yml\njob:\n  script: x\n"})
         << files({".gitlab-ci.yml:2:15: info [include-offline] include not resolved offline: "
                   "template `Nope.gitlab-ci.yml`"});
     QTest::newRow("remote offline")
@@ -378,7 +391,8 @@ void TestResolver::diagnostics_data()
         << files({".gitlab-ci.yml:1:10: info [include-offline] include not resolved offline: "
                   "remote `https://example.com/ci.yml?x=1`"});
     QTest::newRow("project offline")
-        << files({".gitlab-ci.yml", "include:\n  project: g/p\n  ref: v1\n  file: [a.yml, b.yml]\n"})
+        << files(
+               {".gitlab-ci.yml", "include:\n  project: g/p\n  ref: v1\n  file: [a.yml, b.yml]\n"})
         << files({".gitlab-ci.yml:4:10: info [include-offline] include not resolved offline: "
                   "project `g/p@v1` file `a.yml`",
                   ".gitlab-ci.yml:4:17: info [include-offline] include not resolved offline: "
@@ -408,17 +422,18 @@ void TestResolver::diagnostics_data()
         << files({".gitlab-ci.yml:1:10: error [include-cycle] Circular include: .gitlab-ci.yml → "
                   ".gitlab-ci.yml"});
     QTest::newRow("indirect cycle")
-        << files({".gitlab-ci.yml", "include: a.yml\n", "a.yml", "include: /b.yml\na:\n  script: x\n",
-                  "b.yml", "include:\n  - local: a.yml\nb:\n  script: x\n"})
+        << files({".gitlab-ci.yml", "include: a.yml\n", "a.yml",
+                  "include: /b.yml\na:\n  script: x\n", "b.yml",
+                  "include:\n  - local: a.yml\nb:\n  script: x\n"})
         << files({"b.yml:2:12: error [include-cycle] Circular include: a.yml → b.yml → a.yml"});
     QTest::newRow("duplicate include is silent")
         << files({".gitlab-ci.yml", "include: [a.yml, /a.yml, ./a.yml]\n", "a.yml",
                   "a:\n  script: x\n"})
         << QStringList();
-    QTest::newRow("150 includes")
-        << QStringList{QStringLiteral(".gitlab-ci.yml"), repeatIncludes(150),
-                       QStringLiteral("t.yml"), QStringLiteral("job:\n  script: x\n")}
-        << QStringList();
+    QTest::newRow("150 includes") << QStringList{QStringLiteral(".gitlab-ci.yml"),
+                                                 repeatIncludes(150), QStringLiteral("t.yml"),
+                                                 QStringLiteral("job:\n  script: x\n")}
+                                  << QStringList();
     QTest::newRow("151 includes")
         << QStringList{QStringLiteral(".gitlab-ci.yml"), repeatIncludes(151),
                        QStringLiteral("t.yml"), QStringLiteral("job:\n  script: x\n")}
@@ -427,19 +442,24 @@ void TestResolver::diagnostics_data()
     // 74 × (n.yml + t.yml) + m.yml + t.yml = 150; m.yml's second (duplicate) t.yml is the 151st.
     QTest::newRow("nested and duplicate includes count")
         << QStringList{QStringLiteral(".gitlab-ci.yml"),
-                       repeatIncludes(74).replace(QStringLiteral("/t.yml"), QStringLiteral("/n.yml"))
-                           + QStringLiteral("  - local: /m.yml\n"),
-                       QStringLiteral("n.yml"), QStringLiteral("include: /t.yml\n"),
-                       QStringLiteral("m.yml"), QStringLiteral("include:\n  - /t.yml\n  - t.yml\n"),
-                       QStringLiteral("t.yml"), QStringLiteral("job:\n  script: x\n")}
+                       repeatIncludes(74).replace(QStringLiteral("/t.yml"),
+                                                  QStringLiteral("/n.yml")) +
+                           QStringLiteral("  - local: /m.yml\n"),
+                       QStringLiteral("n.yml"),
+                       QStringLiteral("include: /t.yml\n"),
+                       QStringLiteral("m.yml"),
+                       QStringLiteral("include:\n  - /t.yml\n  - t.yml\n"),
+                       QStringLiteral("t.yml"),
+                       QStringLiteral("job:\n  script: x\n")}
         << files({"m.yml:3:5: error [include-too-many] Maximum of 150 nested includes are "
                   "allowed!"});
 
     // --- inputs ---------------------------------------------------------------------------------
-    const char *spec = "spec:\n  inputs:\n    stage:\n    mode:\n      options: [fast, slow]\n"
-                       "      default: fast\n    version:\n      regex: ^v\\d+$\n      default: v1\n"
-                       "    count:\n      type: number\n      default: 1\n---\n"
-                       "job:\n  stage: $[[ inputs.stage ]]\n  script: echo $[[ inputs.mode ]]\n";
+    const char *spec =
+        "spec:\n  inputs:\n    stage:\n    mode:\n      options: [fast, slow]\n"
+        "      default: fast\n    version:\n      regex: ^v\\d+$\n      default: v1\n"
+        "    count:\n      type: number\n      default: 1\n---\n"
+        "job:\n  stage: $[[ inputs.stage ]]\n  script: echo $[[ inputs.mode ]]\n";
     QTest::newRow("input required")
         << files({".gitlab-ci.yml", "include:\n  - local: t.yml\n", "t.yml", spec})
         << files({".gitlab-ci.yml:2:12: error [input-required] `stage` input: required value has "
@@ -475,7 +495,8 @@ void TestResolver::diagnostics_data()
                   "a string"});
     QTest::newRow("input type array")
         << files({".gitlab-ci.yml", "include:\n  - local: t.yml\n    inputs:\n      list: x\n",
-                  "t.yml", "spec:\n  inputs:\n    list:\n      type: array\n---\nj:\n  script: x\n"})
+                  "t.yml",
+                  "spec:\n  inputs:\n    list:\n      type: array\n---\nj:\n  script: x\n"})
         << files({".gitlab-ci.yml:4:13: error [input-type] `list` input: provided value is not "
                   "an array"});
     QTest::newRow("input default of wrong type")
@@ -597,99 +618,138 @@ void TestResolver::merged_data()
          "ci/a.yml",
          "variables:\n  A: inc\n  B: inc\njob:\n  image: inc\n  script: [inc]\n  variables:\n    "
          "Y: 2\nother:\n  script: x\n"});
-    QTest::newRow("main wins, maps deep-merged")
-        << mergeProject << "variables" << "A: main\nB: inc";
+    QTest::newRow("main wins, maps deep-merged") << mergeProject << "variables"
+                                                 << "A: main\nB: inc";
     QTest::newRow("job deep-merged, main's keys first")
-        << mergeProject << "job" << "image: main\nvariables:\n  X: 1\n  Y: 2\nscript:\n- inc";
+        << mergeProject << "job"
+        << "image: main\nvariables:\n  X: 1\n  Y: 2\nscript:\n- inc";
     QTest::newRow("include keys after main's")
-        << mergeProject << "" << "variables:\n  A: main\n  B: inc\njob:\n  image: main\n  "
-                                 "variables:\n    X: 1\n    Y: 2\n  script:\n  - inc\nother:\n  "
-                                 "script: x";
+        << mergeProject << ""
+        << "variables:\n  A: main\n  B: inc\njob:\n  image: main\n  "
+           "variables:\n    X: 1\n    Y: 2\n  script:\n  - inc\nother:\n  "
+           "script: x";
     QTest::newRow("later include wins over earlier")
         << files({".gitlab-ci.yml", "include: [a.yml, b.yml]\n", "a.yml",
                   "job:\n  image: a\n  tags: [a]\n", "b.yml", "job:\n  image: b\n"})
-        << "job" << "image: b\ntags:\n- a";
+        << "job"
+        << "image: b\ntags:\n- a";
     QTest::newRow("arrays replaced, not merged")
         << files({".gitlab-ci.yml", "include: a.yml\njob:\n  script: [main]\n", "a.yml",
                   "job:\n  script: [a, b]\n"})
-        << "job/script" << "- main";
+        << "job/script"
+        << "- main";
     QTest::newRow("nested include relative to root")
         << files({".gitlab-ci.yml", "include: ci/a.yml\n", "ci/a.yml", "include: ci/b.yml\n",
                   "ci/b.yml", "b:\n  script: x\n"})
-        << "b/script" << "x";
-    QTest::newRow("wildcard *")
-        << files({".gitlab-ci.yml", "include: 'ci/*.yml'\n", "ci/a.yml", "a:\n  script: x\n",
-                  "ci/sub/b.yml", "b:\n  script: x\n", "ci/.c.yml", "c:\n  script: x\n"})
-        << "" << "c:\n  script: x\na:\n  script: x";
+        << "b/script"
+        << "x";
+    QTest::newRow("wildcard *") << files({".gitlab-ci.yml", "include: 'ci/*.yml'\n", "ci/a.yml",
+                                          "a:\n  script: x\n", "ci/sub/b.yml", "b:\n  script: x\n",
+                                          "ci/.c.yml", "c:\n  script: x\n"})
+                                << ""
+                                << "c:\n  script: x\na:\n  script: x";
     QTest::newRow("wildcard ** spans folders")
         << files({".gitlab-ci.yml", "include: 'ci/**.yml'\n", "ci/a.yml", "a:\n  script: x\n",
                   "ci/sub/deep/b.yml", "b:\n  script: x\n"})
-        << "" << "a:\n  script: x\nb:\n  script: x";
+        << ""
+        << "a:\n  script: x\nb:\n  script: x";
     QTest::newRow("wildcard **/ needs a folder")
         << files({".gitlab-ci.yml", "include: '/ci/**/*.yml'\n", "ci/a.yml", "a:\n  script: x\n",
                   "ci/sub/b.yml", "b:\n  script: x\n"})
-        << "" << "b:\n  script: x";
+        << ""
+        << "b:\n  script: x";
     QTest::newRow("variable in local path")
         << files({".gitlab-ci.yml", "include: ci/$FOO.yml\n", "ci/1.yml", "one:\n  script: x\n"})
-        << "one/script" << "x";
+        << "one/script"
+        << "x";
     QTest::newRow("include key removed")
         << files({".gitlab-ci.yml", "include: a.yml\n", "a.yml", "include: b.yml\n", "b.yml",
                   "j:\n  script: x\n"})
-        << "include" << "";
+        << "include"
+        << "";
 
+    QTest::newRow("empty include list")
+        << files({".gitlab-ci.yml", "include: []\nj:\n  script: x\n"}) << "j/script"
+        << "x";
+    QTest::newRow("null include") << files({".gitlab-ci.yml", "include:\nj:\n  script: x\n"}) << ""
+                                  << "j:\n  script: x";
+    QTest::newRow("remote with integrity and cache keys")
+        << files({".gitlab-ci.yml",
+                  "include:\n  - remote: https://h.org/r.yml\n    integrity: sha256-x\n    cache: "
+                  "1h\n",
+                  "cache/remote/h.org/r.yml", "r:\n  script: x\n"})
+        << "r/script"
+        << "x";
     // --- include:rules --------------------------------------------------------------------------
     QTest::newRow("rules if true")
         << files({".gitlab-ci.yml", "include:\n  local: a.yml\n  rules:\n    - if: $FOO == \"1\"\n",
                   "a.yml", "a:\n  script: x\n"})
-        << "a/script" << "x";
+        << "a/script"
+        << "x";
     QTest::newRow("rules if false")
         << files({".gitlab-ci.yml",
                   "include:\n  local: a.yml\n  rules:\n    - if: $FOO == \"2\"\nj:\n  script: x\n",
                   "a.yml", "a:\n  script: x\n"})
-        << "a" << "";
+        << "a"
+        << "";
     QTest::newRow("rules when never")
         << files({".gitlab-ci.yml",
                   "include:\n  local: a.yml\n  rules:\n    - if: $FOO\n      when: never\n    - "
                   "when: always\nj:\n  script: x\n",
                   "a.yml", "a:\n  script: x\n"})
-        << "a" << "";
+        << "a"
+        << "";
     QTest::newRow("rules exists")
+        << files(
+               {".gitlab-ci.yml",
+                "include:\n  - local: a.yml\n    rules:\n      - exists: [Dockerfile]\n  - local: "
+                "b.yml\n    rules:\n      - exists: ['**/*.go']\n",
+                "a.yml", "a:\n  script: x\n", "b.yml", "b:\n  script: x\n", "src/main.go", ""})
+        << ""
+        << "b:\n  script: x";
+    QTest::newRow("rules exists with paths map")
         << files({".gitlab-ci.yml",
-                  "include:\n  - local: a.yml\n    rules:\n      - exists: [Dockerfile]\n  - local: "
-                  "b.yml\n    rules:\n      - exists: ['**/*.go']\n",
-                  "a.yml", "a:\n  script: x\n", "b.yml", "b:\n  script: x\n", "src/main.go", ""})
-        << "" << "b:\n  script: x";
+                  "include:\n  local: a.yml\n  rules:\n    - exists:\n        paths: [src/*.go]\n",
+                  "a.yml", "a:\n  script: x\n", "src/main.go", ""})
+        << "a/script"
+        << "x";
     QTest::newRow("rules changes counts as true")
-        << files({".gitlab-ci.yml",
-                  "include:\n  local: a.yml\n  rules:\n    - changes: [x]\n", "a.yml",
-                  "a:\n  script: x\n"})
-        << "a/script" << "x";
+        << files({".gitlab-ci.yml", "include:\n  local: a.yml\n  rules:\n    - changes: [x]\n",
+                  "a.yml", "a:\n  script: x\n"})
+        << "a/script"
+        << "x";
 
     // --- cached includes ------------------------------------------------------------------------
     QTest::newRow("template under template/")
         << files({".gitlab-ci.yml", "include:\n  - template: Jobs/Build.gitlab-ci.yml\n",
                   "cache/template/Jobs/Build.gitlab-ci.yml", "build:\n  script: x\n"})
-        << "build/script" << "x";
+        << "build/script"
+        << "x";
     QTest::newRow("template at the cache root")
         << files({".gitlab-ci.yml", "include:\n  - template: Go.gitlab-ci.yml\n",
                   "cache/Go.gitlab-ci.yml", "go:\n  script: x\n"})
-        << "go/script" << "x";
+        << "go/script"
+        << "x";
     QTest::newRow("project with ref and inner local")
         << files({".gitlab-ci.yml",
                   "include:\n  - project: g/p\n    ref: v1\n    file: /ci/a.yml\n",
                   "cache/project/g/p/v1/ci/a.yml", "include: /ci/b.yml\na:\n  script: x\n",
                   "cache/project/g/p/v1/ci/b.yml", "b:\n  script: yy\n"})
-        << "" << "a:\n  script: x\nb:\n  script: yy";
+        << ""
+        << "a:\n  script: x\nb:\n  script: yy";
     QTest::newRow("project default branch, file list")
-        << files({".gitlab-ci.yml", "include:\n  - project: $CI_PROJECT_PATH\n    file: [a.yml, "
-                                    "b.yml]\n",
+        << files({".gitlab-ci.yml",
+                  "include:\n  - project: $CI_PROJECT_PATH\n    file: [a.yml, "
+                  "b.yml]\n",
                   "cache/project/group/proj/HEAD/a.yml", "a:\n  script: x\n",
                   "cache/project/group/proj/HEAD/b.yml", "b:\n  script: yy\n"})
-        << "" << "a:\n  script: x\nb:\n  script: yy";
-    QTest::newRow("remote")
-        << files({".gitlab-ci.yml", "include: https://example.com/ci/r.yml?ref=1\n",
-                  "cache/remote/example.com/ci/r.yml", "r:\n  script: x\n"})
-        << "r/script" << "x";
+        << ""
+        << "a:\n  script: x\nb:\n  script: yy";
+    QTest::newRow("remote") << files({".gitlab-ci.yml",
+                                      "include: https://example.com/ci/r.yml?ref=1\n",
+                                      "cache/remote/example.com/ci/r.yml", "r:\n  script: x\n"})
+                            << "r/script"
+                            << "x";
     QTest::newRow("component with inputs")
         << files({".gitlab-ci.yml",
                   "include:\n  - component: gitlab.com/g/p/lint@1.2\n    inputs:\n      stage: "
@@ -698,12 +758,24 @@ void TestResolver::merged_data()
                   "spec:\n  inputs:\n    stage:\n      default: test\n---\n$[[ component.name "
                   "]]-job:\n  stage: $[[ inputs.stage ]]\n  script: echo $[[ component.version "
                   "]]\n"})
-        << "lint-job" << "stage: check\nscript: echo 1.2";
+        << "lint-job"
+        << "stage: check\nscript: echo 1.2";
+    QTest::newRow("component of the project itself")
+        << files(
+               {".gitlab-ci.yml",
+                "include:\n  - component: $CI_SERVER_HOST/$CI_PROJECT_PATH/deploy@$CI_COMMIT_SHA\n"
+                "    inputs: {env: prod}\n",
+                "templates/deploy/template.yml",
+                "spec:\n  inputs:\n    env:\n---\ndeploy-$[[ inputs.env ]]:\n  script: echo "
+                "$[[ component.name ]]@$[[ component.version ]]\n"})
+        << "deploy-prod/script"
+        << "echo deploy@0123abc";
     QTest::newRow("component template.yml form")
         << files({".gitlab-ci.yml", "include:\n  - component: gitlab.com/g/p/lint@1.2\n",
                   "cache/component/gitlab.com/g/p/1.2/templates/lint/template.yml",
                   "lint:\n  script: x\n"})
-        << "lint/script" << "x";
+        << "lint/script"
+        << "x";
 
     // --- inputs ---------------------------------------------------------------------------------
     const char *typed = "spec:\n  inputs:\n    flag:\n      type: boolean\n    n:\n      type: "
@@ -735,16 +807,18 @@ void TestResolver::merged_data()
         << files({".gitlab-ci.yml", "include:\n  - local: t.yml\n    inputs:\n      file: b\n",
                   "t.yml", "spec:\n  inputs:\n    file:\n---\ninclude: $[[ inputs.file ]].yml\n",
                   "b.yml", "b:\n  script: x\n"})
-        << "b/script" << "x";
+        << "b/script"
+        << "x";
     QTest::newRow("same file with two input sets")
         << files({".gitlab-ci.yml",
                   "include:\n  - local: t.yml\n    inputs: {n: a}\n  - local: t.yml\n    inputs: "
                   "{n: b}\n",
                   "t.yml", "spec:\n  inputs:\n    n:\n---\njob-$[[ inputs.n ]]:\n  script: x\n"})
-        << "" << "job-a:\n  script: x\njob-b:\n  script: x";
+        << ""
+        << "job-a:\n  script: x\njob-b:\n  script: x";
     QTest::newRow("no header: no interpolation")
-        << files({".gitlab-ci.yml", "job:\n  script: echo $[[ inputs.x ]]\n"})
-        << "job/script" << "echo $[[ inputs.x ]]";
+        << files({".gitlab-ci.yml", "job:\n  script: echo $[[ inputs.x ]]\n"}) << "job/script"
+        << "echo $[[ inputs.x ]]";
 
     // --- extends --------------------------------------------------------------------------------
     const QStringList extendsProject = files(
@@ -757,15 +831,17 @@ void TestResolver::merged_data()
         << "image: b\nvariables:\n  A: a\n  B: b\n  C: job\nscript:\n- job\nextends:\n- .c\n- "
            ".b\ntags:\n- c";
     QTest::newRow("extends multi-level keeps extends key")
-        << extendsProject << ".c" << "image: a\nvariables:\n  A: a\n  B: a\nscript:\n- a\nextends: "
-                                      ".a\ntags:\n- c";
+        << extendsProject << ".c"
+        << "image: a\nvariables:\n  A: a\n  B: a\nscript:\n- a\nextends: "
+           ".a\ntags:\n- c";
     QTest::newRow("extends a job from an include")
         << files({".gitlab-ci.yml", "include: a.yml\njob:\n  extends: .base\n  script: x\n",
                   "a.yml", ".base:\n  image: inc\n"})
-        << "job" << "image: inc\nextends: .base\nscript: x";
+        << "job"
+        << "image: inc\nextends: .base\nscript: x";
     QTest::newRow("extends a visible job")
-        << files({".gitlab-ci.yml", "a:\n  script: a\n  stage: build\nb:\n  extends: a\n"})
-        << "b" << "script: a\nstage: build\nextends: a";
+        << files({".gitlab-ci.yml", "a:\n  script: a\n  stage: build\nb:\n  extends: a\n"}) << "b"
+        << "script: a\nstage: build\nextends: a";
 
     // --- !reference -----------------------------------------------------------------------------
     const QStringList refProject = files(
@@ -775,26 +851,35 @@ void TestResolver::merged_data()
          "    V: !reference [.setup, variables, V]\n  script:\n    - !reference [.nested, "
          "script]\n    - echo\n  rules:\n    - !reference [.rules, rules]\n    - when: manual\n"
          "ext:\n  extends: .setup\n  after_script: !reference [ext, script]\n"});
-    QTest::newRow("reference splices and flattens script")
-        << refProject << "job/script" << "- s1\n- s2\n- nn\n- echo";
-    QTest::newRow("reference scalar")
-        << refProject << "job/variables" << "V: v";
-    QTest::newRow("reference in rules spliced")
-        << refProject << "job/rules" << "- if: $A\n- when: manual";
-    QTest::newRow("reference after extends")
-        << refProject << "ext/after_script" << "- s1\n- s2";
+    QTest::newRow("reference splices and flattens script") << refProject << "job/script"
+                                                           << "- s1\n- s2\n- nn\n- echo";
+    QTest::newRow("reference scalar") << refProject << "job/variables"
+                                      << "V: v";
+    QTest::newRow("reference in rules spliced") << refProject << "job/rules"
+                                                << "- if: $A\n- when: manual";
+    QTest::newRow("reference after extends") << refProject << "ext/after_script"
+                                             << "- s1\n- s2";
     QTest::newRow("reference array index")
         << files({".gitlab-ci.yml", ".svc:\n  - name: a\n  - name: b\nj:\n  services: [!reference "
                                     "[.svc, 1]]\n  script: x\n"})
-        << "j/services" << "- name: b";
+        << "j/services"
+        << "- name: b";
     QTest::newRow("reference through an included file")
         << files({".gitlab-ci.yml", "include: a.yml\nj:\n  script: [!reference [.a, script]]\n",
                   "a.yml", ".a:\n  script: [from-a]\n"})
-        << "j/script" << "- from-a";
+        << "j/script"
+        << "- from-a";
     QTest::newRow("nested script arrays flattened")
         << files({".gitlab-ci.yml", "j:\n  script:\n    - a\n    - [b, [c]]\nbefore_script: [[x], "
                                     "yy]\n"})
-        << "" << "j:\n  script:\n  - a\n  - b\n  - c\nbefore_script:\n- x\n- yy";
+        << ""
+        << "j:\n  script:\n  - a\n  - b\n  - c\nbefore_script:\n- x\n- yy";
+    QTest::newRow("hook scripts flattened")
+        << files({".gitlab-ci.yml",
+                  ".hook:\n  - a\nj:\n  script: x\n  hooks:\n    "
+                  "pre_get_sources_script:\n      - !reference [.hook]\n      - b\n"})
+        << "j/hooks/pre_get_sources_script"
+        << "- a\n- b";
     QTest::newRow("11-level script arrays left for the validator")
         << QStringList{QStringLiteral(".gitlab-ci.yml"), deepReferences(10)} << "test/script"
         << "- - - - - - - - - - - echo test";
@@ -825,11 +910,11 @@ void TestResolver::merged()
 void TestResolver::filesRead()
 {
     for (Mode mode : {Mode::Disk, Mode::Overlay}) {
-        Project p(files({".gitlab-ci.yml", "include: [ci/a.yml, ci/b.yml, ci/a.yml]\n", "ci/a.yml",
-                         "include: /ci/c.yml\na:\n  script: x\n", "ci/b.yml", "b:\n  script: x\n",
-                         "ci/c.yml", "c:\n  script: x\n", "cache/template/T.yml",
-                         "t:\n  script: x\n"}),
-                  mode);
+        Project p(
+            files({".gitlab-ci.yml", "include: [ci/a.yml, ci/b.yml, ci/a.yml]\n", "ci/a.yml",
+                   "include: /ci/c.yml\na:\n  script: x\n", "ci/b.yml", "b:\n  script: x\n",
+                   "ci/c.yml", "c:\n  script: x\n", "cache/template/T.yml", "t:\n  script: x\n"}),
+            mode);
         p.options.overlay.insert(QStringLiteral("ci/b.yml"), "b2:\n  script: x\n");
         QFile::remove(p.options.projectRoot + QStringLiteral("/ci/b.yml"));
         Project::write(p.options.projectRoot + QStringLiteral("/ci/d.yml"),
@@ -843,7 +928,7 @@ void TestResolver::filesRead()
             f.replace(p.cache(), QStringLiteral("$CACHE"));
         QCOMPARE(shown, files({".gitlab-ci.yml", "ci/a.yml", "ci/c.yml", "ci/b.yml", "ci/d.yml",
                                "$CACHE/template/T.yml"}));
-        QVERIFY(config.job(u"b2"));  // the overlay wins over the disk
+        QVERIFY(config.job(u"b2")); // the overlay wins over the disk
         QVERIFY(!config.job(u"b"));
         QVERIFY(config.job(u"t"));
         QCOMPARE(config.mainFile, QStringLiteral(".gitlab-ci.yml"));
@@ -852,10 +937,11 @@ void TestResolver::filesRead()
 
 void TestResolver::mainInputsOption()
 {
-    Project p(files({".gitlab-ci.yml", "spec:\n  inputs:\n    env:\n    level:\n      type: number\n"
-                                       "      default: 1\n---\ndeploy-$[[ inputs.env ]]:\n  "
-                                       "script: echo $[[ inputs.level ]]\n"}),
-              Mode::Disk);
+    Project p(
+        files({".gitlab-ci.yml", "spec:\n  inputs:\n    env:\n    level:\n      type: number\n"
+                                 "      default: 1\n---\ndeploy-$[[ inputs.env ]]:\n  "
+                                 "script: echo $[[ inputs.level ]]\n"}),
+        Mode::Disk);
     ci::ResolvedConfig config = ci::Resolver::resolve(p.options);
     QCOMPARE(rendered(config, p.cache()),
              files({".gitlab-ci.yml:1:1: error [input-required] `env` input: required value has "
@@ -880,9 +966,20 @@ void TestResolver::symlinkOutsideProject()
     QCOMPARE(rendered(config, p.cache()),
              QStringList{QStringLiteral(".gitlab-ci.yml:1:10: error [include-outside-project] "
                                         "Local file `link.yml` is outside the project: it is a "
-                                        "symbolic link to ")
-                         + canonical});
+                                        "symbolic link to ") +
+                         canonical});
     QVERIFY(!config.job(u"x"));
+}
+
+void TestResolver::overlayWithoutProjectFolder()
+{
+    ci::ResolveOptions options;
+    options.overlay = {{QStringLiteral(".gitlab-ci.yml"), "include: 'ci/*.yml'\n"},
+                       {QStringLiteral("ci/a.yml"), "a:\n  script: x\n"}};
+    const ci::ResolvedConfig config = ci::Resolver::resolve(options);
+    QCOMPARE(rendered(config, QString()), QStringList());
+    QVERIFY(config.job(u"a"));
+    QCOMPARE(config.files, files({".gitlab-ci.yml", "ci/a.yml"}));
 }
 
 void TestResolver::effectiveJob_data()
@@ -975,8 +1072,8 @@ void TestResolver::stages_data()
                              << files({".pre", "build", "test", "deploy", ".post"}) << 0;
     QTest::newRow("declared") << "stages: [a, b]\nj:\n  script: x\n"
                               << files({".pre", "a", "b", ".post"}) << 1;
-    QTest::newRow("pre and post moved")
-        << "stages: [.post, a, .pre, b]\n" << files({".pre", "a", "b", ".post"}) << 1;
+    QTest::newRow("pre and post moved") << "stages: [.post, a, .pre, b]\n"
+                                        << files({".pre", "a", "b", ".post"}) << 1;
     QTest::newRow("nested arrays") << "j:\n  script: x\nstages:\n  - a\n  - [b, [c]]\n"
                                    << files({".pre", "a", "b", "c", ".post"}) << 4;
     QTest::newRow("types alias") << "types: [x]\n" << files({".pre", "x", ".post"}) << 1;
@@ -995,9 +1092,10 @@ void TestResolver::stages()
 
 void TestResolver::hiddenJobs()
 {
-    Project p(files({".gitlab-ci.yml", ".hidden:\n  script: x\nvisible:\n  extends: .hidden\n"
-                                       "variables: {A: 1}\nworkflow:\n  rules: [{when: always}]\n"}),
-              Mode::Overlay);
+    Project p(
+        files({".gitlab-ci.yml", ".hidden:\n  script: x\nvisible:\n  extends: .hidden\n"
+                                 "variables: {A: 1}\nworkflow:\n  rules: [{when: always}]\n"}),
+        Mode::Overlay);
     const ci::ResolvedConfig config = ci::Resolver::resolve(p.options);
     QCOMPARE(config.jobs.size(), 2);
     QCOMPARE(config.jobs.at(0).name, QStringLiteral(".hidden"));
@@ -1007,6 +1105,12 @@ void TestResolver::hiddenJobs()
     QVERIFY(config.root.contains(u".hidden"));
     QCOMPARE(config.job(u"visible"), &config.jobs.at(1));
     QVERIFY(!config.job(u"variables"));
+
+    // A configuration built by hand (no index) is searched too.
+    ci::ResolvedConfig manual;
+    manual.jobs.append(ci::Job{QStringLiteral("a"), {}, {}, false});
+    QCOMPARE(manual.job(u"a"), &manual.jobs.at(0));
+    QVERIFY(!manual.job(u"b"));
 }
 
 void TestResolver::sharedTemplatesAsCache()
@@ -1034,7 +1138,8 @@ void TestResolver::sharedTemplatesAsCache()
 void TestResolver::performance()
 {
     QString text = QStringLiteral(
-        "stages: [build, test]\n.base:\n  image: alpine\n  before_script: [setup]\n  "
+        "include: extra.yml\nstages: [build, test]\n.base:\n  image: alpine\n  before_script: "
+        "[setup]\n  "
         "variables: {A: a}\n");
     for (int i = 0; i < 2000; ++i) {
         text += QStringLiteral("job-%1:\n  extends: .base\n  stage: %2\n  script:\n    - "
@@ -1044,7 +1149,9 @@ void TestResolver::performance()
                     .arg(i % 2 ? QStringLiteral("test") : QStringLiteral("build"))
                     .arg(i > 0 ? i - 1 : 0);
     }
-    Project p(QStringList{QStringLiteral(".gitlab-ci.yml"), text}, Mode::Overlay);
+    Project p(QStringList{QStringLiteral(".gitlab-ci.yml"), text, QStringLiteral("extra.yml"),
+                          QStringLiteral("job-5:\n  tags: [extra]\n")},
+              Mode::Overlay);
     // CPU time, less sensitive than wall time to other processes on a shared machine.
     const auto cpuMs = [] { return double(std::clock()) * 1000.0 / CLOCKS_PER_SEC; };
     QElapsedTimer timer;
@@ -1060,6 +1167,8 @@ void TestResolver::performance()
     qInfo().nospace() << "2000 jobs: parsing alone " << parsing << " ms CPU; resolve (parsing "
                       << "included) " << resolving << " ms CPU, " << elapsed << " ms wall";
     QCOMPARE(config.jobs.size(), 2001);
+    QVERIFY(!diag::hasErrors(config.diagnostics));
+    QCOMPARE(yamlOf(config.job(u"job-5")->node.value(u"tags")), QStringLiteral("- extra"));
     QCOMPARE(yamlOf(config.job(u"job-1999")->node.value(u"script")),
              QStringLiteral("- setup\n- make 1999"));
     // Generous bound for debug and sanitizer builds; a release build takes a few milliseconds.

@@ -85,6 +85,13 @@ void appendText(QString &out, const Plan &plan, const QString &indent)
     }
     for (const QString &e : plan.errors)
         out += indent + tr("error: %1\n").arg(e);
+    for (const QString &w : plan.warnings)
+        out += indent + tr("warning: %1\n").arg(w);
+    if (plan.incomplete) {
+        out +=
+            indent + tr("note: some includes could not be read offline (see --include-cache); jobs "
+                        "they define are missing\n");
+    }
 }
 
 } // namespace
@@ -157,6 +164,10 @@ QJsonObject planToJson(const Plan &plan)
     o.insert(QStringLiteral("excluded"), excluded);
     if (!plan.errors.isEmpty())
         o.insert(QStringLiteral("errors"), toArray(plan.errors));
+    if (plan.incomplete)
+        o.insert(QStringLiteral("incomplete"), true);
+    if (!plan.warnings.isEmpty())
+        o.insert(QStringLiteral("warnings"), toArray(plan.warnings));
     return o;
 }
 

@@ -12,7 +12,8 @@ namespace stagecraft::pipeline {
 
 /// `{"created","reason","stages":[...],"jobs":[{"name","stage","when","allowFailure","needs":[...],
 /// "dag","needsDetail"?,"dependencies"?,"variables"?,"reason","startIn"?,"trigger"?,"child"?}],
-/// "excluded":[{"name","reason"}],"errors"?:[...]}`; trigger jobs carry their `child` plan.
+/// "excluded":[{"name","reason"}],"errors"?:[...],"incomplete"?,"warnings"?:[...]}`; trigger
+/// jobs carry their `child` plan.
 QJsonObject planToJson(const Plan &plan);
 /// Human-readable listing: stages with their jobs, then the jobs left out with the reason.
 QString planToText(const Plan &plan);

@@ -612,6 +612,12 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
         return values;
     };
 
+    plan.incomplete = config.incomplete;
+    // With includes that could not be read offline, a missing stage or job may be defined there:
+    // such findings are warnings, not reasons to refuse the pipeline.
+    auto unresolved = [&]() -> QStringList & {
+        return config.incomplete ? plan.warnings : plan.errors;
+    };
     QList<vars::Variable> globals = readVariables(config.root.value(u"variables"));
     // Most jobs see the same variable list (the global one): expand each distinct list once.
     QHash<QString, QHash<QString, QString>> valuesCache;
@@ -774,9 +780,9 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
             }
             planned.stageIndex = int(plan.allStages.indexOf(stage));
             if (planned.stageIndex < 0) {
-                plan.errors << tr("%1 job: chosen stage %2 does not exist; available stages are %3")
-                                   .arg(inst.name, stage,
-                                        plan.allStages.join(QStringLiteral(", ")));
+                unresolved()
+                    << tr("%1 job: chosen stage %2 does not exist; available stages are %3")
+                           .arg(inst.name, stage, plan.allStages.join(QStringLiteral(", ")));
                 planned.stageIndex = int(plan.allStages.size());
             }
             Pending p;
@@ -847,7 +853,7 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
                                           "needs:optional.")
                                            .arg(job.name, target);
                     } else {
-                        plan.errors << tr("%1 job: undefined need: %2").arg(job.name, target);
+                        unresolved() << tr("%1 job: undefined need: %2").arg(job.name, target);
                     }
                     continue;
                 }
@@ -871,7 +877,7 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
                 } else if (at != planned.cend()) {
                     job.dependencies << t;
                 } else if (!allNames.contains(t))
-                    plan.errors << tr("%1 job: undefined dependency: %2").arg(job.name, t);
+                    unresolved() << tr("%1 job: undefined dependency: %2").arg(job.name, t);
             }
         }
         plan.jobs << std::move(job);
@@ -884,6 +890,7 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
         }
     }
     plan.errors.removeDuplicates();
+    plan.warnings.removeDuplicates();
     if (plan.created && !plan.errors.isEmpty()) {
         plan.created = false;
         plan.reason = plan.errors.first();

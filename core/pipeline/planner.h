@@ -79,13 +79,17 @@ struct Plan
     /// Why the pipeline is (not) created: "workflow: rule 1 matched",
     /// "workflow: no rule matched", an error such as a missing `needs` target.
     QString reason;
-    QString name;                              ///< `workflow:name`, expanded
-    QStringList allStages;                     ///< .pre, stages:, .post
-    QStringList stages;                        ///< the stages that have jobs, in order
-    QList<PlannedJob> jobs;                    ///< by stage, then definition order
-    QList<ExcludedJob> excluded;               ///< definition order
-    QList<vars::Variable> workflowVariables;   ///< from the matching `workflow:rules` entry
-    QStringList errors;                        ///< pipeline-creation errors with GitLab's wording
+    QString name;                            ///< `workflow:name`, expanded
+    QStringList allStages;                   ///< .pre, stages:, .post
+    QStringList stages;                      ///< the stages that have jobs, in order
+    QList<PlannedJob> jobs;                  ///< by stage, then definition order
+    QList<ExcludedJob> excluded;             ///< definition order
+    QList<vars::Variable> workflowVariables; ///< from the matching `workflow:rules` entry
+    QStringList errors;                      ///< pipeline-creation errors with GitLab's wording
+    /// Some include could not be read offline (ci::ResolvedConfig::incomplete): jobs may be
+    /// missing, and findings that could come from the missing content are in `warnings`.
+    bool incomplete = false;
+    QStringList warnings;
     QHash<QString, QString> pipelineVariables; ///< predefined + user: what rules saw
 
     const PlannedJob *job(QStringView name) const;

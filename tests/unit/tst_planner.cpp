@@ -24,6 +24,7 @@ private slots:
     void workflow();
     void variables();
     void childPipeline();
+    void incompleteConfig();
     void slug_data();
     void slug();
     void glob_data();
@@ -411,6 +412,24 @@ void TestPlanner::childPipeline()
     QCOMPARE(summary(*l2), u"l2@test"_qs);
     QVERIFY(l2->job(u"l2")->trigger);
     QVERIFY(!l2->job(u"l2")->child);
+}
+
+void TestPlanner::incompleteConfig()
+{
+    // The remote include cannot be read offline: its stages and jobs are unknown, so a missing
+    // stage or need is a warning and the pipeline is still planned.
+    const QByteArray yaml = "include:\n  - remote: https://example.invalid/ci.yml\n"
+                            "stages: [build]\n"
+                            "t:\n  stage: lint\n  script: x\n  needs: [from-remote]\n";
+    const pipeline::Plan plan = planYaml(yaml, makeContext(u"push main"_qs));
+    QVERIFY(plan.incomplete);
+    QVERIFY(plan.created);
+    QVERIFY(plan.errors.isEmpty());
+    QCOMPARE(plan.warnings,
+             (QStringList{u"t job: chosen stage lint does not exist; available stages are .pre, "
+                          "build, .post"_qs,
+                          u"t job: undefined need: from-remote"_qs}));
+    QCOMPARE(summary(plan), u"t@lint<>"_qs);
 }
 
 void TestPlanner::slug_data()

@@ -858,8 +858,8 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
                     continue;
                 }
                 if (*it > job.stageIndex) {
-                    plan.errors << tr("%1 job: need %2 is not defined in current or prior stages")
-                                       .arg(job.name, target);
+                    unresolved() << tr("%1 job: need %2 is not defined in current or prior stages")
+                                        .arg(job.name, target);
                     continue;
                 }
                 job.needs << Need{target, spec.artifacts, spec.optional, {}, {}};
@@ -871,9 +871,9 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
             for (const QString &t : targets) {
                 const auto at = planned.constFind(t);
                 if (at != planned.cend() && *at > job.stageIndex) {
-                    plan.errors << tr("%1 job: dependency %2 is not defined in current or prior "
-                                      "stages")
-                                       .arg(job.name, t);
+                    unresolved() << tr("%1 job: dependency %2 is not defined in current or prior "
+                                       "stages")
+                                        .arg(job.name, t);
                 } else if (at != planned.cend()) {
                     job.dependencies << t;
                 } else if (!allNames.contains(t))

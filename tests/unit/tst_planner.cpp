@@ -227,6 +227,13 @@ void TestPlanner::onlyExcept_data()
     addRow("only variables not matched", variables, "push main changed=README", "b@test",
            "a=only: variables $DEPLOY == \"yes\" not matched; c=only: changes src/* not matched; "
            "k=only: kubernetes active not matched");
+    addRow("refs with @project",
+           "a:\n  script: x\n  only: [main@group/project]\n"
+           "b:\n  script: x\n  only: [main@fork/project]\n"
+           "c:\n  script: x\n  only: [pushes, api]\n"
+           "d:\n  script: x\n  except: [pushes]\n",
+           "push main", "a@test; c@test",
+           "b=only: refs main@fork/project not matched; d=except: refs pushes");
     addRow("when: never without rules", "a:\n  script: x\n  when: never\n", "push main", "",
            "a=when: never");
 }

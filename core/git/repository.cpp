@@ -59,7 +59,6 @@ using Reference = Owned<git_reference, git_reference_free>;
 using Diff = Owned<git_diff, git_diff_free>;
 using Blob = Owned<git_blob, git_blob_free>;
 using Config = Owned<git_config, git_config_free>;
-using Remote = Owned<git_remote, git_remote_free>;
 
 void collectDiff(git_diff *diff, QStringList &out)
 {
@@ -217,11 +216,9 @@ QString Repository::defaultBranch() const
 
 QString Repository::remoteUrl(const QString &remote) const
 {
-    Remote r;
-    if (git_remote_lookup(r.out(), d->repo, remote.toUtf8().constData()) != 0)
-        return {};
-    const char *url = git_remote_url(r.get());
-    return url ? QString::fromUtf8(url) : QString();
+    // Read from the configuration rather than git_remote_lookup: libgit2 1.5's remote lookup
+    // leaks PCRE2 match data on every call (seen with AddressSanitizer).
+    return configValue(QStringLiteral("remote.") + remote + QStringLiteral(".url"));
 }
 
 QString Repository::configValue(const QString &key) const

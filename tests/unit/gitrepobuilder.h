@@ -119,9 +119,12 @@ public:
 
     void remote(const char *url, const char *headBranch, const QString &at)
     {
-        git_remote *r = nullptr;
-        git_remote_create(&r, m_repo, "origin", url);
-        git_remote_free(r);
+        // Through the configuration: libgit2 1.5's git_remote_create leaks PCRE2 match data.
+        git_config *config = nullptr;
+        git_repository_config(&config, m_repo);
+        git_config_set_string(config, "remote.origin.url", url);
+        git_config_set_string(config, "remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*");
+        git_config_free(config);
         git_oid id;
         git_oid_fromstr(&id, at.toLatin1().constData());
         git_reference *ref = nullptr;

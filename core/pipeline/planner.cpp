@@ -745,6 +745,10 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
                         continue;
                     }
                     planned.reason = tr("only: %1").arg(r.detail);
+                } else if (workflowRules.isDefined()) {
+                    // With workflow:rules GitLab drops the only/except defaults
+                    // (Entry::Processable#compose!): the job is in every created pipeline.
+                    planned.reason = tr("no rules, only or except");
                 } else {
                     // GitLab's default policy when `only` is absent: refs branches and tags.
                     if (!isBranchPipeline(context) && !context.tag) {

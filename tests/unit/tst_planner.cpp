@@ -196,6 +196,11 @@ void TestPlanner::onlyExcept_data()
     addRow("default: tag", defaults, "push v1 tag", "a@test", "");
     addRow("default: not in MR pipelines", defaults, "merge_request_event feature/x", "",
            "a=only: refs branches, tags (the default) not matched");
+    // workflow:rules drop the only/except defaults (GitLab's Entry::Processable#compose!).
+    addRow("no default with workflow:rules",
+           "workflow:\n  rules:\n    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n"
+           "a:\n  script: x\nb:\n  script: x\n  except: [main]\n",
+           "merge_request_event feature/x", "a@test; b@test", "");
     const char *refs = "a:\n  script: x\n  only: [main, /^release-.*$/]\n"
                        "b:\n  script: x\n  only: [tags]\n"
                        "c:\n  script: x\n  only: [merge_requests]\n"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "pipeline/context.h"
+#include "pipeline/pipelinecontext.h"
 
 #include <optional>
 

@@ -2,7 +2,7 @@
 
 #include "ci/config.h"
 #include "ci/resolver.h"
-#include "pipeline/context.h"
+#include "pipeline/pipelinecontext.h"
 #include "vars/predefined.h"
 
 #include <QList>

@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "plancommands.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -18,6 +19,12 @@ void printUsage(QTextStream &stream)
         "        Check CI configurations (a .gitlab-ci.yml file or a project folder).\n"
         "  config [--include-cache DIR] PATH\n"
         "        Print the merged configuration (includes, extends, !reference, anchors).\n"
+        "  graph [PATH] [--ref R] [--source S] [--var K=V]... [--changed F]...\n"
+        "        [--target-branch B] [--uncommitted] [--view stage|needs]\n"
+        "        [--format text|json|dot|mermaid|svg]\n"
+        "        Plan the pipeline: which jobs run, in what order, and why others do not.\n"
+        "  diff [PATH] [--against REV] [--format text|json] [graph's context options]\n"
+        "        What the working tree changes in the pipeline compared with REV (HEAD).\n"
         "\n"
         "Exit status: 0 no errors, 1 errors found, 2 usage or I/O failure.\n");
 }
@@ -48,6 +55,10 @@ int main(int argc, char *argv[])
         return stagecraft::cli::runLint(args, out, err);
     if (command == u"config")
         return stagecraft::cli::runConfig(args, out, err);
+    if (command == u"graph")
+        return stagecraft::cli::runGraph(args, out, err);
+    if (command == u"diff")
+        return stagecraft::cli::runDiff(args, out, err);
     err << QCoreApplication::translate("stagecraft-cli", "stagecraft-cli: unknown command '%1'\n")
                .arg(command);
     printUsage(err);

@@ -33,6 +33,13 @@ SplitDocuments splitDocuments(const QList<yaml::Document> &documents, const QStr
         return split;
     if (docs.size() == 1) {
         split.content = docs.first().root;
+        if (const yaml::MapEntry *spec = split.content.find(u"spec")) {
+            // Without `---` GitLab reads `spec:` as configuration: inputs are not interpolated.
+            report(out, Severity::Warning, QStringLiteral("header-not-separated"),
+                   tr("`spec:` must be a header document of its own, followed by `---`"),
+                   spec->key.location(),
+                   tr("add a line `---` after the `spec:` section"));
+        }
         return split;
     }
     const Node first = docs.first().root;
@@ -242,6 +249,8 @@ private:
         }
         if (entry.isScalar()) {
             const QString location = expand(entry.scalar());
+            if (unknownVariables(location, entry))
+                return {};
             if (location.startsWith(QLatin1String("http://"))
                 || location.startsWith(QLatin1String("https://")))
                 return remoteFiles(location, entry, {});
@@ -316,6 +325,8 @@ private:
                 return {};
         }
         const QString location = expand(value.scalar());
+        if (unknownVariables(location, value))
+            return {};
         if (kind == u"local")
             return localFiles(location, value, context, inputs);
         if (kind == u"remote")
@@ -325,6 +336,26 @@ private:
         if (kind == u"component")
             return componentFiles(location, value, inputs);
         return projectFiles(entry, location, inputs);
+    }
+
+    /// A location that still names variables after expansion cannot be read offline: the
+    /// variable may be a project or instance variable that only GitLab knows.
+    bool unknownVariables(const QString &location, const Node &at)
+    {
+        static const QRegularExpression re(
+            QStringLiteral("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)\\}|([A-Za-z_][A-Za-z0-9_]*))"));
+        QStringList names;
+        auto it = re.globalMatch(location);
+        while (it.hasNext()) {
+            const auto m = it.next();
+            names << (m.captured(1).isEmpty() ? m.captured(2) : m.captured(1));
+        }
+        if (names.isEmpty())
+            return false;
+        names.removeDuplicates();
+        offline(tr("`%1` (unknown variable %2)").arg(location, names.join(QStringLiteral(", "))),
+                at.location(), tr("the variable is not known offline; it may be a project variable"));
+        return true;
     }
 
     bool rulesPass(const Node &rules, const Context &context)
@@ -515,12 +546,13 @@ private:
         return refs;
     }
 
-    void offline(const QString &what, const Location &at)
+    void offline(const QString &what, const Location &at, const QString &hint = {})
     {
         incomplete = true;
         report(m_out, Severity::Info, QStringLiteral("include-offline"),
                tr("include not resolved offline: %1").arg(what), at,
-               m_options.includeCacheDir.isEmpty()
+               !hint.isEmpty() ? hint
+               : m_options.includeCacheDir.isEmpty()
                    ? tr("set an include cache folder (see docs/includes-cache.md) to check it")
                    : tr("not found in the include cache %1").arg(m_options.includeCacheDir));
     }
@@ -637,6 +669,8 @@ private:
             return {};
         }
         const QString ref = refNode.isDefined() ? expand(refNode.scalar()) : QString();
+        if (unknownVariables(ref, refNode))
+            return {};
         const QString refDir = ref.isEmpty() ? QStringLiteral("HEAD") : ref;
         const QString projectDir = QDir(m_options.includeCacheDir)
                                        .filePath(QStringLiteral("project/%1/%2").arg(project, refDir));
@@ -645,6 +679,8 @@ private:
         QList<FileRef> refs;
         for (const Node &f : fileNodes) {
             QString file = expand(f.scalar());
+            if (unknownVariables(file, f))
+                continue;
             while (file.startsWith(u'/'))
                 file.remove(0, 1);
             if (!isYamlName(file)) {

@@ -60,28 +60,35 @@ private:
         if (isReference(node))
             return reference(node);
         Resolved r{node, false, 0};
+        // Copy-on-write: most sub-trees hold no reference and are returned as they are.
         if (node.isSequence()) {
-            std::vector<Node> items = node.items();
-            for (Node &item : items) {
-                const Resolved sub = resolve(item);
+            const std::vector<Node> &original = node.items();
+            std::vector<Node> items;
+            for (size_t i = 0; i < original.size(); ++i) {
+                const Resolved sub = resolve(original[i]);
                 r.levels = std::max(r.levels, sub.levels);
-                if (sub.changed) {
-                    item = sub.node;
+                if (sub.changed && !r.changed) {
+                    items.assign(original.begin(), original.begin() + qsizetype(i));
                     r.changed = true;
                 }
+                if (r.changed)
+                    items.push_back(sub.changed ? sub.node : original[i]);
             }
             if (r.changed)
                 r.node = Node::makeSequence(std::move(items), node.location(), node.tag(),
                                             node.style());
         } else if (node.isMap()) {
-            std::vector<yaml::MapEntry> entries = node.entries();
-            for (yaml::MapEntry &e : entries) {
-                const Resolved sub = resolve(e.value);
+            const std::vector<yaml::MapEntry> &original = node.entries();
+            std::vector<yaml::MapEntry> entries;
+            for (size_t i = 0; i < original.size(); ++i) {
+                const Resolved sub = resolve(original[i].value);
                 r.levels = std::max(r.levels, sub.levels);
-                if (sub.changed) {
-                    e.value = sub.node;
+                if (sub.changed && !r.changed) {
+                    entries.assign(original.begin(), original.begin() + qsizetype(i));
                     r.changed = true;
                 }
+                if (r.changed)
+                    entries.push_back({original[i].key, sub.changed ? sub.node : original[i].value});
             }
             if (r.changed)
                 r.node = Node::makeMap(std::move(entries), node.location(), node.tag(),
@@ -256,18 +263,25 @@ Node normaliseMap(const Node &map, const QStringList &scriptKeys, bool rules)
 {
     if (!map.isMap())
         return map;
-    std::vector<yaml::MapEntry> entries = map.entries();
+    const std::vector<yaml::MapEntry> &original = map.entries();
+    std::vector<yaml::MapEntry> entries;
     bool changed = false;
-    for (yaml::MapEntry &e : entries) {
+    for (size_t i = 0; i < original.size(); ++i) {
+        const yaml::MapEntry &e = original[i];
         Node replaced = e.value;
-        if (scriptKeys.contains(e.key.scalar()))
-            replaced = flattenScript(e.value);
-        else if (rules && e.key.scalar() == u"rules")
-            replaced = flattenRules(e.value);
-        if (replaced.items().data() != e.value.items().data()) {
-            e.value = replaced;
+        if (e.value.isSequence()) {
+            if (scriptKeys.contains(e.key.scalar()))
+                replaced = flattenScript(e.value);
+            else if (rules && e.key.scalar() == u"rules")
+                replaced = flattenRules(e.value);
+        }
+        const bool differs = replaced.items().data() != e.value.items().data();
+        if (differs && !changed) {
+            entries.assign(original.begin(), original.begin() + qsizetype(i));
             changed = true;
         }
+        if (changed)
+            entries.push_back({e.key, replaced});
     }
     if (!changed)
         return map;
@@ -292,18 +306,32 @@ Node flattenScripts(const Node &root)
                                            QStringLiteral("after_script")};
     static const QStringList globalScripts = {QStringLiteral("before_script"),
                                               QStringLiteral("after_script")};
-    std::vector<yaml::MapEntry> entries = root.entries();
-    for (yaml::MapEntry &e : entries) {
+    const std::vector<yaml::MapEntry> &original = root.entries();
+    std::vector<yaml::MapEntry> entries;
+    bool changed = false;
+    for (size_t i = 0; i < original.size(); ++i) {
+        const yaml::MapEntry &e = original[i];
         const QString &name = e.key.scalar();
+        Node value = e.value;
         if (name == u"before_script" || name == u"after_script")
-            e.value = flattenScript(e.value);
+            value = flattenScript(e.value);
         else if (name == u"default")
-            e.value = normaliseMap(e.value, globalScripts, false);
+            value = normaliseMap(e.value, globalScripts, false);
         else if (name == u"workflow")
-            e.value = normaliseMap(e.value, {}, true);
+            value = normaliseMap(e.value, {}, true);
         else if (!isGlobalKeyword(name))
-            e.value = normaliseMap(e.value, jobScripts, true);
+            value = normaliseMap(e.value, jobScripts, true);
+        const bool differs = value.items().data() != e.value.items().data()
+                             || value.entries().data() != e.value.entries().data();
+        if (differs && !changed) {
+            entries.assign(original.begin(), original.begin() + qsizetype(i));
+            changed = true;
+        }
+        if (changed)
+            entries.push_back({e.key, value});
     }
+    if (!changed)
+        return root;
     return Node::makeMap(std::move(entries), root.location(), root.tag(), root.style());
 }
 

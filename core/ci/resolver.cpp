@@ -65,31 +65,42 @@ Node deepMerge(const Node &a, const Node &b)
 {
     if (!a.isMap() || !b.isMap())
         return b.isDefined() ? b : a;
-    if (a.equals(b) && a.size() == 0)
-        return b;
     const auto &ae = a.entries();
     const auto &be = b.entries();
+    // Small maps (most jobs) are searched linearly; large ones (the root) through a hash.
+    const bool hashed = be.size() > 12;
     QHash<QString, qsizetype> bIndex;
-    bIndex.reserve(qsizetype(be.size()));
-    for (size_t i = 0; i < be.size(); ++i)
-        bIndex.insert(be[i].key.scalar(), qsizetype(i));
+    if (hashed) {
+        bIndex.reserve(qsizetype(be.size()));
+        for (size_t i = 0; i < be.size(); ++i)
+            bIndex.insert(be[i].key.scalar(), qsizetype(i));
+    }
+    auto findInB = [&](const QString &name) -> qsizetype {
+        if (hashed)
+            return bIndex.value(name, -1);
+        for (size_t i = 0; i < be.size(); ++i) {
+            if (be[i].key.scalar() == name)
+                return qsizetype(i);
+        }
+        return -1;
+    };
     std::vector<yaml::MapEntry> entries;
     entries.reserve(ae.size() + be.size());
-    QSet<QString> seen;
-    seen.reserve(qsizetype(ae.size()));
+    std::vector<bool> used(be.size(), false);
     for (const yaml::MapEntry &entry : ae) {
-        const QString &name = entry.key.scalar();
-        seen.insert(name);
-        const auto it = bIndex.constFind(name);
-        if (it == bIndex.constEnd()) {
+        const qsizetype j = findInB(entry.key.scalar());
+        if (j < 0) {
             entries.push_back(entry);
             continue;
         }
-        entries.push_back({entry.key, deepMerge(entry.value, be[size_t(*it)].value)});
+        used[size_t(j)] = true;
+        // The key node of the winning side: provenance points at the definition in effect.
+        const yaml::MapEntry &other = be[size_t(j)];
+        entries.push_back({other.key, deepMerge(entry.value, other.value)});
     }
-    for (const yaml::MapEntry &entry : be) {
-        if (!seen.contains(entry.key.scalar()))
-            entries.push_back(entry);
+    for (size_t i = 0; i < be.size(); ++i) {
+        if (!used[i])
+            entries.push_back(be[i]);
     }
     return Node::makeMap(std::move(entries), a.location(), a.tag(), a.style());
 }

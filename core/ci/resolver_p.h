@@ -26,8 +26,8 @@ void report(diag::Diagnostics &out, diag::Severity severity, const QString &code
             const QString &message, const yaml::Location &at, const QString &hint = {});
 
 /// Ruby's Hash#deep_merge as GitLab uses it: maps are merged recursively (b wins), anything
-/// else is replaced by b. Key order: a's keys first, then b's new keys. Existing key nodes are
-/// kept (the place a key was first written), values carry their own locations.
+/// else is replaced by b. Key order: a's keys first, then b's new keys. Key nodes come from b
+/// when b has the key (where the value in effect was written); values keep their locations.
 yaml::Node deepMerge(const yaml::Node &a, const yaml::Node &b);
 
 /// The map without the given key (same node when absent).

@@ -1,0 +1,271 @@
+#include "plancommands.h"
+
+#include "commands.h"
+#include "pipeline/gitcontext.h"
+#include "pipeline/layout.h"
+#include "pipeline/plandiff.h"
+#include "pipeline/planexport.h"
+#include "pipeline/planner.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QJsonDocument>
+
+#include <optional>
+
+namespace stagecraft::cli {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("stagecraft-cli", text);
+}
+
+struct PlanArguments
+{
+    QString path = QStringLiteral(".");
+    QString ref;
+    QString source;
+    QString targetBranch;
+    QString format = QStringLiteral("text");
+    QString view = QStringLiteral("stage");
+    QString against = QStringLiteral("HEAD");
+    QString includeCache;
+    QHash<QString, QString> variables;
+    std::optional<QStringList> changed;
+    bool uncommitted = false;
+};
+
+std::optional<PlanArguments> parse(const QStringList &arguments, bool diff, QTextStream &err)
+{
+    PlanArguments a;
+    a.includeCache = qEnvironmentVariable("STAGECRAFT_INCLUDE_CACHE");
+    bool pathSeen = false;
+    for (int i = 0; i < arguments.size(); ++i) {
+        const QString &arg = arguments.at(i);
+        QString name = arg;
+        std::optional<QString> inlineValue;
+        if (arg.startsWith(QStringLiteral("--")) && arg.contains(u'=')) {
+            name = arg.section(u'=', 0, 0);
+            inlineValue = arg.section(u'=', 1);
+        }
+        auto value = [&]() -> std::optional<QString> {
+            if (inlineValue)
+                return inlineValue;
+            if (i + 1 < arguments.size())
+                return arguments.at(++i);
+            err << tr("stagecraft-cli: %1 needs a value\n").arg(name);
+            return std::nullopt;
+        };
+        static const QStringList valued = {
+            QStringLiteral("--ref"),          QStringLiteral("--source"),
+            QStringLiteral("--var"),          QStringLiteral("--changed"),
+            QStringLiteral("--format"),       QStringLiteral("--target-branch"),
+            QStringLiteral("--view"),         QStringLiteral("--against"),
+            QStringLiteral("--include-cache")};
+        if (valued.contains(name)) {
+            if (name == u"--against" && !diff) {
+                err << tr("stagecraft-cli: unknown option '%1'\n").arg(name);
+                return std::nullopt;
+            }
+            const auto v = value();
+            if (!v)
+                return std::nullopt;
+            if (name == u"--ref") {
+                a.ref = *v;
+            } else if (name == u"--source") {
+                a.source = *v;
+            } else if (name == u"--var") {
+                if (!v->contains(u'=')) {
+                    err << tr("stagecraft-cli: --var needs KEY=VALUE, got '%1'\n").arg(*v);
+                    return std::nullopt;
+                }
+                a.variables.insert(v->section(u'=', 0, 0), v->section(u'=', 1));
+            } else if (name == u"--changed") {
+                if (!a.changed)
+                    a.changed = QStringList{};
+                a.changed->append(*v);
+            } else if (name == u"--format") {
+                const QStringList formats =
+                    diff ? QStringList{QStringLiteral("text"), QStringLiteral("json")}
+                         : QStringList{QStringLiteral("text"), QStringLiteral("json"),
+                                       QStringLiteral("dot"), QStringLiteral("mermaid"),
+                                       QStringLiteral("svg")};
+                if (!formats.contains(*v)) {
+                    err << tr("stagecraft-cli: unknown format '%1' (use %2)\n")
+                               .arg(*v, formats.join(QStringLiteral(", ")));
+                    return std::nullopt;
+                }
+                a.format = *v;
+            } else if (name == u"--target-branch") {
+                a.targetBranch = *v;
+            } else if (name == u"--view") {
+                if (*v != u"stage" && *v != u"needs") {
+                    err << tr("stagecraft-cli: unknown view '%1' (use stage or needs)\n").arg(*v);
+                    return std::nullopt;
+                }
+                a.view = *v;
+            } else if (name == u"--against") {
+                a.against = *v;
+            } else if (name == u"--include-cache") {
+                a.includeCache = *v;
+            }
+        } else if (arg == u"--uncommitted") {
+            a.uncommitted = true;
+        } else if (arg.startsWith(u'-') && arg.size() > 1) {
+            err << tr("stagecraft-cli: unknown option '%1'\n").arg(arg);
+            return std::nullopt;
+        } else if (pathSeen) {
+            err << tr("stagecraft-cli: only one PATH may be given\n");
+            return std::nullopt;
+        } else {
+            a.path = arg;
+            pathSeen = true;
+        }
+    }
+    return a;
+}
+
+struct Project
+{
+    QString root;
+    QString mainFile;
+};
+
+std::optional<Project> projectFor(const QString &path, QTextStream &err)
+{
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        err << tr("stagecraft-cli: %1: no such file or folder\n").arg(path);
+        return std::nullopt;
+    }
+    if (info.isDir()) {
+        const QDir dir(info.absoluteFilePath());
+        if (!dir.exists(QStringLiteral(".gitlab-ci.yml"))) {
+            err << tr("stagecraft-cli: %1: no .gitlab-ci.yml in this folder\n").arg(path);
+            return std::nullopt;
+        }
+        return Project{dir.absolutePath(), QStringLiteral(".gitlab-ci.yml")};
+    }
+    QDir probe = info.absoluteDir();
+    while (true) {
+        if (probe.exists(QStringLiteral(".git")))
+            return Project{probe.absolutePath(), probe.relativeFilePath(info.absoluteFilePath())};
+        if (!probe.cdUp())
+            break;
+    }
+    return Project{info.absolutePath(), info.fileName()};
+}
+
+pipeline::PipelineContext contextFor(const Project &project, const PlanArguments &a)
+{
+    pipeline::GitContextOptions git;
+    git.source = a.source;
+    git.ref = a.ref;
+    git.targetBranch = a.targetBranch;
+    git.uncommitted = a.uncommitted;
+    pipeline::PipelineContext context;
+    if (const auto fromGit = pipeline::contextFromRepository(project.root, git)) {
+        context = *fromGit;
+    } else {
+        // Not a repository: what the user says, the files on disk, changes unknown.
+        if (!a.source.isEmpty())
+            context.source = a.source;
+        if (!a.ref.isEmpty())
+            context.ref = a.ref;
+        context.tag = context.source == u"tag";
+        context.mergeRequestTargetBranch = a.targetBranch;
+        const QDir dir(project.root);
+        QDirIterator it(project.root, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext())
+            context.existingFiles << dir.relativeFilePath(it.next());
+        context.existingFiles.sort();
+    }
+    if (a.changed)
+        context.changedFiles = a.changed;
+    context.variables.insert(a.variables);
+    context.facts.configPath = project.mainFile;
+    return context;
+}
+
+pipeline::PlanOptions planOptionsFor(const Project &project, const PlanArguments &a)
+{
+    pipeline::PlanOptions options;
+    options.resolve.projectRoot = project.root;
+    options.resolve.mainFile = project.mainFile;
+    options.resolve.includeCacheDir = a.includeCache;
+    return options;
+}
+
+} // namespace
+
+int runGraph(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    const auto a = parse(arguments, false, err);
+    if (!a)
+        return UsageOrIo;
+    const auto project = projectFor(a->path, err);
+    if (!project)
+        return UsageOrIo;
+    const pipeline::PipelineContext context = contextFor(*project, *a);
+    const pipeline::Plan plan =
+        pipeline::Planner::planProject(context, planOptionsFor(*project, *a));
+    if (a->format == u"json") {
+        out << QString::fromUtf8(
+            QJsonDocument(pipeline::planToJson(plan)).toJson(QJsonDocument::Indented));
+    } else if (a->format == u"dot") {
+        out << pipeline::planToDot(plan);
+    } else if (a->format == u"mermaid") {
+        out << pipeline::planToMermaid(plan);
+    } else if (a->format == u"svg") {
+        const pipeline::Layout layout =
+            a->view == u"needs" ? pipeline::dependencyLayout(plan) : pipeline::stageLayout(plan);
+        out << pipeline::layoutToSvg(layout);
+    } else {
+        out << tr("%1 pipeline for %2 %3 (default branch %4)\n")
+                   .arg(context.source, context.tag ? tr("tag") : tr("branch"), context.ref,
+                        context.defaultBranch);
+        out << pipeline::planToText(plan);
+    }
+    out.flush();
+    return plan.errors.isEmpty() ? Ok : Findings;
+}
+
+int runDiff(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    const auto a = parse(arguments, true, err);
+    if (!a)
+        return UsageOrIo;
+    const auto project = projectFor(a->path, err);
+    if (!project)
+        return UsageOrIo;
+    const pipeline::PipelineContext context = contextFor(*project, *a);
+    const pipeline::PlanOptions options = planOptionsFor(*project, *a);
+    pipeline::RevisionPlanOptions revision;
+    revision.plan = options;
+    revision.revision = a->against;
+    revision.context = context;
+    QString error;
+    const auto before = pipeline::planAtRevision(revision, &error);
+    if (!before) {
+        err << tr("stagecraft-cli: %1: %2\n").arg(a->path, error);
+        return UsageOrIo;
+    }
+    const pipeline::Plan after = pipeline::Planner::planProject(context, options);
+    const pipeline::PlanDiff diff = pipeline::diffPlans(*before, after);
+    if (a->format == u"json") {
+        out << QString::fromUtf8(
+            QJsonDocument(pipeline::diffToJson(diff)).toJson(QJsonDocument::Indented));
+    } else {
+        out << tr("working tree against %1:\n").arg(a->against);
+        out << pipeline::diffToText(diff);
+    }
+    out.flush();
+    return diff.isEmpty() ? Ok : Findings;
+}
+
+} // namespace stagecraft::cli

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "pipeline/planner.h"
+
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+
+namespace stagecraft::pipeline {
+
+struct LayoutOptions
+{
+    double nodeWidth = 200;
+    double nodeHeight = 40;
+    double columnGap = 80;
+    double rowGap = 12;
+    double headerHeight = 40; ///< room for the column title
+    int sweeps = 4;           ///< crossing-reduction passes (each way)
+};
+
+/// One box: a job, or GitLab's group of parallel/matrix jobs (`test 1/3`..`test 3/3` -> `test`).
+struct LayoutNode
+{
+    QString id;       ///< group name (unique within a layout)
+    QString label;    ///< what to draw: the group name, or the job name for single jobs
+    QStringList jobs; ///< member jobs, in plan order
+    int column = 0;
+    int row = 0;
+    double x = 0;
+    double y = 0;
+    double width = 0;
+    double height = 0;
+};
+
+/// A `needs` link between two boxes, as a polyline from the right side of `from` to the left
+/// side of `to` (same-column links go round the right side).
+struct LayoutEdge
+{
+    int from = 0; ///< index into Layout::nodes
+    int to = 0;
+    QList<QPointF> points;
+};
+
+struct LayoutColumn
+{
+    QString title; ///< stage name, or "1", "2"... for dependency layers
+    double x = 0;
+    QList<int> nodes; ///< top to bottom
+};
+
+struct Layout
+{
+    QList<LayoutColumn> columns;
+    QList<LayoutNode> nodes;
+    QList<LayoutEdge> edges;
+    double width = 0;
+    double height = 0;
+    int crossings = 0; ///< edge crossings between adjacent columns after ordering
+
+    int nodeOf(QStringView id) const;
+};
+
+/// GitLab's group name of a job (`CommitStatus#group_name`): a trailing `1/3`, `1:3`, `1 3` or
+/// `[...]` (up to three of them) is dropped: `test 1/3` -> `test`, `build: [a, b]` -> `build`.
+QString groupName(const QString &jobName);
+
+/// "Group jobs by: Stage": one column per stage with jobs.
+Layout stageLayout(const Plan &plan, const LayoutOptions &options = {});
+/// "Group jobs by: Job dependencies": column = 1 + the furthest `needs`, 0 without needs.
+Layout dependencyLayout(const Plan &plan, const LayoutOptions &options = {});
+
+} // namespace stagecraft::pipeline

@@ -21,7 +21,9 @@ LintController::~LintController() = default;
 void LintController::setProject(const QString &projectRoot, const QString &mainFile)
 {
     m_debounce.stop();
+    const QString cache = m_options.includeCacheDir;
     m_options = ci::ResolveOptions{};
+    m_options.includeCacheDir = cache;
     m_options.projectRoot = projectRoot;
     m_options.mainFile = mainFile;
     // Results of the previous project are now stale, even if a run is still in flight.
@@ -33,6 +35,12 @@ void LintController::setBuffer(const QString &relativePath, const QByteArray &co
 {
     m_options.overlay.insert(relativePath, content);
     schedule();
+}
+
+void LintController::removeBuffer(const QString &relativePath)
+{
+    if (m_options.overlay.remove(relativePath) > 0)
+        schedule();
 }
 
 void LintController::schedule()
@@ -66,18 +74,19 @@ void LintController::launch()
     connect(watcher, &QFutureWatcher<ci::LintResult>::finished, this, [this, watcher, generation] {
         watcher->deleteLater();
         // The future has finished: result() does not block here.
-        finished(generation, watcher->result().diagnostics);
+        finished(generation, watcher->result());
     });
     emit lintStarted(generation);
     // The options are copied into the task: the worker never sees later edits.
     watcher->setFuture(QtConcurrent::run(&ci::lint, m_options));
 }
 
-void LintController::finished(quint64 generation, const diag::Diagnostics &diagnostics)
+void LintController::finished(quint64 generation, const ci::LintResult &result)
 {
     m_running = false;
     if (generation == m_generation) {
-        emit diagnosticsReady(diagnostics);
+        emit configReady(std::make_shared<const ci::ResolvedConfig>(result.config));
+        emit diagnosticsReady(result.diagnostics);
         return;
     }
     // Superseded: drop the result and run the newest snapshot if one was requested meanwhile.

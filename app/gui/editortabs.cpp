@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QMessageBox>
 #include <QPointer>
 #include <QSaveFile>
 
@@ -21,6 +22,7 @@ EditorTabs::EditorTabs(QWidget *parent)
     setMovable(true);
     setObjectName(QStringLiteral("editorTabs"));
     connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, &EditorTabs::diskChanged);
+    connect(this, &QTabWidget::tabCloseRequested, this, &EditorTabs::closeTabAsking);
 }
 
 void EditorTabs::setProjectRoot(const QString &root)
@@ -210,6 +212,60 @@ bool EditorTabs::save(const QString &path, QString *error)
     e->setModified(false);
     watch(path); // a rename replaces the inode: watch the new file
     return true;
+}
+
+bool EditorTabs::saveAll(QString *error)
+{
+    for (const QString &path : modifiedPaths()) {
+        QString why;
+        if (!save(path, &why)) {
+            if (error)
+                *error = tr("Could not save %1: %2").arg(path, why);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool EditorTabs::askToSaveAll()
+{
+    const QStringList modified = modifiedPaths();
+    if (modified.isEmpty())
+        return true;
+    const auto answer = QMessageBox::question(
+        this, tr("Unsaved changes"),
+        tr("These files have unsaved changes:\n%1\n\nSave them?").arg(modified.join(u'\n')),
+        QMessageBox::SaveAll | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::SaveAll);
+    if (answer == QMessageBox::SaveAll) {
+        QString error;
+        if (saveAll(&error))
+            return true;
+        QMessageBox::warning(this, tr("Save failed"), error);
+        return false;
+    }
+    return answer == QMessageBox::Discard;
+}
+
+void EditorTabs::closeTabAsking(int index)
+{
+    auto *e = qobject_cast<CodeEditor *>(widget(index));
+    if (!e)
+        return;
+    const QString path = pathOf(e);
+    if (e->isModified()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Unsaved changes"), tr("%1 has unsaved changes. Save them?").arg(path),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        QString error;
+        if (answer == QMessageBox::Cancel)
+            return;
+        if (answer == QMessageBox::Save && !save(path, &error)) {
+            QMessageBox::warning(this, tr("Save failed"),
+                                 tr("Could not save %1: %2").arg(path, error));
+            return;
+        }
+    }
+    closePath(path);
 }
 
 bool EditorTabs::reload(const QString &path)

@@ -45,6 +45,12 @@ public:
     QHash<QString, QByteArray> modifiedBuffers() const;
 
     bool save(const QString &path, QString *error = nullptr);
+    /// Saves every modified buffer; stops at the first failure (described in `error`).
+    bool saveAll(QString *error = nullptr);
+    /// Before the buffers go away: asks whether to save the modified ones. False: cancelled.
+    bool askToSaveAll();
+    /// Closes a tab, asking first when it has unsaved changes.
+    void closeTabAsking(int index);
     /// Replaces the buffer with the file on disk.
     bool reload(const QString &path);
 

@@ -10,50 +10,28 @@
 #include "noticebar.h"
 #include "plancontroller.h"
 #include "problemsmodel.h"
+#include "problemsview.h"
 #include "projecttree.h"
+#include "recoverycontroller.h"
 #include "settingsdialog.h"
 
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
-#include <QDirIterator>
 #include <QDockWidget>
 #include <QFileDialog>
-#include <QFutureWatcher>
-#include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPointer>
 #include <QStatusBar>
-#include <QTimer>
-#include <QTreeView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace stagecraft::gui {
 
 namespace {
 const QString mainFileName = QStringLiteral(".gitlab-ci.yml");
-const QString recoverTag = QStringLiteral("recover");
 const QString reloadTag = QStringLiteral("reload:");
 
-/// Dockerfiles of a project: at the top and one folder down (where projects keep them).
-QStringList dockerfilesIn(const QString &root)
-{
-    QStringList out;
-    QDirIterator it(root, {QStringLiteral("Dockerfile*"), QStringLiteral("*.dockerfile"),
-                           QStringLiteral("Containerfile")},
-                    QDir::Files, QDirIterator::Subdirectories);
-    const QDir dir(root);
-    while (it.hasNext() && out.size() < 8) {
-        const QString rel = dir.relativeFilePath(it.next());
-        if (rel.count(u'/') <= 1 && !rel.startsWith(u'.'))
-            out.append(rel);
-    }
-    out.sort();
-    return out;
-}
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
@@ -66,6 +44,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_lint(new LintController(this))
     , m_plan(new PlanController(this))
     , m_git(new GitStatus(this))
+    , m_recovery(new RecoveryController(m_tabs, m_notice, this))
     , m_tree(new ProjectTree(this))
 {
     m_graph = new GraphPanel(m_plan, this);
@@ -96,14 +75,15 @@ MainWindow::MainWindow(QWidget *parent)
         m_find->setEditor(m_tabs->currentEditor());
         updateTitle();
     });
-    connect(m_tabs, &QTabWidget::tabCloseRequested, this, &MainWindow::closeTab);
     connect(m_tabs, &EditorTabs::definitionRequested, this, &MainWindow::goToDefinition);
     connect(m_tabs, &EditorTabs::fileChangedOnDisk, this, [this](const QString &path) {
         m_notice->ask(reloadTag + path, tr("%1 was changed by another program.").arg(path),
                       tr("Reload"), tr("Keep my version"));
     });
-    connect(m_notice, &NoticeBar::accepted, this, [this](const QString &t) { noticeAnswered(t, true); });
-    connect(m_notice, &NoticeBar::rejected, this, [this](const QString &t) { noticeAnswered(t, false); });
+    connect(m_notice, &NoticeBar::accepted, this, [this](const QString &tag) {
+        if (tag.startsWith(reloadTag))
+            m_tabs->reload(tag.mid(reloadTag.size()));
+    });
     connect(m_lint, &LintController::configReady, this, &MainWindow::configResolved);
     connect(m_lint, &LintController::diagnosticsReady, this, &MainWindow::applyDiagnostics);
     connect(m_git, &GitStatus::stateChanged, this, [this](const GitState &s) {
@@ -115,11 +95,6 @@ MainWindow::MainWindow(QWidget *parent)
             [this](const QString &path) { openLocation(path, 0, 0); });
     connect(m_graph, &GraphPanel::jobActivated, this, &MainWindow::openLocation);
 
-    auto *autosave = new QTimer(this);
-    autosave->setInterval(m_settings.autosaveSeconds * 1000);
-    connect(autosave, &QTimer::timeout, this, &MainWindow::autosaveNow);
-    autosave->start();
-
     applySettings(m_settings);
     updateTitle();
     resize(1400, 860);
@@ -129,18 +104,7 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::createDocks()
 {
-    m_problemsView = new QTreeView(this);
-    m_problemsView->setObjectName(QStringLiteral("problemsView"));
-    m_problemsView->setModel(m_problems);
-    m_problemsView->setRootIsDecorated(false);
-    m_problemsView->setUniformRowHeights(true);
-    m_problemsView->setAlternatingRowColors(true);
-    QHeaderView *header = m_problemsView->header();
-    header->setStretchLastSection(false);
-    header->setSectionResizeMode(ProblemsModel::MessageColumn, QHeaderView::Stretch);
-    header->setSectionResizeMode(ProblemsModel::SeverityColumn, QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(ProblemsModel::PositionColumn, QHeaderView::ResizeToContents);
-    m_problemsView->setColumnWidth(ProblemsModel::FileColumn, 200);
+    m_problemsView = new ProblemsView(m_problems, this);
     connect(m_problemsView, &QAbstractItemView::activated, this, &MainWindow::activateProblem);
 
     auto dock = [this](const QString &title, const QString &name, QWidget *w,
@@ -172,7 +136,7 @@ void MainWindow::createMenus()
     file->addAction(tr("Save A&ll"), QKeySequence(tr("Ctrl+Shift+S")), this,
                     &MainWindow::saveAll);
     file->addAction(tr("&Close Tab"), QKeySequence::Close, this,
-                    [this] { closeTab(m_tabs->currentIndex()); });
+                    [this] { m_tabs->closeTabAsking(m_tabs->currentIndex()); });
     file->addSeparator();
     file->addAction(tr("Se&ttings…"), QKeySequence::Preferences, this, &MainWindow::openSettings);
     file->addSeparator();
@@ -231,10 +195,11 @@ bool MainWindow::openProject(const QString &folder)
     m_plan->setProjectRoot(m_projectRoot);
     m_problems->setDiagnostics({});
     m_tree->setRoot(m_projectRoot);
-    for (const QString &dockerfile : dockerfilesIn(m_projectRoot))
-        m_tabs->open(dockerfile);
     if (!m_tabs->open(mainFileName, true))
         return false;
+    for (const QString &dockerfile : ProjectTree::dockerfiles(m_projectRoot))
+        m_tabs->open(dockerfile);
+    m_tabs->setCurrentIndex(0);
     m_statusIcon->clear();
     m_statusLabel->setText(tr("Validating GitLab CI configuration…"));
     Settings::addRecentProject(m_projectRoot);
@@ -242,14 +207,7 @@ bool MainWindow::openProject(const QString &folder)
     updateTitle();
     m_git->refresh(m_projectRoot);
     m_lint->lintNow();
-    if (m_recovery.has(m_projectRoot)) {
-        const int files = int(m_recovery.load(m_projectRoot).size());
-        m_notice->ask(recoverTag,
-                      tr("Stagecraft did not exit cleanly. Unsaved changes to %n file(s) of this "
-                         "project were recovered.",
-                         nullptr, files),
-                      tr("Restore"), tr("Discard"));
-    }
+    m_recovery->projectOpened(m_projectRoot);
     return true;
 }
 
@@ -276,17 +234,19 @@ bool MainWindow::save()
     statusBar()->showMessage(tr("Saved %1").arg(path), 3000);
     m_git->refresh(m_projectRoot);
     if (m_tabs->modifiedPaths().isEmpty())
-        m_recovery.clear(m_projectRoot);
+        m_recovery->clear();
     return true;
 }
 
 bool MainWindow::saveAll()
 {
-    for (const QString &path : m_tabs->modifiedPaths()) {
-        m_tabs->setCurrentWidget(m_tabs->editor(path));
-        if (!save())
-            return false;
+    QString error;
+    if (!m_tabs->saveAll(&error)) {
+        QMessageBox::warning(this, tr("Save failed"), error);
+        return false;
     }
+    m_recovery->clear();
+    m_git->refresh(m_projectRoot);
     return true;
 }
 
@@ -317,29 +277,13 @@ bool MainWindow::goToDefinition(const QString &file, int line, int column)
     return openLocation(target->file, target->line, target->column);
 }
 
-void MainWindow::autosaveNow()
-{
-    if (m_projectRoot.isEmpty())
-        return;
-    const QHash<QString, QByteArray> buffers = m_tabs->modifiedBuffers();
-    if (buffers.isEmpty() && !m_recovery.has(m_projectRoot))
-        return;
-    auto *watcher = new QFutureWatcher<bool>(this);
-    connect(watcher, &QFutureWatcher<bool>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        emit autosaved();
-    });
-    const RecoveryStore store = m_recovery;
-    watcher->setFuture(QtConcurrent::run(
-        [store, root = m_projectRoot, buffers] { return store.store(root, buffers); }));
-}
-
 void MainWindow::applySettings(const Settings &settings)
 {
     m_settings = settings;
     m_tabs->applyTheme(Theme::make(settings.theme, QApplication::palette()), settings.font);
     m_lint->setDelay(settings.validationDelayMs);
     m_lint->setIncludeCacheDir(settings.includeCacheDir);
+    m_recovery->setInterval(settings.autosaveSeconds);
 }
 
 void MainWindow::openSettings()
@@ -379,8 +323,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
         return;
     }
     // A clean exit: nothing to recover next time.
-    if (!m_projectRoot.isEmpty())
-        m_recovery.clear(m_projectRoot);
+    m_recovery->clear();
     event->accept();
 }
 
@@ -398,48 +341,7 @@ void MainWindow::openFolderDialog()
 
 bool MainWindow::maybeSave()
 {
-    const QStringList modified = m_tabs->modifiedPaths();
-    if (modified.isEmpty())
-        return true;
-    const auto answer = QMessageBox::question(
-        this, tr("Unsaved changes"),
-        tr("These files have unsaved changes:\n%1\n\nSave them?").arg(modified.join(u'\n')),
-        QMessageBox::SaveAll | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::SaveAll);
-    if (answer == QMessageBox::SaveAll)
-        return saveAll();
-    return answer == QMessageBox::Discard;
-}
-
-void MainWindow::closeTab(int index)
-{
-    auto *e = qobject_cast<CodeEditor *>(m_tabs->widget(index));
-    if (!e)
-        return;
-    const QString path = m_tabs->pathOf(e);
-    if (e->isModified()) {
-        const auto answer = QMessageBox::question(
-            this, tr("Unsaved changes"), tr("%1 has unsaved changes. Save them?").arg(path),
-            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-        if (answer == QMessageBox::Cancel ||
-            (answer == QMessageBox::Save && !m_tabs->save(path)))
-            return;
-    }
-    m_tabs->closePath(path);
-}
-
-void MainWindow::noticeAnswered(const QString &tag, bool accepted)
-{
-    if (tag == recoverTag) {
-        if (accepted) {
-            const QHash<QString, QByteArray> buffers = m_recovery.load(m_projectRoot);
-            for (auto it = buffers.cbegin(); it != buffers.cend(); ++it)
-                m_tabs->openBuffer(it.key(), it.value());
-        } else {
-            m_recovery.clear(m_projectRoot);
-        }
-    } else if (tag.startsWith(reloadTag) && accepted) {
-        m_tabs->reload(tag.mid(reloadTag.size()));
-    }
+    return m_tabs->askToSaveAll();
 }
 
 void MainWindow::configResolved(std::shared_ptr<const ci::ResolvedConfig> config)

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "diag/diagnostic.h"
-#include "recoverystore.h"
 #include "settings.h"
 
 #include <QMainWindow>
@@ -10,7 +9,6 @@
 
 class QLabel;
 class QMenu;
-class QTreeView;
 class QDockWidget;
 
 namespace stagecraft::ci {
@@ -27,7 +25,9 @@ class GraphPanel;
 class LintController;
 class NoticeBar;
 class PlanController;
+class RecoveryController;
 class ProblemsModel;
+class ProblemsView;
 class ProjectTree;
 
 /// The main window: assembles the project tree, the editor tabs, the problems and pipeline docks
@@ -51,8 +51,6 @@ public:
     bool openLocation(const QString &file, int line, int column);
     /// Follows the name at a 0-based line/column of an open file (F12, Ctrl+click).
     bool goToDefinition(const QString &file, int line, int column);
-    /// Writes the unsaved buffers to the recovery folder now (off the GUI thread).
-    void autosaveNow();
     void applySettings(const Settings &settings);
 
     QString projectRoot() const { return m_projectRoot; }
@@ -64,7 +62,7 @@ public:
     PlanController *planController() const { return m_plan; }
     GraphPanel *graphPanel() const { return m_graph; }
     NoticeBar *noticeBar() const { return m_notice; }
-    const RecoveryStore &recoveryStore() const { return m_recovery; }
+    RecoveryController *recovery() const { return m_recovery; }
     QString statusText() const;
     QString gitText() const;
 
@@ -74,7 +72,6 @@ public:
 signals:
     /// A lint result has been shown (problems, editor marks, status text).
     void diagnosticsApplied();
-    void autosaved();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -89,12 +86,9 @@ private:
     void applyDiagnostics(const diag::Diagnostics &diagnostics);
     void configResolved(std::shared_ptr<const ci::ResolvedConfig> config);
     void activateProblem(const QModelIndex &index);
-    void noticeAnswered(const QString &tag, bool accepted);
-    void closeTab(int index);
     void updateTitle();
 
     Settings m_settings;
-    RecoveryStore m_recovery;
     EditorTabs *m_tabs = nullptr;
     NoticeBar *m_notice = nullptr;
     FindBar *m_find = nullptr;
@@ -102,9 +96,10 @@ private:
     LintController *m_lint = nullptr;
     PlanController *m_plan = nullptr;
     GitStatus *m_git = nullptr;
+    RecoveryController *m_recovery = nullptr;
     ProjectTree *m_tree = nullptr;
     GraphPanel *m_graph = nullptr;
-    QTreeView *m_problemsView = nullptr;
+    ProblemsView *m_problemsView = nullptr;
     QDockWidget *m_problemsDock = nullptr;
     QMenu *m_recentMenu = nullptr;
     QLabel *m_statusIcon = nullptr;

@@ -1,6 +1,7 @@
 #include "projecttree.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFileSystemModel>
 #include <QHeaderView>
 #include <QSortFilterProxyModel>
@@ -54,6 +55,22 @@ void ProjectTree::setRoot(const QString &folder)
     m_root = folder;
     const QModelIndex root = m_model->setRootPath(folder);
     setRootIndex(m_proxy->mapFromSource(root));
+}
+
+QStringList ProjectTree::dockerfiles(const QString &root)
+{
+    QStringList out;
+    QDirIterator it(root, {QStringLiteral("Dockerfile*"), QStringLiteral("*.dockerfile"),
+                           QStringLiteral("Containerfile")},
+                    QDir::Files, QDirIterator::Subdirectories);
+    const QDir dir(root);
+    while (it.hasNext() && out.size() < 8) {
+        const QString rel = dir.relativeFilePath(it.next());
+        if (rel.count(u'/') <= 1 && !rel.startsWith(u'.'))
+            out.append(rel);
+    }
+    out.sort();
+    return out;
 }
 
 QAbstractItemModel *ProjectTree::filesModel() const

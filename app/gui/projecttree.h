@@ -19,6 +19,8 @@ public:
 
     void setRoot(const QString &folder);
     QAbstractItemModel *filesModel() const;
+    /// Dockerfiles of a project: at the top and one folder down (where projects keep them).
+    static QStringList dockerfiles(const QString &root);
 
 signals:
     /// A file was activated: its path relative to the root.

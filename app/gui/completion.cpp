@@ -90,10 +90,12 @@ bool isBlankOrComment(const QString &line)
 }
 
 /// Keys of the mappings enclosing a position whose content starts at `column` on `lineNo`.
-QStringList pathAbove(const QStringList &lines, int lineNo, int column)
+QStringList pathAbove(const QStringList &lines, int lineNo, int column, bool dashed = false)
 {
     QStringList path;
-    int c = column;
+    // A sequence may sit at its key's own indentation (`needs:` / `- a`): then a key in the
+    // dash's column owns it.
+    int c = dashed ? column + 1 : column;
     for (int n = lineNo - 1; n >= 0 && c > 0; --n) {
         const QString &l = lines.at(n);
         if (isBlankOrComment(l))
@@ -105,6 +107,8 @@ QStringList pathAbove(const QStringList &lines, int lineNo, int column)
              l.mid(p.valueColumn).startsWith(u'>'))) {
             path.prepend(p.key);
             c = p.indent;
+        } else if (dashed && p.dashed && p.indent + 1 == c) {
+            continue; // an earlier item of the same sequence
         } else if (p.indent < c) {
             // A sibling inside a sequence item (`- if: ...` above `  when: ...`), or a line we do
             // not understand: step out to its column.
@@ -280,7 +284,8 @@ Context contextAt(const QString &text, int line, int column)
     const QString typed = before.mid(parts.content);
     if (typed != ctx.prefix)
         return ctx;
-    ctx.path = pathAbove(lines, line, parts.dashed ? parts.indent : parts.content);
+    ctx.path = parts.dashed ? pathAbove(lines, line, parts.indent, true)
+                            : pathAbove(lines, line, parts.content);
     const QString owner = ctx.path.isEmpty() ? QString() : ctx.path.constLast();
     if (parts.dashed && isJobListKey(owner)) {
         ctx.kind = Context::Kind::JobName;
@@ -388,7 +393,8 @@ Symbol symbolAt(const QString &text, int line, int column)
     QString key = parts.key;
     QStringList path;
     if (key.isEmpty() || from < parts.valueColumn) {
-        path = pathAbove(lines, line, parts.dashed ? parts.indent : parts.content);
+        path = parts.dashed ? pathAbove(lines, line, parts.indent, true)
+                            : pathAbove(lines, line, parts.content);
         key = path.isEmpty() ? QString() : path.constLast();
     } else {
         path = pathAbove(lines, line, parts.keyColumn);

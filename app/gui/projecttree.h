@@ -19,6 +19,7 @@ public:
 
     void setRoot(const QString &folder);
     QAbstractItemModel *filesModel() const;
+    QFileSystemModel *fileSystemModel() const { return m_model; }
     /// Dockerfiles of a project: at the top and one folder down (where projects keep them).
     static QStringList dockerfiles(const QString &root);
 

@@ -43,8 +43,8 @@ private slots:
         const diag::Diagnostics d = lastDiagnostics(ready);
         QCOMPARE(d.size(), 1);
         QCOMPARE(d.at(0).code, u"yaml-syntax");
-        QCOMPARE(d.at(0).message, u"end of sequence flow not found");
-        QCOMPARE(d.at(0).range.start, (diag::Position{3, 6}));
+        QCOMPARE(d.at(0).message, u"this flow sequence '[' is never closed");
+        QCOMPARE(d.at(0).range.start, (diag::Position{1, 9})); // the unclosed bracket
         QVERIFY(!lint.isRunning());
     }
 

@@ -103,6 +103,26 @@ void GraphPanel::setView(View view)
     redraw();
 }
 
+void GraphPanel::setRef(RefChoice choice)
+{
+    m_refBox->setCurrentIndex(m_refBox->findData(int(choice)));
+}
+
+void GraphPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitWidth();
+}
+
+void GraphPanel::fitWidth()
+{
+    // Shrink a wide graph to the panel (down to 60 %); beyond that it scrolls, as GitLab's does.
+    const double available = m_graphView->viewport()->width();
+    const double wanted = m_scene->sceneRect().width();
+    const double scale = wanted > 0 ? qBound(0.6, available / wanted, 1.0) : 1.0;
+    m_graphView->setTransform(QTransform::fromScale(scale, scale));
+}
+
 void GraphPanel::refChosen(int index)
 {
     m_controller->setRef(RefChoice(m_refBox->itemData(index).toInt()));
@@ -164,7 +184,11 @@ void GraphPanel::redraw()
         title->setPos(c.x, 8);
         columnX.insert(c.title, c.x);
     }
-    const pipeline::LayoutOptions geometry;
+    const pipeline::LayoutOptions geometry = PlanController::cardGeometry();
+    const QFontMetrics metrics(font());
+    auto fit = [&metrics, &geometry](const QString &s) {
+        return metrics.elidedText(s, Qt::ElideMiddle, int(geometry.nodeWidth) - 16);
+    };
     for (const pipeline::LayoutNode &n : layout.nodes) {
         const pipeline::PlannedJob *job = plan.job(n.jobs.value(0));
         auto *rect = m_scene->addRect(n.x, n.y, n.width, n.height, QPen(border), card);
@@ -173,10 +197,10 @@ void GraphPanel::redraw()
             label += u"  (%1)"_qs.arg(n.jobs.size());
         if (job)
             label.prepend(flagsOf(*job));
-        auto *t = m_scene->addSimpleText(label);
+        auto *t = m_scene->addSimpleText(fit(label));
         t->setBrush(text);
         t->setParentItem(rect);
-        t->setPos(n.x + 10, n.y + (n.height - t->boundingRect().height()) / 2);
+        t->setPos(n.x + 8, n.y + (n.height - t->boundingRect().height()) / 2);
         rect->setData(jobNameKey, n.jobs.value(0));
         QStringList tips;
         for (const QString &name : n.jobs) {
@@ -216,12 +240,12 @@ void GraphPanel::redraw()
         dimBorder.setAlpha(110);
         auto *rect = m_scene->addRect(cx, cy, geometry.nodeWidth, geometry.nodeHeight,
                                       QPen(dimBorder, 1, Qt::DashLine), Qt::NoBrush);
-        auto *t = m_scene->addSimpleText(x.name);
+        auto *t = m_scene->addSimpleText(fit(x.name));
         QColor dim = text;
         dim.setAlpha(110);
         t->setBrush(dim);
         t->setParentItem(rect);
-        t->setPos(cx + 10, cy + (geometry.nodeHeight - t->boundingRect().height()) / 2);
+        t->setPos(cx + 8, cy + (geometry.nodeHeight - t->boundingRect().height()) / 2);
         rect->setToolTip(tr("Not in this pipeline: %1").arg(x.reason));
         rect->setData(jobNameKey, x.name);
         m_dimmed.append(x.name);
@@ -235,6 +259,7 @@ void GraphPanel::redraw()
         title->setPos(extraX, 8);
     }
     m_scene->setSceneRect(m_scene->itemsBoundingRect().adjusted(-10, -10, 10, 10));
+    fitWidth();
 }
 
 bool GraphPanel::activateJob(const QString &name)

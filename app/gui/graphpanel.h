@@ -27,6 +27,7 @@ public:
 
     View view() const { return m_view; }
     void setView(View view);
+    void setRef(RefChoice choice);
     /// Names of the jobs drawn as cards, and of those drawn dimmed (excluded).
     QStringList plannedJobs() const { return m_planned; }
     QStringList dimmedJobs() const { return m_dimmed; }
@@ -41,10 +42,12 @@ signals:
     void jobActivated(const QString &file, int line, int column);
 
 protected:
+    void resizeEvent(QResizeEvent *event) override;
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void redraw();
+    void fitWidth();
     void exportDialog();
     void refChosen(int index);
 

@@ -1,10 +1,13 @@
 #include "mainwindow.h"
+#include "graphpanel.h"
+#include "plancontroller.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
 
 using stagecraft::gui::MainWindow;
+using stagecraft::gui::PlanController;
 
 int main(int argc, char *argv[])
 {
@@ -27,21 +30,50 @@ int main(int argc, char *argv[])
                                   QStringLiteral("file"));
     screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(screenshot);
+    QCommandLineOption theme(QStringLiteral("theme"),
+                             QApplication::translate("main", "Colour theme for this run: system, "
+                                                             "light or dark"),
+                             QStringLiteral("theme"));
+    parser.addOption(theme);
+    // For documentation: which pipeline the graph simulates (branch, default, tag, mr).
+    QCommandLineOption graphRef(QStringLiteral("graph-ref"),
+                                QApplication::translate("main", "Pipeline to show in the graph"),
+                                QStringLiteral("ref"));
+    graphRef.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(graphRef);
     parser.process(app);
 
     MainWindow window;
+    if (parser.isSet(theme)) {
+        stagecraft::gui::Settings settings = stagecraft::gui::Settings::load();
+        settings.theme = stagecraft::gui::Theme::kindFromName(parser.value(theme));
+        window.applySettings(settings);
+    }
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
+        auto grab = [&window, file] {
+            // Let the layout, the editor and the graph repaint before grabbing.
+            QTimer::singleShot(200, &window, [&window, file] {
+                const bool saved = window.grab().save(file);
+                QApplication::exit(saved ? 0 : 1);
+            });
+        };
+        // The pipeline graph comes after the lint result; a configuration too broken to plan
+        // never gets one, so the lint result starts a fallback timer.
+        QObject::connect(window.planController(), &PlanController::planReady, &window, grab,
+                         Qt::SingleShotConnection);
         QObject::connect(
             &window, &MainWindow::diagnosticsApplied, &window,
-            [&window, file] {
-                // Let the layout and the editor repaint with the result before grabbing.
-                QTimer::singleShot(100, &window, [&window, file] {
-                    const bool saved = window.grab().save(file);
-                    QApplication::exit(saved ? 0 : 1);
-                });
-            },
+            [&window, grab] { QTimer::singleShot(5000, &window, grab); },
             Qt::SingleShotConnection);
+    }
+    if (parser.isSet(graphRef)) {
+        const QString ref = parser.value(graphRef);
+        using stagecraft::gui::RefChoice;
+        window.graphPanel()->setRef(ref == u"default" ? RefChoice::DefaultBranch
+                                    : ref == u"tag"   ? RefChoice::Tag
+                                    : ref == u"mr"    ? RefChoice::MergeRequest
+                                                      : RefChoice::CurrentBranch);
     }
     const QStringList positional = parser.positionalArguments();
     if (!positional.isEmpty() && !window.openProject(positional.constFirst())) {

@@ -280,7 +280,9 @@ bool MainWindow::goToDefinition(const QString &file, int line, int column)
 void MainWindow::applySettings(const Settings &settings)
 {
     m_settings = settings;
-    m_tabs->applyTheme(Theme::make(settings.theme, QApplication::palette()), settings.font);
+    static const QPalette desktop = QApplication::palette();
+    QApplication::setPalette(Theme::applicationPalette(settings.theme, desktop));
+    m_tabs->applyTheme(Theme::make(settings.theme, desktop), settings.font);
     m_lint->setDelay(settings.validationDelayMs);
     m_lint->setIncludeCacheDir(settings.includeCacheDir);
     m_recovery->setInterval(settings.autosaveSeconds);

@@ -14,6 +14,18 @@ const QString featureBranch = QStringLiteral("feature");
 const QString exampleTag = QStringLiteral("v1.0.0");
 } // namespace
 
+pipeline::LayoutOptions PlanController::cardGeometry()
+{
+    // Compact cards: the graph shares the window with the editor.
+    pipeline::LayoutOptions o;
+    o.nodeWidth = 168;
+    o.nodeHeight = 34;
+    o.columnGap = 56;
+    o.rowGap = 10;
+    o.headerHeight = 36;
+    return o;
+}
+
 PlanController::PlanController(QObject *parent)
     : QObject(parent)
 {
@@ -77,8 +89,8 @@ PlanResult PlanController::compute(std::shared_ptr<const ci::ResolvedConfig> con
     options.resolve.projectRoot = root;
     options.resolve.mainFile = config->mainFile;
     r.plan = pipeline::Planner::plan(*config, context, options);
-    r.stages = pipeline::stageLayout(r.plan);
-    r.dependencies = pipeline::dependencyLayout(r.plan);
+    r.stages = pipeline::stageLayout(r.plan, cardGeometry());
+    r.dependencies = pipeline::dependencyLayout(r.plan, cardGeometry());
     r.ref = context.ref;
     r.source = context.source;
     return r;

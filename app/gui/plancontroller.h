@@ -42,6 +42,8 @@ public:
     /// The context a choice stands for (from the repository when there is one). Blocking: runs
     /// in the worker.
     static pipeline::PipelineContext contextFor(const QString &root, RefChoice choice);
+    /// The card size and spacing the graph is laid out with.
+    static pipeline::LayoutOptions cardGeometry();
     static PlanResult compute(std::shared_ptr<const ci::ResolvedConfig> config,
                               const QString &root, RefChoice choice);
 

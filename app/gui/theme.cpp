@@ -65,6 +65,36 @@ Theme Theme::make(Kind kind, const QPalette &palette)
     return t;
 }
 
+QPalette Theme::applicationPalette(Kind kind, const QPalette &desktop)
+{
+    const bool desktopDark = desktop.color(QPalette::Window).lightness() < 128;
+    if (kind == Kind::System || (kind == Kind::Dark) == desktopDark)
+        return desktop;
+    QPalette p;
+    if (kind == Kind::Dark) {
+        const QColor window(0x2b, 0x2d, 0x31);
+        const QColor base(0x1e, 0x1f, 0x22);
+        const QColor text(0xdf, 0xe1, 0xe5);
+        p.setColor(QPalette::Window, window);
+        p.setColor(QPalette::WindowText, text);
+        p.setColor(QPalette::Base, base);
+        p.setColor(QPalette::AlternateBase, window);
+        p.setColor(QPalette::Text, text);
+        p.setColor(QPalette::Button, window);
+        p.setColor(QPalette::ButtonText, text);
+        p.setColor(QPalette::ToolTipBase, QColor(0x3c, 0x3f, 0x45));
+        p.setColor(QPalette::ToolTipText, text);
+        p.setColor(QPalette::Highlight, QColor(0x35, 0x74, 0xf0));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        p.setColor(QPalette::Mid, QColor(0x5a, 0x5d, 0x63));
+        p.setColor(QPalette::PlaceholderText, QColor(0x8c, 0x8f, 0x94));
+        p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
+        p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+        p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
+    }
+    return p;
+}
+
 Theme::Kind Theme::kindFromName(const QString &name)
 {
     if (name == u"light")

@@ -24,6 +24,9 @@ struct Theme
     QColor styles[Highlighter::StyleCount];
 
     static Theme make(Kind kind, const QPalette &palette);
+    /// The application palette for a choice: the desktop's for System, else a light or dark one
+    /// (`desktop` is the palette the application started with).
+    static QPalette applicationPalette(Kind kind, const QPalette &desktop);
     static Kind kindFromName(const QString &name);
     static QString nameOf(Kind kind);
 };

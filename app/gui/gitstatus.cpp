@@ -2,6 +2,7 @@
 
 #include "git/repository.h"
 
+#include <QCoreApplication>
 #include <QFutureWatcher>
 #include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
@@ -14,7 +15,7 @@ QString GitState::text() const
         return {};
     QString ref = branch;
     if (ref.isEmpty())
-        ref = tag.isEmpty() ? QObject::tr("detached") : tag;
+        ref = tag.isEmpty() ? QCoreApplication::translate("stagecraft::gui::GitStatus", "detached") : tag;
     QString out = ref;
     if (!sha.isEmpty())
         out += u" @ "_qs + sha;

@@ -4,6 +4,9 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
 #include <QTimer>
 
 using stagecraft::gui::MainWindow;
@@ -15,6 +18,16 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("Stagecraft"));
     QApplication::setOrganizationName(QStringLiteral("Stagecraft"));
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+
+    // The system locale picks the translation (German: stagecraft_de.qm in the resources).
+    QTranslator qtTranslator;
+    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("stagecraft"), QStringLiteral("_"),
+                        QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&translator);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -2,10 +2,14 @@
 
 #include "ci/linter.h"
 #include "diag/report.h"
+#include "dockerfile/linter.h"
+#include "dockerfile/parser.h"
+#include "dockerfile/shellcheck.h"
 #include "yaml/emitter.h"
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 
 #include <cstdio>
@@ -59,6 +63,7 @@ struct CommonOptions
     QString format = QStringLiteral("text");
     QString includeCache;
     QStringList paths;
+    bool shellcheck = true;
 };
 
 std::optional<CommonOptions> parseOptions(const QStringList &arguments, bool allowFormat,
@@ -91,6 +96,8 @@ std::optional<CommonOptions> parseOptions(const QStringList &arguments, bool all
             if (!v)
                 return std::nullopt;
             options.includeCache = *v;
+        } else if (allowFormat && a == u"--no-shellcheck") {
+            options.shellcheck = false;
         } else if (a == u"--") {
             options.paths += arguments.mid(i + 1);
             break;
@@ -116,6 +123,67 @@ QString displayPath(const Target &target, const QString &file)
     return relative.startsWith(QStringLiteral("../../..")) ? absolute : relative;
 }
 
+bool isDockerfileName(const QString &name)
+{
+    if (name.endsWith(u".dockerignore")) // Dockerfile.dockerignore belongs to the Dockerfile
+        return false;
+    return name == u"Dockerfile" || name == u"Containerfile" || name.endsWith(u".Dockerfile")
+           || name.startsWith(u"Dockerfile.") || name.startsWith(u"Containerfile.");
+}
+
+/// Dockerfiles named by PATH: the file itself, or those in the folder and its subfolders (a few
+/// levels down, skipping VCS, dependency and build folders).
+QStringList dockerfilesFor(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.isFile())
+        return isDockerfileName(info.fileName()) ? QStringList{info.absoluteFilePath()}
+                                                 : QStringList();
+    if (!info.isDir())
+        return {};
+    static const QStringList skipped = {QStringLiteral(".git"), QStringLiteral("node_modules"),
+                                        QStringLiteral("build"), QStringLiteral("vendor"),
+                                        QStringLiteral(".venv"), QStringLiteral("target")};
+    constexpr int maxDepth = 5;
+    QStringList found;
+    QList<QPair<QString, int>> pending{{info.absoluteFilePath(), 0}};
+    while (!pending.isEmpty()) {
+        const auto [dir, depth] = pending.takeFirst();
+        const QFileInfoList entries = QDir(dir).entryInfoList(
+            QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden, QDir::Name);
+        for (const QFileInfo &e : entries) {
+            if (e.isDir()) {
+                if (depth < maxDepth && !e.isSymLink() && !skipped.contains(e.fileName()))
+                    pending.append({e.absoluteFilePath(), depth + 1});
+            } else if (isDockerfileName(e.fileName())) {
+                found.append(e.absoluteFilePath());
+            }
+        }
+    }
+    return found;
+}
+
+diag::Diagnostics lintDockerfile(const QString &absolutePath,
+                                 const dockerfile::ShellCheck *shellcheck)
+{
+    QString shown = QDir::current().relativeFilePath(absolutePath);
+    if (shown.startsWith(QStringLiteral("../../..")))
+        shown = absolutePath;
+    const dockerfile::Dockerfile df = dockerfile::Parser::parseFile(absolutePath, shown);
+    // The build context is taken to be the Dockerfile's folder (for CopyIgnoredFile).
+    dockerfile::LintOptions options;
+    const QFileInfo info(absolutePath);
+    for (const QString &name : QStringList{info.fileName() + QStringLiteral(".dockerignore"),
+                                QStringLiteral(".dockerignore")}) {
+        QFile ignore(info.dir().filePath(name));
+        if (ignore.open(QIODevice::ReadOnly)) {
+            options.dockerignore = QString::fromUtf8(ignore.readAll()).split(u'\n');
+            break;
+        }
+    }
+    return dockerfile::lintWithShellCheck(df, options, shellcheck);
+}
+
 } // namespace
 
 int runLint(const QStringList &arguments, QTextStream &out, QTextStream &err)
@@ -125,7 +193,15 @@ int runLint(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return UsageOrIo;
     diag::Diagnostics all;
     bool ioFailure = false;
+    const dockerfile::ShellCheck shellcheck;
     for (const QString &path : options->paths) {
+        // Dockerfiles first; a folder without .gitlab-ci.yml may hold only Dockerfiles.
+        const QStringList dockerfiles = dockerfilesFor(path);
+        for (const QString &file : dockerfiles)
+            all += lintDockerfile(file, options->shellcheck ? &shellcheck : nullptr);
+        if (!dockerfiles.isEmpty()
+            && (QFileInfo(path).isFile() || !QDir(path).exists(QStringLiteral(".gitlab-ci.yml"))))
+            continue;
         const auto target = targetFor(path, err);
         if (!target) {
             ioFailure = true;
@@ -142,6 +218,15 @@ int runLint(const QStringList &arguments, QTextStream &out, QTextStream &err)
             all.append(d);
         }
     }
+    // "ShellCheck is not installed" once per run, not once per Dockerfile.
+    bool noted = false;
+    all.removeIf([&noted](const diag::Diagnostic &d) {
+        if (d.code != u"shellcheck-unavailable")
+            return false;
+        const bool duplicate = noted;
+        noted = true;
+        return duplicate;
+    });
     const auto format = *diag::reportFormatFromName(options->format);
     out << QString::fromUtf8(diag::format(all, format));
     out.flush();

@@ -1,0 +1,3 @@
+FROM alpine:3.20
+CMD --verbose ["a"]
+WORKDIR --x /app

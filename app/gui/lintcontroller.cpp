@@ -1,6 +1,12 @@
 #include "lintcontroller.h"
 
 #include "ci/linter.h"
+#include "dockerfile/linter.h"
+#include "dockerfile/parser.h"
+#include "dockerfile/shellcheck.h"
+
+#include <QDir>
+#include <QFile>
 
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
@@ -35,6 +41,37 @@ void LintController::setBuffer(const QString &relativePath, const QByteArray &co
 {
     m_options.overlay.insert(relativePath, content);
     schedule();
+}
+
+void LintController::setDockerfiles(const QStringList &paths)
+{
+    if (paths == m_dockerfiles)
+        return;
+    m_dockerfiles = paths;
+    schedule();
+}
+
+ci::LintResult LintController::run(const ci::ResolveOptions &options,
+                                   const QStringList &dockerfiles, bool shellcheck)
+{
+    ci::LintResult result = ci::lint(options);
+    for (const QString &path : dockerfiles) {
+        QByteArray text = options.overlay.value(path);
+        if (!options.overlay.contains(path)) {
+            QFile file(QDir(options.projectRoot).filePath(path));
+            if (!file.open(QIODevice::ReadOnly))
+                continue;
+            text = file.readAll();
+        }
+        const dockerfile::Dockerfile parsed = dockerfile::Parser::parse(text, path);
+        if (shellcheck) {
+            const dockerfile::ShellCheck checker;
+            result.diagnostics += dockerfile::lintWithShellCheck(parsed, {}, &checker);
+        } else {
+            result.diagnostics += dockerfile::Linter::lint(parsed);
+        }
+    }
+    return result;
 }
 
 void LintController::removeBuffer(const QString &relativePath)
@@ -78,7 +115,8 @@ void LintController::launch()
     });
     emit lintStarted(generation);
     // The options are copied into the task: the worker never sees later edits.
-    watcher->setFuture(QtConcurrent::run(&ci::lint, m_options));
+    watcher->setFuture(
+        QtConcurrent::run(&LintController::run, m_options, m_dockerfiles, m_shellcheck));
 }
 
 void LintController::finished(quint64 generation, const ci::LintResult &result)

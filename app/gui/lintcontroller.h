@@ -41,6 +41,15 @@ public:
     void removeBuffer(const QString &relativePath);
     QHash<QString, QByteArray> buffers() const { return m_options.overlay; }
     void setIncludeCacheDir(const QString &folder) { m_options.includeCacheDir = folder; }
+    /// Dockerfiles (relative paths) linted with the CI configuration: hadolint's and BuildKit's
+    /// rules, and ShellCheck on RUN when `shellcheck` is on.
+    void setDockerfiles(const QStringList &paths);
+    QStringList dockerfiles() const { return m_dockerfiles; }
+    void setShellCheck(bool enabled) { m_shellcheck = enabled; }
+
+    /// What a run does (off the GUI thread): ci::lint plus the Dockerfiles.
+    static ci::LintResult run(const ci::ResolveOptions &options, const QStringList &dockerfiles,
+                              bool shellcheck);
     void setDelay(int milliseconds) { m_debounce.setInterval(milliseconds); }
     int delay() const { return m_debounce.interval(); }
 
@@ -69,6 +78,8 @@ private:
     quint64 m_generation = 0; ///< generation of the newest request; older results are stale
     bool m_running = false;
     bool m_pending = false; ///< a request arrived while a run was in flight
+    QStringList m_dockerfiles;
+    bool m_shellcheck = true;
 };
 
 } // namespace stagecraft::gui

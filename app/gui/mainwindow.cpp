@@ -197,8 +197,10 @@ bool MainWindow::openProject(const QString &folder)
     m_tree->setRoot(m_projectRoot);
     if (!m_tabs->open(mainFileName, true))
         return false;
-    for (const QString &dockerfile : ProjectTree::dockerfiles(m_projectRoot))
+    const QStringList dockerfiles = ProjectTree::dockerfiles(m_projectRoot);
+    for (const QString &dockerfile : dockerfiles)
         m_tabs->open(dockerfile);
+    m_lint->setDockerfiles(dockerfiles);
     m_tabs->setCurrentIndex(0);
     m_statusIcon->clear();
     m_statusLabel->setText(tr("Validating GitLab CI configuration…"));
@@ -286,6 +288,7 @@ void MainWindow::applySettings(const Settings &settings)
     m_lint->setDelay(settings.validationDelayMs);
     m_lint->setIncludeCacheDir(settings.includeCacheDir);
     m_recovery->setInterval(settings.autosaveSeconds);
+    m_lint->setShellCheck(settings.shellcheck);
 }
 
 void MainWindow::openSettings()
@@ -371,12 +374,17 @@ void MainWindow::applyDiagnostics(const diag::Diagnostics &diagnostics)
 {
     m_problems->setDiagnostics(diagnostics);
     m_tabs->setDiagnostics(diagnostics);
-    const bool valid = !diag::hasErrors(diagnostics);
+    diag::Diagnostics ci; // the status line speaks about the CI configuration only
+    for (const diag::Diagnostic &d : diagnostics) {
+        if (EditorTabs::languageFor(d.file) != HighlightLexer::Language::Dockerfile)
+            ci.append(d);
+    }
     const int iconSize = m_statusLabel->fontMetrics().height();
     m_statusIcon->setPixmap(
-        ProblemsModel::severityIcon(valid ? diag::Severity::Info : diag::Severity::Error)
+        ProblemsModel::severityIcon(diag::hasErrors(ci) ? diag::Severity::Error
+                                                        : diag::Severity::Info)
             .pixmap(iconSize, iconSize));
-    m_statusLabel->setText(statusTextFor(diagnostics));
+    m_statusLabel->setText(statusTextFor(ci));
     m_problemsDock->setWindowTitle(
         diagnostics.isEmpty() ? tr("Problems") : tr("Problems (%1)").arg(diagnostics.size()));
     emit diagnosticsApplied();

@@ -7,6 +7,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QToolButton>
 
 namespace stagecraft::gui {
@@ -65,6 +66,13 @@ FindBar::FindBar(QWidget *parent)
 void FindBar::setEditor(CodeEditor *editor)
 {
     m_editor = editor;
+}
+
+void FindBar::addActionsTo(QMenu *menu)
+{
+    menu->addAction(tr("&Find…"), QKeySequence::Find, this, [this] { showFind(false); });
+    menu->addAction(tr("&Replace…"), QKeySequence(tr("Ctrl+H")), this, [this] { showFind(true); });
+    menu->addAction(tr("Find &Next"), QKeySequence::FindNext, this, [this] { findNext(true); });
 }
 
 void FindBar::showFind(bool replace)

@@ -6,6 +6,7 @@
 class QCheckBox;
 class QLabel;
 class QLineEdit;
+class QMenu;
 
 namespace stagecraft::gui {
 
@@ -21,6 +22,8 @@ public:
     explicit FindBar(QWidget *parent = nullptr);
 
     void setEditor(CodeEditor *editor);
+    /// Find, Replace and Find Next actions with their shortcuts.
+    void addActionsTo(QMenu *menu);
     void showFind(bool replace);
     bool findNext(bool forward = true);
     bool replaceOne();

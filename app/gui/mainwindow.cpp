@@ -12,6 +12,7 @@
 #include "problemsmodel.h"
 #include "problemsview.h"
 #include "projecttree.h"
+#include "recentmenu.h"
 #include "recoverycontroller.h"
 #include "settingsdialog.h"
 
@@ -131,7 +132,12 @@ void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open Folder…"), QKeySequence::Open, this, &MainWindow::openFolderDialog);
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu = new RecentMenu(tr("Open &Recent"), file);
+    file->addMenu(m_recentMenu);
+    connect(m_recentMenu, &RecentMenu::projectChosen, this, [this](const QString &folder) {
+        if (maybeSave())
+            openProject(folder);
+    });
     file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
     file->addAction(tr("Save A&ll"), QKeySequence(tr("Ctrl+Shift+S")), this,
                     &MainWindow::saveAll);
@@ -141,14 +147,9 @@ void MainWindow::createMenus()
     file->addAction(tr("Se&ttings…"), QKeySequence::Preferences, this, &MainWindow::openSettings);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-    updateRecentMenu();
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    edit->addAction(tr("&Find…"), QKeySequence::Find, this, [this] { m_find->showFind(false); });
-    edit->addAction(tr("&Replace…"), QKeySequence(tr("Ctrl+H")), this,
-                    [this] { m_find->showFind(true); });
-    edit->addAction(tr("Find &Next"), QKeySequence::FindNext, this,
-                    [this] { m_find->findNext(true); });
+    m_find->addActionsTo(edit);
     edit->addSeparator();
     edit->addAction(tr("&Complete"), QKeySequence(tr("Ctrl+Space")), this, [this] {
         if (CodeEditor *e = editor())
@@ -166,19 +167,6 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *d : findChildren<QDockWidget *>())
         view->addAction(d->toggleViewAction());
-}
-
-void MainWindow::updateRecentMenu()
-{
-    m_recentMenu->clear();
-    const QStringList recent = Settings::recentProjects();
-    for (const QString &folder : recent) {
-        m_recentMenu->addAction(folder, this, [this, folder] {
-            if (maybeSave())
-                openProject(folder);
-        });
-    }
-    m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
 bool MainWindow::openProject(const QString &folder)
@@ -205,7 +193,7 @@ bool MainWindow::openProject(const QString &folder)
     m_statusIcon->clear();
     m_statusLabel->setText(tr("Validating GitLab CI configuration…"));
     Settings::addRecentProject(m_projectRoot);
-    updateRecentMenu();
+    m_recentMenu->refresh();
     updateTitle();
     m_git->refresh(m_projectRoot);
     m_lint->lintNow();

@@ -8,7 +8,6 @@
 #include <memory>
 
 class QLabel;
-class QMenu;
 class QDockWidget;
 
 namespace stagecraft::ci {
@@ -25,6 +24,7 @@ class GraphPanel;
 class LintController;
 class NoticeBar;
 class PlanController;
+class RecentMenu;
 class RecoveryController;
 class ProblemsModel;
 class ProblemsView;
@@ -81,7 +81,6 @@ private:
     void createMenus();
     void openFolderDialog();
     void openSettings();
-    void updateRecentMenu();
     bool maybeSave();
     void applyDiagnostics(const diag::Diagnostics &diagnostics);
     void configResolved(std::shared_ptr<const ci::ResolvedConfig> config);
@@ -101,7 +100,7 @@ private:
     GraphPanel *m_graph = nullptr;
     ProblemsView *m_problemsView = nullptr;
     QDockWidget *m_problemsDock = nullptr;
-    QMenu *m_recentMenu = nullptr;
+    RecentMenu *m_recentMenu = nullptr;
     QLabel *m_statusIcon = nullptr;
     QLabel *m_statusLabel = nullptr;
     QLabel *m_gitLabel = nullptr;

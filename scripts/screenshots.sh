@@ -23,6 +23,8 @@ shoot() { # name project [extra args]
 
 shoot kube-delivery "$here/resources/examples/kube-delivery"
 shoot kube-delivery-dark --theme dark "$here/resources/examples/kube-delivery"
+shoot kube-delivery-dockerfile --open Dockerfile --graph-view needs \
+    "$here/resources/examples/kube-delivery"
 if [ -d "$shared/corpus/gitlab-ci/Kitware__CMake" ]; then
     shoot kitware-cmake --graph-ref mr "$shared/corpus/gitlab-ci/Kitware__CMake"
 else

@@ -123,6 +123,8 @@ DE = {
     "Browse…": "Durchsuchen…",
     "Include cache folder:": "Include-Cache-Ordner:",
     "Include Cache Folder": "Include-Cache-Ordner",
+    "Graph view: stages or needs": "Graph-Ansicht: stages oder needs",
+    "Project file to show first": "Zuerst gezeigte Projektdatei",
 }
 
 path = sys.argv[1] if len(sys.argv) > 1 else "translations/stagecraft_de.ts"

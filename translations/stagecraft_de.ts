@@ -23,6 +23,14 @@
         <source>Pipeline to show in the graph</source>
         <translation>Im Graphen gezeigte Pipeline</translation>
     </message>
+    <message>
+        <source>Graph view: stages or needs</source>
+        <translation>Graph-Ansicht: stages oder needs</translation>
+    </message>
+    <message>
+        <source>Project file to show first</source>
+        <translation>Zuerst gezeigte Projektdatei</translation>
+    </message>
 </context>
 <context>
     <name>stagecraft::gui::EditorTabs</name>
@@ -101,6 +109,22 @@ Speichern?</translation>
             <numerusform>%n ersetzt</numerusform>
             <numerusform>%n ersetzt</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>&amp;Suchen…</translation>
+    </message>
+    <message>
+        <source>&amp;Replace…</source>
+        <translation>&amp;Ersetzen…</translation>
+    </message>
+    <message>
+        <source>Ctrl+H</source>
+        <translation>Ctrl+H</translation>
+    </message>
+    <message>
+        <source>Find &amp;Next</source>
+        <translation>&amp;Weitersuchen</translation>
     </message>
 </context>
 <context>
@@ -276,22 +300,6 @@ Speichern?</translation>
     <message>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
-    </message>
-    <message>
-        <source>&amp;Find…</source>
-        <translation>&amp;Suchen…</translation>
-    </message>
-    <message>
-        <source>&amp;Replace…</source>
-        <translation>&amp;Ersetzen…</translation>
-    </message>
-    <message>
-        <source>Ctrl+H</source>
-        <translation>Ctrl+H</translation>
-    </message>
-    <message>
-        <source>Find &amp;Next</source>
-        <translation>&amp;Weitersuchen</translation>
     </message>
     <message>
         <source>&amp;Complete</source>

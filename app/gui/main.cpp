@@ -54,6 +54,16 @@ int main(int argc, char *argv[])
                                 QStringLiteral("ref"));
     graphRef.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(graphRef);
+    QCommandLineOption graphView(QStringLiteral("graph-view"),
+                                 QApplication::translate("main", "Graph view: stages or needs"),
+                                 QStringLiteral("view"));
+    graphView.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(graphView);
+    QCommandLineOption openFile(QStringLiteral("open"),
+                                QApplication::translate("main", "Project file to show first"),
+                                QStringLiteral("file"));
+    openFile.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(openFile);
     parser.process(app);
 
     MainWindow window;
@@ -94,6 +104,10 @@ int main(int argc, char *argv[])
         if (parser.isSet(screenshot))
             return 2;
     }
+    if (parser.isSet(graphView) && parser.value(graphView) == u"needs")
+        window.graphPanel()->setView(stagecraft::gui::GraphPanel::View::Dependencies);
+    if (parser.isSet(openFile))
+        window.openLocation(parser.value(openFile), 1, 1);
     window.show();
     return QApplication::exec();
 }

@@ -33,7 +33,7 @@ struct LineParts
     int indent = 0;  ///< column of the first character (a dash or the content)
     int content = 0; ///< column after the sequence dashes
     bool dashed = false;
-    QString key;     ///< empty when the line is not `key:` / `key: value`
+    QString key; ///< empty when the line is not `key:` / `key: value`
     int keyColumn = 0;
     int valueColumn = -1; ///< column after "key: " (or of the scalar of a dash line)
 };
@@ -122,25 +122,42 @@ QStringList pathAbove(const QStringList &lines, int lineNo, int column, bool das
 
 const QStringList &jobKeywords()
 {
-    static const QStringList k = {
-        QStringLiteral("after_script"), QStringLiteral("allow_failure"),
-        QStringLiteral("artifacts"),    QStringLiteral("before_script"),
-        QStringLiteral("cache"),        QStringLiteral("coverage"),
-        QStringLiteral("dast_configuration"), QStringLiteral("dependencies"),
-        QStringLiteral("environment"),  QStringLiteral("except"),
-        QStringLiteral("extends"),      QStringLiteral("hooks"),
-        QStringLiteral("id_tokens"),    QStringLiteral("identity"),
-        QStringLiteral("image"),        QStringLiteral("inherit"),
-        QStringLiteral("interruptible"), QStringLiteral("manual_confirmation"),
-        QStringLiteral("needs"),        QStringLiteral("only"),
-        QStringLiteral("pages"),        QStringLiteral("parallel"),
-        QStringLiteral("release"),      QStringLiteral("resource_group"),
-        QStringLiteral("retry"),        QStringLiteral("rules"),
-        QStringLiteral("script"),       QStringLiteral("secrets"),
-        QStringLiteral("services"),     QStringLiteral("stage"),
-        QStringLiteral("start_in"),     QStringLiteral("tags"),
-        QStringLiteral("timeout"),      QStringLiteral("trigger"),
-        QStringLiteral("variables"),    QStringLiteral("when")};
+    static const QStringList k = {QStringLiteral("after_script"),
+                                  QStringLiteral("allow_failure"),
+                                  QStringLiteral("artifacts"),
+                                  QStringLiteral("before_script"),
+                                  QStringLiteral("cache"),
+                                  QStringLiteral("coverage"),
+                                  QStringLiteral("dast_configuration"),
+                                  QStringLiteral("dependencies"),
+                                  QStringLiteral("environment"),
+                                  QStringLiteral("except"),
+                                  QStringLiteral("extends"),
+                                  QStringLiteral("hooks"),
+                                  QStringLiteral("id_tokens"),
+                                  QStringLiteral("identity"),
+                                  QStringLiteral("image"),
+                                  QStringLiteral("inherit"),
+                                  QStringLiteral("interruptible"),
+                                  QStringLiteral("manual_confirmation"),
+                                  QStringLiteral("needs"),
+                                  QStringLiteral("only"),
+                                  QStringLiteral("pages"),
+                                  QStringLiteral("parallel"),
+                                  QStringLiteral("release"),
+                                  QStringLiteral("resource_group"),
+                                  QStringLiteral("retry"),
+                                  QStringLiteral("rules"),
+                                  QStringLiteral("script"),
+                                  QStringLiteral("secrets"),
+                                  QStringLiteral("services"),
+                                  QStringLiteral("stage"),
+                                  QStringLiteral("start_in"),
+                                  QStringLiteral("tags"),
+                                  QStringLiteral("timeout"),
+                                  QStringLiteral("trigger"),
+                                  QStringLiteral("variables"),
+                                  QStringLiteral("when")};
     return k;
 }
 
@@ -156,20 +173,18 @@ const QHash<QString, QStringList> &nestedKeywords()
         };
         add("rules", {"if", "changes", "exists", "when", "allow_failure", "variables", "needs",
                       "start_in", "interruptible"});
-        add("artifacts", {"paths", "exclude", "expire_in", "expose_as", "name", "public",
-                          "access", "reports", "untracked", "when"});
-        add("cache", {"key", "paths", "policy", "untracked", "when", "fallback_keys",
-                      "unprotect"});
+        add("artifacts", {"paths", "exclude", "expire_in", "expose_as", "name", "public", "access",
+                          "reports", "untracked", "when"});
+        add("cache", {"key", "paths", "policy", "untracked", "when", "fallback_keys", "unprotect"});
         add("include", {"local", "project", "file", "ref", "remote", "template", "component",
                         "rules", "inputs"});
         add("workflow", {"rules", "name", "auto_cancel"});
-        add("default", {"after_script", "artifacts", "before_script", "cache", "hooks",
-                        "id_tokens", "image", "interruptible", "retry", "services", "tags",
-                        "timeout"});
+        add("default", {"after_script", "artifacts", "before_script", "cache", "hooks", "id_tokens",
+                        "image", "interruptible", "retry", "services", "tags", "timeout"});
         add("image", {"name", "entrypoint", "docker", "pull_policy"});
         add("services", {"name", "alias", "entrypoint", "command", "variables", "pull_policy"});
-        add("environment", {"name", "url", "on_stop", "action", "auto_stop_in", "kubernetes",
-                            "deployment_tier"});
+        add("environment",
+            {"name", "url", "on_stop", "action", "auto_stop_in", "kubernetes", "deployment_tier"});
         add("trigger", {"include", "project", "branch", "strategy", "forward"});
         add("retry", {"max", "when", "exit_codes"});
         add("parallel", {"matrix"});
@@ -191,12 +206,11 @@ const QHash<QString, QStringList> &nestedKeywords()
 
 const QStringList &globalKeywordList()
 {
-    static const QStringList k = {QStringLiteral("default"),  QStringLiteral("include"),
-                                  QStringLiteral("stages"),   QStringLiteral("variables"),
-                                  QStringLiteral("workflow"), QStringLiteral("spec"),
-                                  QStringLiteral("image"),    QStringLiteral("services"),
-                                  QStringLiteral("cache"),    QStringLiteral("before_script"),
-                                  QStringLiteral("after_script")};
+    static const QStringList k = {
+        QStringLiteral("default"),       QStringLiteral("include"),     QStringLiteral("stages"),
+        QStringLiteral("variables"),     QStringLiteral("workflow"),    QStringLiteral("spec"),
+        QStringLiteral("image"),         QStringLiteral("services"),    QStringLiteral("cache"),
+        QStringLiteral("before_script"), QStringLiteral("after_script")};
     return k;
 }
 
@@ -401,8 +415,8 @@ Symbol symbolAt(const QString &text, int line, int column)
     }
     if (isJobListKey(key) || (key == u"job" && !path.isEmpty() && path.constLast() == u"needs")) {
         s.kind = Symbol::Kind::Job;
-    } else if (key == u"local" || (key == u"include" && (s.name.endsWith(u".yml") ||
-                                                          s.name.endsWith(u".yaml")))) {
+    } else if (key == u"local" ||
+               (key == u"include" && (s.name.endsWith(u".yml") || s.name.endsWith(u".yaml")))) {
         s.kind = Symbol::Kind::LocalFile;
     }
     return s;

@@ -15,7 +15,8 @@ QString GitState::text() const
         return {};
     QString ref = branch;
     if (ref.isEmpty())
-        ref = tag.isEmpty() ? QCoreApplication::translate("stagecraft::gui::GitStatus", "detached") : tag;
+        ref = tag.isEmpty() ? QCoreApplication::translate("stagecraft::gui::GitStatus", "detached")
+                            : tag;
     QString out = ref;
     if (!sha.isEmpty())
         out += u" @ "_qs + sha;

@@ -61,14 +61,14 @@ GraphPanel::GraphPanel(PlanController *controller, QWidget *parent)
     exportButton->setPopupMode(QToolButton::InstantPopup);
     auto *menu = new QMenu(exportButton);
     menu->addAction(tr("Export as PNG…"), this, [this] {
-        const QString f = QFileDialog::getSaveFileName(this, tr("Export Graph"), {},
-                                                       tr("PNG images (*.png)"));
+        const QString f =
+            QFileDialog::getSaveFileName(this, tr("Export Graph"), {}, tr("PNG images (*.png)"));
         if (!f.isEmpty())
             exportPng(f);
     });
     menu->addAction(tr("Export as SVG…"), this, [this] {
-        const QString f = QFileDialog::getSaveFileName(this, tr("Export Graph"), {},
-                                                       tr("SVG images (*.svg)"));
+        const QString f =
+            QFileDialog::getSaveFileName(this, tr("Export Graph"), {}, tr("SVG images (*.svg)"));
         if (!f.isEmpty())
             exportSvg(f);
     });
@@ -144,8 +144,8 @@ void GraphPanel::redraw()
     else if (!plan.errors.isEmpty())
         m_status->setText(tr("%1 (%2): %3").arg(r->ref, r->source, plan.errors.join(u"; ")));
     else
-        m_status->setText(tr("%n job(s) for %1 (%2)", nullptr, int(plan.jobs.size()))
-                              .arg(r->ref, r->source));
+        m_status->setText(
+            tr("%n job(s) for %1 (%2)", nullptr, int(plan.jobs.size())).arg(r->ref, r->source));
 
     const QPalette pal = palette();
     const QColor text = pal.color(QPalette::Text);

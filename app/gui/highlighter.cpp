@@ -81,9 +81,9 @@ void variablesIn(QByteArrayView s, char *styles)
 }
 
 constexpr const char *shellKeywords[] = {
-    "if",     "then",   "else",   "elif",  "fi",    "for",  "do",     "done",  "while",
-    "until",  "case",   "esac",   "in",    "function", "return", "export", "local", "set",
-    "unset",  "source", "exit",   "break", "continue", "readonly", "shift", "trap", "eval", "exec",
+    "if",   "then",  "else",     "elif",     "fi",     "for",    "do",    "done", "while", "until",
+    "case", "esac",  "in",       "function", "return", "export", "local", "set",  "unset", "source",
+    "exit", "break", "continue", "readonly", "shift",  "trap",   "eval",  "exec",
 };
 
 bool isShellKeyword(QByteArrayView word)
@@ -93,9 +93,9 @@ bool isShellKeyword(QByteArrayView word)
 }
 
 // Global keywords of .gitlab-ci.yml: a top-level key outside this list is a job.
-constexpr const char *globalKeys[] = {"default", "include", "stages",   "variables", "workflow",
-                                      "image",   "services", "cache",   "before_script",
-                                      "after_script", "spec", "pages"};
+constexpr const char *globalKeys[] = {"default",       "include",      "stages",   "variables",
+                                      "workflow",      "image",        "services", "cache",
+                                      "before_script", "after_script", "spec",     "pages"};
 
 bool isGlobalKey(QByteArrayView key)
 {
@@ -174,9 +174,9 @@ bool isNumber(QByteArrayView w)
 
 bool isLiteral(QByteArrayView w)
 {
-    static constexpr const char *words[] = {"true", "false", "null", "~", "yes", "no",
-                                            "on",   "off",   "True", "False", "Null", "TRUE",
-                                            "FALSE", "NULL"};
+    static constexpr const char *words[] = {"true", "false", "null",  "~",    "yes",
+                                            "no",   "on",    "off",   "True", "False",
+                                            "Null", "TRUE",  "FALSE", "NULL"};
     return std::any_of(std::begin(words), std::end(words),
                        [w](const char *k) { return w == QByteArrayView(k); });
 }
@@ -311,8 +311,8 @@ void Highlighter::shell(QByteArrayView s, char *st)
         }
         qsizetype end = i;
         while (end < s.size() && !isSpace(s[end]) && s[end] != ';' && s[end] != '|' &&
-               s[end] != '&' && s[end] != '"' && s[end] != '\'' && s[end] != '$' &&
-               s[end] != ')' && s[end] != '<' && s[end] != '>')
+               s[end] != '&' && s[end] != '"' && s[end] != '\'' && s[end] != '$' && s[end] != ')' &&
+               s[end] != '<' && s[end] != '>')
             ++end;
         const QByteArrayView word = s.sliced(i, end - i);
         if (isShellKeyword(word)) {
@@ -372,7 +372,8 @@ QByteArray Highlighter::yaml(QByteArrayView text)
         qsizetype i = indent;
         // Sequence dashes.
         bool inSequence = false;
-        while (i + 1 <= line.size() && line[i] == '-' && (i + 1 == line.size() || isSpace(line[i + 1]))) {
+        while (i + 1 <= line.size() && line[i] == '-' &&
+               (i + 1 == line.size() || isSpace(line[i + 1]))) {
             ls[i] = S::Operator;
             inSequence = true;
             ++i;
@@ -440,15 +441,15 @@ QByteArray Highlighter::yaml(QByteArrayView text)
 QByteArray Highlighter::dockerfile(QByteArrayView text)
 {
     static constexpr const char *instructions[] = {
-        "FROM",   "RUN",        "CMD",     "LABEL", "MAINTAINER", "EXPOSE",     "ENV",
-        "ADD",    "COPY",       "ENTRYPOINT", "VOLUME", "USER",   "WORKDIR",    "ARG",
-        "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL"};
+        "FROM",    "RUN", "CMD",     "LABEL",      "MAINTAINER",  "EXPOSE",
+        "ENV",     "ADD", "COPY",    "ENTRYPOINT", "VOLUME",      "USER",
+        "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL"};
     QByteArray styles(text.size(), S::Default);
     char *st = styles.data();
     QList<qsizetype> starts;
     const QList<QByteArrayView> lines = splitLines(text, &starts);
-    QByteArray instruction;   // of the instruction continued on this line
-    bool continued = false;   // the previous line ended with a backslash
+    QByteArray instruction;     // of the instruction continued on this line
+    bool continued = false;     // the previous line ended with a backslash
     QList<QByteArray> heredocs; // pending heredoc terminators, in order
     QList<bool> heredocStrip;
     bool heredocShell = false;

@@ -14,8 +14,8 @@ public:
     enum Style : char {
         Default = 0,
         Comment,
-        Key,      ///< a mapping key
-        JobKey,   ///< a top-level key that is not a global keyword (a job or a hidden job)
+        Key,    ///< a mapping key
+        JobKey, ///< a top-level key that is not a global keyword (a job or a hidden job)
         String,
         Number,
         Literal,  ///< true/false/null, `AS` in FROM

@@ -43,9 +43,9 @@ const char *HighlightLexer::language() const
 QString HighlightLexer::description(int style) const
 {
     static const char *const names[] = {
-        "Default", "Comment",  "Key",        "Job",       "String",      "Number",
-        "Literal", "Anchor",   "Tag",        "Variable",  "Operator",    "Document marker",
-        "Command", "Shell keyword", "Instruction", "Flag", "Heredoc"};
+        "Default", "Comment",       "Key",         "Job",      "String",   "Number",
+        "Literal", "Anchor",        "Tag",         "Variable", "Operator", "Document marker",
+        "Command", "Shell keyword", "Instruction", "Flag",     "Heredoc"};
     if (style < 0 || style >= Highlighter::StyleCount)
         return {};
     return QString::fromLatin1(names[style]);
@@ -80,7 +80,8 @@ void HighlightLexer::styleText(int /*start*/, int /*end*/)
     if (m_language == Language::Yaml) {
         const QList<int> levels = Highlighter::yamlFoldLevels(text);
         for (qsizetype line = 0; line < levels.size(); ++line)
-            e->SendScintilla(QsciScintillaBase::SCI_SETFOLDLEVEL, ulong(line), long(levels.at(line)));
+            e->SendScintilla(QsciScintillaBase::SCI_SETFOLDLEVEL, ulong(line),
+                             long(levels.at(line)));
     }
 }
 

@@ -1,13 +1,13 @@
-#include "mainwindow.h"
 #include "graphpanel.h"
+#include "mainwindow.h"
 #include "plancontroller.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QLibraryInfo>
 #include <QLocale>
-#include <QTranslator>
 #include <QTimer>
+#include <QTranslator>
 
 using stagecraft::gui::MainWindow;
 using stagecraft::gui::PlanController;
@@ -87,8 +87,7 @@ int main(int argc, char *argv[])
                          Qt::SingleShotConnection);
         QObject::connect(
             &window, &MainWindow::diagnosticsApplied, &window,
-            [&window, grab] { QTimer::singleShot(5000, &window, grab); },
-            Qt::SingleShotConnection);
+            [&window, grab] { QTimer::singleShot(5000, &window, grab); }, Qt::SingleShotConnection);
     }
     if (parser.isSet(graphRef)) {
         const QString ref = parser.value(graphRef);

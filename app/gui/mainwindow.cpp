@@ -139,8 +139,7 @@ void MainWindow::createMenus()
             openProject(folder);
     });
     file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
-    file->addAction(tr("Save A&ll"), QKeySequence(tr("Ctrl+Shift+S")), this,
-                    &MainWindow::saveAll);
+    file->addAction(tr("Save A&ll"), QKeySequence(tr("Ctrl+Shift+S")), this, &MainWindow::saveAll);
     file->addAction(tr("&Close Tab"), QKeySequence::Close, this,
                     [this] { m_tabs->closeTabAsking(m_tabs->currentIndex()); });
     file->addSeparator();
@@ -244,8 +243,8 @@ bool MainWindow::openLocation(const QString &file, int line, int column)
 {
     if (m_projectRoot.isEmpty() || file.isEmpty())
         return false;
-    const QString path = QDir::isAbsolutePath(file) ? QDir(m_projectRoot).relativeFilePath(file)
-                                                    : file;
+    const QString path =
+        QDir::isAbsolutePath(file) ? QDir(m_projectRoot).relativeFilePath(file) : file;
     CodeEditor *e = m_tabs->open(path);
     if (!e)
         return false;
@@ -349,7 +348,8 @@ void MainWindow::configResolved(std::shared_ptr<const ci::ResolvedConfig> config
         m_includesOpened = true;
         const QString current = currentFile();
         for (const QString &f : config->files) {
-            if (!QDir::isAbsolutePath(f) && f != mainFileName && QFileInfo::exists(m_tabs->absolutePath(f)))
+            if (!QDir::isAbsolutePath(f) && f != mainFileName &&
+                QFileInfo::exists(m_tabs->absolutePath(f)))
                 m_tabs->open(f);
         }
         if (CodeEditor *e = m_tabs->editor(current))
@@ -368,10 +368,9 @@ void MainWindow::applyDiagnostics(const diag::Diagnostics &diagnostics)
             ci.append(d);
     }
     const int iconSize = m_statusLabel->fontMetrics().height();
-    m_statusIcon->setPixmap(
-        ProblemsModel::severityIcon(diag::hasErrors(ci) ? diag::Severity::Error
-                                                        : diag::Severity::Info)
-            .pixmap(iconSize, iconSize));
+    m_statusIcon->setPixmap(ProblemsModel::severityIcon(diag::hasErrors(ci) ? diag::Severity::Error
+                                                                            : diag::Severity::Info)
+                                .pixmap(iconSize, iconSize));
     m_statusLabel->setText(statusTextFor(ci));
     m_problemsDock->setWindowTitle(
         diagnostics.isEmpty() ? tr("Problems") : tr("Problems (%1)").arg(diagnostics.size()));
@@ -391,7 +390,8 @@ void MainWindow::updateTitle()
         setWindowTitle(tr("Stagecraft"));
         return;
     }
-    setWindowTitle(tr("%1 — %2 [*] — Stagecraft").arg(currentFile(), QDir(m_projectRoot).dirName()));
+    setWindowTitle(
+        tr("%1 — %2 [*] — Stagecraft").arg(currentFile(), QDir(m_projectRoot).dirName()));
     setWindowModified(!m_tabs->modifiedPaths().isEmpty());
 }
 

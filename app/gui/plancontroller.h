@@ -44,8 +44,8 @@ public:
     static pipeline::PipelineContext contextFor(const QString &root, RefChoice choice);
     /// The card size and spacing the graph is laid out with.
     static pipeline::LayoutOptions cardGeometry();
-    static PlanResult compute(std::shared_ptr<const ci::ResolvedConfig> config,
-                              const QString &root, RefChoice choice);
+    static PlanResult compute(std::shared_ptr<const ci::ResolvedConfig> config, const QString &root,
+                              RefChoice choice);
 
 signals:
     void planReady();

@@ -60,8 +60,9 @@ void ProjectTree::setRoot(const QString &folder)
 QStringList ProjectTree::dockerfiles(const QString &root)
 {
     QStringList out;
-    QDirIterator it(root, {QStringLiteral("Dockerfile*"), QStringLiteral("*.dockerfile"),
-                           QStringLiteral("Containerfile")},
+    QDirIterator it(root,
+                    {QStringLiteral("Dockerfile*"), QStringLiteral("*.dockerfile"),
+                     QStringLiteral("Containerfile")},
                     QDir::Files, QDirIterator::Subdirectories);
     const QDir dir(root);
     while (it.hasNext() && out.size() < 8) {

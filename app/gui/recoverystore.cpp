@@ -21,11 +21,10 @@ RecoveryStore::RecoveryStore(QString folder)
 
 QString RecoveryStore::projectFolder(const QString &projectRoot) const
 {
-    const QByteArray id =
-        QCryptographicHash::hash(QDir(projectRoot).absolutePath().toUtf8(),
-                                 QCryptographicHash::Sha1)
-            .toHex()
-            .left(16);
+    const QByteArray id = QCryptographicHash::hash(QDir(projectRoot).absolutePath().toUtf8(),
+                                                   QCryptographicHash::Sha1)
+                              .toHex()
+                              .left(16);
     return m_folder + u'/' + QString::fromLatin1(id);
 }
 
@@ -51,9 +50,8 @@ bool RecoveryStore::store(const QString &projectRoot,
     }
     // The manifest is written last: a crash while storing leaves the previous manifest valid.
     QSaveFile manifest(dir + u"/manifest.json"_qs);
-    const QByteArray json = QJsonDocument(QJsonObject{{u"project"_qs, projectRoot},
-                                                      {u"files"_qs, files}})
-                                .toJson();
+    const QByteArray json =
+        QJsonDocument(QJsonObject{{u"project"_qs, projectRoot}, {u"files"_qs, files}}).toJson();
     return manifest.open(QIODevice::WriteOnly) && manifest.write(json) == json.size() &&
            manifest.commit();
 }
@@ -65,10 +63,8 @@ QHash<QString, QByteArray> RecoveryStore::load(const QString &projectRoot) const
     QFile manifest(dir + u"/manifest.json"_qs);
     if (!manifest.open(QIODevice::ReadOnly))
         return out;
-    const QJsonArray files = QJsonDocument::fromJson(manifest.readAll())
-                                 .object()
-                                 .value(u"files")
-                                 .toArray();
+    const QJsonArray files =
+        QJsonDocument::fromJson(manifest.readAll()).object().value(u"files").toArray();
     for (const QJsonValue &v : files) {
         const QJsonObject o = v.toObject();
         QFile blob(dir + u'/' + o.value(u"blob").toString());

@@ -1,7 +1,6 @@
+#include "ci/resolver.h"
 #include "completion.h"
 #include "navigator.h"
-
-#include "ci/resolver.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -24,18 +23,17 @@ QString placeCursor(QString text, int *line, int *column)
     return text;
 }
 
-const QString config = QStringLiteral(
-    "stages: [build, test, deploy]\n"
-    ".base: &base\n"
-    "  image: alpine\n"
-    "build:\n"
-    "  extends: .base\n"
-    "  stage: build\n"
-    "  script: make\n"
-    "unit:\n"
-    "  <<: *base\n"
-    "  needs: [build]\n"
-    "  script: [make test]\n");
+const QString config = QStringLiteral("stages: [build, test, deploy]\n"
+                                      ".base: &base\n"
+                                      "  image: alpine\n"
+                                      "build:\n"
+                                      "  extends: .base\n"
+                                      "  stage: build\n"
+                                      "  script: make\n"
+                                      "unit:\n"
+                                      "  <<: *base\n"
+                                      "  needs: [build]\n"
+                                      "  script: [make test]\n");
 
 } // namespace
 
@@ -53,9 +51,8 @@ private slots:
 
         QTest::newRow("top level key")
             << u"stag|"_qs << int(Context::Kind::Keyword) << u"stag"_qs << QStringList{};
-        QTest::newRow("job key")
-            << u"build:\n  scr|"_qs << int(Context::Kind::Keyword) << u"scr"_qs
-            << QStringList{u"build"_qs};
+        QTest::newRow("job key") << u"build:\n  scr|"_qs << int(Context::Kind::Keyword) << u"scr"_qs
+                                 << QStringList{u"build"_qs};
         QTest::newRow("rules item key")
             << u"build:\n  rules:\n    - if: $X\n      wh|"_qs << int(Context::Kind::Keyword)
             << u"wh"_qs << QStringList{u"build"_qs, u"rules"_qs};
@@ -74,28 +71,24 @@ private slots:
         QTest::newRow("needs job key")
             << u"test:\n  needs:\n    - job: bu|"_qs << int(Context::Kind::JobName) << u"bu"_qs
             << QStringList{u"test"_qs, u"needs"_qs};
-        QTest::newRow("extends")
-            << u"test:\n  extends: .b|"_qs << int(Context::Kind::JobName) << u".b"_qs
-            << QStringList{u"test"_qs};
+        QTest::newRow("extends") << u"test:\n  extends: .b|"_qs << int(Context::Kind::JobName)
+                                 << u".b"_qs << QStringList{u"test"_qs};
         QTest::newRow("dependencies")
             << u"test:\n  dependencies:\n  - |"_qs << int(Context::Kind::JobName) << QString()
             << QStringList{u"test"_qs, u"dependencies"_qs};
-        QTest::newRow("stage")
-            << u"test:\n  stage: te|"_qs << int(Context::Kind::StageName) << u"te"_qs
-            << QStringList{u"test"_qs};
-        QTest::newRow("variable")
-            << u"test:\n  script: echo $CI_COMMIT_|"_qs << int(Context::Kind::Variable)
-            << u"CI_COMMIT_"_qs << QStringList{};
+        QTest::newRow("stage") << u"test:\n  stage: te|"_qs << int(Context::Kind::StageName)
+                               << u"te"_qs << QStringList{u"test"_qs};
+        QTest::newRow("variable") << u"test:\n  script: echo $CI_COMMIT_|"_qs
+                                  << int(Context::Kind::Variable) << u"CI_COMMIT_"_qs
+                                  << QStringList{};
         QTest::newRow("braced variable")
             << u"a: ${CI_|"_qs << int(Context::Kind::Variable) << u"CI_"_qs << QStringList{};
-        QTest::newRow("when value")
-            << u"test:\n  when: ma|"_qs << int(Context::Kind::Value) << u"ma"_qs
-            << QStringList{u"test"_qs};
-        QTest::newRow("comment")
-            << u"# sta|"_qs << int(Context::Kind::None) << u"sta"_qs << QStringList{};
-        QTest::newRow("after a value")
-            << u"test:\n  image: alpine |"_qs << int(Context::Kind::None) << QString()
-            << QStringList{u"test"_qs};
+        QTest::newRow("when value") << u"test:\n  when: ma|"_qs << int(Context::Kind::Value)
+                                    << u"ma"_qs << QStringList{u"test"_qs};
+        QTest::newRow("comment") << u"# sta|"_qs << int(Context::Kind::None) << u"sta"_qs
+                                 << QStringList{};
+        QTest::newRow("after a value") << u"test:\n  image: alpine |"_qs << int(Context::Kind::None)
+                                       << QString() << QStringList{u"test"_qs};
     }
     void context()
     {
@@ -124,14 +117,13 @@ private slots:
             << u"test:\n  extends: |"_qs << QStringList{u".base"_qs, u"build"_qs, u"lint"_qs};
         QTest::newRow("stage names in stages order")
             << u"test:\n  stage: |"_qs << QStringList{u"build"_qs, u"test"_qs, u"deploy"_qs};
-        QTest::newRow("job keywords by prefix")
-            << u"test:\n  ne|"_qs << QStringList{u"needs"_qs};
+        QTest::newRow("job keywords by prefix") << u"test:\n  ne|"_qs << QStringList{u"needs"_qs};
         QTest::newRow("global keywords only at the top")
             << u"s|"_qs << QStringList{u"services"_qs, u"spec"_qs, u"stages"_qs};
         QTest::newRow("rules keywords")
             << u"t:\n  rules:\n    - |"_qs
-            << QStringList{u"allow_failure"_qs, u"changes"_qs, u"exists"_qs, u"if"_qs,
-                           u"interruptible"_qs, u"needs"_qs, u"start_in"_qs, u"variables"_qs,
+            << QStringList{u"allow_failure"_qs, u"changes"_qs, u"exists"_qs,   u"if"_qs,
+                           u"interruptible"_qs, u"needs"_qs,   u"start_in"_qs, u"variables"_qs,
                            u"when"_qs};
         QTest::newRow("variables")
             << u"a: $CI_COMMIT_RE|"_qs
@@ -160,27 +152,26 @@ private slots:
         QTest::addColumn<QString>("name");
         QTest::newRow("keyword") << u"build:\n  scr|ipt: make"_qs << int(Symbol::Kind::Keyword)
                                  << u"script"_qs;
-        QTest::newRow("job's own name") << u"bu|ild:\n  script: x"_qs << int(Symbol::Kind::None)
-                                        << u"build"_qs;
-        QTest::newRow("variable") << u"a:\n  b: $CI_COMMIT_S|HA"_qs
-                                  << int(Symbol::Kind::Variable) << u"CI_COMMIT_SHA"_qs;
+        QTest::newRow("job's own name")
+            << u"bu|ild:\n  script: x"_qs << int(Symbol::Kind::None) << u"build"_qs;
+        QTest::newRow("variable") << u"a:\n  b: $CI_COMMIT_S|HA"_qs << int(Symbol::Kind::Variable)
+                                  << u"CI_COMMIT_SHA"_qs;
         QTest::newRow("extends") << u"a:\n  extends: .ba|se"_qs << int(Symbol::Kind::Job)
                                  << u".base"_qs;
-        QTest::newRow("needs flow") << u"a:\n  needs: [build, li|nt]"_qs
-                                    << int(Symbol::Kind::Job) << u"lint"_qs;
-        QTest::newRow("needs item") << u"a:\n  needs:\n    - bui|ld"_qs << int(Symbol::Kind::Job)
-                                    << u"build"_qs;
+        QTest::newRow("needs flow")
+            << u"a:\n  needs: [build, li|nt]"_qs << int(Symbol::Kind::Job) << u"lint"_qs;
+        QTest::newRow("needs item")
+            << u"a:\n  needs:\n    - bui|ld"_qs << int(Symbol::Kind::Job) << u"build"_qs;
         QTest::newRow("reference") << u"a:\n  script: !reference [.se|tup, script]"_qs
                                    << int(Symbol::Kind::Job) << u".setup"_qs;
         QTest::newRow("reference key is not a job")
             << u"a:\n  script: !reference [.setup, scr|ipt]"_qs << int(Symbol::Kind::None)
             << QString();
-        QTest::newRow("alias") << u"a:\n  <<: *ba|se"_qs << int(Symbol::Kind::Anchor)
-                               << u"base"_qs;
+        QTest::newRow("alias") << u"a:\n  <<: *ba|se"_qs << int(Symbol::Kind::Anchor) << u"base"_qs;
         QTest::newRow("include local") << u"include:\n  - local: ci/bu|ild.yml"_qs
                                        << int(Symbol::Kind::LocalFile) << u"ci/build.yml"_qs;
-        QTest::newRow("include string") << u"include: ci/bu|ild.yml"_qs
-                                        << int(Symbol::Kind::LocalFile) << u"ci/build.yml"_qs;
+        QTest::newRow("include string")
+            << u"include: ci/bu|ild.yml"_qs << int(Symbol::Kind::LocalFile) << u"ci/build.yml"_qs;
     }
     void symbol()
     {

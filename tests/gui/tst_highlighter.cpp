@@ -62,28 +62,25 @@ private slots:
         QTest::newRow("alias") << ci << QByteArray("*base") << 1 << int(S::Anchor);
         QTest::newRow("number") << ci << QByteArray("2\n") << 1 << int(S::Number);
         QTest::newRow("quoted string") << ci << QByteArray("\"$CI_REG") << 1 << int(S::String);
-        QTest::newRow("variable in string") << ci << QByteArray("$CI_REG") << 1
-                                            << int(S::Variable);
+        QTest::newRow("variable in string") << ci << QByteArray("$CI_REG") << 1 << int(S::Variable);
         QTest::newRow("shell keyword") << ci << QByteArray("if [") << 1 << int(S::ShellKeyword);
         QTest::newRow("shell then") << ci << QByteArray("then") << 1 << int(S::ShellKeyword);
-        QTest::newRow("shell command after then") << ci << QByteArray("make all") << 1
-                                                  << int(S::ShellCommand);
+        QTest::newRow("shell command after then")
+            << ci << QByteArray("make all") << 1 << int(S::ShellCommand);
         QTest::newRow("shell comment") << ci << QByteArray("# build") << 1 << int(S::Comment);
         QTest::newRow("shell command") << ci << QByteArray("echo") << 1 << int(S::ShellCommand);
         QTest::newRow("shell string") << ci << QByteArray("\"$CI_COMMIT") << 1 << int(S::String);
-        QTest::newRow("shell variable") << ci << QByteArray("$CI_COMMIT") << 1
-                                        << int(S::Variable);
+        QTest::newRow("shell variable") << ci << QByteArray("$CI_COMMIT") << 1 << int(S::Variable);
         QTest::newRow("pipe") << ci << QByteArray("| tee") << 1 << int(S::Operator);
-        QTest::newRow("command after pipe") << ci << QByteArray("tee") << 1
-                                            << int(S::ShellCommand);
+        QTest::newRow("command after pipe") << ci << QByteArray("tee") << 1 << int(S::ShellCommand);
         QTest::newRow("inline script") << ci << QByteArray("rm -rf") << 1 << int(S::ShellCommand);
         QTest::newRow("shell flag") << ci << QByteArray("-rf") << 1 << int(S::Flag);
         QTest::newRow("tag") << ci << QByteArray("!reference") << 1 << int(S::Tag);
-        QTest::newRow("key after script block") << ci << QByteArray("variables:") << 2
-                                                << int(S::Key);
+        QTest::newRow("key after script block")
+            << ci << QByteArray("variables:") << 2 << int(S::Key);
         QTest::newRow("single quoted") << ci << QByteArray("'true'") << 1 << int(S::String);
-        QTest::newRow("block scalar script") << ci << QByteArray("kubectl") << 1
-                                             << int(S::ShellCommand);
+        QTest::newRow("block scalar script")
+            << ci << QByteArray("kubectl") << 1 << int(S::ShellCommand);
         QTest::newRow("key after block") << ci << QByteArray("when:") << 1 << int(S::Key);
         QTest::newRow("literal") << ci << QByteArray("true\n") << 1 << int(S::Literal);
         QTest::newRow("plain value") << ci << QByteArray("manual") << 1 << int(S::Default);
@@ -92,9 +89,8 @@ private slots:
         QTest::newRow("script block item at key indent")
             << QByteArray("a:\n  script:\n  - make\n  stage: x\n") << QByteArray("make") << 1
             << int(S::ShellCommand);
-        QTest::newRow("not shell: other sequences")
-            << QByteArray("a:\n  tags:\n    - docker\n") << QByteArray("docker") << 1
-            << int(S::Default);
+        QTest::newRow("not shell: other sequences") << QByteArray("a:\n  tags:\n    - docker\n")
+                                                    << QByteArray("docker") << 1 << int(S::Default);
     }
     void yaml()
     {
@@ -130,8 +126,8 @@ private slots:
                               "from scratch\n";
         QTest::newRow("comment") << df << QByteArray("# syntax") << int(S::Comment);
         QTest::newRow("instruction") << df << QByteArray("ARG") << int(S::Instruction);
-        QTest::newRow("lowercase instruction") << df << QByteArray("from scratch")
-                                               << int(S::Instruction);
+        QTest::newRow("lowercase instruction")
+            << df << QByteArray("from scratch") << int(S::Instruction);
         QTest::newRow("variable in FROM") << df << QByteArray("${BASE}") << int(S::Variable);
         QTest::newRow("AS") << df << QByteArray("AS build") << int(S::Literal);
         QTest::newRow("flag") << df << QByteArray("--from=deps") << int(S::Flag);
@@ -139,17 +135,17 @@ private slots:
         QTest::newRow("run command") << df << QByteArray("apk add") << int(S::ShellCommand);
         QTest::newRow("run operator") << df << QByteArray("&&") << int(S::Operator);
         QTest::newRow("continuation") << df << QByteArray("\\\n") << int(S::Operator);
-        QTest::newRow("continued shell") << df << QByteArray("echo done")
-                                         << int(S::ShellCommand);
+        QTest::newRow("continued shell") << df << QByteArray("echo done") << int(S::ShellCommand);
         QTest::newRow("heredoc marker") << df << QByteArray("<<EOF") << int(S::Heredoc);
         QTest::newRow("heredoc shell body") << df << QByteArray("set -e") << int(S::ShellKeyword);
-        QTest::newRow("heredoc shell command") << df << QByteArray("make install")
-                                               << int(S::ShellCommand);
+        QTest::newRow("heredoc shell command")
+            << df << QByteArray("make install") << int(S::ShellCommand);
         QTest::newRow("heredoc end") << df << QByteArray("EOF\nCOPY") << int(S::Heredoc);
         QTest::newRow("copy heredoc body") << df << QByteArray("port=") << int(S::String);
         QTest::newRow("variable in heredoc") << df << QByteArray("$PORT") << int(S::Variable);
         QTest::newRow("stripped heredoc end") << df << QByteArray("CONF\nENV") << int(S::Heredoc);
-        QTest::newRow("instruction after heredoc") << df << QByteArray("ENV") << int(S::Instruction);
+        QTest::newRow("instruction after heredoc")
+            << df << QByteArray("ENV") << int(S::Instruction);
         QTest::newRow("env string") << df << QByteArray("\"/opt") << int(S::String);
         QTest::newRow("json bracket") << df << QByteArray("[\"./server") << int(S::Operator);
         QTest::newRow("json string") << df << QByteArray("\"./server") << int(S::String);

@@ -15,6 +15,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileSystemModel>
+#include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -66,9 +68,9 @@ const QByteArray withRules = "stages: [build, deploy]\n"
                              "deploy:\n"
                              "  stage: deploy\n"
                              "  script: ./deploy\n"
-                             "  when: manual\n"
                              "  rules:\n"
-                             "    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n";
+                             "    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n"
+                             "      when: manual\n";
 
 int rowFor(const ProblemsModel *model, const QString &file)
 {
@@ -199,6 +201,16 @@ private slots:
         // Not a repository: the current branch is a feature branch, so deploy is excluded.
         QCOMPARE(graph->plannedJobs(), QStringList{u"build"_qs});
         QCOMPARE(graph->dimmedJobs(), QStringList{u"deploy"_qs});
+        auto cardTexts = [graph] {
+            QStringList texts;
+            for (QGraphicsItem *item : graph->scene()->items()) {
+                if (auto *t = dynamic_cast<QGraphicsSimpleTextItem *>(item))
+                    texts.append(t->text());
+            }
+            texts.sort();
+            return texts;
+        };
+        QVERIFY(cardTexts().contains(u"deploy"_qs)); // dimmed, without flags
 
         auto *refs = graph->findChild<QComboBox *>(u"refSelector"_qs);
         QVERIFY(refs);
@@ -206,6 +218,7 @@ private slots:
         QVERIFY(planned.wait(10000));
         QCOMPARE(graph->plannedJobs(), (QStringList{u"build"_qs, u"deploy"_qs}));
         QVERIFY(graph->dimmedJobs().isEmpty());
+        QVERIFY(cardTexts().contains(u"▶ deploy"_qs)); // a manual job
 
         // Redrawn as you type: a new job appears.
         window.editor()->append(u"test:\n  stage: build\n  script: make test\n"_qs);
@@ -239,7 +252,8 @@ private slots:
         // A reader polling the file while it is saved over and over must only ever see the whole
         // old or the whole new content (QSaveFile writes a temporary file and renames it).
         const QByteArray oldContent = "build:\n  script: make\n" + QByteArray(400000, '#') + '\n';
-        const QByteArray newContent = "build:\n  script: make all\n" + QByteArray(600000, '-') + '\n';
+        const QByteArray newContent =
+            "build:\n  script: make all\n" + QByteArray(600000, '-') + '\n';
         const QString path = m_dir->filePath(u".gitlab-ci.yml"_qs);
         QVERIFY(writeFile(path, oldContent));
         MainWindow window;

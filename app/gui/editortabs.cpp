@@ -124,6 +124,8 @@ CodeEditor *EditorTabs::addEditor(const QString &path, const QByteArray &content
         if (guard)
             emit definitionRequested(pathOf(guard), line, column);
     });
+    if (languageFor(path) == HighlightLexer::Language::Dockerfile)
+        emit dockerfileOpened(path);
     return e;
 }
 

@@ -68,6 +68,8 @@ signals:
     void fileChangedOnDisk(const QString &path);
     void definitionRequested(const QString &path, int line, int column);
     void tabClosed(const QString &path);
+    /// A Dockerfile got a tab (it is checked from then on).
+    void dockerfileOpened(const QString &path);
 
 private:
     CodeEditor *addEditor(const QString &path, const QByteArray &content);

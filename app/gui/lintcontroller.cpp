@@ -50,6 +50,12 @@ void LintController::setDockerfiles(const QStringList &paths)
     schedule();
 }
 
+void LintController::addDockerfile(const QString &path)
+{
+    if (!m_dockerfiles.contains(path))
+        setDockerfiles(m_dockerfiles + QStringList{path});
+}
+
 ci::LintResult LintController::run(const ci::ResolveOptions &options,
                                    const QStringList &dockerfiles, bool shellcheck)
 {

@@ -44,6 +44,7 @@ public:
     /// Dockerfiles (relative paths) linted with the CI configuration: hadolint's and BuildKit's
     /// rules, and ShellCheck on RUN when `shellcheck` is on.
     void setDockerfiles(const QStringList &paths);
+    void addDockerfile(const QString &path);
     QStringList dockerfiles() const { return m_dockerfiles; }
     void setShellCheck(bool enabled) { m_shellcheck = enabled; }
 

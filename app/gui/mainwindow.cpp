@@ -32,7 +32,6 @@ namespace stagecraft::gui {
 namespace {
 const QString mainFileName = QStringLiteral(".gitlab-ci.yml");
 const QString reloadTag = QStringLiteral("reload:");
-
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
@@ -72,6 +71,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_tabs, &EditorTabs::bufferEdited, m_lint, &LintController::setBuffer);
     connect(m_tabs, &EditorTabs::modificationChanged, this, &MainWindow::updateTitle);
     connect(m_tabs, &EditorTabs::tabClosed, m_lint, &LintController::removeBuffer);
+    connect(m_tabs, &EditorTabs::dockerfileOpened, m_lint, &LintController::addDockerfile);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
         m_find->setEditor(m_tabs->currentEditor());
         updateTitle();
@@ -179,15 +179,14 @@ bool MainWindow::openProject(const QString &folder)
     m_notice->hide();
     m_tabs->setProjectRoot(m_projectRoot);
     m_lint->setProject(m_projectRoot, mainFileName);
+    m_lint->setDockerfiles({});
     m_plan->setProjectRoot(m_projectRoot);
     m_problems->setDiagnostics({});
     m_tree->setRoot(m_projectRoot);
     if (!m_tabs->open(mainFileName, true))
         return false;
-    const QStringList dockerfiles = ProjectTree::dockerfiles(m_projectRoot);
-    for (const QString &dockerfile : dockerfiles)
+    for (const QString &dockerfile : ProjectTree::dockerfiles(m_projectRoot))
         m_tabs->open(dockerfile);
-    m_lint->setDockerfiles(dockerfiles);
     m_tabs->setCurrentIndex(0);
     m_statusIcon->clear();
     m_statusLabel->setText(tr("Validating GitLab CI configuration…"));

@@ -75,8 +75,6 @@ pipeline::PipelineContext PlanController::contextFor(const QString &root, RefCho
         manual.ref = featureBranch;
         break;
     }
-    if (fromRepo && choice == RefChoice::CurrentBranch && fromRepo->ref == fromRepo->defaultBranch)
-        return *fromRepo;
     return fromRepo ? *fromRepo : manual;
 }
 

@@ -1,7 +1,6 @@
 #include "projecttree.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QFileSystemModel>
 #include <QHeaderView>
 #include <QSortFilterProxyModel>
@@ -59,19 +58,18 @@ void ProjectTree::setRoot(const QString &folder)
 
 QStringList ProjectTree::dockerfiles(const QString &root)
 {
-    QStringList out;
-    QDirIterator it(root,
-                    {QStringLiteral("Dockerfile*"), QStringLiteral("*.dockerfile"),
-                     QStringLiteral("Containerfile")},
-                    QDir::Files, QDirIterator::Subdirectories);
+    // Two directory listings, never a walk of the whole tree (node_modules, build folders).
+    const QStringList patterns = {QStringLiteral("Dockerfile*"), QStringLiteral("*.dockerfile"),
+                                  QStringLiteral("Containerfile")};
     const QDir dir(root);
-    while (it.hasNext() && out.size() < 8) {
-        const QString rel = dir.relativeFilePath(it.next());
-        if (rel.count(u'/') <= 1 && !rel.startsWith(u'.'))
-            out.append(rel);
+    QStringList out = dir.entryList(patterns, QDir::Files, QDir::Name);
+    const QStringList folders = dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    for (const QString &folder : folders) {
+        for (const QString &f : QDir(dir.filePath(folder)).entryList(patterns, QDir::Files))
+            out.append(folder + u'/' + f);
     }
     out.sort();
-    return out;
+    return out.mid(0, 8);
 }
 
 QAbstractItemModel *ProjectTree::filesModel() const

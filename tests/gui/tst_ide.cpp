@@ -150,6 +150,25 @@ private slots:
         QCOMPARE(jobs->diagnostics().size(), 0);
     }
 
+    void dockerfilesAreCheckedToo()
+    {
+        QVERIFY(writeFile(m_dir->filePath(u".gitlab-ci.yml"_qs), withRules));
+        QVERIFY(writeFile(m_dir->filePath(u"Dockerfile"_qs), "FROM alpine:3.20\nMAINTAINER me\n"));
+        MainWindow window;
+        QSignalSpy applied(&window, &MainWindow::diagnosticsApplied);
+        QVERIFY(window.openProject(m_dir->path()));
+        QCOMPARE(window.tabs()->paths(), (QStringList{u".gitlab-ci.yml"_qs, u"Dockerfile"_qs}));
+        QCOMPARE(window.currentFile(), u".gitlab-ci.yml");
+        QVERIFY(applied.wait(10000));
+        const int row = rowFor(window.problemsModel(), u"Dockerfile"_qs);
+        QVERIFY(row >= 0);
+        QCOMPARE(window.problemsModel()->index(row, 0).data(ProblemsModel::CodeRole).toString(),
+                 u"DL4000");
+        QVERIFY(!window.tabs()->editor(u"Dockerfile"_qs)->diagnostics().isEmpty());
+        // The status line speaks about the CI configuration, which is fine.
+        QCOMPARE(window.statusText(), u"Pipeline syntax is correct.");
+    }
+
     void completionAndGoToDefinition()
     {
         QVERIFY(writeFile(m_dir->filePath(u".gitlab-ci.yml"_qs), mainWithInclude));

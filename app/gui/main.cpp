@@ -1,6 +1,7 @@
 #include "graphpanel.h"
 #include "mainwindow.h"
 #include "plancontroller.h"
+#include "recoverystore.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -97,7 +98,11 @@ int main(int argc, char *argv[])
                                     : ref == u"mr"    ? RefChoice::MergeRequest
                                                       : RefChoice::CurrentBranch);
     }
-    const QStringList positional = parser.positionalArguments();
+    QStringList positional = parser.positionalArguments();
+    // After a crash, start where the unsaved work was: the window then offers to restore it.
+    const QStringList crashed = stagecraft::gui::RecoveryStore().projects();
+    if (positional.isEmpty() && !crashed.isEmpty() && !parser.isSet(screenshot))
+        positional.append(crashed.constFirst());
     if (!positional.isEmpty() && !window.openProject(positional.constFirst())) {
         qWarning("stagecraft: cannot open project folder %s", qPrintable(positional.constFirst()));
         if (parser.isSet(screenshot))

@@ -79,6 +79,23 @@ bool RecoveryStore::has(const QString &projectRoot) const
     return QFile::exists(projectFolder(projectRoot) + u"/manifest.json"_qs);
 }
 
+QStringList RecoveryStore::projects() const
+{
+    QStringList out;
+    const QFileInfoList manifests =
+        QDir(m_folder).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time);
+    for (const QFileInfo &dir : manifests) {
+        QFile manifest(dir.filePath() + u"/manifest.json"_qs);
+        if (!manifest.open(QIODevice::ReadOnly))
+            continue;
+        const QString project =
+            QJsonDocument::fromJson(manifest.readAll()).object().value(u"project").toString();
+        if (!project.isEmpty() && QDir(project).exists())
+            out.append(project);
+    }
+    return out;
+}
+
 void RecoveryStore::clear(const QString &projectRoot) const
 {
     QDir(projectFolder(projectRoot)).removeRecursively();

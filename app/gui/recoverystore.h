@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QString>
+#include <QStringList>
 
 namespace stagecraft::gui {
 
@@ -21,6 +22,8 @@ public:
     QHash<QString, QByteArray> load(const QString &projectRoot) const;
     bool has(const QString &projectRoot) const;
     void clear(const QString &projectRoot) const;
+    /// Project folders with recovery copies (left by a crash), newest first.
+    QStringList projects() const;
 
 private:
     QString projectFolder(const QString &projectRoot) const;

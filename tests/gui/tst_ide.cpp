@@ -313,6 +313,8 @@ private slots:
             window->recovery()->autosaveNow();
             QVERIFY(autosaved.wait(10000));
             QVERIFY(window->recovery()->store().has(m_dir->path()));
+            // The next start opens this project by itself.
+            QVERIFY(window->recovery()->store().projects().contains(m_dir->path()));
             // A crash: the window goes away without closeEvent.
             delete window;
         }

@@ -2,6 +2,7 @@
 
 #include <QComboBox>
 #include <QFileDialog>
+#include <QGraphicsPathItem>
 #include <QGraphicsRectItem>
 #include <QGraphicsScene>
 #include <QGraphicsSceneMouseEvent>
@@ -88,6 +89,7 @@ GraphPanel::GraphPanel(PlanController *controller, QWidget *parent)
     m_graphView->setScene(m_scene);
     m_graphView->setRenderHint(QPainter::Antialiasing);
     m_graphView->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_graphView->setMouseTracking(true);
     m_scene->installEventFilter(this);
 
     connect(m_viewBox, &QComboBox::currentIndexChanged, this,
@@ -134,6 +136,8 @@ void GraphPanel::redraw()
     m_planned.clear();
     m_dimmed.clear();
     m_definitions.clear();
+    m_edges.clear();
+    m_hovered.clear();
     const PlanResult *r = m_controller->result();
     if (!r)
         return;
@@ -171,7 +175,9 @@ void GraphPanel::redraw()
             for (qsizetype i = 1; i < e.points.size(); ++i)
                 path.lineTo(e.points.at(i));
         }
-        m_scene->addPath(path, edgePen);
+        QGraphicsPathItem *item = m_scene->addPath(path, edgePen);
+        m_edges.append(Edge{item, layout.nodes.value(e.from).jobs.value(0),
+                            layout.nodes.value(e.to).jobs.value(0)});
     }
     QFont titleFont = font();
     titleFont.setBold(true);
@@ -271,8 +277,42 @@ bool GraphPanel::activateJob(const QString &name)
     return true;
 }
 
+void GraphPanel::highlightLinks(const QString &job)
+{
+    if (job == m_hovered)
+        return;
+    m_hovered = job;
+    const QColor normal = palette().color(QPalette::Mid);
+    const QColor accent = palette().color(QPalette::Highlight);
+    for (const Edge &e : std::as_const(m_edges)) {
+        const bool linked = !job.isEmpty() && (e.from == job || e.to == job);
+        e.item->setPen(QPen(linked ? accent : normal, linked ? 2.5 : 1.5));
+        e.item->setZValue(linked ? 1 : 0);
+    }
+}
+
+int GraphPanel::highlightedLinks() const
+{
+    int n = 0;
+    for (const Edge &e : m_edges)
+        n += e.item->zValue() > 0 ? 1 : 0;
+    return n;
+}
+
 bool GraphPanel::eventFilter(QObject *watched, QEvent *event)
 {
+    if (watched == m_scene && event->type() == QEvent::GraphicsSceneMouseMove) {
+        // As GitLab does: the links of the job under the mouse are highlighted.
+        auto *e = static_cast<QGraphicsSceneMouseEvent *>(event);
+        QString job;
+        for (QGraphicsItem *item = m_scene->itemAt(e->scenePos(), QTransform()); item;
+             item = item->parentItem()) {
+            job = item->data(jobNameKey).toString();
+            if (!job.isEmpty())
+                break;
+        }
+        highlightLinks(job);
+    }
     if (watched == m_scene && event->type() == QEvent::GraphicsSceneMousePress) {
         auto *e = static_cast<QGraphicsSceneMouseEvent *>(event);
         for (QGraphicsItem *item = m_scene->itemAt(e->scenePos(), QTransform()); item;

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QGraphicsPathItem;
 class QGraphicsScene;
 class QGraphicsView;
 class QLabel;
@@ -37,6 +38,9 @@ public:
     bool exportSvg(const QString &file) const;
     /// Emits jobActivated as a click on the card would.
     bool activateJob(const QString &name);
+    /// Highlights the `needs` links of a job (hover); empty: none.
+    void highlightLinks(const QString &job);
+    int highlightedLinks() const;
 
 signals:
     void jobActivated(const QString &file, int line, int column);
@@ -67,6 +71,14 @@ private:
         int column = 0;
     };
     QHash<QString, Where> m_definitions; ///< job name -> its key
+    struct Edge
+    {
+        QGraphicsPathItem *item;
+        QString from; ///< first job of the needed card
+        QString to;
+    };
+    QList<Edge> m_edges;
+    QString m_hovered;
 };
 
 } // namespace stagecraft::gui

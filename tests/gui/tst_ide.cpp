@@ -175,8 +175,15 @@ private slots:
         QVERIFY(writeFile(m_dir->filePath(u"ci/jobs.yml"_qs), jobsFile));
         MainWindow window;
         QSignalSpy applied(&window, &MainWindow::diagnosticsApplied);
+        QSignalSpy planned(window.planController(), &gui::PlanController::planReady);
         QVERIFY(window.openProject(m_dir->path()));
         QVERIFY(applied.wait(10000));
+        QVERIFY(planned.wait(10000));
+        // Hovering a job highlights its `needs` links, as in GitLab.
+        window.graphPanel()->highlightLinks(u"lint"_qs);
+        QCOMPARE(window.graphPanel()->highlightedLinks(), 1);
+        window.graphPanel()->highlightLinks({});
+        QCOMPARE(window.graphPanel()->highlightedLinks(), 0);
         gui::CodeEditor *editor = window.tabs()->editor(u".gitlab-ci.yml"_qs);
         window.tabs()->setCurrentWidget(editor);
 

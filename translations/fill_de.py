@@ -107,8 +107,8 @@ DE = {
          "Projekts wurden wiederhergestellt."),
     "Restore": "Wiederherstellen",
     "Discard": "Verwerfen",
-    "Check scripts with ShellCheck when it is installed":
-        "Skripte mit ShellCheck prüfen, wenn es installiert ist",
+    "Check Dockerfile RUN scripts with ShellCheck when it is installed":
+        "RUN-Skripte in Dockerfiles mit ShellCheck prüfen, wenn es installiert ist",
     "Settings": "Einstellungen",
     "Editor font:": "Editor-Schrift:",
     "Follow the desktop": "Wie der Desktop",

@@ -422,10 +422,6 @@ Speichern?</translation>
 <context>
     <name>stagecraft::gui::SettingsDialog</name>
     <message>
-        <source>Check scripts with ShellCheck when it is installed</source>
-        <translation>Skripte mit ShellCheck prüfen, wenn es installiert ist</translation>
-    </message>
-    <message>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
@@ -476,6 +472,10 @@ Speichern?</translation>
     <message>
         <source>Include Cache Folder</source>
         <translation>Include-Cache-Ordner</translation>
+    </message>
+    <message>
+        <source>Check Dockerfile RUN scripts with ShellCheck when it is installed</source>
+        <translation>RUN-Skripte in Dockerfiles mit ShellCheck prüfen, wenn es installiert ist</translation>
     </message>
 </context>
 </TS>

@@ -20,7 +20,8 @@ SettingsDialog::SettingsDialog(const Settings &settings, QWidget *parent)
     , m_fontSize(new QSpinBox(this))
     , m_theme(new QComboBox(this))
     , m_delay(new QSpinBox(this))
-    , m_shellcheck(new QCheckBox(tr("Check scripts with ShellCheck when it is installed"), this))
+    , m_shellcheck(new QCheckBox(
+          tr("Check Dockerfile RUN scripts with ShellCheck when it is installed"), this))
     , m_cache(new QLineEdit(this))
 {
     setWindowTitle(tr("Settings"));

@@ -124,6 +124,9 @@ void CodeEditor::setLanguage(HighlightLexer::Language language)
     if (m_lexer && m_lexer->kind() == language)
         return;
     auto *lexer = new HighlightLexer(language, this);
+    // The editor lets go of the old lexer before it is deleted.
+    lexer->setTheme(m_theme, m_font);
+    setLexer(lexer);
     delete m_lexer;
     m_lexer = lexer;
     applyTheme(m_theme, m_font);

@@ -4,6 +4,7 @@
 #include "theme.h"
 
 #include <QDir>
+#include <QEvent>
 #include <QFile>
 #include <QFileInfo>
 #include <QMessageBox>
@@ -317,6 +318,17 @@ void EditorTabs::applyTheme(const Theme &theme, const QFont &font)
     for (int i = 0; i < count(); ++i) {
         if (auto *e = qobject_cast<CodeEditor *>(widget(i)))
             e->applyTheme(theme, font);
+    }
+}
+
+void EditorTabs::changeEvent(QEvent *event)
+{
+    QTabWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && m_hasTheme &&
+        m_themeKind == Theme::Kind::System) {
+        const Theme theme = Theme::make(Theme::Kind::System, palette());
+        if (theme.dark != m_theme.dark)
+            applyTheme(theme, m_font);
     }
 }
 

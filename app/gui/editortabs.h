@@ -57,6 +57,8 @@ public:
     void setDiagnostics(const diag::Diagnostics &diagnostics);
     void setCompletionSymbols(const QStringList &jobs, const QStringList &stages);
     void applyTheme(const Theme &theme, const QFont &font);
+    /// With Theme::Kind::System the editors follow later changes of the desktop palette.
+    void setThemeKind(Theme::Kind kind) { m_themeKind = kind; }
 
     static HighlightLexer::Language languageFor(const QString &path);
 
@@ -70,6 +72,9 @@ signals:
     void tabClosed(const QString &path);
     /// A Dockerfile got a tab (it is checked from then on).
     void dockerfileOpened(const QString &path);
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
     CodeEditor *addEditor(const QString &path, const QByteArray &content);
@@ -85,6 +90,7 @@ private:
     QStringList m_stages;
     Theme m_theme;
     bool m_hasTheme = false;
+    Theme::Kind m_themeKind = Theme::Kind::System;
     QFont m_font;
 };
 

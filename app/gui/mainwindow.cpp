@@ -270,6 +270,7 @@ void MainWindow::applySettings(const Settings &settings)
     m_settings = settings;
     static const QPalette desktop = QApplication::palette();
     QApplication::setPalette(Theme::applicationPalette(settings.theme, desktop));
+    m_tabs->setThemeKind(settings.theme);
     m_tabs->applyTheme(Theme::make(settings.theme, desktop), settings.font);
     m_lint->setDelay(settings.validationDelayMs);
     m_lint->setIncludeCacheDir(settings.includeCacheDir);

@@ -1,3 +1,5 @@
+#include "codeeditor.h"
+#include "editortabs.h"
 #include "settings.h"
 #include "settingsdialog.h"
 #include "theme.h"
@@ -8,6 +10,7 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace stagecraft::gui;
@@ -74,6 +77,24 @@ private slots:
         const Settings edited = dialog.settings();
         QCOMPARE(edited.validationDelayMs, 1200);
         QCOMPARE(edited.theme, Theme::Kind::Light);
+    }
+
+    void editorsFollowTheDesktop()
+    {
+        QPalette light;
+        light.setColor(QPalette::Window, Qt::white);
+        EditorTabs tabs;
+        tabs.setThemeKind(Theme::Kind::System);
+        tabs.applyTheme(Theme::make(Theme::Kind::System, light), QFont());
+        QTemporaryDir dir;
+        tabs.setProjectRoot(dir.path());
+        CodeEditor *editor = tabs.open(u"a.yml"_qs, true);
+        QVERIFY(editor);
+        QCOMPARE(editor->paper().lightness() > 128, true);
+        QPalette dark = light;
+        dark.setColor(QPalette::Window, QColor(0x20, 0x20, 0x20));
+        tabs.setPalette(dark); // what a desktop theme switch does
+        QCOMPARE(editor->lexer()->defaultPaper().lightness() < 128, true);
     }
 
     void themes_data()

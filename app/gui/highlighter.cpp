@@ -100,8 +100,7 @@ constexpr const char *globalKeys[] = {"default",       "include",      "stages",
 bool isGlobalKey(QByteArrayView key)
 {
     return std::any_of(std::begin(globalKeys), std::end(globalKeys),
-                       [key](const char *k) { return key == QByteArrayView(k); }) &&
-           key != QByteArrayView("pages");
+                       [key](const char *k) { return key == QByteArrayView(k); });
 }
 
 bool isScriptKey(QByteArrayView key)
@@ -557,7 +556,6 @@ QByteArray Highlighter::dockerfile(QByteArrayView text)
             const bool strip = k < rest.size() && rest[k] == '-';
             if (strip)
                 ++k;
-            const qsizetype from = k;
             if (k < rest.size() && (rest[k] == '"' || rest[k] == '\''))
                 ++k;
             qsizetype w = k;
@@ -571,7 +569,6 @@ QByteArray Highlighter::dockerfile(QByteArrayView text)
             if (end < rest.size() && (rest[end] == '"' || rest[end] == '\''))
                 ++end;
             fill(ls + i, j, end, S::Heredoc);
-            (void)from;
             j = end - 1;
         }
         heredocShell = instruction == "RUN";

@@ -34,7 +34,7 @@ public:
 
     static QByteArray yaml(QByteArrayView text);
     static QByteArray dockerfile(QByteArrayView text);
-    /// Styles one line of shell (no newline) into `styles` from `offset`.
+    /// Styles one line of shell (no newline) into `styles`, one byte per byte of `line`.
     static void shell(QByteArrayView line, char *styles);
 
     /// Indentation-based fold levels for YAML, one per line (Scintilla's encoding: 0x400 base,

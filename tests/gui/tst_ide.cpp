@@ -187,8 +187,8 @@ private slots:
         gui::CodeEditor *editor = window.tabs()->editor(u".gitlab-ci.yml"_qs);
         window.tabs()->setCurrentWidget(editor);
 
-        // `needs: [` offers the jobs of every file, without hidden ones and itself... as GitLab
-        // lists them (the job itself is a job too).
+        // `needs: [` offers the jobs of every file (build is in the included one), not hidden
+        // ones.
         editor->setCursorPosition(6, 10); // after "  needs: ["
         QCOMPARE(editor->completionsAtCursor(), (QStringList{u"build"_qs, u"lint"_qs}));
         editor->setCursorPosition(5, 11); // "  extends: " + nothing typed

@@ -237,6 +237,13 @@ private slots:
             return texts;
         };
         QVERIFY(cardTexts().contains(u"deploy"_qs)); // dimmed, without flags
+        QStringList reasons;
+        for (QGraphicsItem *item : graph->scene()->items()) {
+            if (item->toolTip().startsWith(u"Not in this pipeline"_qs))
+                reasons.append(item->toolTip());
+        }
+        QCOMPARE(reasons.size(), 1);
+        QVERIFY2(reasons.constFirst().contains(u"rules"_qs), qPrintable(reasons.constFirst()));
 
         auto *refs = graph->findChild<QComboBox *>(u"refSelector"_qs);
         QVERIFY(refs);

@@ -2,6 +2,7 @@
 #include "completion.h"
 #include "navigator.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -218,6 +219,27 @@ private slots:
         QCOMPARE(target->file, file);
         QCOMPARE(target->line, targetLine);
         QCOMPARE(target->column, targetColumn);
+    }
+
+    void everyPositionOfARealFile()
+    {
+        // The analysis never fails on real text, at any place (keys, values, scripts, comments).
+        QFile f(QStringLiteral(STAGECRAFT_SHARED_DIR) +
+                u"/corpus/gitlab-ci/Kitware__CMake/.gitlab/os-linux.yml"_qs);
+        if (!f.open(QIODevice::ReadOnly))
+            QSKIP("../shared is absent: no corpus file");
+        const QString text = QString::fromUtf8(f.readAll());
+        const QStringList lines = text.split(u'\n');
+        int keywordPlaces = 0;
+        for (int line = 0; line < lines.size(); line += 3) {
+            for (int column = 0; column <= lines.at(line).size(); column += 2) {
+                const Context ctx = completion::contextAt(text, line, column);
+                QVERIFY(ctx.prefixStart >= 0 && ctx.prefixStart <= column);
+                keywordPlaces += ctx.kind == Context::Kind::Keyword ? 1 : 0;
+                completion::symbolAt(text, line, column);
+            }
+        }
+        QVERIFY(keywordPlaces > 0);
     }
 
     void definitionInAnotherFile()

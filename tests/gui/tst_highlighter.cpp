@@ -1,5 +1,9 @@
 #include "highlighter.h"
 
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
 #include <QTest>
 
 using stagecraft::gui::Highlighter;
@@ -173,6 +177,36 @@ private slots:
         QCOMPARE(levels.at(3) & 0x1000, 0x1000); // white line
         QCOMPARE(levels.at(4), base + 1);
         QCOMPARE(levels.at(5), base);
+    }
+
+    void wholeCorpus()
+    {
+        // Every corpus file: one style per byte, nothing out of range (run under ASan too).
+        const QDir shared(QStringLiteral(STAGECRAFT_SHARED_DIR));
+        if (!shared.exists(u"corpus"_qs))
+            QSKIP("../shared is absent: no corpus to highlight");
+        int files = 0;
+        QDirIterator it(shared.filePath(u"corpus"_qs), QDir::Files | QDir::Hidden,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray text = f.readAll();
+            const QString name = QFileInfo(path).fileName();
+            QByteArray styles;
+            if (name.endsWith(u".yml") || name.endsWith(u".yaml"))
+                styles = Highlighter::yaml(text);
+            else if (name.contains(u"ockerfile"_qs))
+                styles = Highlighter::dockerfile(text);
+            else
+                continue;
+            ++files;
+            QCOMPARE(styles.size(), text.size());
+            for (char c : styles)
+                QVERIFY(c >= 0 && c < Highlighter::StyleCount);
+        }
+        QVERIFY(files > 50);
     }
 
     void unicodeKeepsByteOffsets()

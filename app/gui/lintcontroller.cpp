@@ -70,7 +70,8 @@ ci::LintResult LintController::run(const ci::ResolveOptions &options,
         }
         const dockerfile::Dockerfile parsed = dockerfile::Parser::parse(text, path);
         if (shellcheck) {
-            const dockerfile::ShellCheck checker;
+            // One instance: it probes for the binary once (thread-safe, under its own mutex).
+            static const dockerfile::ShellCheck checker;
             result.diagnostics += dockerfile::lintWithShellCheck(parsed, {}, &checker);
         } else {
             result.diagnostics += dockerfile::Linter::lint(parsed);

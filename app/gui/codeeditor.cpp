@@ -206,19 +206,26 @@ void CodeEditor::showCompletions()
 
 void CodeEditor::charAdded(int character)
 {
-    if (isListActive())
+    if (isListActive() || language() != HighlightLexer::Language::Yaml)
         return;
     const QChar c(character);
     int line = 0;
     int column = 0;
     cursorCharPosition(&line, &column);
     const QString before = text(line).left(column);
-    // Pop up after `$`, after "key: " of a job/stage list, or after two letters of a key.
     int word = 0;
     while (word < before.size() && (before.at(before.size() - 1 - word).isLetterOrNumber() ||
                                     before.at(before.size() - 1 - word) == u'_'))
         ++word;
-    if (c == u'$' || (c == u' ' && before.endsWith(u": ")) || (c.isLetter() && word == 2))
+    // Pop up after `$`, after two letters of a word, and where a list of names starts
+    // (`needs: [`, `stage: `, `- ` under `needs`), but not after a space in a script.
+    bool show = c == u'$' || (c.isLetter() && word == 2);
+    if (c == u' ' || c == u'[' || c == u',') {
+        using Kind = completion::Context::Kind;
+        const Kind kind = completion::contextAt(text(), line, column).kind;
+        show = kind == Kind::JobName || kind == Kind::StageName || kind == Kind::Value;
+    }
+    if (show)
         showCompletions();
 }
 

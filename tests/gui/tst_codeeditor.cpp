@@ -182,6 +182,34 @@ private slots:
         QVERIFY(editor.helpAt(1, 20).contains(u"CI_COMMIT_SHA"_qs));
         QCOMPARE(editor.helpAt(0, 1), QString()); // the job's own name
     }
+
+    void completionPopsUpWhereNamesStart_data()
+    {
+        QTest::addColumn<QString>("before");
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<bool>("popup");
+        QTest::newRow("needs flow") << u"test:\n  needs: "_qs << u"["_qs << true;
+        QTest::newRow("stage value") << u"test:\n  stage:"_qs << u" "_qs << true;
+        QTest::newRow("variable") << u"test:\n  script: echo "_qs << u"$"_qs << true;
+        QTest::newRow("two letters of a key") << u"test:\n  s"_qs << u"t"_qs << true;
+        QTest::newRow("space in a script") << u"test:\n  script: echo"_qs << u" "_qs << false;
+        QTest::newRow("space after a plain key") << u"test:\n  image:"_qs << u" "_qs << false;
+    }
+    void completionPopsUpWhereNamesStart()
+    {
+        QFETCH(QString, before);
+        QFETCH(QString, typed);
+        QFETCH(bool, popup);
+        CodeEditor editor;
+        editor.setCompletionSymbols({u"build"_qs}, {u"build"_qs, u"test"_qs});
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        editor.setText(before);
+        const int last = editor.lines() - 1;
+        editor.setCursorPosition(last, int(editor.text(last).size()));
+        QTest::keyClicks(editor.viewport(), typed);
+        QCOMPARE(editor.isListActive(), popup);
+    }
 };
 
 QTEST_MAIN(TestCodeEditor)

@@ -322,10 +322,6 @@ Speichern?</translation>
         <translation>GitLab-CI-Konfiguration wird geprüft…</translation>
     </message>
     <message>
-        <source>Save failed</source>
-        <translation>Speichern fehlgeschlagen</translation>
-    </message>
-    <message>
         <source>Could not save %1: %2</source>
         <translation>%1 konnte nicht gespeichert werden: %2</translation>
     </message>

@@ -216,7 +216,8 @@ bool MainWindow::save()
         return false;
     QString error;
     if (!m_tabs->save(path, &error)) {
-        QMessageBox::warning(this, tr("Save failed"), tr("Could not save %1: %2").arg(path, error));
+        // Not a modal box: a failed autosave-like save must never block the window.
+        statusBar()->showMessage(tr("Could not save %1: %2").arg(path, error));
         return false;
     }
     statusBar()->showMessage(tr("Saved %1").arg(path), 3000);
@@ -230,7 +231,7 @@ bool MainWindow::saveAll()
 {
     QString error;
     if (!m_tabs->saveAll(&error)) {
-        QMessageBox::warning(this, tr("Save failed"), error);
+        statusBar()->showMessage(error);
         return false;
     }
     m_recovery->clear();

@@ -1,16 +1,21 @@
 #include "codeeditor.h"
 
+#include "completion.h"
+#include "helpcatalog.h"
 #include "problemsmodel.h"
 
+#include <QApplication>
 #include <QFontDatabase>
+#include <QKeyEvent>
 #include <QToolTip>
-#include <Qsci/qscilexeryaml.h>
 
 namespace stagecraft::gui {
 
 namespace {
 
 constexpr int symbolMargin = 1;
+constexpr int foldMargin = 2;
+constexpr int completionList = 1;
 // Indicators 0-7 belong to lexers; containers use 8 and above.
 constexpr int firstIndicator = 8;
 constexpr int firstMarker = 1;
@@ -63,16 +68,18 @@ CodeEditor::CodeEditor(QWidget *parent)
     : QsciScintilla(parent)
 {
     const QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    auto *lexer = new QsciLexerYAML(this);
-    lexer->setDefaultFont(font);
-    lexer->setFont(font);
-    setLexer(lexer);
     setUtf8(true);
+    m_font = font;
+    m_theme = Theme::make(Theme::Kind::System, QApplication::palette());
+    setLanguage(HighlightLexer::Language::Yaml);
     setIndentationsUseTabs(false);
     setIndentationWidth(2);
     setAutoIndent(true);
     setCaretLineVisible(true);
     setCaretLineBackgroundColor(QColor(0xf4, 0xf6, 0xf8));
+    setBraceMatching(SloppyBraceMatch);
+    setFolding(BoxedTreeFoldStyle, foldMargin);
+    setAutoCompletionCaseSensitivity(false);
 
     setMarginType(0, NumberMargin);
     setMarginsFont(font);
@@ -107,6 +114,177 @@ CodeEditor::CodeEditor(QWidget *parent)
     SendScintilla(SCI_SETMOUSEDWELLTIME, 400);
     connect(this, &QsciScintillaBase::SCN_DWELLSTART, this, &CodeEditor::showTooltip);
     connect(this, &QsciScintillaBase::SCN_DWELLEND, this, [] { QToolTip::hideText(); });
+    connect(this, &QsciScintillaBase::SCN_CHARADDED, this, &CodeEditor::charAdded);
+    connect(this, &QsciScintilla::userListActivated, this, &CodeEditor::completionChosen);
+    applyTheme(m_theme, m_font);
+}
+
+void CodeEditor::setLanguage(HighlightLexer::Language language)
+{
+    if (m_lexer && m_lexer->kind() == language)
+        return;
+    auto *lexer = new HighlightLexer(language, this);
+    // The editor lets go of the old lexer before it is deleted.
+    lexer->setTheme(m_theme, m_font);
+    setLexer(lexer);
+    delete m_lexer;
+    m_lexer = lexer;
+    applyTheme(m_theme, m_font);
+}
+
+HighlightLexer::Language CodeEditor::language() const
+{
+    return m_lexer->kind();
+}
+
+void CodeEditor::applyTheme(const Theme &theme, const QFont &font)
+{
+    m_theme = theme;
+    m_font = font;
+    m_lexer->setTheme(theme, font);
+    // setLexer re-reads the lexer's styles.
+    setLexer(m_lexer);
+    setCaretLineBackgroundColor(theme.caretLine);
+    setCaretForegroundColor(theme.text);
+    setMarginsBackgroundColor(theme.margin);
+    setMarginsForegroundColor(theme.marginText);
+    setMarginsFont(font);
+    setFoldMarginColors(theme.margin, theme.margin);
+    setSelectionBackgroundColor(theme.selection);
+    setMatchedBraceBackgroundColor(theme.braceMatch);
+    setMatchedBraceForegroundColor(theme.text);
+    setUnmatchedBraceForegroundColor(QColor(0xd3, 0x2f, 0x2f));
+    setMarginWidth(0, QStringLiteral("00000"));
+}
+
+void CodeEditor::setCompletionSymbols(const QStringList &jobs, const QStringList &stages)
+{
+    m_jobs = jobs;
+    m_stages = stages;
+}
+
+void CodeEditor::cursorCharPosition(int *line, int *column) const
+{
+    int index = 0;
+    getCursorPosition(line, &index);
+    *column = charColumn(*line, index);
+}
+
+int CodeEditor::charColumn(int line, int byteIndex) const
+{
+    // QScintilla's index counts UTF-8 bytes; the analysis counts UTF-16 units.
+    const QByteArray bytes = text(line).toUtf8();
+    return int(QString::fromUtf8(bytes.left(byteIndex)).size());
+}
+
+QStringList CodeEditor::completionsAtCursor() const
+{
+    if (language() != HighlightLexer::Language::Yaml)
+        return {};
+    int line = 0;
+    int column = 0;
+    cursorCharPosition(&line, &column);
+    const completion::Context ctx = completion::contextAt(text(), line, column);
+    return completion::candidates(ctx, m_jobs, m_stages, HelpCatalog::instance().variableNames());
+}
+
+void CodeEditor::showCompletions()
+{
+    if (language() != HighlightLexer::Language::Yaml)
+        return;
+    int line = 0;
+    int column = 0;
+    cursorCharPosition(&line, &column);
+    const completion::Context ctx = completion::contextAt(text(), line, column);
+    QStringList items =
+        completion::candidates(ctx, m_jobs, m_stages, HelpCatalog::instance().variableNames());
+    if (items.isEmpty() || (items.size() == 1 && items.constFirst() == ctx.prefix))
+        return;
+    m_completionStart = ctx.prefixStart;
+    showUserList(completionList, items);
+}
+
+void CodeEditor::charAdded(int character)
+{
+    if (isListActive() || language() != HighlightLexer::Language::Yaml)
+        return;
+    const QChar c(character);
+    int line = 0;
+    int column = 0;
+    cursorCharPosition(&line, &column);
+    const QString before = text(line).left(column);
+    int word = 0;
+    while (word < before.size() && (before.at(before.size() - 1 - word).isLetterOrNumber() ||
+                                    before.at(before.size() - 1 - word) == u'_'))
+        ++word;
+    // Pop up after `$`, after two letters of a word, and where a list of names starts
+    // (`needs: [`, `stage: `, `- ` under `needs`), but not after a space in a script.
+    bool show = c == u'$' || (c.isLetter() && word == 2);
+    if (c == u' ' || c == u'[' || c == u',') {
+        using Kind = completion::Context::Kind;
+        const Kind kind = completion::contextAt(text(), line, column).kind;
+        show = kind == Kind::JobName || kind == Kind::StageName || kind == Kind::Value;
+    }
+    if (show)
+        showCompletions();
+}
+
+void CodeEditor::completionChosen(int id, const QString &chosen)
+{
+    if (id != completionList)
+        return;
+    int line = 0;
+    int column = 0;
+    cursorCharPosition(&line, &column);
+    const QString lineText = text(line);
+    // Replace the typed prefix and the rest of the word under the cursor.
+    int end = column;
+    while (end < lineText.size() && (lineText.at(end).isLetterOrNumber() ||
+                                     lineText.at(end) == u'_' || lineText.at(end) == u'-'))
+        ++end;
+    const int startByte = int(lineText.left(m_completionStart).toUtf8().size());
+    const int endByte = int(lineText.left(end).toUtf8().size());
+    setSelection(line, startByte, line, endByte);
+    replaceSelectedText(chosen);
+}
+
+QString CodeEditor::helpAt(int line, int column) const
+{
+    if (language() != HighlightLexer::Language::Yaml)
+        return {};
+    const completion::Symbol symbol = completion::symbolAt(text(), line, column);
+    if (symbol.kind == completion::Symbol::Kind::Keyword)
+        return HelpCatalog::instance().keywordTooltip(symbol.name);
+    if (symbol.kind == completion::Symbol::Kind::Variable)
+        return HelpCatalog::instance().variableTooltip(symbol.name);
+    return {};
+}
+
+void CodeEditor::keyPressEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_F12) {
+        int line = 0;
+        int column = 0;
+        cursorCharPosition(&line, &column);
+        emit definitionRequested(line, column);
+        return;
+    }
+    if (event->key() == Qt::Key_Space && (event->modifiers() & Qt::ControlModifier)) {
+        showCompletions();
+        return;
+    }
+    QsciScintilla::keyPressEvent(event);
+}
+
+void CodeEditor::mouseReleaseEvent(QMouseEvent *event)
+{
+    QsciScintilla::mouseReleaseEvent(event);
+    if (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ControlModifier)) {
+        int line = 0;
+        int column = 0;
+        cursorCharPosition(&line, &column);
+        emit definitionRequested(line, column);
+    }
 }
 
 int CodeEditor::indicatorFor(diag::Severity severity)
@@ -223,8 +401,12 @@ void CodeEditor::showTooltip(int position, int x, int y)
     int index = 0;
     lineIndexFromPosition(position, &line, &index);
     const diag::Diagnostics here = diagnosticsAt(line, index);
-    if (here.isEmpty())
+    if (here.isEmpty()) {
+        const QString help = helpAt(line, charColumn(line, index));
+        if (!help.isEmpty())
+            QToolTip::showText(viewport()->mapToGlobal(QPoint(x, y)), help, viewport());
         return;
+    }
     QStringList texts;
     for (const diag::Diagnostic &d : here)
         texts.append(ProblemsModel::severityText(d.severity) + u": " + d.message);

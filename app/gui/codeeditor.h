@@ -1,6 +1,7 @@
 #pragma once
 
 #include "diag/diagnostic.h"
+#include "highlightlexer.h"
 
 #include <Qsci/qsciscintilla.h>
 #include <Qsci/qscistyle.h>
@@ -9,9 +10,11 @@
 
 namespace stagecraft::gui {
 
-/// The YAML editor: QScintilla with the YAML lexer, plus the diagnostics of the open file drawn
-/// as squiggles (red error, orange warning, blue info), margin markers, boxed annotations under
-/// the line, and a tooltip when the mouse rests on a marked range.
+/// The editor of one file: QScintilla with the Stagecraft lexer of its language (YAML with shell
+/// scripts, Dockerfile), folding and brace matching, plus the diagnostics of the file drawn as
+/// squiggles (red error, orange warning, blue info), margin markers, boxed annotations under the
+/// line, a tooltip when the mouse rests on a marked range or on a keyword or variable, completion
+/// from `completion::contextAt` and go to definition requests (F12, Ctrl+click).
 class CodeEditor final : public QsciScintilla
 {
     Q_OBJECT
@@ -19,6 +22,20 @@ class CodeEditor final : public QsciScintilla
 
 public:
     explicit CodeEditor(QWidget *parent = nullptr);
+
+    void setLanguage(HighlightLexer::Language language);
+    HighlightLexer::Language language() const;
+    void applyTheme(const Theme &theme, const QFont &font);
+
+    /// Job and stage names offered by completion (from the last lint).
+    void setCompletionSymbols(const QStringList &jobs, const QStringList &stages);
+    /// What completion offers at the cursor (for the popup and tests).
+    QStringList completionsAtCursor() const;
+    void showCompletions();
+    /// Help for the keyword or variable at a 0-based line and character column; empty if none.
+    QString helpAt(int line, int column) const;
+    /// The cursor's 0-based line and character (UTF-16) column.
+    void cursorCharPosition(int *line, int *column) const;
 
     /// Shows the diagnostics whose file is `file`; the others are ignored.
     void setDiagnostics(const diag::Diagnostics &diagnostics, const QString &file);
@@ -33,7 +50,19 @@ public:
     static int indicatorFor(diag::Severity severity);
     static int markerFor(diag::Severity severity);
 
+signals:
+    /// F12 or Ctrl+click: follow the name at this 0-based line and character column.
+    void definitionRequested(int line, int column);
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+
 private:
+    void charAdded(int character);
+    void completionChosen(int id, const QString &text);
+    int charColumn(int line, int byteIndex) const;
+
     struct Span
     {
         int startLine, startIndex, endLine, endIndex; ///< 0-based, end exclusive
@@ -45,6 +74,12 @@ private:
     diag::Diagnostics m_diagnostics;
     QList<Span> m_spans;
     std::vector<QsciStyle> m_annotationStyles; ///< by severity level: error, warning, info
+    HighlightLexer *m_lexer = nullptr;
+    Theme m_theme;
+    QFont m_font;
+    QStringList m_jobs;
+    QStringList m_stages;
+    int m_completionStart = 0; ///< character column where the completed word starts
 };
 
 } // namespace stagecraft::gui

@@ -1,7 +1,12 @@
 #include "lintcontroller.h"
 
 #include "ci/linter.h"
+#include "dockerfile/linter.h"
+#include "dockerfile/parser.h"
+#include "dockerfile/shellcheck.h"
 
+#include <QDir>
+#include <QFile>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -21,7 +26,9 @@ LintController::~LintController() = default;
 void LintController::setProject(const QString &projectRoot, const QString &mainFile)
 {
     m_debounce.stop();
+    const QString cache = m_options.includeCacheDir;
     m_options = ci::ResolveOptions{};
+    m_options.includeCacheDir = cache;
     m_options.projectRoot = projectRoot;
     m_options.mainFile = mainFile;
     // Results of the previous project are now stale, even if a run is still in flight.
@@ -33,6 +40,50 @@ void LintController::setBuffer(const QString &relativePath, const QByteArray &co
 {
     m_options.overlay.insert(relativePath, content);
     schedule();
+}
+
+void LintController::setDockerfiles(const QStringList &paths)
+{
+    if (paths == m_dockerfiles)
+        return;
+    m_dockerfiles = paths;
+    schedule();
+}
+
+void LintController::addDockerfile(const QString &path)
+{
+    if (!m_dockerfiles.contains(path))
+        setDockerfiles(m_dockerfiles + QStringList{path});
+}
+
+ci::LintResult LintController::run(const ci::ResolveOptions &options,
+                                   const QStringList &dockerfiles, bool shellcheck)
+{
+    ci::LintResult result = ci::lint(options);
+    for (const QString &path : dockerfiles) {
+        QByteArray text = options.overlay.value(path);
+        if (!options.overlay.contains(path)) {
+            QFile file(QDir(options.projectRoot).filePath(path));
+            if (!file.open(QIODevice::ReadOnly))
+                continue;
+            text = file.readAll();
+        }
+        const dockerfile::Dockerfile parsed = dockerfile::Parser::parse(text, path);
+        if (shellcheck) {
+            // One instance: it probes for the binary once (thread-safe, under its own mutex).
+            static const dockerfile::ShellCheck checker;
+            result.diagnostics += dockerfile::lintWithShellCheck(parsed, {}, &checker);
+        } else {
+            result.diagnostics += dockerfile::Linter::lint(parsed);
+        }
+    }
+    return result;
+}
+
+void LintController::removeBuffer(const QString &relativePath)
+{
+    if (m_options.overlay.remove(relativePath) > 0)
+        schedule();
 }
 
 void LintController::schedule()
@@ -66,18 +117,20 @@ void LintController::launch()
     connect(watcher, &QFutureWatcher<ci::LintResult>::finished, this, [this, watcher, generation] {
         watcher->deleteLater();
         // The future has finished: result() does not block here.
-        finished(generation, watcher->result().diagnostics);
+        finished(generation, watcher->result());
     });
     emit lintStarted(generation);
     // The options are copied into the task: the worker never sees later edits.
-    watcher->setFuture(QtConcurrent::run(&ci::lint, m_options));
+    watcher->setFuture(
+        QtConcurrent::run(&LintController::run, m_options, m_dockerfiles, m_shellcheck));
 }
 
-void LintController::finished(quint64 generation, const diag::Diagnostics &diagnostics)
+void LintController::finished(quint64 generation, const ci::LintResult &result)
 {
     m_running = false;
     if (generation == m_generation) {
-        emit diagnosticsReady(diagnostics);
+        emit configReady(std::make_shared<const ci::ResolvedConfig>(result.config));
+        emit diagnosticsReady(result.diagnostics);
         return;
     }
     // Superseded: drop the result and run the newest snapshot if one was requested meanwhile.

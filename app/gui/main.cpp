@@ -1,10 +1,17 @@
+#include "graphpanel.h"
 #include "mainwindow.h"
+#include "plancontroller.h"
+#include "recoverystore.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QTimer>
+#include <QTranslator>
 
 using stagecraft::gui::MainWindow;
+using stagecraft::gui::PlanController;
 
 int main(int argc, char *argv[])
 {
@@ -12,6 +19,16 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("Stagecraft"));
     QApplication::setOrganizationName(QStringLiteral("Stagecraft"));
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+
+    // The system locale picks the translation (German: stagecraft_de.qm in the resources).
+    QTranslator qtTranslator;
+    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("stagecraft"), QStringLiteral("_"),
+                        QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&translator);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -27,28 +44,74 @@ int main(int argc, char *argv[])
                                   QStringLiteral("file"));
     screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(screenshot);
+    QCommandLineOption theme(QStringLiteral("theme"),
+                             QApplication::translate("main", "Colour theme for this run: system, "
+                                                             "light or dark"),
+                             QStringLiteral("theme"));
+    parser.addOption(theme);
+    // For documentation: which pipeline the graph simulates (branch, default, tag, mr).
+    QCommandLineOption graphRef(QStringLiteral("graph-ref"),
+                                QApplication::translate("main", "Pipeline to show in the graph"),
+                                QStringLiteral("ref"));
+    graphRef.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(graphRef);
+    QCommandLineOption graphView(QStringLiteral("graph-view"),
+                                 QApplication::translate("main", "Graph view: stages or needs"),
+                                 QStringLiteral("view"));
+    graphView.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(graphView);
+    QCommandLineOption openFile(QStringLiteral("open"),
+                                QApplication::translate("main", "Project file to show first"),
+                                QStringLiteral("file"));
+    openFile.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(openFile);
     parser.process(app);
 
     MainWindow window;
+    if (parser.isSet(theme)) {
+        stagecraft::gui::Settings settings = stagecraft::gui::Settings::load();
+        settings.theme = stagecraft::gui::Theme::kindFromName(parser.value(theme));
+        window.applySettings(settings);
+    }
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
+        auto grab = [&window, file] {
+            // Let the layout, the editor and the graph repaint before grabbing.
+            QTimer::singleShot(200, &window, [&window, file] {
+                const bool saved = window.grab().save(file);
+                QApplication::exit(saved ? 0 : 1);
+            });
+        };
+        // The pipeline graph comes after the lint result; a configuration too broken to plan
+        // never gets one, so the lint result starts a fallback timer.
+        QObject::connect(window.planController(), &PlanController::planReady, &window, grab,
+                         Qt::SingleShotConnection);
         QObject::connect(
             &window, &MainWindow::diagnosticsApplied, &window,
-            [&window, file] {
-                // Let the layout and the editor repaint with the result before grabbing.
-                QTimer::singleShot(100, &window, [&window, file] {
-                    const bool saved = window.grab().save(file);
-                    QApplication::exit(saved ? 0 : 1);
-                });
-            },
-            Qt::SingleShotConnection);
+            [&window, grab] { QTimer::singleShot(5000, &window, grab); }, Qt::SingleShotConnection);
     }
-    const QStringList positional = parser.positionalArguments();
+    if (parser.isSet(graphRef)) {
+        const QString ref = parser.value(graphRef);
+        using stagecraft::gui::RefChoice;
+        window.graphPanel()->setRef(ref == u"default" ? RefChoice::DefaultBranch
+                                    : ref == u"tag"   ? RefChoice::Tag
+                                    : ref == u"mr"    ? RefChoice::MergeRequest
+                                                      : RefChoice::CurrentBranch);
+    }
+    QStringList positional = parser.positionalArguments();
+    // After a crash, start where the unsaved work was: the window then offers to restore it.
+    const QStringList crashed = stagecraft::gui::RecoveryStore().projects();
+    if (positional.isEmpty() && !crashed.isEmpty() && !parser.isSet(screenshot))
+        positional.append(crashed.constFirst());
     if (!positional.isEmpty() && !window.openProject(positional.constFirst())) {
         qWarning("stagecraft: cannot open project folder %s", qPrintable(positional.constFirst()));
         if (parser.isSet(screenshot))
             return 2;
     }
+    if (parser.isSet(graphView) && parser.value(graphView) == u"needs")
+        window.graphPanel()->setView(stagecraft::gui::GraphPanel::View::Dependencies);
+    if (parser.isSet(openFile))
+        window.openLocation(parser.value(openFile), 1, 1);
     window.show();
     return QApplication::exec();
 }

@@ -128,6 +128,88 @@ private slots:
         editor.getCursorPosition(&line, &index);
         QCOMPARE(line, editor.lines() - 1);
     }
+
+    void completionReplacesThePrefix()
+    {
+        CodeEditor editor;
+        editor.setCompletionSymbols({u".base"_qs, u"build"_qs, u"lint"_qs},
+                                    {u"build"_qs, u"test"_qs});
+        editor.setText(u"test:\n  needs: [bu]\n"_qs);
+        editor.setCursorPosition(1, 12); // after "bu"
+        QCOMPARE(editor.completionsAtCursor(), QStringList{u"build"_qs});
+        editor.showCompletions();
+        QVERIFY(editor.isListActive());
+        // What choosing the entry in the popup does.
+        emit editor.userListActivated(1, u"build"_qs);
+        QCOMPARE(editor.text(), u"test:\n  needs: [build]\n");
+    }
+
+    void languages_data()
+    {
+        QTest::addColumn<int>("language");
+        QTest::addColumn<QString>("sample");
+        QTest::addColumn<int>("index");
+        QTest::addColumn<int>("style");
+        QTest::newRow("yaml job key")
+            << int(gui::HighlightLexer::Language::Yaml) << u"build:\n  script: make\n"_qs << 0
+            << int(gui::Highlighter::JobKey);
+        QTest::newRow("yaml script")
+            << int(gui::HighlightLexer::Language::Yaml) << u"build:\n  script: make\n"_qs << 17
+            << int(gui::Highlighter::ShellCommand);
+        QTest::newRow("dockerfile")
+            << int(gui::HighlightLexer::Language::Dockerfile) << u"FROM alpine\n"_qs << 0
+            << int(gui::Highlighter::Instruction);
+    }
+    void languages()
+    {
+        QFETCH(int, language);
+        QFETCH(QString, sample);
+        QFETCH(int, index);
+        QFETCH(int, style);
+        CodeEditor editor;
+        editor.setLanguage(gui::HighlightLexer::Language(language));
+        editor.setText(sample);
+        // Styling is lazy: ask for the whole document as painting would.
+        editor.SendScintilla(QsciScintillaBase::SCI_COLOURISE, 0, -1);
+        QCOMPARE(int(editor.SendScintilla(QsciScintillaBase::SCI_GETSTYLEAT, index)), style);
+    }
+
+    void helpForKeywordsAndVariables()
+    {
+        CodeEditor editor;
+        editor.setText(u"build:\n  script: echo $CI_COMMIT_SHA\n"_qs);
+        QVERIFY(editor.helpAt(1, 4).contains(u"shell commands of the job"_qs));
+        QVERIFY(editor.helpAt(1, 20).contains(u"CI_COMMIT_SHA"_qs));
+        QCOMPARE(editor.helpAt(0, 1), QString()); // the job's own name
+    }
+
+    void completionPopsUpWhereNamesStart_data()
+    {
+        QTest::addColumn<QString>("before");
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<bool>("popup");
+        QTest::newRow("needs flow") << u"test:\n  needs: "_qs << u"["_qs << true;
+        QTest::newRow("stage value") << u"test:\n  stage:"_qs << u" "_qs << true;
+        QTest::newRow("variable") << u"test:\n  script: echo "_qs << u"$"_qs << true;
+        QTest::newRow("two letters of a key") << u"test:\n  s"_qs << u"t"_qs << true;
+        QTest::newRow("space in a script") << u"test:\n  script: echo"_qs << u" "_qs << false;
+        QTest::newRow("space after a plain key") << u"test:\n  image:"_qs << u" "_qs << false;
+    }
+    void completionPopsUpWhereNamesStart()
+    {
+        QFETCH(QString, before);
+        QFETCH(QString, typed);
+        QFETCH(bool, popup);
+        CodeEditor editor;
+        editor.setCompletionSymbols({u"build"_qs}, {u"build"_qs, u"test"_qs});
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        editor.setText(before);
+        const int last = editor.lines() - 1;
+        editor.setCursorPosition(last, int(editor.text(last).size()));
+        QTest::keyClicks(editor.viewport(), typed);
+        QCOMPARE(editor.isListActive(), popup);
+    }
 };
 
 QTEST_MAIN(TestCodeEditor)

@@ -44,7 +44,7 @@ private slots:
         QCOMPARE(d.size(), 1);
         QCOMPARE(d.at(0).code, u"yaml-syntax");
         QCOMPARE(d.at(0).message, u"this flow sequence '[' is never closed");
-        QCOMPARE(d.at(0).range.start, (diag::Position{1, 9}));
+        QCOMPARE(d.at(0).range.start, (diag::Position{1, 9})); // the unclosed bracket
         QVERIFY(!lint.isRunning());
     }
 

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
@@ -18,8 +19,8 @@ using gui::ProblemsModel;
 namespace {
 const QByteArray broken = "stages: [build, test\n\nbuild:\n  script: make\n";
 const QByteArray fixed = "stages: [build, test]\n\nbuild:\n  script: make\n";
-const QString brokenStatus =
-    QStringLiteral("This GitLab CI configuration is invalid: this flow sequence '[' is never closed");
+const QString brokenStatus = QStringLiteral(
+    "This GitLab CI configuration is invalid: this flow sequence '[' is never closed");
 const QString validStatus = QStringLiteral("Pipeline syntax is correct.");
 
 QByteArray readFile(const QString &path)
@@ -34,6 +35,12 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase()
+    {
+        // Recent projects and recovery copies go to test locations, not the user's.
+        QStandardPaths::setTestModeEnabled(true);
+    }
+
     void init()
     {
         m_dir.emplace();

@@ -1,0 +1,57 @@
+#include "settings.h"
+
+#include <QDir>
+#include <QFontDatabase>
+#include <QSettings>
+
+namespace stagecraft::gui {
+
+namespace {
+constexpr int maxRecent = 10;
+}
+
+Settings Settings::load()
+{
+    QSettings s;
+    Settings out;
+    out.font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    const QString font = s.value(u"editor/font"_qs).toString();
+    if (!font.isEmpty())
+        out.font.fromString(font);
+    out.theme = Theme::kindFromName(s.value(u"editor/theme"_qs).toString());
+    out.validationDelayMs = qBound(0, s.value(u"lint/delayMs"_qs, 300).toInt(), 10000);
+    out.shellcheck = s.value(u"lint/shellcheck"_qs, true).toBool();
+    out.includeCacheDir = s.value(u"lint/includeCacheDir"_qs).toString();
+    out.autosaveSeconds = qBound(5, s.value(u"recovery/autosaveSeconds"_qs, 30).toInt(), 3600);
+    return out;
+}
+
+void Settings::save() const
+{
+    QSettings s;
+    s.setValue(u"editor/font"_qs, font.toString());
+    s.setValue(u"editor/theme"_qs, Theme::nameOf(theme));
+    s.setValue(u"lint/delayMs"_qs, validationDelayMs);
+    s.setValue(u"lint/shellcheck"_qs, shellcheck);
+    s.setValue(u"lint/includeCacheDir"_qs, includeCacheDir);
+    s.setValue(u"recovery/autosaveSeconds"_qs, autosaveSeconds);
+}
+
+QStringList Settings::recentProjects()
+{
+    return QSettings().value(u"projects/recent"_qs).toStringList();
+}
+
+void Settings::addRecentProject(const QString &folder)
+{
+    QSettings s;
+    QStringList list = s.value(u"projects/recent"_qs).toStringList();
+    const QString clean = QDir::cleanPath(QDir(folder).absolutePath());
+    list.removeAll(clean);
+    list.prepend(clean);
+    while (list.size() > maxRecent)
+        list.removeLast();
+    s.setValue(u"projects/recent"_qs, list);
+}
+
+} // namespace stagecraft::gui

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "theme.h"
+
+#include <QFont>
+#include <QString>
+#include <QStringList>
+
+namespace stagecraft::gui {
+
+/// The user's preferences, read from and written to QSettings in one place; the window passes
+/// the values to the parts that need them.
+struct Settings
+{
+    QFont font;
+    Theme::Kind theme = Theme::Kind::System;
+    int validationDelayMs = 300;
+    bool shellcheck = true;
+    QString includeCacheDir;
+    int autosaveSeconds = 30;
+
+    static Settings load();
+    void save() const;
+
+    static QStringList recentProjects();
+    /// Puts `folder` first in the recent list (at most 10 entries).
+    static void addRecentProject(const QString &folder);
+};
+
+} // namespace stagecraft::gui

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Writes the German translations into stagecraft_de.ts (after lupdate added new sources).
+
+Run from the repository root: lupdate app/gui -ts translations/stagecraft_de.ts -no-obsolete
+-locations none && python3 translations/fill_de.py. Sources without an entry here stay
+unfinished, so lrelease reports them."""
+import html
+import re
+import sys
+
+DE = {
+    "detached": "losgelöst",
+    "IDE for GitLab CI pipelines": "IDE für GitLab-CI-Pipelines",
+    "Project folder to open": "Zu öffnender Projektordner",
+    "Save a screenshot and quit": "Bildschirmfoto speichern und beenden",
+    "Colour theme for this run: system, light or dark":
+        "Farbschema für diesen Start: system, light oder dark",
+    "Pipeline to show in the graph": "Im Graphen gezeigte Pipeline",
+    "Could not save %1: %2": "%1 konnte nicht gespeichert werden: %2",
+    "Unsaved changes": "Ungespeicherte Änderungen",
+    "These files have unsaved changes:\n%1\n\nSave them?":
+        "Diese Dateien haben ungespeicherte Änderungen:\n%1\n\nSpeichern?",
+    "Save failed": "Speichern fehlgeschlagen",
+    "%1 has unsaved changes. Save them?": "%1 hat ungespeicherte Änderungen. Speichern?",
+    "Match case": "Groß-/Kleinschreibung",
+    "Regular expression": "Regulärer Ausdruck",
+    "Find": "Suchen",
+    "Next": "Weiter",
+    "Previous": "Zurück",
+    "Close": "Schließen",
+    "Replace with": "Ersetzen durch",
+    "Replace": "Ersetzen",
+    "Replace All": "Alle ersetzen",
+    "Not found": "Nicht gefunden",
+    "%n replaced": ("%n ersetzt", "%n ersetzt"),
+    "Group jobs by: Stage": "Jobs gruppieren nach: Stage",
+    "Group jobs by: Job dependencies": "Jobs gruppieren nach: Abhängigkeiten",
+    "Push to the current branch": "Push auf den aktuellen Branch",
+    "Push to the default branch": "Push auf den Standard-Branch",
+    "Tag": "Tag",
+    "Merge request": "Merge-Request",
+    "Export…": "Exportieren…",
+    "Export as PNG…": "Als PNG exportieren…",
+    "Export Graph": "Graph exportieren",
+    "PNG images (*.png)": "PNG-Bilder (*.png)",
+    "Export as SVG…": "Als SVG exportieren…",
+    "SVG images (*.svg)": "SVG-Bilder (*.svg)",
+    "No pipeline for %1 (%2): %3": "Keine Pipeline für %1 (%2): %3",
+    "%1 (%2): %3": "%1 (%2): %3",
+    "%n job(s) for %1 (%2)": ("%n Job für %1 (%2)", "%n Jobs für %1 (%2)"),
+    "Not in this pipeline: %1": "Nicht in dieser Pipeline: %1",
+    "Not created": "Nicht erstellt",
+    "Pipeline graph": "Pipeline-Graph",
+    "Known when the pipeline is created (usable in rules).":
+        "Beim Erstellen der Pipeline bekannt (in rules verwendbar).",
+    "Only set while the job runs (not in rules).":
+        "Nur gesetzt, während der Job läuft (nicht in rules).",
+    "Only in merge request pipelines.": "Nur in Merge-Request-Pipelines.",
+    "No project open.": "Kein Projekt geöffnet.",
+    "%1 was changed by another program.": "%1 wurde von einem anderen Programm geändert.",
+    "Reload": "Neu laden",
+    "Keep my version": "Meine Fassung behalten",
+    "Branch, commit and uncommitted changes": "Branch, Commit und nicht committete Änderungen",
+    "Problems": "Probleme",
+    "Project": "Projekt",
+    "Pipeline": "Pipeline",
+    "&File": "&Datei",
+    "&Open Folder…": "Ordner ö&ffnen…",
+    "Open &Recent": "&Zuletzt geöffnet",
+    "&Save": "&Speichern",
+    "Save A&ll": "&Alle speichern",
+    "Ctrl+Shift+S": "Ctrl+Shift+S",
+    "&Close Tab": "Tab s&chließen",
+    "Se&ttings…": "&Einstellungen…",
+    "&Quit": "&Beenden",
+    "&Edit": "&Bearbeiten",
+    "&Find…": "&Suchen…",
+    "&Replace…": "&Ersetzen…",
+    "Ctrl+H": "Ctrl+H",
+    "Find &Next": "&Weitersuchen",
+    "&Complete": "&Vervollständigen",
+    "Ctrl+Space": "Ctrl+Space",
+    "Go to &Definition": "Zur &Definition",
+    "&View": "&Ansicht",
+    "Validating GitLab CI configuration…": "GitLab-CI-Konfiguration wird geprüft…",
+    "Saved %1": "%1 gespeichert",
+    "No definition found here.": "Hier wurde keine Definition gefunden.",
+    "This GitLab CI configuration is invalid: %1": "Diese GitLab-CI-Konfiguration ist ungültig: %1",
+    "Pipeline syntax is correct.": "Die Pipeline-Syntax ist korrekt.",
+    "Open Project Folder": "Projektordner öffnen",
+    "Open failed": "Öffnen fehlgeschlagen",
+    "Could not open the project folder %1.": "Der Projektordner %1 konnte nicht geöffnet werden.",
+    "Problems (%1)": "Probleme (%1)",
+    "Stagecraft": "Stagecraft",
+    "%1 — %2 [*] — Stagecraft": "%1 — %2 [*] — Stagecraft",
+    "Severity": "Schweregrad",
+    "Message": "Meldung",
+    "File": "Datei",
+    "Line:Col": "Zeile:Spalte",
+    "Error": "Fehler",
+    "Warning": "Warnung",
+    "Info": "Hinweis",
+    "Stagecraft did not exit cleanly. Unsaved changes to %n file(s) of this project were recovered.":
+        ("Stagecraft wurde nicht sauber beendet. Ungespeicherte Änderungen an %n Datei dieses "
+         "Projekts wurden wiederhergestellt.",
+         "Stagecraft wurde nicht sauber beendet. Ungespeicherte Änderungen an %n Dateien dieses "
+         "Projekts wurden wiederhergestellt."),
+    "Restore": "Wiederherstellen",
+    "Discard": "Verwerfen",
+    "Check Dockerfile RUN scripts with ShellCheck when it is installed":
+        "RUN-Skripte in Dockerfiles mit ShellCheck prüfen, wenn es installiert ist",
+    "Settings": "Einstellungen",
+    "Editor font:": "Editor-Schrift:",
+    "Follow the desktop": "Wie der Desktop",
+    "Light": "Hell",
+    "Dark": "Dunkel",
+    "Theme:": "Farbschema:",
+    " ms": " ms",
+    "Validation delay:": "Prüfverzögerung:",
+    "ShellCheck:": "ShellCheck:",
+    "Not set: remote includes are not resolved":
+        "Nicht gesetzt: entfernte Includes werden nicht aufgelöst",
+    "Browse…": "Durchsuchen…",
+    "Include cache folder:": "Include-Cache-Ordner:",
+    "Include Cache Folder": "Include-Cache-Ordner",
+    "Graph view: stages or needs": "Graph-Ansicht: stages oder needs",
+    "Project file to show first": "Zuerst gezeigte Projektdatei",
+}
+
+path = sys.argv[1] if len(sys.argv) > 1 else "translations/stagecraft_de.ts"
+text = open(path, encoding="utf-8").read()
+missing = []
+
+
+def fill(m):
+    source = html.unescape(m.group(2))
+    numerus = 'numerus="yes"' in m.group(1)
+    german = DE.get(source)
+    if german is None:
+        missing.append(source)
+        return m.group(0)
+    if numerus:
+        forms = german if isinstance(german, tuple) else (german, german)
+        body = "".join(f"\n            <numerusform>{html.escape(f, quote=False)}</numerusform>"
+                       for f in forms)
+        translation = f"<translation>{body}\n        </translation>"
+    else:
+        translation = f"<translation>{html.escape(german, quote=False)}</translation>"
+    return f"{m.group(1)}<source>{m.group(2)}</source>{m.group(3)}{translation}"
+
+
+text = re.sub(r'(<message[^>]*>\s*)<source>(.*?)</source>(\s*(?:<comment>.*?</comment>\s*)?)'
+              r'<translation[^>]*?(?:/>|>.*?</translation>)',
+              fill, text, flags=re.S)
+open(path, "w", encoding="utf-8").write(text)
+if missing:
+    print("missing German for:", *missing, sep="\n  ", file=sys.stderr)
+    sys.exit(1)

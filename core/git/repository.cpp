@@ -279,7 +279,8 @@ QStringList Repository::changedFiles(const QString &fromRev, const QString &toRe
     Diff diff;
     if (git_diff_tree_to_tree(diff.out(), d->repo, a.get(), b.get(), nullptr) != 0)
         return {};
-    git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+    git_diff_find_options find;
+    git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
     find.flags = GIT_DIFF_FIND_RENAMES;
     git_diff_find_similar(diff.get(), &find);
     QStringList out;
@@ -294,7 +295,8 @@ QStringList Repository::uncommittedChanges() const
     Commit c;
     if (d->peelCommit(QStringLiteral("HEAD"), c))
         git_commit_tree(head.out(), c.get());
-    git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+    git_diff_options options;
+    git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
     options.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
     Diff diff;
     if (git_diff_tree_to_workdir_with_index(diff.out(), d->repo, head.get(), &options) != 0)

@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "ci/linter.h"
+#include "ci/scriptcheck.h"
 #include "diag/report.h"
 #include "dockerfile/linter.h"
 #include "dockerfile/parser.h"
@@ -212,7 +213,18 @@ int runLint(const QStringList &arguments, QTextStream &out, QTextStream &err)
         resolve.mainFile = target->mainFile;
         resolve.includeCacheDir = options->includeCache;
         const ci::LintResult result = ci::lint(resolve);
-        for (diag::Diagnostic d : result.diagnostics) {
+        diag::Diagnostics found = result.diagnostics;
+        if (options->shellcheck && result.config.root.isDefined()) {
+            // The job scripts through ShellCheck, findings at their YAML positions.
+            const QString root = target->root;
+            const ci::FileTextProvider fileText = [root](const QString &file) {
+                QFile f(QDir(root).filePath(file));
+                return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+            };
+            found += ci::shellCheckScripts(result.config, fileText, shellcheck);
+            diag::sortDiagnostics(found);
+        }
+        for (diag::Diagnostic d : std::as_const(found)) {
             if (!d.file.isEmpty())
                 d.file = displayPath(*target, d.file);
             all.append(d);

@@ -13,6 +13,8 @@ packages=(
   libyaml-cpp-dev libgit2-dev libre2-dev
   # run-time helpers and test tools
   shellcheck xvfb xauth fonts-dejavu
+  # installer checks (CTest installer_metadata)
+  appstream desktop-file-utils
   # fuzzing (libFuzzer ships with clang's runtime)
   clang libclang-rt-14-dev
 )

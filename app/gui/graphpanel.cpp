@@ -266,6 +266,7 @@ void GraphPanel::redraw()
     }
     m_scene->setSceneRect(m_scene->itemsBoundingRect().adjusted(-10, -10, 10, 10));
     fitWidth();
+    emit redrawn();
 }
 
 bool GraphPanel::activateJob(const QString &name)

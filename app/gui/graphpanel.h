@@ -44,6 +44,8 @@ public:
 
 signals:
     void jobActivated(const QString &file, int line, int column);
+    /// The scene now shows the newest plan (for benchmarks and tests: the end of an update).
+    void redrawn();
 
 protected:
     void resizeEvent(QResizeEvent *event) override;

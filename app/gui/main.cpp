@@ -5,16 +5,73 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QTimer>
 #include <QTranslator>
 
+#include <cstdio>
+#include <ctime>
+
 using stagecraft::gui::MainWindow;
 using stagecraft::gui::PlanController;
 
+namespace {
+
+/// --bench-first-paint: on the first paint event of the window or one of its children, waits
+/// for that paint pass to end (a zero timer runs after it), prints the times and quits.
+class FirstPaintProbe final : public QObject
+{
+public:
+    FirstPaintProbe(QWidget *window, const QElapsedTimer &sinceMain)
+        : m_window(window)
+        , m_sinceMain(sinceMain)
+    {
+    }
+
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (!m_seen && event->type() == QEvent::Paint && watched->isWidgetType()) {
+            auto *w = static_cast<QWidget *>(watched);
+            if (w == m_window || m_window->isAncestorOf(w)) {
+                m_seen = true;
+                QTimer::singleShot(0, this, [this] { report(); });
+            }
+        }
+        return false;
+    }
+
+private:
+    void report() const
+    {
+        std::printf("first paint: %lld ms since main()\n",
+                    static_cast<long long>(m_sinceMain.elapsed()));
+        // bench/gui/run.sh passes the wall clock at launch (ns since the epoch): the difference
+        // includes exec, dynamic linking and static initialisation.
+        bool ok = false;
+        const qint64 launchNs = qEnvironmentVariable("STAGECRAFT_BENCH_T0_NS").toLongLong(&ok);
+        if (ok) {
+            timespec now{};
+            clock_gettime(CLOCK_REALTIME, &now);
+            const qint64 nowNs = qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
+            std::printf("first paint: %.1f ms since launch\n", double(nowNs - launchNs) / 1e6);
+        }
+        std::fflush(stdout);
+        QApplication::exit(0);
+    }
+
+    QWidget *m_window;
+    const QElapsedTimer &m_sinceMain;
+    bool m_seen = false;
+};
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
+    QElapsedTimer sinceMain;
+    sinceMain.start();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Stagecraft"));
     QApplication::setOrganizationName(QStringLiteral("Stagecraft"));
@@ -65,9 +122,18 @@ int main(int argc, char *argv[])
                                 QStringLiteral("file"));
     openFile.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(openFile);
+    // For benchmarks (bench/gui/run.sh): prints the time to the window's first paint and quits.
+    QCommandLineOption benchFirstPaint(
+        QStringLiteral("bench-first-paint"),
+        QApplication::translate("main", "Print the time to the first paint and quit"));
+    benchFirstPaint.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(benchFirstPaint);
     parser.process(app);
 
     MainWindow window;
+    FirstPaintProbe probe(&window, sinceMain);
+    if (parser.isSet(benchFirstPaint))
+        app.installEventFilter(&probe);
     if (parser.isSet(theme)) {
         stagecraft::gui::Settings settings = stagecraft::gui::Settings::load();
         settings.theme = stagecraft::gui::Theme::kindFromName(parser.value(theme));
@@ -101,7 +167,8 @@ int main(int argc, char *argv[])
     QStringList positional = parser.positionalArguments();
     // After a crash, start where the unsaved work was: the window then offers to restore it.
     const QStringList crashed = stagecraft::gui::RecoveryStore().projects();
-    if (positional.isEmpty() && !crashed.isEmpty() && !parser.isSet(screenshot))
+    if (positional.isEmpty() && !crashed.isEmpty() && !parser.isSet(screenshot) &&
+        !parser.isSet(benchFirstPaint))
         positional.append(crashed.constFirst());
     if (!positional.isEmpty() && !window.openProject(positional.constFirst())) {
         qWarning("stagecraft: cannot open project folder %s", qPrintable(positional.constFirst()));

@@ -85,7 +85,7 @@ double ms(const QElapsedTimer &t)
 void report(const char *name, const std::vector<double> &samples, double aimMs)
 {
     const Stats s = stats(samples);
-    std::printf("%-44s %4zu %9.1f %9.1f  %s\n", name, samples.size(), s.min, s.median,
+    std::printf("%-52s %4zu %9.1f %9.1f  %s\n", name, samples.size(), s.min, s.median,
                 aimMs <= 0            ? "(no aim)"
                 : s.median < aimMs    ? qPrintable(QStringLiteral("aim < %1 ms: met").arg(aimMs))
                                       : qPrintable(QStringLiteral("aim < %1 ms: MISSED").arg(aimMs)));
@@ -329,7 +329,7 @@ int main(int argc, char *argv[])
     std::fprintf(stderr, "bench_gui: warning: assertions are on; use the release preset\n");
 #endif
     std::printf("platform %s, %d repetitions\n", qPrintable(QApplication::platformName()), reps);
-    std::printf("%-44s %4s %9s %9s\n", "benchmark", "runs", "min ms", "median ms");
+    std::printf("%-52s %4s %9s %9s\n", "benchmark", "runs", "min ms", "median ms");
     if (!benchOpen(reps))
         return 1;
     if (!QFileInfo::exists(project + QStringLiteral("/.gitlab-ci.yml"))) {

@@ -15,13 +15,17 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 build=${1:-$repo/build/release}
 runs=${2:-10}
-shared=${STAGECRAFT_SHARED:-$(cd "$repo/.." && pwd)/shared}
+# The shared data folder: $STAGECRAFT_SHARED, else the one the build was configured with.
+shared=${STAGECRAFT_SHARED:-$(sed -n 's/^STAGECRAFT_SHARED:[A-Z]*=//p' "$build/CMakeCache.txt" 2>/dev/null)}
+shared=${shared:-$(cd "$repo/.." && pwd)/shared}
 project=$shared/corpus/gitlab-ci/gromacs__gromacs
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 # Own settings and recovery store: a crashed session of the user's must not be reopened.
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 export XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data XDG_CACHE_HOME=$home/cache
+export XDG_RUNTIME_DIR=$home/runtime
+mkdir -m 700 "$XDG_RUNTIME_DIR"
 
 stats() { # reads numbers, prints "min X median Y (n)"
     sort -n | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2;
@@ -32,7 +36,7 @@ first_paint() { # label, extra arguments
     local label=$1; shift
     local launch=() main=()
     for _ in $(seq "$runs"); do
-        out=$(STAGECRAFT_BENCH_T0_NS=$(date +%s%N) "$build/app/gui/stagecraft" --bench-first-paint "$@")
+        out=$(STAGECRAFT_BENCH_T0_NS=$(date +%s%N) "$build/app/gui/stagecraft" --bench-first-paint "$@" 2>/dev/null)
         launch+=("$(sed -n 's/^first paint: \([0-9.]*\) ms since launch$/\1/p' <<<"$out")")
         main+=("$(sed -n 's/^first paint: \([0-9.]*\) ms since main()$/\1/p' <<<"$out")")
     done

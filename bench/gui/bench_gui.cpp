@@ -40,10 +40,7 @@ class PaintWatch final : public QObject
     Q_OBJECT
 
 public:
-    explicit PaintWatch(QWidget *widget)
-    {
-        widget->installEventFilter(this);
-    }
+    explicit PaintWatch(QWidget *widget) { widget->installEventFilter(this); }
 
     bool eventFilter(QObject *watched, QEvent *event) override
     {
@@ -86,9 +83,9 @@ void report(const char *name, const std::vector<double> &samples, double aimMs)
 {
     const Stats s = stats(samples);
     std::printf("%-52s %4zu %9.1f %9.1f  %s\n", name, samples.size(), s.min, s.median,
-                aimMs <= 0            ? "(no aim)"
-                : s.median < aimMs    ? qPrintable(QStringLiteral("aim < %1 ms: met").arg(aimMs))
-                                      : qPrintable(QStringLiteral("aim < %1 ms: MISSED").arg(aimMs)));
+                aimMs <= 0         ? "(no aim)"
+                : s.median < aimMs ? qPrintable(QStringLiteral("aim < %1 ms: met").arg(aimMs))
+                                   : qPrintable(QStringLiteral("aim < %1 ms: MISSED").arg(aimMs)));
     std::fflush(stdout);
 }
 
@@ -121,8 +118,8 @@ bool writeLargeConfig(const QString &folder, int *lines)
         line("job-" + id + ":");
         line("  extends: .defaults");
         line(QByteArray("  stage: ") + stage);
-        line("  image: registry.example.com/group/image-" + QByteArray::number(job % 17) +
-             ":1." + id);
+        line("  image: registry.example.com/group/image-" + QByteArray::number(job % 17) + ":1." +
+             id);
         line("  variables:");
         line("    SHARD: \"" + id + "\"");
         line("  script:");
@@ -203,8 +200,7 @@ bool benchOpen(int reps)
         // The first lint runs meanwhile; let it end so that it does not weigh on the next run.
         settle(w);
     }
-    report(qPrintable(QStringLiteral("open %1-line file to first paint").arg(lines)), samples,
-           300);
+    report(qPrintable(QStringLiteral("open %1-line file to first paint").arg(lines)), samples, 300);
     return true;
 }
 
@@ -254,10 +250,10 @@ bool benchKeystroke(const QString &project, int reps)
             double diagAt = -1;
             double graphAt = -1;
             QElapsedTimer t;
-            QMetaObject::Connection c1 = QObject::connect(
-                &w, &MainWindow::diagnosticsApplied, &w, [&] { diagAt = ms(t); });
-            QMetaObject::Connection c2 = QObject::connect(
-                w.graphPanel(), &GraphPanel::redrawn, &w, [&] { graphAt = ms(t); });
+            QMetaObject::Connection c1 =
+                QObject::connect(&w, &MainWindow::diagnosticsApplied, &w, [&] { diagAt = ms(t); });
+            QMetaObject::Connection c2 = QObject::connect(w.graphPanel(), &GraphPanel::redrawn, &w,
+                                                          [&] { graphAt = ms(t); });
             QSignalSpy diag(&w, &MainWindow::diagnosticsApplied);
             QSignalSpy graph(w.graphPanel(), &GraphPanel::redrawn);
             t.start();

@@ -176,6 +176,9 @@ bool needsQuotes(const QString &value)
 QByteArray toYaml(const Node &node)
 {
     QString out;
+    // Nested collections get their tag after the key or dash; the top one on a line of its own.
+    if ((node.isMap() || node.isSequence()) && !isEmptyCollection(node) && !node.tag().isEmpty())
+        out += tagText(node.tag()) + u'\n';
     emitNode(out, node, 0);
     return out.toUtf8();
 }

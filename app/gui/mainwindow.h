@@ -1,12 +1,21 @@
 #pragma once
 
+#include "diag/diagnostic.h"
+
 #include <QMainWindow>
 
-class QsciScintilla;
+class QLabel;
+class QTreeView;
+class QDockWidget;
 
 namespace stagecraft::gui {
 
-/// The main window: assembles the editor and the problems list for one project.
+class CodeEditor;
+class LintController;
+class ProblemsModel;
+
+/// The main window: assembles the editor, the problems dock and the status bar for one project,
+/// and wires them to the lint controller. It holds no analysis logic of its own.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -14,11 +23,48 @@ class MainWindow final : public QMainWindow
 
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens a project folder and its `.gitlab-ci.yml` (an empty buffer when there is none yet).
     bool openProject(const QString &folder);
+    /// Writes the editor buffer to the open file atomically (QSaveFile).
+    bool save();
+
+    QString projectRoot() const { return m_projectRoot; }
+    QString currentFile() const { return m_currentFile; }
+    CodeEditor *editor() const { return m_editor; }
+    ProblemsModel *problemsModel() const { return m_problems; }
+    LintController *lintController() const { return m_lint; }
+    QString statusText() const;
+
+    /// GitLab's Pipeline Editor wording for a lint result.
+    static QString statusTextFor(const diag::Diagnostics &diagnostics);
+
+signals:
+    /// A lint result has been shown (problems, editor marks, status text).
+    void diagnosticsApplied();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
-    QsciScintilla *m_editor = nullptr;
+    void createMenus();
+    void openFolderDialog();
+    bool maybeSave();
+    void bufferChanged();
+    void applyDiagnostics(const diag::Diagnostics &diagnostics);
+    void activateProblem(const QModelIndex &index);
+    void updateTitle();
+
+    CodeEditor *m_editor = nullptr;
+    ProblemsModel *m_problems = nullptr;
+    LintController *m_lint = nullptr;
+    QTreeView *m_problemsView = nullptr;
+    QDockWidget *m_problemsDock = nullptr;
+    QLabel *m_statusIcon = nullptr;
+    QLabel *m_statusLabel = nullptr;
     QString m_projectRoot;
+    QString m_currentFile;
 };
 
 } // namespace stagecraft::gui

@@ -35,6 +35,8 @@ struct ResolvedConfig
     /// True when some include could not be read offline: checks that depend on content that
     /// may come from it (unknown stage, job, extends target) are info, not errors.
     bool incomplete = false;
+    /// Job name -> index in `jobs` (filled by the resolver; job() falls back to a scan without it).
+    QHash<QString, qsizetype> jobIndex;
 
     const Job *job(QStringView name) const;
 };

@@ -18,6 +18,8 @@ struct ResolveOptions
     /// Variables known when includes are evaluated (`include:rules`, variables in paths).
     QHash<QString, QString> variables;
     int maxIncludes = 150;
+    /// Values for the main file's own `spec:inputs` (name -> value); absent ones take defaults.
+    QHash<QString, yaml::Node> inputs;
 };
 
 /// Reads a project's CI configuration the way GitLab does: includes, spec:inputs, extends,

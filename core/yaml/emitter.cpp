@@ -2,6 +2,8 @@
 
 #include <QRegularExpression>
 
+#include <optional>
+
 namespace stagecraft::yaml {
 
 namespace {
@@ -51,6 +53,40 @@ QString scalarText(const Node &node)
     if (node.kindName() != u"string")
         return s;
     return needsQuotes(s) ? quoted(s) : s;
+}
+
+/// A multi-line string as a literal block (`|`), when that represents it exactly.
+std::optional<QString> literalBlock(const Node &node, int indent)
+{
+    if (!node.isScalar() || !node.tag().isEmpty())
+        return std::nullopt;
+    const QString &s = node.scalar();
+    if (!s.contains(u'\n') || s.contains(u'\r') || s.contains(u'\t') || s.startsWith(u' ')
+        || s.trimmed().isEmpty())
+        return std::nullopt;
+    for (QChar c : s) {
+        if (c.unicode() < 0x20 && c != u'\n')
+            return std::nullopt;
+    }
+    QString body = s;
+    QString indicator = QStringLiteral("|");
+    if (!body.endsWith(u'\n')) {
+        indicator = QStringLiteral("|-");
+    } else if (body.endsWith(QStringLiteral("\n\n"))) {
+        indicator = QStringLiteral("|+");
+    }
+    if (body.endsWith(u'\n'))
+        body.chop(1);
+    const QStringList lines = body.split(u'\n');
+    for (const QString &line : lines) {
+        if (line.endsWith(u' '))
+            return std::nullopt;
+    }
+    const QString pad(indent, u' ');
+    QString out = indicator + u'\n';
+    for (const QString &line : lines)
+        out += (line.isEmpty() ? QString() : pad + line) + u'\n';
+    return out;
 }
 
 bool isEmptyCollection(const Node &node)
@@ -119,6 +155,8 @@ void emitNode(QString &out, const Node &node, int indent)
                     out += u' ' + tagText(value.tag());
                 out += u'\n';
                 emitNode(out, value, value.isSequence() ? indent : indent + 2);
+            } else if (const auto block = literalBlock(value, indent + 2)) {
+                out += u' ' + *block;
             } else {
                 out += u' ';
                 emitInline(out, value);
@@ -140,6 +178,8 @@ void emitNode(QString &out, const Node &node, int indent)
                 emitNode(nested, item, indent + 2);
                 // The first line goes right after the dash.
                 out += nested.mid(indent + 2);
+            } else if (const auto block = literalBlock(item, indent + 2)) {
+                out += *block;
             } else {
                 emitInline(out, item);
                 out += u'\n';

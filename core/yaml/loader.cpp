@@ -251,6 +251,16 @@ public:
         finish(node, frame);
     }
 
+    /// The innermost flow collection still open (for "end of flow not found" errors).
+    std::optional<std::pair<bool, Location>> innermostOpenFlow() const
+    {
+        for (auto it = m_stack.rbegin(); it != m_stack.rend(); ++it) {
+            if (it->style == Node::Style::Flow)
+                return std::make_pair(it->kind == Frame::Map, it->location);
+        }
+        return std::nullopt;
+    }
+
 private:
     struct Frame
     {
@@ -473,9 +483,27 @@ LoadResult Loader::load(const QByteArray &text, const QString &fileName, const L
         result.ok = false;
         const int line = e.mark.is_null() ? 1 : e.mark.line + 1;
         const int column = e.mark.is_null() ? 1 : source.columnOf(e.mark.pos);
-        result.diagnostics.append(diag::make(Severity::Error, QStringLiteral("yaml-syntax"),
-                                             QString::fromStdString(e.msg), fileName, line,
-                                             column));
+        const QString message = QString::fromStdString(e.msg);
+        // yaml-cpp notices an unclosed `[` or `{` where the document ends; point at the bracket.
+        const auto flow = builder.innermostOpenFlow();
+        if (flow && message.contains(QStringLiteral("flow not found"))) {
+            Diagnostic d = diag::make(
+                Severity::Error, QStringLiteral("yaml-syntax"),
+                flow->first ? QCoreApplication::translate("stagecraft::yaml",
+                                                          "this flow mapping '{' is never closed")
+                            : QCoreApplication::translate("stagecraft::yaml",
+                                                          "this flow sequence '[' is never closed"),
+                fileName, flow->second.line, flow->second.column, flow->second.line,
+                flow->second.column + 1);
+            d.hint = QCoreApplication::translate("stagecraft::yaml",
+                                                 "yaml-cpp: %1 (noticed at line %2)")
+                         .arg(message)
+                         .arg(line);
+            result.diagnostics.append(d);
+        } else {
+            result.diagnostics.append(diag::make(Severity::Error, QStringLiteral("yaml-syntax"),
+                                                 message, fileName, line, column));
+        }
     } catch (const std::exception &e) {
         result.ok = false;
         result.diagnostics.append(diag::make(Severity::Error, QStringLiteral("yaml-syntax"),

@@ -159,7 +159,9 @@ private slots:
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<QString>("code");
         QTest::addColumn<int>("line");
-        QTest::newRow("unclosed flow") << QByteArray("a: [1, 2\nb: 3\n") << "yaml-syntax" << 2;
+        QTest::newRow("unclosed flow") << QByteArray("a: [1, 2\nb: 3\n") << "yaml-syntax" << 1;
+        QTest::newRow("unclosed flow later") << QByteArray("a: 1\nb:\n  n: [x\nc:\n  d: 1\n")
+                                             << "yaml-syntax" << 3;
         QTest::newRow("bad indent") << QByteArray("a:\n  b: 1\n c: 2\n") << "yaml-syntax" << 3;
         QTest::newRow("undefined alias") << QByteArray("a: *nope\n") << "yaml-syntax" << 1;
         QTest::newRow("unterminated quote") << QByteArray("a: \"oops\nb: 2\n") << "yaml-syntax" << 1;
@@ -238,6 +240,9 @@ private slots:
             "a: 'true'\nb: true\nc: \"x: y\"\nd: [1, '2', null]\ne: {}\nf: []\n"
             "g:\n  - {k: v, l: [1]}\n  - - nested\nh: \"multi\\nline\"\ni: ''\nj: \"#x\"\n");
         QTest::newRow("tags") << QByteArray("s: !reference [.a, b]\n");
+        QTest::newRow("literal blocks") << QByteArray(
+            "a: |\n  line 1\n\n  line 3\nb: |-\n  x\n  y\nc:\n  - |+\n    keep\n\n  - \"trail \\nx\"\n"
+            "d: \"  lead\\nx\"\n");
     }
     void emitRoundTrip()
     {

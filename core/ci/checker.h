@@ -46,6 +46,11 @@ inline bool present(const Node &n)
 {
     return n.isDefined() && !n.isNull();
 }
+/// Items of a sequence with nested (untagged) sequences spliced in, as GitLab flattens the
+/// arrays that !reference leaves in `needs`, `cache` and `rules`.
+std::vector<Node> flattened(const Node &sequence);
+/// "a string", "an array"... for hints.
+QString kindName(const Node &n);
 /// String, number or boolean: what a variable value may be.
 bool isScalarValue(const Node &n);
 
@@ -99,10 +104,11 @@ public:
     bool expectString(const QString &path, const QString &attr, const Node &n,
                       bool allowEmpty = true);
     bool expectBool(const QString &path, const QString &attr, const Node &n);
+    /// `text` replaces "should be one of: ..." where GitLab words it differently.
     bool expectEnum(const QString &path, const QString &attr, const Node &n,
-                    const QStringList &values);
-    bool expectDuration(const QString &path, const QString &attr, const Node &n,
-                        bool allowNever, qint64 limitSeconds = 0);
+                    const QStringList &values, const QString &text = {});
+    bool expectDuration(const QString &path, const QString &attr, const Node &n, bool allowNever,
+                        qint64 limitSeconds = 0);
     static QString subject(const QString &path, const QString &attr);
 
     // ---- keywords (keywords.cpp) ------------------------------------------------------------
@@ -122,6 +128,7 @@ public:
     void ruleIf(const QString &path, const Node &n);
     void changesOrExists(const QString &path, const Node &n, bool exists);
     void filter(const QString &path, const Node &n);
+    /// `path` is the job's: GitLab validates allow_failure as an attribute of the job.
     void allowFailure(const QString &path, const Node &n);
     void retry(const QString &path, const Node &n);
     void parallel(const QString &path, const Node &n);
@@ -140,10 +147,8 @@ public:
     void dastConfiguration(const QString &path, const Node &n);
     void identity(const QString &path, const Node &n);
     void run(const QString &path, const Node &n);
-    void extends(const QString &path, const Node &n);
     void jobInputs(const QString &path, const Node &n);
     void inputValues(const QString &path, const Node &n);
-    void specInputs(const QString &path, const Node &n);
     void workflow(const Node &n);
     void stages(const Node &n);
     void defaults(const Node &n);
@@ -156,13 +161,15 @@ public:
     const ResolvedConfig &config() const { return m_config; }
 
 private:
-    void checkJobKeyword(const QString &path, const QString &key, const Node &value,
-                         const Node &job);
+    void checkJobKeyword(const QString &path, const QString &key, const Node &value);
     QString jobPath(const QString &name) const { return QStringLiteral("jobs:") + name; }
 
     const ResolvedConfig &m_config;
     diag::Diagnostics m_out;
     Node m_anchor; ///< where to report about nodes that carry no location (synthesised)
+    /// Some include could not be read: a key the job being checked lacks may come from there
+    /// (a same-named job or an `extends` parent), so "missing" findings are info.
+    bool m_partialJob = false;
 };
 
 } // namespace stagecraft::ci::detail

@@ -5,6 +5,7 @@
 #include "hints.h"
 
 #include <QHash>
+#include <QRegularExpression>
 
 namespace stagecraft::ci::detail {
 
@@ -36,11 +37,16 @@ struct NeedRef
     bool matrix = false; ///< needs one instance set of a parallel:matrix job
 };
 
-// `build: [linux, amd64]` names one instance of a parallel:matrix job.
+// `build: [linux, amd64]` names one instance of a parallel:matrix job, `build 2/3` one of a
+// `parallel: 3` job.
 QString baseName(const QString &name)
 {
     const qsizetype i = name.indexOf(QStringLiteral(": ["));
-    return i > 0 && name.endsWith(u']') ? name.left(i) : name;
+    if (i > 0 && name.endsWith(u']'))
+        return name.left(i);
+    static const QRegularExpression index(QStringLiteral("^(.+) \\d+/\\d+$"));
+    const QRegularExpressionMatch m = index.match(name);
+    return m.hasMatch() ? m.captured(1) : name;
 }
 
 QString sanitizedStage(const Node &job)
@@ -70,16 +76,15 @@ void Checker::crossJob()
         stages.prepend(QStringLiteral(".pre"));
         stages.append(QStringLiteral(".post"));
     } else {
-        stages = m_config.stages.isEmpty()
-                     ? QStringList{QStringLiteral(".pre")} + defaultStages()
-                           + QStringList{QStringLiteral(".post")}
-                     : m_config.stages;
+        stages = m_config.stages.isEmpty() ? QStringList{QStringLiteral(".pre")} + defaultStages() +
+                                                 QStringList{QStringLiteral(".post")}
+                                           : m_config.stages;
     }
     QHash<QString, int> stageIndex;
     for (int i = 0; i < stages.size(); ++i)
         stageIndex.insert(stages.at(i), i);
 
-    QHash<QString, JobInfo> jobs;   // visible jobs with a hash value
+    QHash<QString, JobInfo> jobs; // visible jobs with a hash value
     QHash<QString, const Job *> hidden;
     jobs.reserve(m_config.jobs.size());
     QStringList visibleNames;
@@ -136,13 +141,14 @@ void Checker::crossJob()
         const Node needsNode = node.value(u"needs");
         bool hasJobNeeds = false;
         if (needsNode.isSequence()) {
-            for (const Node &item : needsNode.items()) {
+            const std::vector<Node> needItems = flattened(needsNode);
+            for (const Node &item : needItems) {
                 NeedRef ref;
                 if (isStr(item)) {
                     ref.name = item.scalar();
                     ref.node = item;
-                } else if (item.isMap() && !item.contains(u"pipeline")
-                           && !item.contains(u"project") && isStr(item.value(u"job"))) {
+                } else if (item.isMap() && !item.contains(u"pipeline") &&
+                           !item.contains(u"project") && isStr(item.value(u"job"))) {
                     ref.node = item.value(u"job");
                     ref.name = ref.node.scalar();
                     ref.optional = item.value(u"optional").toBool().value_or(false);
@@ -153,12 +159,12 @@ void Checker::crossJob()
                 needs.append(ref);
             }
             hasJobNeeds = !needs.isEmpty();
-            if (needsNode.size() > 50) {
+            if (needItems.size() > 50) {
                 error(QStringLiteral("too-many-needs"),
                       tr("%1 job: one job can only need 50 others, but you have listed %2. See "
                          "needs keyword documentation for more details")
                           .arg(name)
-                          .arg(needsNode.size()),
+                          .arg(qsizetype(needItems.size())),
                       needsNode);
             }
         }
@@ -186,11 +192,12 @@ void Checker::crossJob()
                 continue;
             }
             if (it->stageIndex >= 0 && info.stageIndex >= 0 && it->stageIndex > info.stageIndex) {
-                missing(QStringLiteral("need-in-later-stage"),
-                      tr("%1 job: need %2 is not defined in current or prior stages")
-                          .arg(name, ref.name),
-                      ref.node,
-                      tr("'%1' runs in stage '%2', after '%3'").arg(target, it->stage, info.stage));
+                missing(
+                    QStringLiteral("need-in-later-stage"),
+                    tr("%1 job: need %2 is not defined in current or prior stages")
+                        .arg(name, ref.name),
+                    ref.node,
+                    tr("'%1' runs in stage '%2', after '%3'").arg(target, it->stage, info.stage));
             }
             NeedRef edge = ref;
             edge.name = target;
@@ -218,14 +225,14 @@ void Checker::crossJob()
                             describeMissing(dep));
                     continue;
                 }
-                if (it->stageIndex >= 0 && info.stageIndex >= 0
-                    && it->stageIndex > info.stageIndex) {
+                if (it->stageIndex >= 0 && info.stageIndex >= 0 &&
+                    it->stageIndex > info.stageIndex) {
                     missing(QStringLiteral("dependency-in-later-stage"),
-                          tr("%1 job: dependency %2 is not defined in current or prior stages")
-                              .arg(name, dep),
-                          d,
-                          tr("'%1' runs in stage '%2', after '%3'")
-                              .arg(target, it->stage, info.stage));
+                            tr("%1 job: dependency %2 is not defined in current or prior stages")
+                                .arg(name, dep),
+                            d,
+                            tr("'%1' runs in stage '%2', after '%3'")
+                                .arg(target, it->stage, info.stage));
                 } else if (hasJobNeeds && !seenNeeds.contains(dep)) {
                     error(QStringLiteral("dependency-not-in-needs"),
                           tr("jobs:%1 dependencies the %2 should be part of needs").arg(name, dep),
@@ -246,8 +253,8 @@ void Checker::crossJob()
                         describeMissing(stop));
             } else {
                 const Node stopEnv = it->job->node.value(u"environment");
-                const QString envName = isStr(env.value(u"name")) ? env.value(u"name").scalar()
-                                                                   : QString();
+                const QString envName =
+                    isStr(env.value(u"name")) ? env.value(u"name").scalar() : QString();
                 const QString stopName = isStr(stopEnv)
                                              ? stopEnv.scalar()
                                              : (stopEnv.isMap() && isStr(stopEnv.value(u"name"))
@@ -311,9 +318,8 @@ void Checker::crossJob()
                 }
                 cycle << edge.name;
                 m_anchor = jobs[top.name].job->key;
-                error(QStringLiteral("needs-cycle"),
-                      tr("The pipeline has circular dependencies"), edge.node,
-                      tr("needs cycle: %1").arg(cycle.join(QStringLiteral(" -> "))));
+                error(QStringLiteral("needs-cycle"), tr("The pipeline has circular dependencies"),
+                      edge.node, tr("needs cycle: %1").arg(cycle.join(QStringLiteral(" -> "))));
             }
         }
     }

@@ -19,15 +19,40 @@ std::optional<double> unitSeconds(QStringView unit)
     };
     static constexpr double minute = 60, hour = 3600, day = 86400;
     static const Unit units[] = {
-        {u"s", 1},           {u"sec", 1},          {u"secs", 1},         {u"second", 1},
-        {u"seconds", 1},     {u"m", minute},       {u"min", minute},     {u"mins", minute},
-        {u"minute", minute}, {u"minutes", minute}, {u"h", hour},         {u"hr", hour},
-        {u"hrs", hour},      {u"hour", hour},      {u"hours", hour},     {u"d", day},
-        {u"day", day},       {u"days", day},       {u"w", 7 * day},      {u"wk", 7 * day},
-        {u"wks", 7 * day},   {u"week", 7 * day},   {u"weeks", 7 * day},  {u"mo", 30 * day},
-        {u"mos", 30 * day},  {u"mon", 30 * day},   {u"mons", 30 * day},  {u"month", 30 * day},
-        {u"months", 30 * day}, {u"y", 365.25 * day}, {u"yr", 365.25 * day},
-        {u"yrs", 365.25 * day}, {u"year", 365.25 * day}, {u"years", 365.25 * day},
+        {u"s", 1},
+        {u"sec", 1},
+        {u"secs", 1},
+        {u"second", 1},
+        {u"seconds", 1},
+        {u"m", minute},
+        {u"min", minute},
+        {u"mins", minute},
+        {u"minute", minute},
+        {u"minutes", minute},
+        {u"h", hour},
+        {u"hr", hour},
+        {u"hrs", hour},
+        {u"hour", hour},
+        {u"hours", hour},
+        {u"d", day},
+        {u"day", day},
+        {u"days", day},
+        {u"w", 7 * day},
+        {u"wk", 7 * day},
+        {u"wks", 7 * day},
+        {u"week", 7 * day},
+        {u"weeks", 7 * day},
+        {u"mo", 30 * day},
+        {u"mos", 30 * day},
+        {u"mon", 30 * day},
+        {u"mons", 30 * day},
+        {u"month", 30 * day},
+        {u"months", 30 * day},
+        {u"y", 365.25 * day},
+        {u"yr", 365.25 * day},
+        {u"yrs", 365.25 * day},
+        {u"year", 365.25 * day},
+        {u"years", 365.25 * day},
     };
     for (const Unit &u : units) {
         if (unit == QStringView(u.name))
@@ -40,14 +65,14 @@ std::optional<double> unitSeconds(QStringView unit)
 std::optional<int> numberWord(QStringView word)
 {
     static const char16_t *const words[] = {
-        u"zero",    u"one",     u"two",       u"three",    u"four",     u"five",    u"six",
-        u"seven",   u"eight",   u"nine",      u"ten",      u"eleven",   u"twelve",  u"thirteen",
-        u"fourteen", u"fifteen", u"sixteen",  u"seventeen", u"eighteen", u"nineteen", u"twenty"};
+        u"zero",     u"one",     u"two",     u"three",     u"four",     u"five",     u"six",
+        u"seven",    u"eight",   u"nine",    u"ten",       u"eleven",   u"twelve",   u"thirteen",
+        u"fourteen", u"fifteen", u"sixteen", u"seventeen", u"eighteen", u"nineteen", u"twenty"};
     for (int i = 0; i <= 20; ++i) {
         if (word == QStringView(words[i]))
             return i;
     }
-    static const char16_t *const tens[] = {u"thirty", u"forty", u"fifty", u"sixty",
+    static const char16_t *const tens[] = {u"thirty",  u"forty",  u"fifty", u"sixty",
                                            u"seventy", u"eighty", u"ninety"};
     for (int i = 0; i < 7; ++i) {
         if (word == QStringView(tens[i]))
@@ -94,7 +119,10 @@ std::optional<qint64> parseDuration(QStringView input)
 
     double total = 0;
     bool sawNumber = false;
-    std::optional<double> pending; // a number still waiting for its unit
+    // A number still waiting for its unit (two plain variables: GCC 12 -O3 warns about a
+    // maybe-uninitialized std::optional<double> here).
+    double pending = 0;
+    bool hasPending = false;
     qsizetype i = 0;
     const qsizetype n = text.size();
     while (i < n) {
@@ -104,8 +132,8 @@ std::optional<qint64> parseDuration(QStringView input)
             continue;
         }
         if (isDigit(c) || (c == u'.' && i + 1 < n && isDigit(text.at(i + 1)))) {
-            if (pending) // "1 2": two numbers in a row
-                total += *pending;
+            if (hasPending) // "1 2": two numbers in a row
+                total += pending;
             const qsizetype start = i;
             while (i < n && (isDigit(text.at(i)) || text.at(i) == u'.'))
                 ++i;
@@ -114,6 +142,7 @@ std::optional<qint64> parseDuration(QStringView input)
             if (!ok)
                 return std::nullopt;
             pending = value;
+            hasPending = true;
             sawNumber = true;
             continue;
         }
@@ -125,25 +154,26 @@ std::optional<qint64> parseDuration(QStringView input)
             if (word == u"and")
                 continue;
             if (const std::optional<int> number = numberWord(word)) {
-                if (pending)
-                    total += *pending;
+                if (hasPending)
+                    total += pending;
                 pending = *number;
+                hasPending = true;
                 sawNumber = true;
                 continue;
             }
             const std::optional<double> seconds = unitSeconds(word);
-            if (!seconds || !pending)
+            if (!seconds || !hasPending)
                 return std::nullopt;
-            total += *pending * *seconds;
-            pending.reset();
+            total += pending * *seconds;
+            hasPending = false;
             continue;
         }
         return std::nullopt;
     }
     if (!sawNumber)
         return std::nullopt;
-    if (pending) // a bare number counts as seconds
-        total += *pending;
+    if (hasPending) // a bare number counts as seconds
+        total += pending;
     return qint64(std::llround(total));
 }
 

@@ -22,8 +22,8 @@ int editDistance(QStringView a, QStringView b)
         cur[0] = int(i);
         for (qsizetype j = 1; j <= m; ++j) {
             const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            int d = std::min({prev[size_t(j)] + 1, cur[size_t(j - 1)] + 1,
-                              prev[size_t(j - 1)] + cost});
+            int d =
+                std::min({prev[size_t(j)] + 1, cur[size_t(j - 1)] + 1, prev[size_t(j - 1)] + cost});
             if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
                 d = std::min(d, prev2[size_t(j - 2)] + 1);
             cur[size_t(j)] = d;

@@ -4,10 +4,9 @@
 
 #include "checker.h"
 #include "duration.h"
-#include "hints.h"
-
 #include "expr/expression.h"
 #include "expr/regex.h"
+#include "hints.h"
 
 #include <QRegularExpression>
 
@@ -83,8 +82,8 @@ void Checker::pullPolicy(const QString &path, const Node &n)
     const QString p = path + QStringLiteral(":pull_policy");
     if (isStr(n)) {
         if (!allowed.contains(n.scalar())) {
-            error(kInvalidValue, tr("%1 config contains unknown values: %2").arg(p, n.scalar()),
-                  n, didYouMean(n.scalar(), allowed));
+            error(kInvalidValue, tr("%1 config contains unknown values: %2").arg(p, n.scalar()), n,
+                  didYouMean(n.scalar(), allowed));
         }
         return;
     }
@@ -101,9 +100,8 @@ void Checker::pullPolicy(const QString &path, const Node &n)
             error(kInvalidType, tr("%1 config should be a string or an array of strings").arg(p),
                   item);
         } else if (!allowed.contains(item.scalar())) {
-            error(kInvalidValue,
-                  tr("%1 config contains unknown values: %2").arg(p, item.scalar()), item,
-                  didYouMean(item.scalar(), allowed));
+            error(kInvalidValue, tr("%1 config contains unknown values: %2").arg(p, item.scalar()),
+                  item, didYouMean(item.scalar(), allowed));
         }
     }
 }
@@ -117,8 +115,8 @@ void Checker::executorOptions(const QString &path, const Node &docker, const Nod
             checkKeys(p, docker, keys);
             for (const char16_t *k : {u"platform", u"user"}) {
                 const Node v = docker.value(QStringView(k));
-                if (present(v) && expectString(p, QString::fromUtf16(k), v, false)
-                    && v.scalar().size() > 255) {
+                if (present(v) && expectString(p, QString::fromUtf16(k), v, false) &&
+                    v.scalar().size() > 255) {
                     error(kInvalidValue,
                           tr("%1 %2 is too long (maximum is 255 characters)")
                               .arg(p, QString::fromUtf16(k)),
@@ -170,7 +168,8 @@ void Checker::image(const QString &path, const Node &n)
 void Checker::services(const QString &path, const Node &n)
 {
     if (!n.isSequence()) {
-        error(kInvalidType, tr("%1 config should be an array").arg(path), n);
+        // Sic: GitLab's TypeValidator prints "should be a <class name, lowercased>".
+        error(kInvalidType, tr("%1 config should be a array").arg(path), n);
         return;
     }
     const QString p = path + QStringLiteral(":service");
@@ -184,8 +183,8 @@ void Checker::services(const QString &path, const Node &n)
             error(kInvalidType, tr("%1 config should be a hash or a string").arg(p), s);
             continue;
         }
-        static const KeySet keys{u"name",       u"entrypoint", u"command", u"alias",
-                                 u"variables", u"pull_policy", u"docker", u"kubernetes"};
+        static const KeySet keys{u"name",      u"entrypoint",  u"command", u"alias",
+                                 u"variables", u"pull_policy", u"docker",  u"kubernetes"};
         checkKeys(p, s, keys);
         const Node name = s.value(u"name");
         if (!name.isDefined() || name.isNull())
@@ -215,8 +214,8 @@ void Checker::artifacts(const QString &path, const Node &n)
         return;
     if (!expectHash(path, n))
         return;
-    static const KeySet keys{u"paths",  u"exclude", u"expose_as", u"name",    u"untracked",
-                             u"when",   u"access",  u"expire_in", u"reports", u"public"};
+    static const KeySet keys{u"paths", u"exclude", u"expose_as", u"name",    u"untracked",
+                             u"when",  u"access",  u"expire_in", u"reports", u"public"};
     checkKeys(path, n, keys);
     for (const yaml::MapEntry &e : n.entries()) {
         const QString &k = e.key.scalar();
@@ -228,13 +227,28 @@ void Checker::artifacts(const QString &path, const Node &n)
         } else if (k == u"name") {
             expectString(path, k, v);
         } else if (k == u"expose_as") {
+            static const QRegularExpression exposeAs(QStringLiteral("^\\w[-\\w ]*$"));
             if (expectString(path, QStringLiteral("expose as"), v) && v.scalar().size() > 100) {
                 error(kInvalidValue,
                       tr("%1 expose as is too long (maximum is 100 characters)").arg(path), v);
+            } else if (isStr(v) && !exposeAs.match(v.scalar()).hasMatch()) {
+                error(kInvalidValue,
+                      tr("%1 expose as can contain only letters, digits, '-', '_' and spaces")
+                          .arg(path),
+                      v);
+            }
+            if (const Node paths = n.value(u"paths"); paths.isSequence()) {
+                for (const Node &p : paths.items()) {
+                    if (isStr(p) && p.scalar().contains(u'*')) {
+                        error(kInvalidValue,
+                              tr("%1 paths can't contain '*' when used with 'expose_as'").arg(path),
+                              p);
+                    }
+                }
             }
             if (!n.contains(u"paths")) {
-                error(QStringLiteral("missing-key"), tr("%1 paths can't be blank").arg(path),
-                      e.key, tr("expose_as needs artifacts:paths"));
+                error(QStringLiteral("missing-key"), tr("%1 paths can't be blank").arg(path), e.key,
+                      tr("expose_as needs artifacts:paths"));
             }
         } else if (k == u"untracked" || k == u"public") {
             expectBool(path, k, v);
@@ -245,8 +259,8 @@ void Checker::artifacts(const QString &path, const Node &n)
         } else if (k == u"access") {
             expectEnum(path, k, v, list({u"none", u"developer", u"maintainer", u"all"}));
             if (n.contains(u"public")) {
-                error(kInvalidValue,
-                      tr("%1 config cannot use both public and access").arg(path), e.key);
+                error(kInvalidValue, tr("%1 config cannot use both public and access").arg(path),
+                      e.key);
             }
         } else if (k == u"expire_in") {
             expectDuration(path, QStringLiteral("expire in"), v, true);
@@ -254,16 +268,32 @@ void Checker::artifacts(const QString &path, const Node &n)
             const QString rp = path + QStringLiteral(":reports");
             if (!expectHash(rp, v))
                 continue;
-            static const KeySet reportKeys{
-                u"accessibility",    u"annotations",         u"junit",
-                u"browser_performance", u"coverage_report",  u"codequality",
-                u"dotenv",           u"lsif",                u"sast",
-                u"dependency_scanning", u"container_scanning", u"dast",
-                u"license_management", u"license_scanning",  u"requirements",
-                u"secret_detection", u"metrics",             u"terraform",
-                u"cyclonedx",        u"sarif",               u"load_performance",
-                u"repository_xray",  u"api_fuzzing",         u"coverage_fuzzing",
-                u"cluster_image_scanning", u"requirements_v2"};
+            static const KeySet reportKeys{u"accessibility",
+                                           u"annotations",
+                                           u"junit",
+                                           u"browser_performance",
+                                           u"coverage_report",
+                                           u"codequality",
+                                           u"dotenv",
+                                           u"lsif",
+                                           u"sast",
+                                           u"dependency_scanning",
+                                           u"container_scanning",
+                                           u"dast",
+                                           u"license_management",
+                                           u"license_scanning",
+                                           u"requirements",
+                                           u"secret_detection",
+                                           u"metrics",
+                                           u"terraform",
+                                           u"cyclonedx",
+                                           u"sarif",
+                                           u"load_performance",
+                                           u"repository_xray",
+                                           u"api_fuzzing",
+                                           u"coverage_fuzzing",
+                                           u"cluster_image_scanning",
+                                           u"requirements_v2"};
             checkKeys(rp, v, reportKeys);
             for (const yaml::MapEntry &r : v.entries()) {
                 const QString &rk = r.key.scalar();
@@ -280,8 +310,7 @@ void Checker::artifacts(const QString &path, const Node &n)
                                    list({u"cobertura", u"jacoco"}));
                     if (const Node p = r.value.value(u"path"); present(p))
                         expectString(cp, QStringLiteral("path"), p, false);
-                } else if (rk == u"accessibility" || rk == u"annotations"
-                           || rk == u"browser_performance") {
+                } else if (rk == u"accessibility" || rk == u"browser_performance") {
                     // Single-file reports: GitLab takes one path, not a list or a glob list.
                     expectString(rp, humanize(rk), r.value);
                 } else {
@@ -297,11 +326,11 @@ void Checker::artifacts(const QString &path, const Node &n)
 void Checker::cache(const QString &path, const Node &n)
 {
     if (n.isSequence()) {
-        if (n.size() > 4) {
-            error(kInvalidValue,
-                  tr("%1 config no more than 4 caches can be created").arg(path), n);
+        const std::vector<Node> caches = flattened(n); // `- *anchor_of_a_list` is common
+        if (caches.size() > 4) {
+            error(kInvalidValue, tr("%1 config no more than 4 caches can be created").arg(path), n);
         }
-        for (const Node &item : n.items())
+        for (const Node &item : caches)
             cacheItem(path, item);
         return;
     }
@@ -314,8 +343,8 @@ void Checker::cacheItem(const QString &path, const Node &n)
         return;
     if (!expectHash(path, n))
         return;
-    static const KeySet keys{u"key",  u"paths",     u"policy",    u"unprotect",
-                             u"untracked", u"when", u"fallback_keys"};
+    static const KeySet keys{u"key",       u"paths", u"policy",       u"unprotect",
+                             u"untracked", u"when",  u"fallback_keys"};
     checkKeys(path, n, keys);
     for (const yaml::MapEntry &e : n.entries()) {
         const QString &k = e.key.scalar();
@@ -329,8 +358,8 @@ void Checker::cacheItem(const QString &path, const Node &n)
                 key.replace(QStringLiteral("%2F"), QStringLiteral("/"), Qt::CaseInsensitive);
                 key.replace(QStringLiteral("%2E"), QStringLiteral("."), Qt::CaseInsensitive);
                 if (key.contains(u'/')) {
-                    error(kInvalidValue,
-                          tr("%1 config cannot contain the \"/\" character").arg(kp), v);
+                    error(kInvalidValue, tr("%1 config cannot contain the \"/\" character").arg(kp),
+                          v);
                 } else if (key == u"." || key == u"..") {
                     error(kInvalidValue, tr("%1 config cannot be \".\" or \"..\"").arg(kp), v);
                 }
@@ -362,27 +391,30 @@ void Checker::cacheItem(const QString &path, const Node &n)
         } else if (k == u"paths") {
             arrayOfStrings(path + QStringLiteral(":paths"), QString(), v);
         } else if (k == u"policy") {
-            const bool ok = isStr(v)
-                            && (list({u"pull-push", u"push", u"pull"}).contains(v.scalar())
-                                || v.scalar().contains(u'$'));
+            const bool ok =
+                isStr(v) && (list({u"pull-push", u"push", u"pull"}).contains(v.scalar()) ||
+                             v.scalar().contains(u'$'));
             if (!ok) {
                 error(isStr(v) ? kInvalidValue : kInvalidType,
-                      tr("%1 policy should be pull-push, push, or pull (or a variable)")
-                          .arg(path),
-                      v,
-                      isStr(v) ? didYouMean(v.scalar(), list({u"pull-push", u"push", u"pull"}))
-                               : QString());
+                      tr("%1 policy should be pull-push, push, or pull").arg(path), v,
+                      isStr(v) && !didYouMean(v.scalar(), list({u"pull-push", u"push", u"pull"}))
+                                       .isEmpty()
+                          ? didYouMean(v.scalar(), list({u"pull-push", u"push", u"pull"}))
+                          : tr("a variable such as $CACHE_POLICY is accepted too"));
             }
         } else if (k == u"when") {
             if (!isStr(v) || !list({u"on_success", u"on_failure", u"always"}).contains(v.scalar()))
                 error(isStr(v) ? kInvalidValue : kInvalidType,
                       tr("%1 when should be on_success, on_failure or always").arg(path), v);
-        } else if (k == u"untracked" || k == u"unprotect") {
+        } else if (k == u"untracked") {
+            expectBool(path + QStringLiteral(":untracked"), QString(), v); // an entry in Rails
+        } else if (k == u"unprotect") {
             expectBool(path, k, v);
         } else if (k == u"fallback_keys") {
             if (arrayOfStrings(path, QStringLiteral("fallback keys"), v) && v.size() > 5) {
                 error(kInvalidValue,
-                      tr("%1 fallback keys has too many entries (maximum 5)").arg(path), v);
+                      tr("%1 fallback keys has to be less than or equal to 5 in length").arg(path),
+                      v);
             }
         }
     }
@@ -422,13 +454,9 @@ void Checker::matrix(const QString &path, const Node &n, bool countJobs)
         }
         qint64 combos = 1;
         for (const yaml::MapEntry &v : entry.entries()) {
+            // No name check here: GitLab accepts `[a-zA-Z0-9_-]` names in a matrix (they are
+            // also referenced as $[[ matrix.MY-VAR ]]).
             const QString vp = mp + QStringLiteral(":variables");
-            if (!validVariableName(v.key.scalar())) {
-                error(QStringLiteral("invalid-variable-name"),
-                      tr("%1 config variable name %2 should only contain letters, digits and '_'")
-                          .arg(vp, v.key.scalar()),
-                      v.key);
-            }
             if (isStr(v.value) || isNumber(v.value)) {
                 continue;
             }
@@ -457,12 +485,12 @@ void Checker::matrix(const QString &path, const Node &n, bool countJobs)
 void Checker::needs(const QString &path, const Node &n, bool inRules)
 {
     if (!n.isSequence()) {
-        error(kInvalidType, tr("%1 config should be an array").arg(path),
-              n, inRules ? QString() : tr("needs takes a list of job names or hashes"));
+        error(kInvalidType, tr("%1 config should be an array").arg(path), n,
+              inRules ? QString() : tr("needs takes a list of job names or hashes"));
         return;
     }
     const QString np = path + QStringLiteral(":need");
-    for (const Node &item : n.items()) {
+    for (const Node &item : flattened(n)) {
         if (isStr(item)) {
             if (item.scalar().isEmpty())
                 error(kInvalidValue, tr("%1 config can't be blank").arg(np), item);
@@ -474,8 +502,7 @@ void Checker::needs(const QString &path, const Node &n, bool inRules)
         }
         if (item.contains(u"pipeline") && !inRules) {
             // `optional` is accepted by GitLab's Rails lint (newer than the saved schema).
-            static const KeySet keys{u"pipeline", u"job", u"artifacts", u"optional",
-                                     u"parallel"};
+            static const KeySet keys{u"pipeline", u"job", u"artifacts", u"optional", u"parallel"};
             checkKeys(np, item, keys);
             expectString(np, QStringLiteral("pipeline"), item.value(u"pipeline"), false);
         } else if (item.contains(u"project") && !inRules) {
@@ -539,16 +566,17 @@ void Checker::ruleIf(const QString &path, const Node &n)
         error(kInvalidType, tr("%1 if should be a string").arg(path), n);
         return;
     }
+    if (n.scalar().contains(u"$[[")) // an input the resolver did not substitute: its call
+        return;
     const expr::Expression e = expr::Expression::parse(n.scalar());
     if (e.isValid())
         return;
     const expr::ParseError &err = *e.error();
-    diag::Diagnostic d = diag::make(diag::Severity::Error, QStringLiteral("invalid-expression"),
-                                    tr("%1 if invalid expression syntax").arg(path),
-                                    n.location().file.isEmpty() ? m_config.mainFile
-                                                                : n.location().file,
-                                    n.location().line, n.location().column,
-                                    n.location().endLine, n.location().endColumn);
+    diag::Diagnostic d = diag::make(
+        diag::Severity::Error, QStringLiteral("invalid-expression"),
+        tr("%1 if invalid expression syntax").arg(path),
+        n.location().file.isEmpty() ? m_config.mainFile : n.location().file, n.location().line,
+        n.location().column, n.location().endLine, n.location().endColumn);
     d.hint = err.message;
     // When the text sits on one line as written, point at the parser's column inside it.
     const yaml::Location &l = n.location();
@@ -559,8 +587,8 @@ void Checker::ruleIf(const QString &path, const Node &n)
             offset = 0;
         else if (n.style() == Node::Style::SingleQuoted && !text.contains(u'\''))
             offset = 1;
-        else if (n.style() == Node::Style::DoubleQuoted && !text.contains(u'\\')
-                 && !text.contains(u'"'))
+        else if (n.style() == Node::Style::DoubleQuoted && !text.contains(u'\\') &&
+                 !text.contains(u'"'))
             offset = 1;
     }
     if (offset >= 0 && err.column >= 1) {
@@ -602,9 +630,9 @@ void Checker::rule(const QString &path, const Node &n, bool workflowRules)
 {
     if (!expectHash(path, n))
         return;
-    static const KeySet jobRuleKeys{u"if",        u"changes",       u"exists",
-                                    u"when",      u"start_in",      u"allow_failure",
-                                    u"variables", u"needs",         u"interruptible"};
+    static const KeySet jobRuleKeys{u"if",        u"changes",  u"exists",
+                                    u"when",      u"start_in", u"allow_failure",
+                                    u"variables", u"needs",    u"interruptible"};
     static const KeySet workflowRuleKeys{u"if",        u"changes", u"exists",
                                          u"variables", u"when",    u"auto_cancel"};
     checkKeys(path, n, workflowRules ? workflowRuleKeys : jobRuleKeys);
@@ -621,10 +649,10 @@ void Checker::rule(const QString &path, const Node &n, bool workflowRules)
         } else if (k == u"when") {
             if (v.isNull())
                 continue;
-            const QStringList values =
-                workflowRules ? list({u"always", u"never"})
-                              : list({u"on_success", u"on_failure", u"always", u"never",
-                                      u"manual", u"delayed"});
+            const QStringList values = workflowRules
+                                           ? list({u"always", u"never"})
+                                           : list({u"on_success", u"on_failure", u"always",
+                                                   u"never", u"manual", u"delayed"});
             if (!isStr(v) || !values.contains(v.scalar())) {
                 error(QStringLiteral("invalid-when"),
                       tr("%1 when should be one of: %2").arg(path, values.join(u", ")), v,
@@ -653,7 +681,8 @@ void Checker::rule(const QString &path, const Node &n, bool workflowRules)
                       tr("%1 start_in should be blank").arg(path), e.key,
                       tr("start_in is only used with when: delayed"));
         } else if (k == u"allow_failure") {
-            allowFailure(path + QStringLiteral(":allow_failure"), v);
+            // Rails' rule entry takes a boolean only (exit_codes are a job-level feature).
+            expectBool(path, QStringLiteral("allow_failure"), v);
         } else if (k == u"needs") {
             needs(path + QStringLiteral(":needs"), v, true);
         } else if (k == u"interruptible") {
@@ -676,10 +705,26 @@ void Checker::filter(const QString &path, const Node &n)
         for (const Node &item : v.items()) {
             if (!isStr(item)) {
                 ok = false;
-            } else if (expr::Regex::isLiteral(item.scalar())
-                       && !expr::Regex::fromLiteral(item.scalar()).isValid()) {
-                ok = false;
+                continue;
             }
+            if (!expr::Regex::isLiteral(item.scalar()))
+                continue;
+            const expr::Regex re = expr::Regex::fromLiteral(item.scalar());
+            if (re.isValid())
+                continue;
+            // GitLab falls back to Ruby's engine for only/except refs, so look-around and
+            // back-references still work there (with a warning in GitLab's own docs).
+            const QString why = re.error();
+            if (why.contains(QStringLiteral("invalid perl operator")) ||
+                why.contains(QStringLiteral("invalid escape sequence"))) {
+                report(diag::Severity::Warning, QStringLiteral("non-re2-regex"),
+                       tr("%1 uses a regular expression that RE2 cannot run: GitLab falls back "
+                          "to Ruby's engine for it")
+                           .arg(subject(p, attr)),
+                       item, why);
+                continue;
+            }
+            ok = false;
         }
         if (!ok) {
             error(isStr(v) || v.isSequence() ? kInvalidValue : kInvalidType,
@@ -701,7 +746,8 @@ void Checker::filter(const QString &path, const Node &n)
     if (const Node c = n.value(u"changes"); present(c))
         arrayOfStrings(path, QStringLiteral("changes"), c);
     if (const Node k = n.value(u"kubernetes"); present(k))
-        expectEnum(path, QStringLiteral("kubernetes"), k, list({u"active"}));
+        expectEnum(path, QStringLiteral("kubernetes"), k, list({u"active"}),
+                   tr("unknown value: %1").arg(isStr(k) ? k.scalar() : kindName(k)));
     if (const Node v = n.value(u"variables"); present(v)) {
         if (arrayOfStrings(path, QStringLiteral("variables"), v)) {
             for (const Node &item : v.items()) {
@@ -721,12 +767,14 @@ void Checker::allowFailure(const QString &path, const Node &n)
     if (isBool(n))
         return;
     if (!n.isMap()) {
-        error(kInvalidType, tr("%1 config should be a hash or a boolean value").arg(path), n);
+        error(kInvalidType, tr("%1 allow failure should be a hash or a boolean value").arg(path),
+              n);
         return;
     }
+    const QString ap = path + QStringLiteral(":allow_failure");
     static const KeySet keys{u"exit_codes"};
-    checkKeys(path, n, keys);
-    if (!requireKey(path, n, QStringLiteral("exit_codes")))
+    checkKeys(ap, n, keys);
+    if (!requireKey(ap, n, QStringLiteral("exit_codes")))
         return;
     const Node c = n.value(u"exit_codes");
     bool ok = isInt(c) || (c.isSequence() && c.size() > 0);
@@ -734,7 +782,7 @@ void Checker::allowFailure(const QString &path, const Node &n)
         ok = ok && isInt(x);
     if (!ok) {
         error(kInvalidType,
-              tr("%1 exit codes should be an array of integers or an integer").arg(path), c);
+              tr("%1 exit codes should be an array of integers or an integer").arg(ap), c);
     }
 }
 
@@ -767,15 +815,28 @@ void Checker::retry(const QString &path, const Node &n)
     if (const Node m = n.value(u"max"); present(m))
         max(QStringLiteral("max"), m);
     if (const Node w = n.value(u"when"); present(w)) {
-        static const QStringList reasons = list({
-            u"always", u"unknown_failure", u"script_failure", u"api_failure",
-            u"stuck_or_timeout_failure", u"stuck_pending_with_matching_runners",
-            u"stuck_pending_no_matching_runners", u"no_updates_running",
-            u"no_updates_canceling", u"runner_system_failure", u"runner_configuration_error",
-            u"runner_external_dependency_failure", u"runner_interrupted",
-            u"runner_unsupported", u"stale_schedule", u"job_execution_timeout",
-            u"server_timeout_running", u"server_timeout_canceling", u"archived_failure",
-            u"unmet_prerequisites", u"scheduler_failure", u"data_integrity_failure"});
+        static const QStringList reasons = list({u"always",
+                                                 u"unknown_failure",
+                                                 u"script_failure",
+                                                 u"api_failure",
+                                                 u"stuck_or_timeout_failure",
+                                                 u"stuck_pending_with_matching_runners",
+                                                 u"stuck_pending_no_matching_runners",
+                                                 u"no_updates_running",
+                                                 u"no_updates_canceling",
+                                                 u"runner_system_failure",
+                                                 u"runner_configuration_error",
+                                                 u"runner_external_dependency_failure",
+                                                 u"runner_interrupted",
+                                                 u"runner_unsupported",
+                                                 u"stale_schedule",
+                                                 u"job_execution_timeout",
+                                                 u"server_timeout_running",
+                                                 u"server_timeout_canceling",
+                                                 u"archived_failure",
+                                                 u"unmet_prerequisites",
+                                                 u"scheduler_failure",
+                                                 u"data_integrity_failure"});
         std::vector<Node> values;
         if (isStr(w))
             values.push_back(w);
@@ -840,11 +901,10 @@ void Checker::triggerInclude(const QString &path, const Node &n)
 {
     const QString ip = path + QStringLiteral(":include");
     auto yamlPath = [&](const QString &owner, const QString &attr, const Node &v) {
-        if (expectString(owner, attr, v, false)
-            && !QRegularExpression(QStringLiteral("\\.ya?ml$")).match(v.scalar()).hasMatch()) {
-            error(kInvalidValue, tr("%1 %2 should be a path to a YAML file (.yml or .yaml)")
-                                     .arg(owner, attr),
-                  v);
+        if (expectString(owner, attr, v, false) &&
+            !QRegularExpression(QStringLiteral("\\.ya?ml$")).match(v.scalar()).hasMatch()) {
+            error(kInvalidValue,
+                  tr("%1 %2 should be a path to a YAML file (.yml or .yaml)").arg(owner, attr), v);
         }
     };
     if (isStr(n)) {
@@ -886,8 +946,8 @@ void Checker::triggerInclude(const QString &path, const Node &n)
             checkKeys(ip, item, k);
             if (requireKey(ip, item, QStringLiteral("project"))) {
                 const Node p = item.value(u"project");
-                if (expectString(ip, QStringLiteral("project"), p, false)
-                    && !validProjectPath(p.scalar())) {
+                if (expectString(ip, QStringLiteral("project"), p, false) &&
+                    !validProjectPath(p.scalar())) {
                     error(kInvalidValue,
                           tr("%1 project should be a full project path (group/project)").arg(ip),
                           p);
@@ -905,8 +965,8 @@ void Checker::triggerInclude(const QString &path, const Node &n)
             static const KeySet k{u"remote", u"inputs"};
             checkKeys(ip, item, k);
             const Node r = item.value(u"remote");
-            if (expectString(ip, QStringLiteral("remote"), r, false)
-                && !r.scalar().startsWith(u"http")) {
+            if (expectString(ip, QStringLiteral("remote"), r, false) &&
+                !r.scalar().startsWith(u"http")) {
                 error(kInvalidValue, tr("%1 remote should be a valid URL").arg(ip), r);
             }
         } else {
@@ -950,7 +1010,8 @@ void Checker::trigger(const QString &path, const Node &n)
     if (const Node b = n.value(u"branch"); present(b))
         expectString(path, QStringLiteral("branch"), b, false);
     if (const Node s = n.value(u"strategy"); present(s))
-        expectEnum(path, QStringLiteral("strategy"), s, list({u"depend", u"mirror"}));
+        expectEnum(path, QStringLiteral("strategy"), s, list({u"depend", u"mirror"}),
+                   tr("should be depend or mirror"));
     if (const Node i = n.value(u"inputs"); present(i))
         inputValues(path + QStringLiteral(":inputs"), i);
     if (const Node f = n.value(u"forward"); present(f)) {
@@ -994,12 +1055,14 @@ void Checker::environment(const QString &path, const Node &n)
         expectString(path, QStringLiteral("on stop"), o, false);
     if (const Node a = n.value(u"action"); present(a))
         expectEnum(path, QStringLiteral("action"), a,
-                   list({u"start", u"prepare", u"stop", u"verify", u"access"}));
+                   list({u"start", u"prepare", u"stop", u"verify", u"access"}),
+                   tr("should be start, stop, prepare, verify, or access"));
     if (const Node a = n.value(u"auto_stop_in"); present(a))
         expectDuration(path, QStringLiteral("auto stop in"), a, true);
     if (const Node t = n.value(u"deployment_tier"); present(t))
         expectEnum(path, QStringLiteral("deployment tier"), t,
-                   list({u"production", u"staging", u"testing", u"development", u"other"}));
+                   list({u"production", u"staging", u"testing", u"development", u"other"}),
+                   tr("must be one of production, staging, testing, development, or other"));
     if (const Node k = n.value(u"kubernetes"); present(k)) {
         const QString kp = path + QStringLiteral(":kubernetes");
         if (expectHash(kp, k)) {
@@ -1037,10 +1100,16 @@ void Checker::release(const QString &path, const Node &n)
     static const KeySet keys{u"tag_name", u"tag_message", u"description", u"name",
                              u"ref",      u"milestones",  u"released_at", u"assets"};
     checkKeys(path, n, keys);
-    if (requireKey(path, n, QStringLiteral("tag_name")))
-        expectString(path, QStringLiteral("tag name"), n.value(u"tag_name"), false);
-    if (requireKey(path, n, QStringLiteral("description")))
-        expectString(path, QStringLiteral("description"), n.value(u"description"), false);
+    // Rails: validates :tag_name, :description, presence: true.
+    for (const char16_t *k : {u"tag_name", u"description"}) {
+        const QString key = QString::fromUtf16(k);
+        const Node v = n.value(key);
+        if (!present(v))
+            error(QStringLiteral("missing-key"),
+                  tr("%1 %2 can't be blank").arg(path, humanize(key)), v.isDefined() ? v : n);
+        else
+            expectString(path, humanize(key), v, false);
+    }
     for (const char16_t *k : {u"tag_message", u"name", u"ref", u"released_at"}) {
         if (const Node v = n.value(QStringView(k)); present(v))
             expectString(path, humanize(QString::fromUtf16(k)), v);
@@ -1138,7 +1207,7 @@ void Checker::variables(const QString &path, const Node &n, bool global)
             continue;
         }
         static const KeySet globalKeys{u"value", u"description", u"expand", u"options"};
-        static const KeySet jobKeys{u"value", u"description", u"expand"};
+        static const KeySet jobKeys{u"value", u"expand"};
         const KeySet &allowed = global ? globalKeys : jobKeys;
         for (const yaml::MapEntry &d : v.entries()) {
             if (!allowed.contains(d.key.scalar())) {
@@ -1162,11 +1231,11 @@ void Checker::variables(const QString &path, const Node &n, bool global)
                 seen.insert(x.scalar());
             }
             if (!ok) {
-                error(kInvalidType,
-                      tr("%1 config options should be an array of strings").arg(path), o);
+                error(kInvalidType, tr("%1 config options should be an array of strings").arg(path),
+                      o);
             } else if (present(value) && !seen.contains(value.scalar())) {
-                error(kInvalidValue,
-                      tr("%1 config value must be present in options").arg(path), value);
+                error(kInvalidValue, tr("%1 config value must be present in options").arg(path),
+                      value);
             }
         }
     }
@@ -1203,11 +1272,11 @@ void Checker::idTokens(const QString &path, const Node &n)
         checkKeys(tp, e.value, keys);
         if (requireKey(tp, e.value, QStringLiteral("aud"))) {
             const Node aud = e.value.value(u"aud");
-            if (!isStr(aud) && (!aud.isSequence() || aud.size() == 0
-                                || !std::all_of(aud.items().begin(), aud.items().end(),
-                                                [](const Node &x) { return isStr(x); }))) {
-                error(kInvalidType,
-                      tr("%1 aud should be a string or an array of strings").arg(tp), aud);
+            if (!isStr(aud) && (!aud.isSequence() || aud.size() == 0 ||
+                                !std::all_of(aud.items().begin(), aud.items().end(),
+                                             [](const Node &x) { return isStr(x); }))) {
+                error(kInvalidType, tr("%1 aud should be a string or an array of strings").arg(tp),
+                      aud);
             }
         }
     }
@@ -1222,8 +1291,12 @@ void Checker::secrets(const QString &path, const Node &n)
         const Node &s = e.value;
         if (!expectHash(sp, s))
             continue;
-        static const KeySet keys{u"vault",         u"gcp_secret_manager", u"azure_key_vault",
-                                 u"aws_secrets_manager", u"gitlab_secrets_manager", u"file",
+        static const KeySet keys{u"vault",
+                                 u"gcp_secret_manager",
+                                 u"azure_key_vault",
+                                 u"aws_secrets_manager",
+                                 u"gitlab_secrets_manager",
+                                 u"file",
                                  u"token"};
         checkKeys(sp, s, keys);
         int providers = 0;
@@ -1284,8 +1357,8 @@ void Checker::secrets(const QString &path, const Node &n)
             fields(sp + QStringLiteral(":azure_key_vault"), a, ak, list({u"name"}));
         }
         if (const Node a = s.value(u"aws_secrets_manager"); present(a) && !isStr(a)) {
-            static const KeySet ak{u"secret_id", u"version_id", u"version_stage", u"region",
-                                   u"role_arn", u"role_session_name", u"field"};
+            static const KeySet ak{u"secret_id", u"version_id",        u"version_stage", u"region",
+                                   u"role_arn",  u"role_session_name", u"field"};
             fields(sp + QStringLiteral(":aws_secrets_manager"), a, ak, list({u"secret_id"}));
         }
         if (const Node a = s.value(u"gitlab_secrets_manager"); present(a)) {
@@ -1382,14 +1455,14 @@ void Checker::run(const QString &path, const Node &n)
         checkKeys(sp, s, keys);
         if (requireKey(sp, s, QStringLiteral("name"))) {
             const Node name = s.value(u"name");
-            if (expectString(sp, QStringLiteral("name"), name, false)
-                && !stepName.match(name.scalar()).hasMatch()) {
-                error(kInvalidValue,
-                      tr("%1 name should match ^[a-zA-Z_][a-zA-Z0-9_]*$").arg(sp), name);
+            if (expectString(sp, QStringLiteral("name"), name, false) &&
+                !stepName.match(name.scalar()).hasMatch()) {
+                error(kInvalidValue, tr("%1 name should match ^[a-zA-Z_][a-zA-Z0-9_]*$").arg(sp),
+                      name);
             }
         }
-        const int kinds = (s.contains(u"step") ? 1 : 0) + (s.contains(u"func") ? 1 : 0)
-                          + (s.contains(u"script") ? 1 : 0);
+        const int kinds = (s.contains(u"step") ? 1 : 0) + (s.contains(u"func") ? 1 : 0) +
+                          (s.contains(u"script") ? 1 : 0);
         if (kinds != 1) {
             error(QStringLiteral("missing-key"),
                   tr("%1 config must use exactly one of these keys: step, func, script").arg(sp),
@@ -1397,25 +1470,13 @@ void Checker::run(const QString &path, const Node &n)
         }
         if (const Node sc = s.value(u"script"); present(sc))
             expectString(sp, QStringLiteral("script"), sc, false);
-        if (const Node env = s.value(u"env"); present(env) && expectHash(sp + QStringLiteral(":env"), env)) {
+        if (const Node env = s.value(u"env");
+            present(env) && expectHash(sp + QStringLiteral(":env"), env)) {
             for (const yaml::MapEntry &e : env.entries())
                 expectString(sp + QStringLiteral(":env"), e.key.scalar(), e.value);
         }
         if (const Node in = s.value(u"inputs"); present(in))
             expectHash(sp + QStringLiteral(":inputs"), in);
-    }
-}
-
-void Checker::extends(const QString &path, const Node &n)
-{
-    if (isStr(n) && !n.scalar().isEmpty())
-        return;
-    bool ok = n.isSequence() && n.size() > 0;
-    for (const Node &x : n.items())
-        ok = ok && isStr(x);
-    if (!ok) {
-        error(kInvalidType, tr("%1 extends should be an array of strings or a string").arg(path),
-              n);
     }
 }
 
@@ -1432,8 +1493,8 @@ void Checker::inputValues(const QString &path, const Node &n)
                   e.key);
         }
         if (isStr(e.value) && e.value.scalar().size() > 1024)
-            error(kInvalidValue, tr("%1 %2 is too long (maximum is 1024 characters)")
-                                     .arg(path, e.key.scalar()),
+            error(kInvalidValue,
+                  tr("%1 %2 is too long (maximum is 1024 characters)").arg(path, e.key.scalar()),
                   e.value);
     }
 }
@@ -1491,48 +1552,6 @@ void Checker::jobInputs(const QString &path, const Node &n)
     }
 }
 
-void Checker::specInputs(const QString &path, const Node &n)
-{
-    if (n.isNull())
-        return;
-    if (!expectHash(path, n))
-        return;
-    for (const yaml::MapEntry &e : n.entries()) {
-        const QString ip = path + u':' + e.key.scalar();
-        const Node &in = e.value;
-        if (in.isNull())
-            continue;
-        if (!expectHash(ip, in))
-            continue;
-        static const KeySet keys{u"type", u"options", u"regex", u"default", u"description",
-                                 u"rules"};
-        checkKeys(ip, in, keys);
-        QString type = QStringLiteral("string");
-        if (const Node t = in.value(u"type"); present(t)) {
-            if (expectEnum(ip, QStringLiteral("type"), t,
-                           list({u"array", u"boolean", u"number", u"string"})))
-                type = t.scalar();
-        }
-        if (const Node d = in.value(u"default"); present(d) && !defaultMatchesType(type, d))
-            error(kInvalidType, tr("%1 default should be a %2").arg(ip, type), d);
-        if (const Node o = in.value(u"options"); present(o)) {
-            bool ok = o.isSequence();
-            for (const Node &x : o.items())
-                ok = ok && isScalarValue(x);
-            if (!ok)
-                error(kInvalidType, tr("%1 options should be an array").arg(ip), o);
-        }
-        if (const Node r = in.value(u"regex"); present(r) && expectString(ip, QStringLiteral("regex"), r)) {
-            if (expr::re2Error(r.scalar()))
-                error(QStringLiteral("invalid-regex"),
-                      tr("%1 regex must be a valid regular expression").arg(ip), r,
-                      *expr::re2Error(r.scalar()));
-        }
-        if (const Node r = in.value(u"description"); present(r))
-            expectString(ip, QStringLiteral("description"), r);
-    }
-}
-
 // ---- root keywords ------------------------------------------------------------------------
 
 void Checker::workflow(const Node &n)
@@ -1544,8 +1563,7 @@ void Checker::workflow(const Node &n)
     checkKeys(path, n, keys);
     if (const Node name = n.value(u"name"); present(name)) {
         if (expectString(path, QStringLiteral("name"), name, false) && name.scalar().size() > 255)
-            error(kInvalidValue, tr("workflow name is too long (maximum is 255 characters)"),
-                  name);
+            error(kInvalidValue, tr("workflow name is too long (maximum is 255 characters)"), name);
     }
     if (const Node r = n.value(u"rules"); present(r))
         rules(QStringLiteral("workflow:rules"), r, true);
@@ -1589,9 +1607,9 @@ void Checker::defaults(const Node &n)
     const QString path = QStringLiteral("default");
     if (!expectHash(path, n))
         return;
-    static const KeySet keys{u"after_script", u"artifacts",     u"before_script", u"hooks",
-                             u"cache",        u"image",         u"interruptible", u"id_tokens",
-                             u"identity",     u"retry",         u"services",      u"tags",
+    static const KeySet keys{u"after_script", u"artifacts", u"before_script", u"hooks",
+                             u"cache",        u"image",     u"interruptible", u"id_tokens",
+                             u"identity",     u"retry",     u"services",      u"tags",
                              u"timeout"};
     checkKeys(path, n, keys);
     for (const yaml::MapEntry &e : n.entries()) {

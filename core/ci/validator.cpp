@@ -22,8 +22,8 @@ Kind kindOf(const Node &n)
     case Node::Type::Scalar:
         break;
     }
-    if (n.isQuoted() || !n.tag().isEmpty() || n.style() == Node::Style::Literal
-        || n.style() == Node::Style::Folded)
+    if (n.isQuoted() || !n.tag().isEmpty() || n.style() == Node::Style::Literal ||
+        n.style() == Node::Style::Folded)
         return Kind::String;
     const QString &s = n.scalar();
     if (s.isEmpty())
@@ -40,6 +40,47 @@ Kind kindOf(const Node &n)
     if (s.size() <= 5 && QStringView(u"tTfFyYnNoO").contains(c) && n.toBool())
         return Kind::Boolean;
     return Kind::String;
+}
+
+namespace {
+void flattenInto(const Node &sequence, std::vector<Node> &out, int depth)
+{
+    for (const Node &item : sequence.items()) {
+        if (item.isSequence() && item.tag().isEmpty() && depth < 10)
+            flattenInto(item, out, depth + 1);
+        else
+            out.push_back(item);
+    }
+}
+} // namespace
+
+std::vector<Node> flattened(const Node &sequence)
+{
+    std::vector<Node> out;
+    out.reserve(size_t(sequence.size()));
+    flattenInto(sequence, out, 0);
+    return out;
+}
+
+QString kindName(const Node &n)
+{
+    switch (kindOf(n)) {
+    case Kind::Undefined:
+    case Kind::Null:
+        return tr("null");
+    case Kind::String:
+        return tr("a string");
+    case Kind::Integer:
+    case Kind::Float:
+        return tr("a number");
+    case Kind::Boolean:
+        return tr("a boolean");
+    case Kind::Array:
+        return tr("an array");
+    case Kind::Hash:
+        return tr("a hash");
+    }
+    return {};
 }
 
 bool isScalarValue(const Node &n)
@@ -64,7 +105,11 @@ QString humanize(const QString &key)
     return s;
 }
 
-Checker::Checker(const ResolvedConfig &config) : m_config(config), m_anchor(config.root) {}
+Checker::Checker(const ResolvedConfig &config)
+    : m_config(config)
+    , m_anchor(config.root)
+{
+}
 
 void Checker::report(diag::Severity severity, const QString &code, const QString &message,
                      const Node &at, const QString &hint)
@@ -73,11 +118,14 @@ void Checker::report(diag::Severity severity, const QString &code, const QString
     // not substitute (it reports why).
     if (at.tag() == u"!reference" || (at.isScalar() && at.scalar().contains(u"$[[")))
         return;
+    if (m_partialJob && severity == diag::Severity::Error &&
+        (code == u"missing-key" || code == u"missing-script"))
+        severity = diag::Severity::Info;
     const Node &where = at.isDefined() && at.location().isValid() ? at : m_anchor;
     const yaml::Location &l = where.location();
-    diag::Diagnostic d = diag::make(severity, code, message,
-                                    l.file.isEmpty() ? m_config.mainFile : l.file, l.line,
-                                    l.column, l.endLine, l.endColumn);
+    diag::Diagnostic d =
+        diag::make(severity, code, message, l.file.isEmpty() ? m_config.mainFile : l.file, l.line,
+                   l.column, l.endLine, l.endColumn);
     d.hint = hint;
     m_out.append(d);
 }
@@ -146,22 +194,20 @@ bool Checker::stringOrArrayOfStrings(const QString &path, const QString &attr, c
         ok = ok && isStr(item);
     if (!ok) {
         error(QStringLiteral("invalid-type"),
-              tr("%1 should be a string or an array of strings").arg(subject(path, attr)), n);
+              tr("%1 should be an array of strings or a string").arg(subject(path, attr)), n);
     }
     return ok;
 }
 
-bool Checker::expectString(const QString &path, const QString &attr, const Node &n,
-                           bool allowEmpty)
+bool Checker::expectString(const QString &path, const QString &attr, const Node &n, bool allowEmpty)
 {
     if (!isStr(n)) {
-        error(QStringLiteral("invalid-type"),
-              tr("%1 should be a string").arg(subject(path, attr)), n);
+        error(QStringLiteral("invalid-type"), tr("%1 should be a string").arg(subject(path, attr)),
+              n);
         return false;
     }
     if (!allowEmpty && n.scalar().isEmpty()) {
-        error(QStringLiteral("invalid-value"), tr("%1 can't be blank").arg(subject(path, attr)),
-              n);
+        error(QStringLiteral("invalid-value"), tr("%1 can't be blank").arg(subject(path, attr)), n);
         return false;
     }
     return true;
@@ -177,12 +223,13 @@ bool Checker::expectBool(const QString &path, const QString &attr, const Node &n
 }
 
 bool Checker::expectEnum(const QString &path, const QString &attr, const Node &n,
-                         const QStringList &values)
+                         const QStringList &values, const QString &text)
 {
     if (isStr(n) && values.contains(n.scalar()))
         return true;
+    const QString what = text.isEmpty() ? tr("should be one of: %1").arg(values.join(u", ")) : text;
     error(isStr(n) ? QStringLiteral("invalid-value") : QStringLiteral("invalid-type"),
-          tr("%1 should be one of: %2").arg(subject(path, attr), values.join(u", ")), n,
+          subject(path, attr) + u' ' + what, n,
           isStr(n) ? didYouMean(n.scalar(), values) : QString());
     return false;
 }
@@ -243,27 +290,11 @@ void Checker::root()
             cache(key, v);
         } else if (key == u"before_script" || key == u"after_script") {
             script(key, v);
-        } else if (key == u"spec") {
-            // In the content document `spec` is not a keyword: GitLab reads the header only
-            // when it is its own YAML document before `---`.
-            error(QStringLiteral("misplaced-spec"),
-                  tr("spec must be in the header: its own YAML document, ended by ---"), e.key);
         } else if (key == u"$schema") {
             expectString(key, QString(), v);
         }
-        // include: the resolver's; jobs: below.
+        // include and spec (header or misplaced): the resolver's; jobs: below.
     }
-    if (m_config.header.isMap()) {
-        const Node spec = m_config.header.value(u"spec");
-        if (spec.isDefined() && expectHash(QStringLiteral("spec"), spec)) {
-            static const KeySet keys{u"inputs", u"include", u"component"};
-            checkKeys(QStringLiteral("spec"), spec, keys);
-            const Node in = spec.value(u"inputs");
-            if (in.isDefined())
-                specInputs(QStringLiteral("spec:inputs"), in);
-        }
-    }
-
     bool visible = false;
     for (const Job &j : m_config.jobs) {
         if (j.hidden)
@@ -284,17 +315,46 @@ namespace {
 
 const KeySet &jobKeys()
 {
-    static const KeySet keys{
-        u"script",        u"run",           u"trigger",       u"stage",
-        u"image",         u"services",      u"before_script", u"after_script",
-        u"hooks",         u"rules",         u"variables",     u"cache",
-        u"id_tokens",     u"identity",      u"inputs",        u"secrets",
-        u"only",          u"except",        u"extends",       u"needs",
-        u"tags",          u"allow_failure", u"timeout",       u"when",
-        u"start_in",      u"manual_confirmation", u"dependencies", u"artifacts",
-        u"environment",   u"release",       u"coverage",      u"retry",
-        u"parallel",      u"interruptible", u"resource_group", u"inherit",
-        u"publish",       u"pages",         u"dast_configuration", u"type"};
+    static const KeySet keys{u"script",
+                             u"run",
+                             u"trigger",
+                             u"stage",
+                             u"image",
+                             u"services",
+                             u"before_script",
+                             u"after_script",
+                             u"hooks",
+                             u"rules",
+                             u"variables",
+                             u"cache",
+                             u"id_tokens",
+                             u"identity",
+                             u"inputs",
+                             u"secrets",
+                             u"only",
+                             u"except",
+                             u"extends",
+                             u"needs",
+                             u"tags",
+                             u"allow_failure",
+                             u"timeout",
+                             u"when",
+                             u"start_in",
+                             u"manual_confirmation",
+                             u"dependencies",
+                             u"artifacts",
+                             u"environment",
+                             u"release",
+                             u"coverage",
+                             u"retry",
+                             u"parallel",
+                             u"interruptible",
+                             u"resource_group",
+                             u"inherit",
+                             u"publish",
+                             u"pages",
+                             u"dast_configuration",
+                             u"type"};
     return keys;
 }
 
@@ -311,10 +371,11 @@ const KeySet &jobOnlyKeys()
 
 QStringList globalKeywordList()
 {
-    return {QStringLiteral("stages"),   QStringLiteral("variables"), QStringLiteral("default"),
-            QStringLiteral("workflow"), QStringLiteral("include"),   QStringLiteral("image"),
-            QStringLiteral("services"), QStringLiteral("cache"),     QStringLiteral("before_script"),
-            QStringLiteral("after_script")};
+    return {QStringLiteral("stages"),        QStringLiteral("variables"),
+            QStringLiteral("default"),       QStringLiteral("workflow"),
+            QStringLiteral("include"),       QStringLiteral("image"),
+            QStringLiteral("services"),      QStringLiteral("cache"),
+            QStringLiteral("before_script"), QStringLiteral("after_script")};
 }
 
 } // namespace
@@ -324,18 +385,31 @@ void Checker::job(const Job &j)
     const QString path = jobPath(j.name);
     m_anchor = j.key;
     const Node &n = j.node;
+    // Any job may be completed by a same-named job or an `extends` parent in an include that
+    // could not be read.
+    m_partialJob = m_config.incomplete;
     if (!n.isMap()) {
-        error(QStringLiteral("invalid-type"), tr("%1 config should be a hash").arg(path),
-              n.isDefined() && n.location().isValid() && !n.isNull() ? n : j.key,
-              didYouMean(j.name, globalKeywordList()));
+        // GitLab's jobs entry only recognises a hash with script/run/trigger as a job, so a
+        // top-level key with any other value gets this message (often a misspelt keyword).
+        QString hint = didYouMean(j.name, globalKeywordList());
+        if (hint.isEmpty())
+            hint = tr("a job is a hash of keywords, this value is %1").arg(kindName(n));
+        error(QStringLiteral("invalid-type"),
+              tr("jobs %1 config should implement the script:, run:, or trigger: keyword")
+                  .arg(j.name),
+              n.isDefined() && n.location().isValid() && !n.isNull() ? n : j.key, hint);
         return;
+    }
+    if (j.name.size() > 255) {
+        error(QStringLiteral("invalid-value"),
+              tr("%1 name is too long (maximum is 255 characters)").arg(path), j.key);
     }
     checkKeys(path, n, jobKeys());
     const bool isBridge = n.contains(u"trigger");
     for (const yaml::MapEntry &e : n.entries()) {
         if (!jobKeys().contains(e.key.scalar()))
             continue;
-        checkJobKeyword(path, e.key.scalar(), e.value, n);
+        checkJobKeyword(path, e.key.scalar(), e.value);
         if (isBridge && jobOnlyKeys().contains(e.key.scalar())) {
             report(diag::Severity::Warning, QStringLiteral("bridge-key"),
                    tr("%1 config contains unknown keys: %2").arg(path, e.key.scalar()), e.key,
@@ -347,16 +421,14 @@ void Checker::job(const Job &j)
     // script / run / trigger
     const Node scriptNode = n.value(u"script");
     if (!scriptNode.isDefined() && !n.contains(u"run") && !isBridge) {
-        const bool unresolved = n.contains(u"extends") && m_config.incomplete;
-        report(unresolved ? diag::Severity::Info : diag::Severity::Error,
-               QStringLiteral("missing-script"),
-               tr("jobs %1 config should implement the script:, run:, or trigger: keyword")
-                   .arg(j.name),
-               j.key, didYouMean(j.name, globalKeywordList()));
+        error(QStringLiteral("missing-script"),
+              tr("jobs %1 config should implement the script:, run:, or trigger: keyword")
+                  .arg(j.name),
+              j.key, didYouMean(j.name, globalKeywordList()));
     } else if (scriptNode.isDefined() && !isBridge) {
-        const bool blank = (isStr(scriptNode) && scriptNode.scalar().trimmed().isEmpty())
-                           || (scriptNode.isSequence() && scriptNode.size() == 0)
-                           || scriptNode.isNull();
+        const bool blank = (isStr(scriptNode) && scriptNode.scalar().trimmed().isEmpty()) ||
+                           (scriptNode.isSequence() && scriptNode.size() == 0) ||
+                           scriptNode.isNull();
         if (blank) {
             error(QStringLiteral("blank-script"), tr("%1 script can't be blank").arg(path),
                   scriptNode.isNull() ? n.find(u"script")->key : scriptNode);
@@ -364,7 +436,8 @@ void Checker::job(const Job &j)
     }
 
     // only/except with rules
-    if (n.contains(u"rules") && !n.value(u"rules").isNull()) {
+    const bool hasRules = n.contains(u"rules") && !n.value(u"rules").isNull();
+    if (hasRules) {
         QStringList present;
         const Node *first = nullptr;
         for (const char16_t *k : {u"only", u"except"}) {
@@ -375,10 +448,10 @@ void Checker::job(const Job &j)
             }
         }
         if (first) {
-            error(QStringLiteral("rules-with-only-except"),
-                  tr("%1 config key may not be used with `rules`: %2")
-                      .arg(path, present.join(u", ")),
-                  *first);
+            error(
+                QStringLiteral("rules-with-only-except"),
+                tr("%1 config key may not be used with `rules`: %2").arg(path, present.join(u", ")),
+                *first);
         }
     }
 
@@ -389,19 +462,18 @@ void Checker::job(const Job &j)
     if (delayed && !startIn) {
         error(QStringLiteral("missing-start-in"), tr("%1 start in should be a duration").arg(path),
               when);
-    } else if (startIn && !delayed && !startIn->value.isNull()) {
+    } else if (startIn && !startIn->value.isNull() && (!delayed || hasRules)) {
         error(QStringLiteral("invalid-start-in"), tr("%1 start in must be blank").arg(path),
               startIn->key,
-              tr("start_in is only used with when: delayed"));
+              hasRules ? tr("with rules, set start_in in the rule that has when: delayed")
+                       : tr("start_in is only used with when: delayed"));
     } else if (startIn && delayed) {
         expectDuration(path, QStringLiteral("start in"), startIn->value, false, 7 * 86400);
     }
 }
 
-void Checker::checkJobKeyword(const QString &path, const QString &key, const Node &v,
-                              const Node &job)
+void Checker::checkJobKeyword(const QString &path, const QString &key, const Node &v)
 {
-    Q_UNUSED(job);
     if ((v.isNull() && key != u"script") || v.tag() == u"!reference")
         return; // null: not specified (GitLab's config factory); !reference: the resolver's
     const QString sub = path + u':' + key;
@@ -437,15 +509,14 @@ void Checker::checkJobKeyword(const QString &path, const QString &key, const Nod
         filter(sub, v);
     } else if (key == u"when") {
         if (isStr(v) && v.scalar() == u"never") {
-            error(QStringLiteral("invalid-when"),
-                  tr("%1 when:never can only be used in a rules section or workflow:rules")
-                      .arg(path),
-                  v);
-        } else if (!isStr(v)
-                   || !QStringList{QStringLiteral("on_success"), QStringLiteral("on_failure"),
-                                   QStringLiteral("always"), QStringLiteral("manual"),
-                                   QStringLiteral("delayed")}
-                           .contains(v.scalar())) {
+            error(
+                QStringLiteral("invalid-when"),
+                tr("%1 when:never can only be used in a rules section or workflow:rules").arg(path),
+                v);
+        } else if (!isStr(v) || !QStringList{QStringLiteral("on_success"),
+                                             QStringLiteral("on_failure"), QStringLiteral("always"),
+                                             QStringLiteral("manual"), QStringLiteral("delayed")}
+                                     .contains(v.scalar())) {
             const QStringList values{QStringLiteral("on_success"), QStringLiteral("on_failure"),
                                      QStringLiteral("always"), QStringLiteral("manual"),
                                      QStringLiteral("delayed")};
@@ -454,7 +525,7 @@ void Checker::checkJobKeyword(const QString &path, const QString &key, const Nod
                   isStr(v) ? didYouMean(v.scalar(), values) : QString());
         }
     } else if (key == u"allow_failure") {
-        allowFailure(sub, v);
+        allowFailure(path, v);
     } else if (key == u"retry") {
         retry(sub, v);
     } else if (key == u"timeout") {
@@ -467,8 +538,7 @@ void Checker::checkJobKeyword(const QString &path, const QString &key, const Nod
         environment(sub, v);
     } else if (key == u"release") {
         release(sub, v);
-    } else if (key == u"resource_group" || key == u"manual_confirmation"
-               || key == u"publish") {
+    } else if (key == u"resource_group" || key == u"manual_confirmation" || key == u"publish") {
         expectString(path, humanize(key), v);
     } else if (key == u"interruptible") {
         expectBool(path, key, v);
@@ -493,7 +563,7 @@ void Checker::checkJobKeyword(const QString &path, const QString &key, const Nod
     } else if (key == u"run") {
         run(sub, v);
     } else if (key == u"extends") {
-        extends(path, v);
+        // The resolver checks extends (extends-invalid, -unknown, -cycle, -depth).
     } else if (key == u"inputs") {
         jobInputs(sub, v);
     }
@@ -503,6 +573,7 @@ void Checker::checkJobKeyword(const QString &path, const QString &key, const Nod
 diag::Diagnostics Checker::run()
 {
     root();
+    m_partialJob = false;
     crossJob();
     return std::move(m_out);
 }

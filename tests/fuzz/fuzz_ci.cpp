@@ -24,8 +24,9 @@ constexpr qint64 MaxRoundTripNodes = 50'000;
 
 bool strictRoundTrip()
 {
-    static const bool strict = !qEnvironmentVariableIsSet("STAGECRAFT_FUZZ_STRICT_ROUNDTRIP")
-                               || qEnvironmentVariableIntValue("STAGECRAFT_FUZZ_STRICT_ROUNDTRIP") != 0;
+    static const char *const name = "STAGECRAFT_FUZZ_STRICT_ROUNDTRIP";
+    static const bool strict =
+        !qEnvironmentVariableIsSet(name) || qEnvironmentVariableIntValue(name) != 0;
     return strict;
 }
 
@@ -70,7 +71,7 @@ bool sameValue(const yaml::Node &a, const yaml::Node &b)
 }
 
 /// Map keys that are maps or sequences (`? [a, b]: x`): the block emitter has no way to write
-/// them (known limitation, reported; no CI configuration uses them), so the strict check skips them.
+/// them (known limitation; no CI configuration uses them), so the strict check skips them.
 bool hasComplexKey(const yaml::Node &node)
 {
     for (const yaml::Node &item : node.items()) {

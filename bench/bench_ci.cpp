@@ -61,7 +61,8 @@ bool generate(const QString &out, const QStringList &arguments)
     p.start(QStringLiteral("python3"),
             QStringList{QStringLiteral(STAGECRAFT_SOURCE_DIR "/bench/gen-project.py")} + arguments
                 + QStringList{out});
-    if (!p.waitForFinished(120'000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
+    if (!p.waitForFinished(120'000) || p.exitStatus() != QProcess::NormalExit
+        || p.exitCode() != 0) {
         std::fprintf(stderr, "bench_ci: gen-project.py failed for %s\n", qPrintable(out));
         return false;
     }

@@ -82,6 +82,15 @@ std::optional<QString> literalBlock(const Node &node, int indent)
         if (line.endsWith(u' '))
             return std::nullopt;
     }
+    // A reader takes the block's indentation from its first non-empty line: it must not start
+    // with a space (found by fuzz_ci: "\n  x\ny" came back unreadable).
+    for (const QString &line : lines) {
+        if (line.isEmpty())
+            continue;
+        if (line.startsWith(u' '))
+            return std::nullopt;
+        break;
+    }
     const QString pad(indent, u' ');
     QString out = indicator + u'\n';
     for (const QString &line : lines)
@@ -216,6 +225,9 @@ bool needsQuotes(const QString &value)
 QByteArray toYaml(const Node &node)
 {
     QString out;
+    // Nested collections get their tag after the key or dash; the top one on a line of its own.
+    if ((node.isMap() || node.isSequence()) && !isEmptyCollection(node) && !node.tag().isEmpty())
+        out += tagText(node.tag()) + u'\n';
     emitNode(out, node, 0);
     return out.toUtf8();
 }

@@ -5,7 +5,7 @@
 //   bench_dockerfile [DIR] [ROUNDS]
 //
 // Whole-process comparison with dockerfile-utils on the same files (docs/benchmarks.md):
-//   hyperfine -w 2 'build/release/bench/bench_dockerfile ../shared/corpus/dockerfiles 1' \
+//   hyperfine -w 2 'build/release/bench/bench_dockerfile ../shared/corpus/dockerfiles 1'
 //     'node bench/dockerfile-utils-lint.js --quiet ../shared/corpus/dockerfiles/*.Dockerfile'
 
 #include "dockerfile/linter.h"

@@ -14,7 +14,7 @@
 #    lives in the temporary folder only),
 # 4. checks that both tools accept every input (exit 0), the peer inside a network namespace
 #    without network when `unshare -n` is allowed, to prove that it needs nothing online,
-# 5. times `stagecraft-cli lint DIR` against `gitlab-ci-local --list --no-color` (cwd = DIR) with
+# 5. times `stagecraft-cli lint --no-shellcheck DIR` (the peer runs no ShellCheck either) against `gitlab-ci-local --list --no-color` (cwd = DIR) with
 #    hyperfine in the same run, and prints the ratio peer time / our time per input,
 # 6. runs bench_ci (in-process ci::lint) on the same inputs.
 # Exits non-zero when a tool fails on an input. --quick: fewer runs (for trying the script).
@@ -90,7 +90,7 @@ fi
 echo "== acceptance (both tools must exit 0)"
 failed=0
 for n in "${names[@]}"; do
-    if ! out=$("$cli" lint "$work/$n" 2>&1); then
+    if ! out=$("$cli" lint --no-shellcheck "$work/$n" 2>&1); then
         echo "FAIL stagecraft-cli lint on $n:"; echo "$out" | head -n 40; failed=1
     fi
     if ! out=$(cd "$work/$n" && HOME="$work/home" "${offline[@]}" "$gcl" "${peer_args[@]}" 2>&1); then
@@ -113,7 +113,7 @@ for n in "${names[@]}"; do
         cd "$work/$n"
         HOME="$work/home" hyperfine -N --warmup 1 --min-runs "$(min_runs "$n")" \
             --export-json "$work/$n.json" \
-            -n stagecraft "$cli lint $work/$n" \
+            -n stagecraft "$cli lint --no-shellcheck $work/$n" \
             -n gitlab-ci-local "$gcl ${peer_args[*]}"
     ) || die "hyperfine failed on $n"
 done

@@ -1,6 +1,8 @@
 #include "regex.h"
 
 #include <QCoreApplication>
+#include <QHash>
+#include <QMutex>
 
 #include <re2/re2.h>
 
@@ -12,7 +14,54 @@ struct Regex::Impl
     QString error;
 };
 
+namespace {
+
+/// Compiled patterns by (flags, pattern). A pipeline repeats the same few `rules:if` regexes in
+/// hundreds of jobs, and compiling an RE2 program costs far more than matching with it; compiled
+/// programs are immutable and RE2 matching is thread-safe, so they are shared.
+class RegexCache
+{
+public:
+    std::shared_ptr<const Regex::Impl> find(const QString &key)
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_entries.value(key);
+    }
+    void insert(const QString &key, std::shared_ptr<const Regex::Impl> impl)
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_entries.size() >= 4096)
+            m_entries.clear(); // bounded; a cold start now and then is cheap enough
+        m_entries.insert(key, std::move(impl));
+    }
+
+private:
+    QMutex m_mutex;
+    QHash<QString, std::shared_ptr<const Regex::Impl>> m_entries;
+};
+
+RegexCache &cache()
+{
+    static RegexCache instance;
+    return instance;
+}
+
+} // namespace
+
 Regex Regex::compile(const QString &pattern, const QString &flags)
+{
+    const QString key = flags + u'/' + pattern;
+    if (auto cached = cache().find(key)) {
+        Regex r;
+        r.d = std::move(cached);
+        return r;
+    }
+    Regex compiled = compileUncached(pattern, flags);
+    cache().insert(key, compiled.d);
+    return compiled;
+}
+
+Regex Regex::compileUncached(const QString &pattern, const QString &flags)
 {
     auto impl = std::make_shared<Impl>();
     re2::RE2::Options options;

@@ -24,8 +24,10 @@ public:
     /// Unanchored search, as GitLab does (`/^x/` needs the caret to anchor).
     bool search(const QString &text) const;
 
-private:
     struct Impl;
+
+private:
+    static Regex compileUncached(const QString &pattern, const QString &flags);
     std::shared_ptr<const Impl> d;
 };
 

@@ -24,41 +24,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("stagecraft-cli", text);
 }
 
-struct Target
-{
-    QString root;     ///< project folder
-    QString mainFile; ///< relative to root
-};
-
-/// A PATH argument: a CI file or a folder holding `.gitlab-ci.yml`.
-std::optional<Target> targetFor(const QString &path, QTextStream &err)
-{
-    const QFileInfo info(path);
-    if (!info.exists()) {
-        err << tr("stagecraft-cli: %1: no such file or folder\n").arg(path);
-        return std::nullopt;
-    }
-    if (info.isDir()) {
-        const QDir dir(info.absoluteFilePath());
-        if (!dir.exists(QStringLiteral(".gitlab-ci.yml"))) {
-            err << tr("stagecraft-cli: %1: no .gitlab-ci.yml in this folder\n").arg(path);
-            return std::nullopt;
-        }
-        return Target{dir.absolutePath(), QStringLiteral(".gitlab-ci.yml")};
-    }
-    // A file: its project root is the enclosing git work tree, else its folder.
-    QDir dir = info.absoluteDir();
-    QDir probe = dir;
-    while (true) {
-        if (probe.exists(QStringLiteral(".git"))) {
-            return Target{probe.absolutePath(), probe.relativeFilePath(info.absoluteFilePath())};
-        }
-        if (!probe.cdUp())
-            break;
-    }
-    return Target{dir.absolutePath(), info.fileName()};
-}
-
 struct CommonOptions
 {
     QString format = QStringLiteral("text");
@@ -117,7 +82,7 @@ std::optional<CommonOptions> parseOptions(const QStringList &arguments, bool all
 }
 
 /// Display names relative to the current folder, so that `file:line:col` opens in editors.
-QString displayPath(const Target &target, const QString &file)
+QString displayPath(const Project &target, const QString &file)
 {
     const QString absolute = QDir(target.root).absoluteFilePath(file);
     const QString relative = QDir::current().relativeFilePath(absolute);
@@ -187,6 +152,34 @@ diag::Diagnostics lintDockerfile(const QString &absolutePath,
 
 } // namespace
 
+std::optional<Project> projectFor(const QString &path, QTextStream &err)
+{
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        err << tr("stagecraft-cli: %1: no such file or folder\n").arg(path);
+        return std::nullopt;
+    }
+    if (info.isDir()) {
+        const QDir dir(info.absoluteFilePath());
+        if (!dir.exists(QStringLiteral(".gitlab-ci.yml"))) {
+            err << tr("stagecraft-cli: %1: no .gitlab-ci.yml in this folder\n").arg(path);
+            return std::nullopt;
+        }
+        return Project{dir.absolutePath(), QStringLiteral(".gitlab-ci.yml")};
+    }
+    // A file: its project root is the enclosing git work tree, else its folder.
+    QDir dir = info.absoluteDir();
+    QDir probe = dir;
+    while (true) {
+        if (probe.exists(QStringLiteral(".git"))) {
+            return Project{probe.absolutePath(), probe.relativeFilePath(info.absoluteFilePath())};
+        }
+        if (!probe.cdUp())
+            break;
+    }
+    return Project{dir.absolutePath(), info.fileName()};
+}
+
 int runLint(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
     const auto options = parseOptions(arguments, true, err);
@@ -203,7 +196,7 @@ int runLint(const QStringList &arguments, QTextStream &out, QTextStream &err)
         if (!dockerfiles.isEmpty()
             && (QFileInfo(path).isFile() || !QDir(path).exists(QStringLiteral(".gitlab-ci.yml"))))
             continue;
-        const auto target = targetFor(path, err);
+        const auto target = projectFor(path, err);
         if (!target) {
             ioFailure = true;
             continue;
@@ -256,7 +249,7 @@ int runConfig(const QStringList &arguments, QTextStream &out, QTextStream &err)
         err << tr("stagecraft-cli: config takes exactly one PATH\n");
         return UsageOrIo;
     }
-    const auto target = targetFor(options->paths.first(), err);
+    const auto target = projectFor(options->paths.first(), err);
     if (!target)
         return UsageOrIo;
     ci::ResolveOptions resolve;

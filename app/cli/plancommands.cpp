@@ -129,37 +129,6 @@ std::optional<PlanArguments> parse(const QStringList &arguments, bool diff, QTex
     return a;
 }
 
-struct Project
-{
-    QString root;
-    QString mainFile;
-};
-
-std::optional<Project> projectFor(const QString &path, QTextStream &err)
-{
-    const QFileInfo info(path);
-    if (!info.exists()) {
-        err << tr("stagecraft-cli: %1: no such file or folder\n").arg(path);
-        return std::nullopt;
-    }
-    if (info.isDir()) {
-        const QDir dir(info.absoluteFilePath());
-        if (!dir.exists(QStringLiteral(".gitlab-ci.yml"))) {
-            err << tr("stagecraft-cli: %1: no .gitlab-ci.yml in this folder\n").arg(path);
-            return std::nullopt;
-        }
-        return Project{dir.absolutePath(), QStringLiteral(".gitlab-ci.yml")};
-    }
-    QDir probe = info.absoluteDir();
-    while (true) {
-        if (probe.exists(QStringLiteral(".git")))
-            return Project{probe.absolutePath(), probe.relativeFilePath(info.absoluteFilePath())};
-        if (!probe.cdUp())
-            break;
-    }
-    return Project{info.absolutePath(), info.fileName()};
-}
-
 pipeline::PipelineContext contextFor(const Project &project, const PlanArguments &a)
 {
     pipeline::GitContextOptions git;

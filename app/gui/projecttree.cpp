@@ -1,5 +1,6 @@
 #include "projecttree.h"
 
+#include <QAbstractFileIconProvider>
 #include <QDir>
 #include <QFileSystemModel>
 #include <QHeaderView>
@@ -23,6 +24,21 @@ protected:
     }
 };
 
+/// Icons by kind only. Qt's default provider asks the MIME database, which reads the first bytes
+/// of every listed file on the GUI thread: a FIFO beside the project (in /tmp, say) blocks that
+/// read, and with it the whole window, for ever.
+class KindIconProvider final : public QAbstractFileIconProvider
+{
+public:
+    QIcon icon(IconType type) const final { return QAbstractFileIconProvider::icon(type); }
+    QIcon icon(const QFileInfo &info) const final
+    {
+        if (info.isDir())
+            return icon(Folder);
+        return icon(File);
+    }
+};
+
 } // namespace
 
 ProjectTree::ProjectTree(QWidget *parent)
@@ -31,6 +47,9 @@ ProjectTree::ProjectTree(QWidget *parent)
     , m_proxy(new HideGit(this))
 {
     setObjectName(QStringLiteral("projectTree"));
+    // Stateless and outliving every model (the model's gatherer thread uses it until the end).
+    static KindIconProvider iconProvider;
+    m_model->setIconProvider(&iconProvider);
     m_model->setFilter(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
     m_model->setReadOnly(true);
     m_proxy->setSourceModel(m_model);

@@ -21,7 +21,10 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QDeadlineTimer>
 #include <QTest>
+
+#include <sys/stat.h>
 #include <QTreeView>
 
 #include <atomic>
@@ -393,8 +396,10 @@ private slots:
         QSignalSpy inserted(tree.filesModel(), &QAbstractItemModel::rowsInserted);
         tree.setRoot(m_dir->path());
         // The file system model fills in the background; rows arrive in batches.
-        while (tree.filesModel()->rowCount(tree.rootIndex()) < 2 && inserted.wait(10000)) {
-        }
+        // Bounded: a wait that keeps receiving other folders' rows must not loop for ever.
+        const QDeadlineTimer deadline(10000);
+        while (tree.filesModel()->rowCount(tree.rootIndex()) < 2 && !deadline.hasExpired())
+            inserted.wait(int(std::max<qint64>(1, deadline.remainingTime())));
         QStringList names;
         const QModelIndex root = tree.rootIndex();
         for (int r = 0; r < tree.filesModel()->rowCount(root); ++r)
@@ -402,6 +407,25 @@ private slots:
         names.sort();
         QCOMPARE(names, (QStringList{u".gitlab-ci.yml"_qs, u"app"_qs}));
         QCOMPARE(gui::ProjectTree::dockerfiles(m_dir->path()), QStringList{u"app/Dockerfile"_qs});
+    }
+
+    void projectTreeDoesNotBlockOnFifos()
+    {
+        // A named pipe in the project: listing it must not read it (nobody ever writes to it).
+        QVERIFY(writeFile(m_dir->filePath(u".gitlab-ci.yml"_qs), withRules));
+        QCOMPARE(::mkfifo(QFile::encodeName(m_dir->filePath(u"pipe"_qs)).constData(), 0600), 0);
+        gui::ProjectTree tree;
+        QSignalSpy inserted(tree.filesModel(), &QAbstractItemModel::rowsInserted);
+        tree.setRoot(m_dir->path());
+        const QDeadlineTimer deadline(10000);
+        while (tree.filesModel()->rowCount(tree.rootIndex()) < 1 && !deadline.hasExpired())
+            inserted.wait(int(std::max<qint64>(1, deadline.remainingTime())));
+        // Pipes, sockets and devices are not project files: not listed.
+        QCOMPARE(tree.filesModel()->rowCount(tree.rootIndex()), 1);
+        const QModelIndex file = tree.filesModel()->index(0, 0, tree.rootIndex());
+        QCOMPARE(file.data().toString(), u".gitlab-ci.yml");
+        // Icons come from the kind of entry, never from reading the file.
+        file.data(Qt::DecorationRole);
     }
 
     void gitStatusInTheStatusBar()

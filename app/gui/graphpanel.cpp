@@ -21,6 +21,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QSvgGenerator>
+#include <QTextDocument>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -101,8 +102,9 @@ GraphPanel::GraphPanel(PlanController *controller, QWidget *parent)
     m_revisionBox->setEditable(true);
     m_revisionBox->addItems({QStringLiteral("HEAD"), QStringLiteral("HEAD~1")});
     m_revisionBox->setToolTip(tr("A revision: HEAD, HEAD~1, a branch, a tag or a commit"));
-    m_revisionBox->setMinimumContentsLength(8);
+    m_revisionBox->setMinimumContentsLength(7);
     m_legend->setObjectName(QStringLiteral("diffLegend"));
+    m_legend->setTextFormat(Qt::RichText);
     m_legend->hide();
     updateCompareAvailability();
     auto *exportButton = new QToolButton(this);
@@ -222,7 +224,11 @@ QString GraphPanel::cardToolTip(const QString &job) const
 
 QString GraphPanel::legendText() const
 {
-    return m_legend->isHidden() ? QString() : m_legend->text();
+    if (m_legend->isHidden())
+        return {};
+    QTextDocument plain;
+    plain.setHtml(m_legend->text());
+    return plain.toPlainText().remove(u"■ "_qs);
 }
 
 void GraphPanel::updateCompareAvailability()
@@ -254,6 +260,7 @@ void GraphPanel::planArrived()
 void GraphPanel::compareChanged()
 {
     if (isComparing() && m_inRepository) {
+        m_diff.reset(); // the legend says "Comparing…" rather than the old revision's counts
         startDiff();
         return;
     }
@@ -322,16 +329,21 @@ void GraphPanel::updateLegend()
     }
     m_legend->show();
     if (m_diffRunning && !m_diff) {
-        m_legend->setText(tr("Comparing with %1…").arg(compareRevision()));
+        m_legend->setText(tr("Comparing with %1…").arg(compareRevision()).toHtmlEscaped());
     } else if (m_diff && !m_diff->error.isEmpty()) {
-        m_legend->setText(tr("Cannot compare with %1: %2").arg(m_diff->revision, m_diff->error));
+        m_legend->setText(
+            tr("Cannot compare with %1: %2").arg(m_diff->revision, m_diff->error).toHtmlEscaped());
     } else if (m_diff) {
+        // The counts in the cards' colours: the legend doubles as the key to the colours.
         const pipeline::PlanDiff &d = m_diff->diff;
+        auto count = [](qsizetype n, const QColor &c) {
+            return u"<b style=\"color:%1\">■ %2</b>"_qs.arg(c.name()).arg(n);
+        };
         m_legend->setText(tr("%1 added, %2 removed, %3 changed against %4")
-                              .arg(d.added.size())
-                              .arg(d.removed.size())
-                              .arg(d.changed.size())
-                              .arg(m_diff->revision));
+                              .arg(count(d.added.size(), addedColor),
+                                   count(d.removed.size(), removedColor),
+                                   count(d.changed.size(), changedColor),
+                                   m_diff->revision.toHtmlEscaped()));
     }
 }
 

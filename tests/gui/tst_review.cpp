@@ -208,6 +208,31 @@ private slots:
         QCOMPARE(view->refreshes(), before + 1);
         QVERIFY(!view->text().contains(u"script: make d"_qs));
     }
+
+    void fullConfigurationKeepsItsPlace()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QByteArray many;
+        for (int i = 0; i < 60; ++i)
+            many += QByteArray("job") + QByteArray::number(i) + ":\n  script: echo " +
+                    QByteArray::number(i) + "\n";
+        QFile file(dir.filePath(u".gitlab-ci.yml"_qs));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(many);
+        file.close();
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        gui::ConfigView *view = window.configView();
+        QVERIFY(window.openProject(dir.path()));
+        QTRY_VERIFY_WITH_TIMEOUT(view->text().contains(u"job59:"_qs), 10000);
+        view->editor()->setFirstVisibleLine(40);
+        QCOMPARE(view->editor()->firstVisibleLine(), 40);
+        window.editor()->setText(QString::fromUtf8(many).replace(u"echo 59"_qs, u"echo last"_qs));
+        QTRY_VERIFY_WITH_TIMEOUT(view->text().contains(u"echo last"_qs), 10000);
+        QCOMPARE(view->editor()->firstVisibleLine(), 40);
+    }
 };
 
 QTEST_MAIN(TestReview)

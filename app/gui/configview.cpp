@@ -18,8 +18,9 @@ ConfigView::ConfigView(LintController *lint, QWidget *parent)
     layout->addWidget(m_editor);
     m_editor->setLanguage(HighlightLexer::Language::Yaml);
     m_editor->setReadOnly(true);
-    m_editor->setToolTip(tr("The configuration GitLab runs: includes, extends, anchors and !reference "
-                  "merged. Read-only."));
+    m_editor->setToolTip(
+        tr("The configuration GitLab runs: includes, extends, anchors and !reference "
+           "merged. Read-only."));
     connect(lint, &LintController::configReady, this, &ConfigView::setConfig);
 }
 

@@ -4,10 +4,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QFutureWatcher>
-#include <QPointer>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QFileDialog>
+#include <QFutureWatcher>
 #include <QGraphicsPathItem>
 #include <QGraphicsRectItem>
 #include <QGraphicsScene>
@@ -20,10 +18,12 @@
 #include <QMenu>
 #include <QPainter>
 #include <QPainterPath>
+#include <QPointer>
 #include <QSvgGenerator>
 #include <QTextDocument>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace stagecraft::gui {
 
@@ -339,11 +339,10 @@ void GraphPanel::updateLegend()
         auto count = [](qsizetype n, const QColor &c) {
             return u"<b style=\"color:%1\">■ %2</b>"_qs.arg(c.name()).arg(n);
         };
-        m_legend->setText(tr("%1 added, %2 removed, %3 changed against %4")
-                              .arg(count(d.added.size(), addedColor),
-                                   count(d.removed.size(), removedColor),
-                                   count(d.changed.size(), changedColor),
-                                   m_diff->revision.toHtmlEscaped()));
+        m_legend->setText(
+            tr("%1 added, %2 removed, %3 changed against %4")
+                .arg(count(d.added.size(), addedColor), count(d.removed.size(), removedColor),
+                     count(d.changed.size(), changedColor), m_diff->revision.toHtmlEscaped()));
     }
 }
 
@@ -374,8 +373,7 @@ void GraphPanel::redraw()
             m_diffStates.insert(name, DiffState::Removed);
         for (const pipeline::JobChange &c : d.changed) {
             m_diffStates.insert(c.name, DiffState::Changed);
-            QStringList lines{tr("Changed since %1: %2").arg(m_diff->revision,
-                                                             c.keys.join(u", "))};
+            QStringList lines{tr("Changed since %1: %2").arg(m_diff->revision, c.keys.join(u", "))};
             if (c.stageMoved())
                 lines << tr("Stage: %1 → %2").arg(c.oldStage, c.newStage);
             if (!c.needsAdded.isEmpty())
@@ -492,9 +490,8 @@ void GraphPanel::redraw()
     double nextX = layout.columns.isEmpty() ? 0 : right + geometry.columnGap;
     auto place = [&](ExtraColumn &extra, const QString &stage) {
         if (m_view == View::Stages && columnX.contains(stage)) {
-            const double cy =
-                columnBottom.value(stage, geometry.headerHeight - geometry.rowGap) +
-                geometry.rowGap;
+            const double cy = columnBottom.value(stage, geometry.headerHeight - geometry.rowGap) +
+                              geometry.rowGap;
             columnBottom[stage] = cy + geometry.nodeHeight;
             return QPointF(columnX.value(stage), cy);
         }
@@ -510,10 +507,9 @@ void GraphPanel::redraw()
     };
     QColor dim = text;
     dim.setAlpha(110);
-    auto ghost = [&](const QPointF &at, const QString &name, const QPen &pen,
-                     const QBrush &brush) {
-        auto *rect = m_scene->addRect(at.x(), at.y(), geometry.nodeWidth, geometry.nodeHeight,
-                                      pen, brush);
+    auto ghost = [&](const QPointF &at, const QString &name, const QPen &pen, const QBrush &brush) {
+        auto *rect =
+            m_scene->addRect(at.x(), at.y(), geometry.nodeWidth, geometry.nodeHeight, pen, brush);
         auto *t = m_scene->addSimpleText(fit(name));
         t->setBrush(dim);
         t->setParentItem(rect);

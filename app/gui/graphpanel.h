@@ -1,8 +1,7 @@
 #pragma once
 
-#include "plancontroller.h"
-
 #include "pipeline/plandiff.h"
+#include "plancontroller.h"
 
 #include <QHash>
 #include <QWidget>

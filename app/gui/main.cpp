@@ -117,9 +117,10 @@ int main(int argc, char *argv[])
     graphView.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(graphView);
     // For documentation: the graph in diff mode against a revision (HEAD, HEAD~1...).
-    QCommandLineOption compare(QStringLiteral("compare"),
-                               QApplication::translate("main", "Revision to compare the graph with"),
-                               QStringLiteral("revision"));
+    QCommandLineOption compare(
+        QStringLiteral("compare"),
+        QApplication::translate("main", "Revision to compare the graph with"),
+        QStringLiteral("revision"));
     compare.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(compare);
     QCommandLineOption openFile(QStringLiteral("open"),
@@ -153,8 +154,9 @@ int main(int argc, char *argv[])
                 QApplication::exit(saved ? 0 : 1);
             });
         };
-        // The pipeline graph (in diff mode: with the diff) comes after the lint result; a configuration too broken to plan
-        // never gets one, so the lint result starts a fallback timer.
+        // The pipeline graph (in diff mode: with the diff) comes after the lint result; a
+        // configuration too broken to plan never gets one, so the lint result starts a fallback
+        // timer.
         QObject::connect(window.graphPanel(), &stagecraft::gui::GraphPanel::redrawn, &window, grab,
                          Qt::SingleShotConnection);
         QObject::connect(

@@ -1,7 +1,6 @@
 // "Review before pushing": the graph's diff mode against a git revision and the full
 // configuration view, on a real repository built with libgit2.
 #include "../unit/gitrepobuilder.h"
-
 #include "codeeditor.h"
 #include "configview.h"
 #include "graphpanel.h"
@@ -107,7 +106,8 @@ private slots:
         // The removed job is drawn (a ghost card) like the others.
         QVERIFY(!graph->cardToolTip(job).isEmpty());
         if (job == u"c")
-            QVERIFY2(graph->cardToolTip(job).contains(u"script"), qPrintable(graph->cardToolTip(job)));
+            QVERIFY2(graph->cardToolTip(job).contains(u"script"),
+                     qPrintable(graph->cardToolTip(job)));
         if (job == u"a")
             QVERIFY(!graph->cardToolTip(job).contains(u"Changed"));
 
@@ -175,8 +175,9 @@ private slots:
         auto *toggle = window.graphPanel()->findChild<QCheckBox *>(u"compareToggle"_qs);
         QVERIFY(!window.graphPanel()->canCompare());
         QVERIFY(!toggle->isEnabled());
-        QCOMPARE(toggle->toolTip(),
-                 u"The project is not in a git repository: there is no revision to compare with"_qs);
+        QCOMPARE(
+            toggle->toolTip(),
+            u"The project is not in a git repository: there is no revision to compare with"_qs);
     }
 
     void fullConfiguration()

@@ -272,25 +272,41 @@ void GraphPanel::compareChanged()
 GraphPanel::DiffResult GraphPanel::computeDiff(const pipeline::Plan &after,
                                                std::shared_ptr<const ci::ResolvedConfig> config,
                                                const QString &root, RefChoice choice,
-                                               const QString &revision)
+                                               const QString &revision,
+                                               std::shared_ptr<const DiffResult> previous)
 {
     DiffResult r;
     r.revision = revision;
-    pipeline::RevisionPlanOptions options;
-    options.plan.resolve.projectRoot = root;
-    options.plan.resolve.mainFile = config->mainFile;
-    options.revision = revision;
-    // The same simulated pipeline as the working tree's plan: only the configuration differs.
-    options.context = PlanController::contextFor(root, choice);
-    const std::optional<pipeline::Plan> before = pipeline::planAtRevision(options, &r.error);
-    if (!before) {
-        if (r.error.isEmpty())
-            r.error = tr("the revision cannot be read");
-        return r;
+    if (const auto repo = git::Repository::discover(root)) {
+        r.basisKey = QStringList{root,
+                                 config->mainFile,
+                                 QString::number(int(choice)),
+                                 repo->resolve(revision),
+                                 repo->headSha(),
+                                 repo->currentBranch()}
+                         .join(u'\n');
     }
-    r.diff = pipeline::diffPlans(*before, after);
+    if (previous && previous->basis && !r.basisKey.isEmpty() && previous->basisKey == r.basisKey) {
+        r.basis = previous->basis;
+    } else {
+        pipeline::RevisionPlanOptions options;
+        options.plan.resolve.projectRoot = root;
+        options.plan.resolve.mainFile = config->mainFile;
+        options.revision = revision;
+        // The same simulated pipeline as the working tree's plan: only the configuration
+        // differs.
+        options.context = PlanController::contextFor(root, choice);
+        std::optional<pipeline::Plan> before = pipeline::planAtRevision(options, &r.error);
+        if (!before) {
+            if (r.error.isEmpty())
+                r.error = tr("the revision cannot be read");
+            return r;
+        }
+        r.basis = std::make_shared<const pipeline::Plan>(std::move(*before));
+    }
+    r.diff = pipeline::diffPlans(*r.basis, after);
     for (const QString &name : std::as_const(r.diff.removed)) {
-        if (const pipeline::PlannedJob *job = before->job(name))
+        if (const pipeline::PlannedJob *job = r.basis->job(name))
             r.removedStages.insert(name, job->stage);
     }
     return r;
@@ -313,11 +329,12 @@ void GraphPanel::startDiff()
             return; // an edit, another ref or another revision came meanwhile
         self->m_diffRunning = false;
         self->m_diff = std::make_shared<const DiffResult>(watcher->result());
+        self->m_lastDiff = self->m_diff;
         self->redraw();
     });
     watcher->setFuture(QtConcurrent::run(&GraphPanel::computeDiff, result->plan, config,
                                          m_controller->projectRoot(), m_controller->ref(),
-                                         compareRevision()));
+                                         compareRevision(), m_lastDiff));
 }
 
 void GraphPanel::updateLegend()

@@ -67,10 +67,15 @@ public:
         QString error; ///< the revision could not be planned
         pipeline::PlanDiff diff;
         QHash<QString, QString> removedStages; ///< removed job -> its stage at the revision
+        QString basisKey; ///< what the revision's plan depends on (commits, ref, files)
+        std::shared_ptr<const pipeline::Plan> basis; ///< the plan at the revision
     };
+    /// `previous`: the last result, whose plan of the revision is reused when the revision's
+    /// commit, HEAD and the simulated ref are the same (typing does not re-read git).
     static DiffResult computeDiff(const pipeline::Plan &after,
                                   std::shared_ptr<const ci::ResolvedConfig> config,
-                                  const QString &root, RefChoice choice, const QString &revision);
+                                  const QString &root, RefChoice choice, const QString &revision,
+                                  std::shared_ptr<const DiffResult> previous);
 
 signals:
     void jobActivated(const QString &file, int line, int column);
@@ -100,8 +105,9 @@ private:
     QCheckBox *m_compare;
     QComboBox *m_revisionBox;
     QLabel *m_legend;
-    std::shared_ptr<const DiffResult> m_diff; ///< for the plan on screen; null: not computed
-    quint64 m_diffGeneration = 0;             ///< newer requests make older diff runs stale
+    std::shared_ptr<const DiffResult> m_diff;     ///< for the plan on screen; null: not computed
+    std::shared_ptr<const DiffResult> m_lastDiff; ///< newest result, for its revision plan
+    quint64 m_diffGeneration = 0;                 ///< newer requests make older diff runs stale
     bool m_diffRunning = false;
     QString m_checkedRoot; ///< the project root whose repository was looked for
     bool m_inRepository = false;

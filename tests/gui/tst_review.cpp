@@ -117,15 +117,13 @@ private slots:
         QCOMPARE(graph->legendText(), QString());
     }
 
-    void diffFollowsTheOpenBuffer()
+    void diffFollowsTheOpenBufferAndHead()
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        {
-            gittest::RepoBuilder repo(dir.path());
-            repo.write(u".gitlab-ci.yml"_qs, committed);
-            repo.commit("jobs a, b, c");
-        }
+        gittest::RepoBuilder repo(dir.path());
+        repo.write(u".gitlab-ci.yml"_qs, committed);
+        repo.commit("jobs a, b, c");
         MainWindow window;
         GraphPanel *graph = window.graphPanel();
         QSignalSpy planned(window.planController(), &gui::PlanController::planReady);
@@ -139,6 +137,16 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(graph->legendText(),
                                   u"1 added, 1 removed, 1 changed against HEAD"_qs, 10000);
         QCOMPARE(int(graph->diffState(u"b"_qs)), int(GraphPanel::DiffState::Removed));
+        // Committed: HEAD moved, so the revision is planned again (no stale cached plan).
+        QVERIFY(window.save());
+        repo.commit("b removed, d added");
+        window.editor()->setText(QString::fromUtf8(working + "# reviewed\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(graph->legendText(),
+                                  u"0 added, 0 removed, 0 changed against HEAD"_qs, 10000);
+        // An older revision: the first commit.
+        graph->setCompare(true, u"HEAD~1"_qs);
+        QTRY_COMPARE_WITH_TIMEOUT(graph->legendText(),
+                                  u"1 added, 1 removed, 1 changed against HEAD~1"_qs, 10000);
     }
 
     void unknownRevision()

@@ -30,3 +30,24 @@ if [ -d "$shared/corpus/gitlab-ci/Kitware__CMake" ]; then
 else
     echo "skipped kitware-cmake: $shared/corpus is absent" >&2
 fi
+
+# Diff mode: a small repository whose working tree adds, removes and changes jobs.
+review=$(mktemp -d)
+trap 'rm -rf "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$review"' EXIT
+git -C "$review" init -q -b main
+ci() { # name script: a test job that needs build
+    printf '%s:\n  extends: .node\n  stage: test\n  needs: [build]\n  script: %s\n\n' "$1" "$2"
+}
+preamble() {
+    printf 'stages: [build, test, deploy]\n\n.node:\n  image: node:20\n\n'
+    printf 'build:\n  extends: .node\n  stage: build\n  script: npm ci && npm run build\n\n'
+    printf 'lint:\n  extends: .node\n  stage: test\n  script: npm run lint\n\n'
+}
+{ preamble; ci unit 'npm test'; ci e2e 'npm run e2e'
+  printf 'deploy:\n  stage: deploy\n  script: ./deploy.sh staging\n'; } >"$review/.gitlab-ci.yml"
+git -C "$review" add -A
+git -C "$review" -c user.name=Docs -c user.email=docs@example.com commit -q -m init
+{ preamble; ci unit 'npm test -- --coverage'; ci typecheck 'npx tsc --noEmit'
+  printf 'deploy:\n  stage: deploy\n  needs: [unit, typecheck]\n  script: ./deploy.sh staging\n'
+} >"$review/.gitlab-ci.yml"
+shoot review-diff --compare HEAD "$review"

@@ -125,6 +125,33 @@ DE = {
     "Include Cache Folder": "Include-Cache-Ordner",
     "Graph view: stages or needs": "Graph-Ansicht: stages oder needs",
     "Project file to show first": "Zuerst gezeigte Projektdatei",
+    "Compare with": "Vergleichen mit",
+    "A revision: HEAD, HEAD~1, a branch, a tag or a commit":
+        "Eine Revision: HEAD, HEAD~1, ein Branch, ein Tag oder ein Commit",
+    "Show how the planned pipeline differs from the one at a revision":
+        "Zeigt, wie sich die geplante Pipeline von der einer Revision unterscheidet",
+    "The project is not in a git repository: there is no revision to compare with":
+        "Das Projekt liegt in keinem Git-Repository: Es gibt keine Revision zum Vergleichen",
+    "the revision cannot be read": "die Revision kann nicht gelesen werden",
+    "Comparing with %1…": "Vergleich mit %1…",
+    "Cannot compare with %1: %2": "Vergleich mit %1 nicht möglich: %2",
+    "%1 added, %2 removed, %3 changed against %4":
+        "%1 hinzugefügt, %2 entfernt, %3 geändert gegenüber %4",
+    "Added since %1": "Hinzugefügt seit %1",
+    "Changed since %1: %2": "Geändert seit %1: %2",
+    "Stage: %1 → %2": "Stage: %1 → %2",
+    "Needs added: %1": "Neue needs: %1",
+    "Needs removed: %1": "Entfernte needs: %1",
+    "When: %1 → %2": "when: %1 → %2",
+    "Removed": "Entfernt",
+    "%1 — removed since %2": "%1 — entfernt seit %2",
+    "The configuration GitLab runs: includes, extends, anchors and !reference merged. Read-only.":
+        "Die Konfiguration, die GitLab ausführt: includes, extends, Anker und !reference "
+        "zusammengeführt. Schreibgeschützt.",
+    "Full configuration": "Vollständige Konfiguration",
+    "Revision to compare the graph with": "Revision, mit der der Graph verglichen wird",
+    "Print the time to the first paint and quit":
+        "Zeit bis zum ersten Zeichnen ausgeben und beenden",
 }
 
 path = sys.argv[1] if len(sys.argv) > 1 else "translations/stagecraft_de.ts"

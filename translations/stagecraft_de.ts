@@ -31,6 +31,21 @@
         <source>Project file to show first</source>
         <translation>Zuerst gezeigte Projektdatei</translation>
     </message>
+    <message>
+        <source>Revision to compare the graph with</source>
+        <translation>Revision, mit der der Graph verglichen wird</translation>
+    </message>
+    <message>
+        <source>Print the time to the first paint and quit</source>
+        <translation>Zeit bis zum ersten Zeichnen ausgeben und beenden</translation>
+    </message>
+</context>
+<context>
+    <name>stagecraft::gui::ConfigView</name>
+    <message>
+        <source>The configuration GitLab runs: includes, extends, anchors and !reference merged. Read-only.</source>
+        <translation>Die Konfiguration, die GitLab ausführt: includes, extends, Anker und !reference zusammengeführt. Schreibgeschützt.</translation>
+    </message>
 </context>
 <context>
     <name>stagecraft::gui::EditorTabs</name>
@@ -211,6 +226,70 @@ Speichern?</translation>
         <source>Pipeline graph</source>
         <translation>Pipeline-Graph</translation>
     </message>
+    <message>
+        <source>Compare with</source>
+        <translation>Vergleichen mit</translation>
+    </message>
+    <message>
+        <source>A revision: HEAD, HEAD~1, a branch, a tag or a commit</source>
+        <translation>Eine Revision: HEAD, HEAD~1, ein Branch, ein Tag oder ein Commit</translation>
+    </message>
+    <message>
+        <source>Show how the planned pipeline differs from the one at a revision</source>
+        <translation>Zeigt, wie sich die geplante Pipeline von der einer Revision unterscheidet</translation>
+    </message>
+    <message>
+        <source>The project is not in a git repository: there is no revision to compare with</source>
+        <translation>Das Projekt liegt in keinem Git-Repository: Es gibt keine Revision zum Vergleichen</translation>
+    </message>
+    <message>
+        <source>the revision cannot be read</source>
+        <translation>die Revision kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>Comparing with %1…</source>
+        <translation>Vergleich mit %1…</translation>
+    </message>
+    <message>
+        <source>Cannot compare with %1: %2</source>
+        <translation>Vergleich mit %1 nicht möglich: %2</translation>
+    </message>
+    <message>
+        <source>%1 added, %2 removed, %3 changed against %4</source>
+        <translation>%1 hinzugefügt, %2 entfernt, %3 geändert gegenüber %4</translation>
+    </message>
+    <message>
+        <source>Added since %1</source>
+        <translation>Hinzugefügt seit %1</translation>
+    </message>
+    <message>
+        <source>Changed since %1: %2</source>
+        <translation>Geändert seit %1: %2</translation>
+    </message>
+    <message>
+        <source>Stage: %1 → %2</source>
+        <translation>Stage: %1 → %2</translation>
+    </message>
+    <message>
+        <source>Needs added: %1</source>
+        <translation>Neue needs: %1</translation>
+    </message>
+    <message>
+        <source>Needs removed: %1</source>
+        <translation>Entfernte needs: %1</translation>
+    </message>
+    <message>
+        <source>When: %1 → %2</source>
+        <translation>when: %1 → %2</translation>
+    </message>
+    <message>
+        <source>Removed</source>
+        <translation>Entfernt</translation>
+    </message>
+    <message>
+        <source>%1 — removed since %2</source>
+        <translation>%1 — entfernt seit %2</translation>
+    </message>
 </context>
 <context>
     <name>stagecraft::gui::HelpCatalog</name>
@@ -364,6 +443,10 @@ Speichern?</translation>
     <message>
         <source>%1 — %2 [*] — Stagecraft</source>
         <translation>%1 — %2 [*] — Stagecraft</translation>
+    </message>
+    <message>
+        <source>Full configuration</source>
+        <translation>Vollständige Konfiguration</translation>
     </message>
 </context>
 <context>

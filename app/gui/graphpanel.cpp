@@ -1,7 +1,11 @@
 #include "graphpanel.h"
 
+#include "git/repository.h"
+
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
+#include <QFutureWatcher>
 #include <QGraphicsPathItem>
 #include <QGraphicsRectItem>
 #include <QGraphicsScene>
@@ -14,15 +18,47 @@
 #include <QMenu>
 #include <QPainter>
 #include <QPainterPath>
+#include <QPointer>
 #include <QSvgGenerator>
+#include <QTextDocument>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace stagecraft::gui {
 
 namespace {
 
 constexpr int jobNameKey = 0; // QGraphicsItem data key holding the job name
+
+// Diff colours: GitLab's diff green, red and amber, readable on light and dark cards.
+const QColor addedColor(0x21, 0x8f, 0x4f);
+const QColor removedColor(0xdd, 0x2b, 0x0e);
+const QColor changedColor(0xc1, 0x7d, 0x10);
+
+QColor diffColor(GraphPanel::DiffState state)
+{
+    switch (state) {
+    case GraphPanel::DiffState::Added:
+        return addedColor;
+    case GraphPanel::DiffState::Removed:
+        return removedColor;
+    case GraphPanel::DiffState::Changed:
+        return changedColor;
+    case GraphPanel::DiffState::Unchanged:
+        break;
+    }
+    return {};
+}
+
+/// The card colour with a little of the diff colour in it.
+QColor tint(const QColor &card, const QColor &with)
+{
+    const double a = 0.16;
+    return QColor::fromRgbF(float(card.redF() * (1 - a) + with.redF() * a),
+                            float(card.greenF() * (1 - a) + with.greenF() * a),
+                            float(card.blueF() * (1 - a) + with.blueF() * a));
+}
 
 QString flagsOf(const pipeline::PlannedJob &job)
 {
@@ -46,6 +82,9 @@ GraphPanel::GraphPanel(PlanController *controller, QWidget *parent)
     , m_viewBox(new QComboBox(this))
     , m_refBox(new QComboBox(this))
     , m_status(new QLabel(this))
+    , m_compare(new QCheckBox(this))
+    , m_revisionBox(new QComboBox(this))
+    , m_legend(new QLabel(this))
     , m_graphView(new QGraphicsView(this))
     , m_scene(new QGraphicsScene(this))
 {
@@ -57,6 +96,17 @@ GraphPanel::GraphPanel(PlanController *controller, QWidget *parent)
     m_refBox->addItem(tr("Push to the default branch"), int(RefChoice::DefaultBranch));
     m_refBox->addItem(tr("Tag"), int(RefChoice::Tag));
     m_refBox->addItem(tr("Merge request"), int(RefChoice::MergeRequest));
+    m_compare->setObjectName(QStringLiteral("compareToggle"));
+    m_compare->setText(tr("Compare with"));
+    m_revisionBox->setObjectName(QStringLiteral("compareRevision"));
+    m_revisionBox->setEditable(true);
+    m_revisionBox->addItems({QStringLiteral("HEAD"), QStringLiteral("HEAD~1")});
+    m_revisionBox->setToolTip(tr("A revision: HEAD, HEAD~1, a branch, a tag or a commit"));
+    m_revisionBox->setMinimumContentsLength(7);
+    m_legend->setObjectName(QStringLiteral("diffLegend"));
+    m_legend->setTextFormat(Qt::RichText);
+    m_legend->hide();
+    updateCompareAvailability();
     auto *exportButton = new QToolButton(this);
     exportButton->setText(tr("Export…"));
     exportButton->setPopupMode(QToolButton::InstantPopup);
@@ -78,6 +128,8 @@ GraphPanel::GraphPanel(PlanController *controller, QWidget *parent)
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_viewBox);
     bar->addWidget(m_refBox);
+    bar->addWidget(m_compare);
+    bar->addWidget(m_revisionBox);
     bar->addStretch(1);
     bar->addWidget(exportButton);
     auto *layout = new QVBoxLayout(this);
@@ -85,6 +137,7 @@ GraphPanel::GraphPanel(PlanController *controller, QWidget *parent)
     layout->addLayout(bar);
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
+    layout->addWidget(m_legend);
     layout->addWidget(m_graphView, 1);
     m_graphView->setScene(m_scene);
     m_graphView->setRenderHint(QPainter::Antialiasing);
@@ -95,7 +148,12 @@ GraphPanel::GraphPanel(PlanController *controller, QWidget *parent)
     connect(m_viewBox, &QComboBox::currentIndexChanged, this,
             [this](int index) { setView(index == 0 ? View::Stages : View::Dependencies); });
     connect(m_refBox, &QComboBox::currentIndexChanged, this, &GraphPanel::refChosen);
-    connect(m_controller, &PlanController::planReady, this, &GraphPanel::redraw);
+    connect(m_controller, &PlanController::planReady, this, &GraphPanel::planArrived);
+    connect(m_compare, &QCheckBox::toggled, this, &GraphPanel::compareChanged);
+    connect(m_revisionBox, &QComboBox::currentTextChanged, this, [this] {
+        if (isComparing())
+            compareChanged();
+    });
 }
 
 void GraphPanel::setView(View view)
@@ -130,6 +188,181 @@ void GraphPanel::refChosen(int index)
     m_controller->setRef(RefChoice(m_refBox->itemData(index).toInt()));
 }
 
+void GraphPanel::setCompare(bool on, const QString &revision)
+{
+    if (!revision.isEmpty())
+        m_revisionBox->setCurrentText(revision);
+    m_compare->setChecked(on);
+}
+
+bool GraphPanel::isComparing() const
+{
+    return m_compare->isChecked();
+}
+
+QString GraphPanel::compareRevision() const
+{
+    const QString r = m_revisionBox->currentText().trimmed();
+    return r.isEmpty() ? QStringLiteral("HEAD") : r;
+}
+
+bool GraphPanel::canCompare() const
+{
+    return m_inRepository;
+}
+
+GraphPanel::DiffState GraphPanel::diffState(const QString &job) const
+{
+    return m_diffStates.value(job, DiffState::Unchanged);
+}
+
+QString GraphPanel::cardToolTip(const QString &job) const
+{
+    const QGraphicsRectItem *card = m_cards.value(job);
+    return card ? card->toolTip() : QString();
+}
+
+QString GraphPanel::legendText() const
+{
+    if (m_legend->isHidden())
+        return {};
+    QTextDocument plain;
+    plain.setHtml(m_legend->text());
+    return plain.toPlainText().remove(u"■ "_qs);
+}
+
+void GraphPanel::updateCompareAvailability()
+{
+    const QString root = m_controller->projectRoot();
+    if (root.isEmpty() || root != m_checkedRoot) {
+        m_checkedRoot = root;
+        m_inRepository = !root.isEmpty() && git::Repository::discover(root).has_value();
+    }
+    m_compare->setEnabled(m_inRepository);
+    m_revisionBox->setEnabled(m_inRepository);
+    m_compare->setToolTip(
+        m_inRepository
+            ? tr("Show how the planned pipeline differs from the one at a revision")
+            : tr("The project is not in a git repository: there is no revision to compare with"));
+}
+
+void GraphPanel::planArrived()
+{
+    updateCompareAvailability();
+    if (isComparing() && m_inRepository) {
+        startDiff(); // the scene keeps the previous picture until the diff is there
+        return;
+    }
+    m_diff.reset();
+    redraw();
+}
+
+void GraphPanel::compareChanged()
+{
+    if (isComparing() && m_inRepository) {
+        m_diff.reset(); // the legend says "Comparing…" rather than the old revision's counts
+        startDiff();
+        return;
+    }
+    ++m_diffGeneration; // a run in flight is no longer wanted
+    m_diff.reset();
+    redraw();
+}
+
+GraphPanel::DiffResult GraphPanel::computeDiff(const pipeline::Plan &after,
+                                               std::shared_ptr<const ci::ResolvedConfig> config,
+                                               const QString &root, RefChoice choice,
+                                               const QString &revision,
+                                               std::shared_ptr<const DiffResult> previous)
+{
+    DiffResult r;
+    r.revision = revision;
+    if (const auto repo = git::Repository::discover(root)) {
+        r.basisKey = QStringList{root,
+                                 config->mainFile,
+                                 QString::number(int(choice)),
+                                 repo->resolve(revision),
+                                 repo->headSha(),
+                                 repo->currentBranch()}
+                         .join(u'\n');
+    }
+    if (previous && previous->basis && !r.basisKey.isEmpty() && previous->basisKey == r.basisKey) {
+        r.basis = previous->basis;
+    } else {
+        pipeline::RevisionPlanOptions options;
+        options.plan.resolve.projectRoot = root;
+        options.plan.resolve.mainFile = config->mainFile;
+        options.revision = revision;
+        // The same simulated pipeline as the working tree's plan: only the configuration
+        // differs.
+        options.context = PlanController::contextFor(root, choice);
+        std::optional<pipeline::Plan> before = pipeline::planAtRevision(options, &r.error);
+        if (!before) {
+            if (r.error.isEmpty())
+                r.error = tr("the revision cannot be read");
+            return r;
+        }
+        r.basis = std::make_shared<const pipeline::Plan>(std::move(*before));
+    }
+    r.diff = pipeline::diffPlans(*r.basis, after);
+    for (const QString &name : std::as_const(r.diff.removed)) {
+        if (const pipeline::PlannedJob *job = r.basis->job(name))
+            r.removedStages.insert(name, job->stage);
+    }
+    return r;
+}
+
+void GraphPanel::startDiff()
+{
+    const PlanResult *result = m_controller->result();
+    const auto config = m_controller->config();
+    if (!result || !config)
+        return; // the plan's arrival starts it
+    const quint64 generation = ++m_diffGeneration;
+    m_diffRunning = true;
+    updateLegend();
+    auto *watcher = new QFutureWatcher<DiffResult>(this);
+    QPointer<GraphPanel> self(this);
+    connect(watcher, &QFutureWatcher<DiffResult>::finished, this, [self, watcher, generation] {
+        watcher->deleteLater();
+        if (!self || generation != self->m_diffGeneration)
+            return; // an edit, another ref or another revision came meanwhile
+        self->m_diffRunning = false;
+        self->m_diff = std::make_shared<const DiffResult>(watcher->result());
+        self->m_lastDiff = self->m_diff;
+        self->redraw();
+    });
+    watcher->setFuture(QtConcurrent::run(&GraphPanel::computeDiff, result->plan, config,
+                                         m_controller->projectRoot(), m_controller->ref(),
+                                         compareRevision(), m_lastDiff));
+}
+
+void GraphPanel::updateLegend()
+{
+    if (!isComparing() || !m_inRepository) {
+        m_legend->clear();
+        m_legend->hide();
+        return;
+    }
+    m_legend->show();
+    if (m_diffRunning && !m_diff) {
+        m_legend->setText(tr("Comparing with %1…").arg(compareRevision()).toHtmlEscaped());
+    } else if (m_diff && !m_diff->error.isEmpty()) {
+        m_legend->setText(
+            tr("Cannot compare with %1: %2").arg(m_diff->revision, m_diff->error).toHtmlEscaped());
+    } else if (m_diff) {
+        // The counts in the cards' colours: the legend doubles as the key to the colours.
+        const pipeline::PlanDiff &d = m_diff->diff;
+        auto count = [](qsizetype n, const QColor &c) {
+            return u"<b style=\"color:%1\">■ %2</b>"_qs.arg(c.name()).arg(n);
+        };
+        m_legend->setText(
+            tr("%1 added, %2 removed, %3 changed against %4")
+                .arg(count(d.added.size(), addedColor), count(d.removed.size(), removedColor),
+                     count(d.changed.size(), changedColor), m_diff->revision.toHtmlEscaped()));
+    }
+}
+
 void GraphPanel::redraw()
 {
     m_scene->clear();
@@ -138,9 +371,37 @@ void GraphPanel::redraw()
     m_definitions.clear();
     m_edges.clear();
     m_hovered.clear();
+    m_diffStates.clear();
+    m_cards.clear();
+    updateLegend();
     const PlanResult *r = m_controller->result();
     if (!r)
         return;
+    // Diff mode: what each job's card says about the compared revision.
+    const bool diffing = isComparing() && m_diff && m_diff->error.isEmpty();
+    QHash<QString, QString> diffTips;
+    if (diffing) {
+        const pipeline::PlanDiff &d = m_diff->diff;
+        for (const QString &name : d.added) {
+            m_diffStates.insert(name, DiffState::Added);
+            diffTips.insert(name, tr("Added since %1").arg(m_diff->revision));
+        }
+        for (const QString &name : d.removed)
+            m_diffStates.insert(name, DiffState::Removed);
+        for (const pipeline::JobChange &c : d.changed) {
+            m_diffStates.insert(c.name, DiffState::Changed);
+            QStringList lines{tr("Changed since %1: %2").arg(m_diff->revision, c.keys.join(u", "))};
+            if (c.stageMoved())
+                lines << tr("Stage: %1 → %2").arg(c.oldStage, c.newStage);
+            if (!c.needsAdded.isEmpty())
+                lines << tr("Needs added: %1").arg(c.needsAdded.join(u", "));
+            if (!c.needsRemoved.isEmpty())
+                lines << tr("Needs removed: %1").arg(c.needsRemoved.join(u", "));
+            if (c.oldWhen != c.newWhen)
+                lines << tr("When: %1 → %2").arg(c.oldWhen, c.newWhen);
+            diffTips.insert(c.name, lines.join(u'\n'));
+        }
+    }
     const pipeline::Plan &plan = r->plan;
     const pipeline::Layout &layout = m_view == View::Stages ? r->stages : r->dependencies;
     if (!plan.created)
@@ -209,60 +470,99 @@ void GraphPanel::redraw()
         t->setPos(n.x + 8, n.y + (n.height - t->boundingRect().height()) / 2);
         rect->setData(jobNameKey, n.jobs.value(0));
         QStringList tips;
+        DiffState state = DiffState::Unchanged;
         for (const QString &name : n.jobs) {
             m_planned.append(name);
+            m_cards.insert(name, rect);
             if (const pipeline::PlannedJob *j = plan.job(name)) {
                 remember(name, j->source);
                 tips.append(u"%1 — %2"_qs.arg(name, j->reason));
             }
+            if (diffTips.contains(name))
+                tips.append(diffTips.value(name));
+            if (state == DiffState::Unchanged)
+                state = diffState(name);
         }
         rect->setToolTip(tips.join(u'\n'));
         rect->setCursor(Qt::PointingHandCursor);
         if (job && job->when == pipeline::When::Manual)
             rect->setPen(QPen(accent, 1.5));
+        if (state != DiffState::Unchanged) {
+            rect->setPen(QPen(diffColor(state), 2));
+            rect->setBrush(tint(card, diffColor(state)));
+        }
         right = qMax(right, n.x + n.width);
         const QString col = layout.columns.value(n.column).title;
         columnBottom[col] = qMax(columnBottom.value(col), n.y + n.height);
     }
-    // Excluded jobs: dimmed, in their stage's column (stage view) or in a column of their own.
-    double extraX = layout.columns.isEmpty() ? 0 : right + geometry.columnGap;
-    double extraY = geometry.headerHeight;
-    bool extraColumn = false;
-    for (const pipeline::ExcludedJob &x : plan.excluded) {
-        if (x.name.startsWith(u'.'))
-            continue;
-        double cx = extraX;
-        double cy = extraY;
-        if (m_view == View::Stages && columnX.contains(x.stage)) {
-            cx = columnX.value(x.stage);
-            cy = columnBottom.value(x.stage, geometry.headerHeight - geometry.rowGap) +
-                 geometry.rowGap;
-            columnBottom[x.stage] = cy + geometry.nodeHeight;
-        } else {
-            extraColumn = true;
-            extraY += geometry.nodeHeight + geometry.rowGap;
+    // Cards outside the plan: excluded jobs (dimmed) and, in diff mode, the removed jobs (red
+    // ghosts), in their stage's column (stage view) or in a column of their own.
+    struct ExtraColumn
+    {
+        QString title;
+        double x = 0;
+        double y = 0;
+        bool used = false;
+    };
+    double nextX = layout.columns.isEmpty() ? 0 : right + geometry.columnGap;
+    auto place = [&](ExtraColumn &extra, const QString &stage) {
+        if (m_view == View::Stages && columnX.contains(stage)) {
+            const double cy = columnBottom.value(stage, geometry.headerHeight - geometry.rowGap) +
+                              geometry.rowGap;
+            columnBottom[stage] = cy + geometry.nodeHeight;
+            return QPointF(columnX.value(stage), cy);
         }
-        QColor dimBorder = border;
-        dimBorder.setAlpha(110);
-        auto *rect = m_scene->addRect(cx, cy, geometry.nodeWidth, geometry.nodeHeight,
-                                      QPen(dimBorder, 1, Qt::DashLine), Qt::NoBrush);
-        auto *t = m_scene->addSimpleText(fit(x.name));
-        QColor dim = text;
-        dim.setAlpha(110);
+        if (!extra.used) {
+            extra.used = true;
+            extra.x = nextX;
+            extra.y = geometry.headerHeight;
+            nextX += geometry.nodeWidth + geometry.columnGap;
+        }
+        const QPointF at(extra.x, extra.y);
+        extra.y += geometry.nodeHeight + geometry.rowGap;
+        return at;
+    };
+    QColor dim = text;
+    dim.setAlpha(110);
+    auto ghost = [&](const QPointF &at, const QString &name, const QPen &pen, const QBrush &brush) {
+        auto *rect =
+            m_scene->addRect(at.x(), at.y(), geometry.nodeWidth, geometry.nodeHeight, pen, brush);
+        auto *t = m_scene->addSimpleText(fit(name));
         t->setBrush(dim);
         t->setParentItem(rect);
-        t->setPos(cx + 8, cy + (geometry.nodeHeight - t->boundingRect().height()) / 2);
+        t->setPos(at.x() + 8, at.y() + (geometry.nodeHeight - t->boundingRect().height()) / 2);
+        rect->setData(jobNameKey, name);
+        m_cards.insert(name, rect);
+        return rect;
+    };
+    ExtraColumn notCreated{tr("Not created")};
+    QColor dimBorder = border;
+    dimBorder.setAlpha(110);
+    for (const pipeline::ExcludedJob &x : plan.excluded) {
+        if (x.name.startsWith(u'.') || m_diffStates.contains(x.name))
+            continue;
+        auto *rect = ghost(place(notCreated, x.stage), x.name, QPen(dimBorder, 1, Qt::DashLine),
+                           Qt::NoBrush);
         rect->setToolTip(tr("Not in this pipeline: %1").arg(x.reason));
-        rect->setData(jobNameKey, x.name);
         m_dimmed.append(x.name);
         remember(x.name, x.source);
     }
-    if (extraColumn) {
-        auto *title = m_scene->addSimpleText(tr("Not created"), titleFont);
-        QColor dim = text;
-        dim.setAlpha(110);
+    ExtraColumn removed{tr("Removed")};
+    if (diffing) {
+        QColor removedTint = removedColor;
+        removedTint.setAlpha(40);
+        for (const QString &name : m_diff->diff.removed) {
+            auto *rect = ghost(place(removed, m_diff->removedStages.value(name)), name,
+                               QPen(removedColor, 2, Qt::DashLine), removedTint);
+            rect->setToolTip(tr("%1 — removed since %2").arg(name, m_diff->revision));
+        }
+    }
+    for (const ExtraColumn *extra : {&notCreated, &removed}) {
+        if (!extra->used)
+            continue;
+        auto *title = m_scene->addSimpleText(extra->title, titleFont);
         title->setBrush(dim);
-        title->setPos(extraX, 8);
+        title->setPos(extra->x, 8);
     }
     m_scene->setSceneRect(m_scene->itemsBoundingRect().adjusted(-10, -10, 10, 10));
     fitWidth();

@@ -1,11 +1,16 @@
 #pragma once
 
+#include "pipeline/plandiff.h"
 #include "plancontroller.h"
 
 #include <QHash>
 #include <QWidget>
 
+#include <memory>
+
+class QCheckBox;
 class QComboBox;
+class QGraphicsRectItem;
 class QGraphicsPathItem;
 class QGraphicsScene;
 class QGraphicsView;
@@ -23,6 +28,8 @@ class GraphPanel final : public QWidget
 
 public:
     enum class View { Stages, Dependencies };
+    /// How a card differs from the compared revision (diff mode).
+    enum class DiffState { Unchanged, Added, Removed, Changed };
 
     explicit GraphPanel(PlanController *controller, QWidget *parent = nullptr);
 
@@ -42,6 +49,34 @@ public:
     void highlightLinks(const QString &job);
     int highlightedLinks() const;
 
+    /// Diff mode: colours the cards by how the working tree's plan (open buffers included)
+    /// differs from the plan at `revision` (any revision libgit2 understands; empty: keep).
+    void setCompare(bool on, const QString &revision = {});
+    bool isComparing() const;
+    QString compareRevision() const;
+    /// False outside a git repository (the toggle is disabled then).
+    bool canCompare() const;
+    DiffState diffState(const QString &job) const;
+    QString cardToolTip(const QString &job) const;
+    QString legendText() const;
+
+    /// What a diff run computes (off the GUI thread).
+    struct DiffResult
+    {
+        QString revision;
+        QString error; ///< the revision could not be planned
+        pipeline::PlanDiff diff;
+        QHash<QString, QString> removedStages; ///< removed job -> its stage at the revision
+        QString basisKey; ///< what the revision's plan depends on (commits, ref, files)
+        std::shared_ptr<const pipeline::Plan> basis; ///< the plan at the revision
+    };
+    /// `previous`: the last result, whose plan of the revision is reused when the revision's
+    /// commit, HEAD and the simulated ref are the same (typing does not re-read git).
+    static DiffResult computeDiff(const pipeline::Plan &after,
+                                  std::shared_ptr<const ci::ResolvedConfig> config,
+                                  const QString &root, RefChoice choice, const QString &revision,
+                                  std::shared_ptr<const DiffResult> previous);
+
 signals:
     void jobActivated(const QString &file, int line, int column);
     /// The scene now shows the newest plan (for benchmarks and tests: the end of an update).
@@ -56,12 +91,28 @@ private:
     void fitWidth();
     void exportDialog();
     void refChosen(int index);
+    void planArrived();
+    void compareChanged();
+    void startDiff();
+    void updateCompareAvailability();
+    void updateLegend();
 
     PlanController *m_controller;
     View m_view = View::Stages;
     QComboBox *m_viewBox;
     QComboBox *m_refBox;
     QLabel *m_status;
+    QCheckBox *m_compare;
+    QComboBox *m_revisionBox;
+    QLabel *m_legend;
+    std::shared_ptr<const DiffResult> m_diff;     ///< for the plan on screen; null: not computed
+    std::shared_ptr<const DiffResult> m_lastDiff; ///< newest result, for its revision plan
+    quint64 m_diffGeneration = 0;                 ///< newer requests make older diff runs stale
+    bool m_diffRunning = false;
+    QString m_checkedRoot; ///< the project root whose repository was looked for
+    bool m_inRepository = false;
+    QHash<QString, DiffState> m_diffStates;
+    QHash<QString, QGraphicsRectItem *> m_cards;
     QGraphicsView *m_graphView;
     QGraphicsScene *m_scene;
     QStringList m_planned;

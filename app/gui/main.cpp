@@ -15,7 +15,6 @@
 #include <ctime>
 
 using stagecraft::gui::MainWindow;
-using stagecraft::gui::PlanController;
 
 namespace {
 
@@ -117,6 +116,13 @@ int main(int argc, char *argv[])
                                  QStringLiteral("view"));
     graphView.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(graphView);
+    // For documentation: the graph in diff mode against a revision (HEAD, HEAD~1...).
+    QCommandLineOption compare(
+        QStringLiteral("compare"),
+        QApplication::translate("main", "Revision to compare the graph with"),
+        QStringLiteral("revision"));
+    compare.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(compare);
     QCommandLineOption openFile(QStringLiteral("open"),
                                 QApplication::translate("main", "Project file to show first"),
                                 QStringLiteral("file"));
@@ -148,9 +154,10 @@ int main(int argc, char *argv[])
                 QApplication::exit(saved ? 0 : 1);
             });
         };
-        // The pipeline graph comes after the lint result; a configuration too broken to plan
-        // never gets one, so the lint result starts a fallback timer.
-        QObject::connect(window.planController(), &PlanController::planReady, &window, grab,
+        // The pipeline graph (in diff mode: with the diff) comes after the lint result; a
+        // configuration too broken to plan never gets one, so the lint result starts a fallback
+        // timer.
+        QObject::connect(window.graphPanel(), &stagecraft::gui::GraphPanel::redrawn, &window, grab,
                          Qt::SingleShotConnection);
         QObject::connect(
             &window, &MainWindow::diagnosticsApplied, &window,
@@ -164,6 +171,8 @@ int main(int argc, char *argv[])
                                     : ref == u"mr"    ? RefChoice::MergeRequest
                                                       : RefChoice::CurrentBranch);
     }
+    if (parser.isSet(compare))
+        window.graphPanel()->setCompare(true, parser.value(compare));
     QStringList positional = parser.positionalArguments();
     // After a crash, start where the unsaved work was: the window then offers to restore it.
     const QStringList crashed = stagecraft::gui::RecoveryStore().projects();

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "codeeditor.h"
+#include "configview.h"
 #include "editortabs.h"
 #include "findbar.h"
 #include "gitstatus.h"
@@ -124,6 +125,10 @@ void MainWindow::createDocks()
         dock(tr("Project"), QStringLiteral("projectDock"), m_tree, Qt::LeftDockWidgetArea);
     QDockWidget *pipeline =
         dock(tr("Pipeline"), QStringLiteral("pipelineDock"), m_graph, Qt::RightDockWidgetArea);
+    m_configView = new ConfigView(m_lint, this);
+    tabifyDockWidget(pipeline, dock(tr("Full configuration"), QStringLiteral("configDock"),
+                                    m_configView, Qt::RightDockWidgetArea));
+    pipeline->raise();
     resizeDocks({m_problemsDock}, {180}, Qt::Vertical);
     resizeDocks({project, pipeline}, {220, 560}, Qt::Horizontal);
 }
@@ -273,6 +278,7 @@ void MainWindow::applySettings(const Settings &settings)
     QApplication::setPalette(Theme::applicationPalette(settings.theme, desktop));
     m_tabs->setThemeKind(settings.theme);
     m_tabs->applyTheme(Theme::make(settings.theme, desktop), settings.font);
+    m_configView->applyTheme(Theme::make(settings.theme, desktop), settings.font);
     m_lint->setDelay(settings.validationDelayMs);
     m_lint->setIncludeCacheDir(settings.includeCacheDir);
     m_recovery->setInterval(settings.autosaveSeconds);
@@ -288,16 +294,6 @@ void MainWindow::openSettings()
     s.save();
     applySettings(s);
     m_lint->schedule();
-}
-
-QString MainWindow::statusText() const
-{
-    return m_statusLabel->text();
-}
-
-QString MainWindow::gitText() const
-{
-    return m_gitLabel->text();
 }
 
 QString MainWindow::statusTextFor(const diag::Diagnostics &diagnostics)

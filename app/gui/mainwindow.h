@@ -3,11 +3,11 @@
 #include "diag/diagnostic.h"
 #include "settings.h"
 
+#include <QLabel>
 #include <QMainWindow>
 
 #include <memory>
 
-class QLabel;
 class QDockWidget;
 
 namespace stagecraft::ci {
@@ -17,6 +17,7 @@ struct ResolvedConfig;
 namespace stagecraft::gui {
 
 class CodeEditor;
+class ConfigView;
 class EditorTabs;
 class FindBar;
 class GitStatus;
@@ -61,10 +62,11 @@ public:
     LintController *lintController() const { return m_lint; }
     PlanController *planController() const { return m_plan; }
     GraphPanel *graphPanel() const { return m_graph; }
+    ConfigView *configView() const { return m_configView; }
     NoticeBar *noticeBar() const { return m_notice; }
     RecoveryController *recovery() const { return m_recovery; }
-    QString statusText() const;
-    QString gitText() const;
+    QString statusText() const { return m_statusLabel->text(); }
+    QString gitText() const { return m_gitLabel->text(); }
 
     /// GitLab's Pipeline Editor wording for a lint result.
     static QString statusTextFor(const diag::Diagnostics &diagnostics);
@@ -98,6 +100,7 @@ private:
     RecoveryController *m_recovery = nullptr;
     ProjectTree *m_tree = nullptr;
     GraphPanel *m_graph = nullptr;
+    ConfigView *m_configView = nullptr;
     ProblemsView *m_problemsView = nullptr;
     QDockWidget *m_problemsDock = nullptr;
     RecentMenu *m_recentMenu = nullptr;

@@ -34,6 +34,9 @@ public:
     explicit PlanController(QObject *parent = nullptr);
 
     void setProjectRoot(const QString &root) { m_root = root; }
+    QString projectRoot() const { return m_root; }
+    /// The configuration the newest plan was asked for (with the open buffers).
+    std::shared_ptr<const ci::ResolvedConfig> config() const { return m_config; }
     void setConfig(std::shared_ptr<const ci::ResolvedConfig> config);
     void setRef(RefChoice choice);
     RefChoice ref() const { return m_ref; }

@@ -1,3 +1,5 @@
+#include "gitrepobuilder.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -95,6 +97,34 @@ private slots:
                            dir.path());
         QCOMPARE(cq.exitCode, 1);
         QVERIFY(QJsonDocument::fromJson(cq.out).isArray());
+    }
+
+    void includeRulesSeeTheCheckedOutBranch()
+    {
+        // An include that only applies on the default branch: linted on `main` it is read (and
+        // here reported missing); outside a repository no branch is known and it is skipped.
+        const QByteArray config = "include:\n"
+                                  "  - local: main-only.yml\n"
+                                  "    rules:\n"
+                                  "      - if: $CI_COMMIT_BRANCH == \"main\"\n"
+                                  "job:\n  script: make\n";
+        QTemporaryDir repoDir;
+        {
+            gittest::RepoBuilder repo(repoDir.path(), "main");
+            repo.write(QStringLiteral(".gitlab-ci.yml"), config);
+            repo.commit("ci");
+        }
+        const Run onMain = cli({QStringLiteral("lint"), QStringLiteral("--no-shellcheck"),
+                                repoDir.path()});
+        QCOMPARE(onMain.exitCode, 1);
+        QVERIFY2(onMain.out.contains("Local file `main-only.yml` does not exist!"),
+                 onMain.out.constData());
+
+        QTemporaryDir plain;
+        write(plain.filePath(QStringLiteral(".gitlab-ci.yml")), config);
+        const Run outside = cli({QStringLiteral("lint"), QStringLiteral("--no-shellcheck"),
+                                 plain.path()});
+        QCOMPARE(outside.exitCode, 0);
     }
 
     void configPrintsMergedYaml()

@@ -1,6 +1,7 @@
 #include "projecttree.h"
 
 #include <QAbstractFileIconProvider>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileSystemModel>
 #include <QHeaderView>
@@ -36,6 +37,16 @@ public:
         if (info.isDir())
             return icon(Folder);
         return icon(File);
+    }
+    // The default type() asks the MIME database as well (on the model's gatherer thread, which
+    // the model's destructor then waits for): by kind only, too.
+    QString type(const QFileInfo &info) const final
+    {
+        if (info.isDir())
+            return QCoreApplication::translate("stagecraft::gui::ProjectTree", "Folder");
+        if (info.isSymLink())
+            return QCoreApplication::translate("stagecraft::gui::ProjectTree", "Link");
+        return QCoreApplication::translate("stagecraft::gui::ProjectTree", "File");
     }
 };
 

@@ -412,11 +412,15 @@ private slots:
     void projectTreeDoesNotBlockOnFifos()
     {
         // A named pipe in the project: listing it must not read it (nobody ever writes to it).
-        QVERIFY(writeFile(m_dir->filePath(u".gitlab-ci.yml"_qs), withRules));
+        // One pipe inside the project and one beside it (the model lists the root's parent too,
+        // and projects often live next to pipes, in /tmp say).
+        const QString project = m_dir->filePath(u"project"_qs);
+        QVERIFY(writeFile(project + u"/.gitlab-ci.yml"_qs, withRules));
+        QCOMPARE(::mkfifo(QFile::encodeName(project + u"/pipe"_qs).constData(), 0600), 0);
         QCOMPARE(::mkfifo(QFile::encodeName(m_dir->filePath(u"pipe"_qs)).constData(), 0600), 0);
         gui::ProjectTree tree;
         QSignalSpy inserted(tree.filesModel(), &QAbstractItemModel::rowsInserted);
-        tree.setRoot(m_dir->path());
+        tree.setRoot(project);
         const QDeadlineTimer deadline(10000);
         while (tree.filesModel()->rowCount(tree.rootIndex()) < 1 && !deadline.hasExpired())
             inserted.wait(int(std::max<qint64>(1, deadline.remainingTime())));

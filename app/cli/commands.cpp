@@ -1,8 +1,7 @@
 #include "commands.h"
 
 #include "ci/linter.h"
-#include "git/repository.h"
-#include "vars/predefined.h"
+#include "pipeline/gitcontext.h"
 #include "ci/scriptcheck.h"
 #include "diag/report.h"
 #include "dockerfile/linter.h"
@@ -152,32 +151,6 @@ diag::Diagnostics lintDockerfile(const QString &absolutePath,
     return dockerfile::lintWithShellCheck(df, options, shellcheck);
 }
 
-/// The predefined variables of a push pipeline on the checked-out branch (as GitLab's pipeline
-/// editor validates the branch being edited), so that `include:rules` such as
-/// `if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH` decide as they would on GitLab. Only cheap facts
-/// are read (no diff, no file listing). Outside a repository: none.
-QHash<QString, QString> pipelineVariables(const QString &root)
-{
-    const auto repository = git::Repository::discover(root);
-    if (!repository)
-        return {};
-    vars::PipelineFacts facts;
-    facts.defaultBranch = repository->defaultBranch();
-    facts.sha = repository->headSha();
-    facts.ref = repository->currentBranch();
-    if (facts.ref.isEmpty() && !facts.sha.isEmpty()) {
-        facts.ref = repository->tagPointingAt(facts.sha);
-        facts.tag = !facts.ref.isEmpty();
-    }
-    if (facts.ref.isEmpty())
-        return {};
-    if (const QString path = git::projectPathFromUrl(repository->remoteUrl()); !path.isEmpty())
-        facts.projectPath = path;
-    else
-        facts.projectPath = QStringLiteral("local/") + QDir(repository->workdir()).dirName();
-    return vars::predefinedVariables(facts);
-}
-
 } // namespace
 
 std::optional<Project> projectFor(const QString &path, QTextStream &err)
@@ -233,7 +206,7 @@ int runLint(const QStringList &arguments, QTextStream &out, QTextStream &err)
         resolve.projectRoot = target->root;
         resolve.mainFile = target->mainFile;
         resolve.includeCacheDir = options->includeCache;
-        resolve.variables = pipelineVariables(target->root);
+        resolve.variables = pipeline::checkoutVariables(target->root);
         const ci::LintResult result = ci::lint(resolve);
         diag::Diagnostics found = result.diagnostics;
         if (options->shellcheck && result.config.root.isDefined()) {

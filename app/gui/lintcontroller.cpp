@@ -4,6 +4,7 @@
 #include "dockerfile/linter.h"
 #include "dockerfile/parser.h"
 #include "dockerfile/shellcheck.h"
+#include "pipeline/gitcontext.h"
 
 #include <QDir>
 #include <QFile>
@@ -56,9 +57,14 @@ void LintController::addDockerfile(const QString &path)
         setDockerfiles(m_dockerfiles + QStringList{path});
 }
 
-ci::LintResult LintController::run(const ci::ResolveOptions &options,
+ci::LintResult LintController::run(const ci::ResolveOptions &givenOptions,
                                    const QStringList &dockerfiles, bool shellcheck)
 {
+    // `include:rules` see the checked-out branch, as in the CLI; read here, off the GUI thread,
+    // and on every run so that a branch switch is noticed.
+    ci::ResolveOptions options = givenOptions;
+    if (options.variables.isEmpty())
+        options.variables = pipeline::checkoutVariables(options.projectRoot);
     ci::LintResult result = ci::lint(options);
     for (const QString &path : dockerfiles) {
         QByteArray text = options.overlay.value(path);

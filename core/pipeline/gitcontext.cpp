@@ -1,6 +1,7 @@
 #include "gitcontext.h"
 
 #include "git/repository.h"
+#include "vars/predefined.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -120,5 +121,28 @@ contextFromRepository(const QString &path, const GitContextOptions &options, QSt
     };
     return c;
 }
+
+QHash<QString, QString> checkoutVariables(const QString &root)
+{
+    const auto repository = git::Repository::discover(root);
+    if (!repository)
+        return {};
+    vars::PipelineFacts facts;
+    facts.defaultBranch = repository->defaultBranch();
+    facts.sha = repository->headSha();
+    facts.ref = repository->currentBranch();
+    if (facts.ref.isEmpty() && !facts.sha.isEmpty()) {
+        facts.ref = repository->tagPointingAt(facts.sha);
+        facts.tag = !facts.ref.isEmpty();
+    }
+    if (facts.ref.isEmpty())
+        return {};
+    if (const QString path = git::projectPathFromUrl(repository->remoteUrl()); !path.isEmpty())
+        facts.projectPath = path;
+    else
+        facts.projectPath = QStringLiteral("local/") + QDir(repository->workdir()).dirName();
+    return vars::predefinedVariables(facts);
+}
+
 
 } // namespace stagecraft::pipeline

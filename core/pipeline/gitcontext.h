@@ -2,6 +2,9 @@
 
 #include "pipeline/pipelinecontext.h"
 
+#include <QHash>
+#include <QString>
+
 #include <optional>
 
 namespace stagecraft::pipeline {
@@ -23,5 +26,11 @@ struct GitContextOptions
 std::optional<PipelineContext> contextFromRepository(const QString &path,
                                                      const GitContextOptions &options,
                                                      QString *error = nullptr);
+
+/// The predefined variables of a push pipeline on the branch (or tag) checked out at `path`, read
+/// cheaply (no diff, no file listing): what `include:rules` see when a configuration is linted
+/// the way GitLab's pipeline editor validates the branch being edited. Empty outside a
+/// repository or on an unborn branch.
+QHash<QString, QString> checkoutVariables(const QString &path);
 
 } // namespace stagecraft::pipeline

@@ -1,5 +1,7 @@
 #include "lintcontroller.h"
 
+#include "../unit/gitrepobuilder.h"
+
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -115,6 +117,26 @@ private slots:
         QCOMPARE(ready.count(), 1);
         QVERIFY(lastDiagnostics(ready).isEmpty());
         QCOMPARE(lint.projectRoot(), other.path());
+    }
+
+    void includeRulesSeeTheCheckedOutBranch()
+    {
+        QTemporaryDir repoDir;
+        {
+            gittest::RepoBuilder repo(repoDir.path(), "main");
+            repo.write(QStringLiteral(".gitlab-ci.yml"),
+                       "include:\n  - local: main-only.yml\n    rules:\n"
+                       "      - if: $CI_COMMIT_BRANCH == \"main\"\njob:\n  script: make\n");
+            repo.commit("ci");
+        }
+        LintController lint;
+        lint.setProject(repoDir.path(), mainFile);
+        QSignalSpy ready(&lint, &LintController::diagnosticsReady);
+        lint.lintNow();
+        QVERIFY(ready.wait(10000));
+        const diag::Diagnostics d = lastDiagnostics(ready);
+        QCOMPARE(d.size(), 1);
+        QCOMPARE(d.at(0).message, u"Local file `main-only.yml` does not exist!");
     }
 
     void noProjectNoLint()

@@ -47,25 +47,28 @@ bool validProjectPath(const QString &p)
     return re.match(p).hasMatch();
 }
 
+/// A string, or an array whose items are strings or arrays of them, up to 10 levels (GitLab's
+/// limit for `script` and `stages`).
+bool isNestedStringArray(const Node &item, int depth)
+{
+    if (isStr(item))
+        return true;
+    if (!item.isSequence() || depth >= 10)
+        return false;
+    for (const Node &i : item.items()) {
+        if (!isNestedStringArray(i, depth + 1))
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 // ---- script -------------------------------------------------------------------------------
 
 void Checker::script(const QString &path, const Node &n)
 {
-    // A string, or an array whose items are strings or arrays of them, up to 10 levels.
-    std::function<bool(const Node &, int)> ok = [&](const Node &item, int depth) -> bool {
-        if (isStr(item))
-            return true;
-        if (!item.isSequence() || depth >= 10)
-            return false;
-        for (const Node &i : item.items()) {
-            if (!ok(i, depth + 1))
-                return false;
-        }
-        return true;
-    };
-    if (!ok(n, 0)) {
+    if (!isNestedStringArray(n, 0)) {
         error(kInvalidType,
               tr("%1 config should be a string or a nested array of strings up to 10 levels "
                  "deep")
@@ -1583,18 +1586,7 @@ void Checker::workflow(const Node &n)
 
 void Checker::stages(const Node &n)
 {
-    std::function<bool(const Node &, int)> ok = [&](const Node &item, int depth) -> bool {
-        if (isStr(item))
-            return true;
-        if (!item.isSequence() || depth >= 10)
-            return false;
-        for (const Node &i : item.items()) {
-            if (!ok(i, depth + 1))
-                return false;
-        }
-        return true;
-    };
-    if (!n.isSequence() || !ok(n, 0)) {
+    if (!n.isSequence() || !isNestedStringArray(n, 0)) {
         error(kInvalidType,
               tr("stages config should be an array of strings or a nested array of strings up "
                  "to 10 levels deep"),

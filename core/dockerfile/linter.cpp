@@ -1,5 +1,6 @@
 #include "linter.h"
 
+#include "levenshtein.h"
 #include "parser.h"
 #include "shellcommand.h"
 
@@ -351,23 +352,6 @@ const QStringList &predefinedArgs()
     return names;
 }
 
-int editDistance(const QString &a, const QString &b)
-{
-    QList<int> prev(b.size() + 1);
-    QList<int> cur(b.size() + 1);
-    for (qsizetype j = 0; j <= b.size(); ++j)
-        prev[j] = int(j);
-    for (qsizetype i = 1; i <= a.size(); ++i) {
-        cur[0] = int(i);
-        for (qsizetype j = 1; j <= b.size(); ++j) {
-            const int cost = a.at(i - 1) == b.at(j - 1) ? 0 : 1;
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-        }
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
-
 QString suggestion(const QString &name, const QStringList &candidates)
 {
     QString best;
@@ -375,7 +359,7 @@ QString suggestion(const QString &name, const QStringList &candidates)
     for (const QString &c : candidates) {
         if (c == name)
             continue;
-        const int d = c.compare(name, Qt::CaseInsensitive) == 0 ? 0 : editDistance(c, name);
+        const int d = c.compare(name, Qt::CaseInsensitive) == 0 ? 0 : levenshtein(c, name);
         if (d <= bestDistance && (best.isEmpty() || d < bestDistance)) {
             best = c;
             bestDistance = d;

@@ -1,5 +1,7 @@
 #include "parser.h"
 
+#include "levenshtein.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QHash>
@@ -1162,7 +1164,7 @@ private:
             QString hint;
             int best = 3;
             for (const QString &candidate : Parser::instructionNames()) {
-                const int d = editDistance(ins.name, candidate);
+                const int d = levenshtein(ins.name, candidate);
                 if (d < best) {
                     best = d;
                     hint = tr("did you mean %1?").arg(candidate);
@@ -1353,22 +1355,6 @@ private:
         return false;
     }
 
-    static int editDistance(const QString &a, const QString &b)
-    {
-        QList<int> prev(b.size() + 1);
-        QList<int> cur(b.size() + 1);
-        for (qsizetype j = 0; j <= b.size(); ++j)
-            prev[j] = int(j);
-        for (qsizetype i = 1; i <= a.size(); ++i) {
-            cur[0] = int(i);
-            for (qsizetype j = 1; j <= b.size(); ++j) {
-                const int cost = a.at(i - 1) == b.at(j - 1) ? 0 : 1;
-                cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-            }
-            std::swap(prev, cur);
-        }
-        return prev[b.size()];
-    }
 
     /// Variable substitution errors in the instructions BuildKit expands.
     void checkSubstitutions(const Instruction &ins)

@@ -13,6 +13,10 @@ packages=(
   libyaml-cpp-dev libgit2-dev libre2-dev
   # run-time helpers and test tools
   shellcheck xvfb xauth fonts-dejavu
+  # executors: Docker Engine API client (libcurl: unix sockets, chunked streams, TLS)
+  libcurl4-openssl-dev
+  # executor tests: real Docker Engine and Podman, local images, the Kubernetes test API server
+  docker.io podman runc busybox-static debootstrap python3-kubernetes openssl rsync
   # installer checks (CTest installer_metadata)
   appstream desktop-file-utils
   # fuzzing (libFuzzer ships with clang's runtime)

@@ -1,0 +1,103 @@
+#pragma once
+
+#include "exec/backend.h"
+#include "exec/logstore.h"
+#include "exec/state.h"
+#include "pipeline/pipelinecontext.h"
+#include "pipeline/planner.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace stagecraft::exec {
+
+struct RunOptions
+{
+    QString projectRoot;
+    /// Jobs to run (names as planned); empty: the whole pipeline.
+    QStringList jobs;
+    bool withNeeds = false; ///< also run what the chosen jobs need, transitively
+    int concurrency = 0;    ///< 0: number of cores
+    /// `--var K=V`: pipeline variables, above everything else.
+    QHash<QString, QString> variables;
+    /// User variables files, lowest first (home file, then the project's
+    /// `.gitlab-ci-local-variables.yml`, then `--variables-file`).
+    QStringList variablesFiles;
+    bool privileged = false;
+    bool keepFailedEnvironment = false;
+    /// Where runs keep their files: `<dataDir>/pipelines/<id>/{logs,artifacts,jobs}` and
+    /// `<dataDir>/cache`. Empty: QStandardPaths' cache location + "/runs".
+    QString dataDir;
+    QString registry;       ///< CI_REGISTRY (settings); empty: `registry.example.com`
+    int defaultTimeoutSeconds = 3600;     ///< project default (GitLab: 60 minutes)
+    int afterScriptTimeoutSeconds = 300;  ///< GitLab Runner: 5 minutes
+    bool manualJobsRun = false;           ///< `--manual`: start manual jobs as if played
+};
+
+/// One job of a run (also the jobs of child pipelines, with `parentId` set to the trigger job).
+struct JobRecord
+{
+    int id = 0;        ///< CI_JOB_ID, unique in the run
+    int parentId = 0;  ///< trigger job of a child pipeline; 0 for top-level jobs
+    QString name;
+    QString stage;
+    JobStatus status = JobStatus::Created;
+    FailureReason failureReason = FailureReason::None;
+    bool allowedToFail = false; ///< failed with allow_failure: the pipeline still passes
+    int exitCode = -1;
+    int attempt = 1;   ///< retries count up
+    QDateTime started;
+    QDateTime finished;
+    QString enterCommand; ///< set when a failed job's environment was kept
+    std::shared_ptr<LogStore> log;
+};
+
+/// Runs a planned pipeline job by job as GitLab Runner would: stages and the `needs` DAG, a
+/// concurrency limit, `when`, `allow_failure`, `retry`, `timeout`, `resource_group`,
+/// `interruptible`, manual and delayed jobs, artifacts, cache, dotenv, masked variables, child
+/// pipelines of `trigger:include:local`. Lives in one thread (its event loop drives the
+/// backend); every state change is reported through signals.
+class Engine : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Engine(std::unique_ptr<Backend> backend, QObject *parent = nullptr);
+    ~Engine() override;
+
+    /// Starts running `plan` (planned with `context`). False, with `error`, when the backend
+    /// cannot be initialised or the selection is invalid (unknown job name: GitLab-like message).
+    bool start(const pipeline::Plan &plan, const pipeline::PipelineContext &context,
+               const RunOptions &options, QString *error = nullptr);
+
+    void play(int jobId);   ///< a manual job (or a delayed one, now)
+    void retry(int jobId);  ///< a finished job: runs again as a new attempt
+    void cancel(int jobId); ///< one job
+    void cancelPipeline();  ///< everything; pipelineFinished(Canceled) follows after cleanup
+
+    PipelineStatus status() const;
+    QString pipelineId() const;
+    QList<JobRecord> jobs() const;
+    const JobRecord *job(int jobId) const;
+    const JobRecord *job(const QString &name, int parentId = 0) const;
+    Backend *backend() const;
+
+Q_SIGNALS:
+    void jobAdded(int jobId);  ///< a job record exists (at start, and for child pipeline jobs)
+    void jobChanged(int jobId); ///< status, exit code, timing changed
+    /// New trace bytes were appended to the job's LogStore (already masked).
+    void jobOutput(int jobId, const QByteArray &bytes);
+    void pipelineStatusChanged(stagecraft::exec::PipelineStatus status);
+    void finished(stagecraft::exec::PipelineStatus status);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace stagecraft::exec

@@ -1,0 +1,97 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QIODevice>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace stagecraft::exec {
+
+// Files of a job: its source snapshot, artifacts and cache. Pure functions on host folders,
+// usable from any thread. All relative paths use '/'.
+
+/// Copies what a job sees of the project at `projectRoot` into `dest` (created): the working tree
+/// as it is now, tracked files with uncommitted changes and untracked files that are not ignored
+/// (libgit2 status), deleted files left out, symlinks kept as links, executable bits kept. Outside
+/// a git repository: every file except `.git`. Never writes under `projectRoot`. Returns the
+/// relative paths copied (sorted), nothing with `error` set on failure.
+std::optional<QStringList> snapshotSource(const QString &projectRoot, const QString &dest,
+                                          QString *error = nullptr);
+
+/// `artifacts:` of a job.
+struct ArtifactsSpec
+{
+    QString name;
+    QStringList paths;   ///< globs with `**`, expanded variables already
+    QStringList exclude;
+    bool untracked = false;  ///< files that were not in the source snapshot
+    QString when = QStringLiteral("on_success"); ///< on_success, on_failure, always
+    QStringList dotenv;  ///< `artifacts:reports:dotenv` files
+    bool isEmpty() const { return paths.isEmpty() && !untracked && dotenv.isEmpty(); }
+};
+
+struct CollectResult
+{
+    QStringList files;     ///< relative paths stored
+    QStringList warnings;  ///< GitLab Runner's wording: "WARNING: foo: no matching files. Ensure
+                           ///< that the artifact path is relative to the working directory"
+    QStringList errors;    ///< "ERROR: No files to upload"
+};
+
+/// Copies the files matching `spec` from `workspace` into `storeDir` (created), keeping their
+/// relative paths. `sourceFiles` is what snapshotSource() returned (for `untracked`). Dotenv
+/// report files are stored too.
+CollectResult collectArtifacts(const QString &workspace, const ArtifactsSpec &spec,
+                               const QStringList &sourceFiles, const QString &storeDir);
+
+/// Copies stored artifacts into a job's workspace (overwriting).
+bool restoreArtifacts(const QString &storeDir, const QString &workspace, QString *error = nullptr);
+
+/// A dotenv report (`KEY=value` lines) parsed as GitLab does; invalid lines reported with their
+/// line number.
+struct DotenvResult
+{
+    QList<QPair<QString, QString>> variables;
+    QStringList errors;
+};
+DotenvResult parseDotenv(const QByteArray &text);
+
+/// One `cache:` entry of a job.
+struct CacheSpec
+{
+    QString key = QStringLiteral("default"); ///< expanded `key` (or the `prefix` for key:files)
+    QStringList keyFiles;      ///< `key:files` (up to two)
+    QString keyPrefix;         ///< `key:prefix`
+    QStringList paths;
+    bool untracked = false;
+    QString policy = QStringLiteral("pull-push"); ///< pull, push, pull-push
+    QString when = QStringLiteral("on_success");
+    QStringList fallbackKeys;
+};
+
+/// The effective key: `key`, or for `key:files` `<prefix->-<sha of the files' contents>` (the
+/// files as they are in the workspace), "default" when none of the files exist. Keys are
+/// sanitised as GitLab does (`/` and `.` / `..` not allowed: replaced).
+QString cacheKey(const CacheSpec &spec, const QString &workspace);
+
+/// Restores the first of key, fallback keys, that exists in `cacheRoot` into the workspace.
+/// Returns the key used (empty: none found). Messages in GitLab Runner's wording go to `log`.
+QString restoreCache(const CacheSpec &spec, const QString &key, const QString &cacheRoot,
+                     const QString &workspace, QStringList *log);
+/// Saves the matching paths of the workspace under `key` in `cacheRoot` (replacing atomically).
+bool saveCache(const CacheSpec &spec, const QString &key, const QString &cacheRoot,
+               const QString &workspace, const QStringList &sourceFiles, QStringList *log);
+
+/// Writes a POSIX ustar (with GNU long names) archive of `files` (relative to `root`; folders,
+/// symlinks and modes kept) to `out`. Used to upload a workspace into containers and pods.
+bool writeTar(const QString &root, const QStringList &files, QIODevice *out,
+              QString *error = nullptr);
+/// Extracts a tar stream (ustar, GNU long names, pax paths) into `dest`; refuses entries that
+/// would escape it.
+bool extractTar(QIODevice *in, const QString &dest, QString *error = nullptr);
+
+} // namespace stagecraft::exec

@@ -1,0 +1,131 @@
+#include "exec/docker/dockerbackend.h"
+
+#include "exec/docker/dockerenvironment.h"
+
+#include <QCoreApplication>
+#include <QHostInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cerrno>
+#include <csignal>
+#include <sys/types.h>
+#include <unistd.h>
+
+namespace stagecraft::exec {
+
+namespace {
+
+QString managedFilter()
+{
+    QJsonObject filters;
+    filters.insert(QStringLiteral("label"),
+                   QJsonArray{QString(QLatin1String(dockerlabels::managed) + QStringLiteral("=true"))});
+    return DockerClient::encode(
+        QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
+}
+
+// An object whose creator is this host's process that no longer runs is a left-over.
+bool isLeftOver(const QJsonObject &labels)
+{
+    const QString owner = labels.value(QLatin1String(dockerlabels::owner)).toString();
+    const qsizetype colon = owner.lastIndexOf(u':');
+    if (colon < 0)
+        return true;
+    if (owner.left(colon) != QHostInfo::localHostName())
+        return false; // another machine's run on a shared engine
+    bool ok = false;
+    const qint64 pid = owner.mid(colon + 1).toLongLong(&ok);
+    if (!ok)
+        return true;
+    if (pid == qint64(::getpid()))
+        return false;
+    return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+}
+
+} // namespace
+
+DockerBackend::DockerBackend(DockerSettings settings)
+    : m_settings(std::move(settings)), m_client(DockerEndpoint::fromEnvironment(m_settings.host))
+{
+}
+
+QString DockerBackend::ownerLabel()
+{
+    return QHostInfo::localHostName() + u':' + QString::number(::getpid());
+}
+
+QString DockerBackend::buildsDir(const JobSpec &) const
+{
+    return QStringLiteral("/builds");
+}
+
+QString DockerBackend::projectDir(const JobSpec &spec) const
+{
+    return QStringLiteral("/builds/") + spec.projectPath;
+}
+
+bool DockerBackend::initialize(QString *error)
+{
+    if (!m_client.negotiate(error))
+        return false;
+    m_initialized = true;
+    QString sweepError;
+    sweep(&sweepError);
+    return true;
+}
+
+int DockerBackend::sweep(QString *error)
+{
+    int removed = 0;
+    const QString filter = managedFilter();
+    const auto fail = [&](const DockerClient::Reply &r) {
+        if (error && error->isEmpty())
+            *error = m_client.errorText(r);
+    };
+    DockerClient::Reply r = m_client.call("GET", u"/containers/json?all=true&filters=" + filter);
+    if (!r.ok())
+        fail(r);
+    const QJsonArray containers = r.json().array();
+    for (const QJsonValue &c : containers) {
+        const QJsonObject o = c.toObject();
+        if (!isLeftOver(o.value(u"Labels").toObject()))
+            continue;
+        const auto d = m_client.call("DELETE", u"/containers/" + o.value(u"Id").toString()
+                                                   + u"?force=true&v=true");
+        d.ok() ? void(++removed) : fail(d);
+    }
+    r = m_client.call("GET", u"/networks?filters=" + filter);
+    const QJsonArray networks = r.json().array();
+    for (const QJsonValue &n : networks) {
+        const QJsonObject o = n.toObject();
+        if (!isLeftOver(o.value(u"Labels").toObject()))
+            continue;
+        const auto d = m_client.call("DELETE", u"/networks/" + o.value(u"Id").toString());
+        d.ok() ? void(++removed) : fail(d);
+    }
+    r = m_client.call("GET", u"/volumes?filters=" + filter);
+    const QJsonArray volumes = r.json().object().value(u"Volumes").toArray();
+    for (const QJsonValue &v : volumes) {
+        const QJsonObject o = v.toObject();
+        if (!isLeftOver(o.value(u"Labels").toObject()))
+            continue;
+        const auto d = m_client.call("DELETE", u"/volumes/" + o.value(u"Name").toString()
+                                                   + u"?force=true");
+        d.ok() ? void(++removed) : fail(d);
+    }
+    return removed;
+}
+
+JobEnvironment *DockerBackend::createEnvironment(const JobSpec &spec, QObject *parent)
+{
+    if (!m_initialized) {
+        QString ignored;
+        m_client.negotiate(&ignored);
+        m_initialized = true;
+    }
+    return new DockerEnvironment(m_client, m_settings, spec, parent);
+}
+
+} // namespace stagecraft::exec

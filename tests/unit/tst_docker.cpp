@@ -1,0 +1,669 @@
+// The Docker executor against real engines: Docker Engine and Podman's Docker-compatible service
+// (scripts/engines.sh starts both; STAGECRAFT_TEST_DOCKER_HOST / STAGECRAFT_TEST_PODMAN_HOST).
+#include "exec/docker/dockerbackend.h"
+#include "exec/docker/dockerclient.h"
+#include "exec/docker/dockerenvironment.h"
+#include "exec/services.h"
+
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QHostInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace stagecraft::exec;
+
+namespace {
+
+QString engineHost(const QByteArray &engine)
+{
+    return qEnvironmentVariable(engine == "docker" ? "STAGECRAFT_TEST_DOCKER_HOST"
+                                                   : "STAGECRAFT_TEST_PODMAN_HOST");
+}
+
+// One job environment on one engine, driven the way the engine drives it.
+struct Job
+{
+    QTemporaryDir workspace;
+    QTemporaryDir scratch;
+    JobSpec spec;
+    DockerSettings settings;
+    std::unique_ptr<DockerBackend> backend;
+    std::unique_ptr<DockerEnvironment> env;
+    QByteArray output;
+    QString prepareError;
+
+    explicit Job(const QString &host)
+    {
+        static int next = 1;
+        settings.host = host;
+        settings.helperImage = QStringLiteral("busybox:local");
+        spec.pipelineId = QStringLiteral("t%1").arg(QRandomGenerator::global()->generate() % 100000);
+        spec.jobId = next++;
+        spec.jobName = QStringLiteral("test");
+        spec.stage = QStringLiteral("test");
+        spec.projectPath = QStringLiteral("grp/proj");
+        spec.image.name = QStringLiteral("busybox:local");
+        spec.hostWorkspace = workspace.path();
+        spec.hostScratch = scratch.path();
+    }
+    void create()
+    {
+        backend = std::make_unique<DockerBackend>(settings);
+        env.reset(static_cast<DockerEnvironment *>(backend->createEnvironment(spec, nullptr)));
+        QObject::connect(env.get(), &JobEnvironment::output,
+                         [this](const QByteArray &bytes) { output.append(bytes); });
+    }
+    bool prepare(int timeoutMs = 120000)
+    {
+        if (!env)
+            create();
+        QSignalSpy spy(env.get(), &JobEnvironment::prepared);
+        env->prepare();
+        if (!spy.wait(timeoutMs))
+            return false;
+        prepareError = spy.first().at(1).toString();
+        return spy.first().at(0).toBool();
+    }
+    int run(const QByteArray &script, int timeoutMs = 60000)
+    {
+        QSignalSpy spy(env.get(), &JobEnvironment::scriptFinished);
+        env->runScript(ScriptStep::Step, script);
+        if (!spy.wait(timeoutMs))
+            return -1000;
+        return spy.first().at(0).toInt();
+    }
+    bool collect()
+    {
+        QSignalSpy spy(env.get(), &JobEnvironment::collected);
+        env->collect();
+        return spy.wait(60000) && spy.first().at(0).toBool();
+    }
+    bool cleanup(bool keep = false)
+    {
+        QSignalSpy spy(env.get(), &JobEnvironment::cleanedUp);
+        env->cleanup(keep);
+        return spy.wait(60000);
+    }
+    ~Job()
+    {
+        if (env && QTest::currentTestFailed())
+            qWarning().noquote() << "trace:" << QString::fromUtf8(output);
+        if (env)
+            cleanup();
+    }
+};
+
+QString labelFilter(const QString &pipelineId)
+{
+    const QJsonObject f{{QStringLiteral("label"),
+                         QJsonArray{QString(u"com.stagecraft.pipeline="_qs + pipelineId)}}};
+    return DockerClient::encode(QString::fromUtf8(QJsonDocument(f).toJson(QJsonDocument::Compact)));
+}
+
+// Containers, networks and volumes left with the pipeline's label.
+int leftOvers(const DockerClient &client, const QString &pipelineId)
+{
+    const QString f = labelFilter(pipelineId);
+    return int(client.call("GET", u"/containers/json?all=true&filters=" + f).json().array().size()
+               + client.call("GET", u"/networks?filters=" + f).json().array().size()
+               + client.call("GET", u"/volumes?filters=" + f)
+                     .json()
+                     .object()
+                     .value(u"Volumes")
+                     .toArray()
+                     .size());
+}
+
+// Why the engine of a test row cannot be used; empty when it answers.
+QString engineProblem(const QString &host)
+{
+    if (host.isEmpty())
+        return u"STAGECRAFT_TEST_DOCKER_HOST / STAGECRAFT_TEST_PODMAN_HOST unset: run "
+               "scripts/engines.sh up and source /tmp/sc-engines.env"_qs;
+    DockerEndpoint endpoint;
+    endpoint.host = host;
+    DockerClient client(endpoint);
+    QString error;
+    if (!client.negotiate(&error))
+        return u"engine does not answer: "_qs + error;
+    return {};
+}
+
+} // namespace
+
+// QSKIP has to be in the test function itself.
+#define REQUIRE_ENGINE(host)                                                                      \
+    do {                                                                                           \
+        const QString problem = engineProblem(host);                                               \
+        if (!problem.isEmpty())                                                                    \
+            QSKIP(qPrintable(problem));                                                            \
+    } while (false)
+
+class TestDocker : public QObject
+{
+    Q_OBJECT
+
+private:
+    void engines()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::newRow("docker") << engineHost("docker");
+        QTest::newRow("podman") << engineHost("podman");
+    }
+    static DockerClient clientFor(const QString &host)
+    {
+        DockerEndpoint endpoint;
+        endpoint.host = host;
+        DockerClient client(endpoint);
+        client.negotiate();
+        return client;
+    }
+
+private Q_SLOTS:
+    void serviceAliases_data()
+    {
+        QTest::addColumn<QString>("image");
+        QTest::addColumn<QString>("alias");
+        QTest::addColumn<QStringList>("expected");
+        QTest::newRow("dind") << u"docker:24-dind"_qs << u""_qs << QStringList{u"docker"_qs};
+        QTest::newRow("nested") << "registry.x/grp/pg:15" << ""
+                                << QStringList{u"registry.x__grp__pg"_qs, u"registry.x-grp-pg"_qs};
+        QTest::newRow("plain") << u"postgres"_qs << u""_qs << QStringList{u"postgres"_qs};
+        QTest::newRow("library") << "docker.io/library/nginx" << ""
+                                 << QStringList{u"docker.io__library__nginx"_qs,
+                                                u"docker.io-library-nginx"_qs};
+        QTest::newRow("registry port")
+            << "registry-1.docker.io:443/library/nginx:1.29.7" << ""
+            << QStringList{u"registry-1.docker.io__library__nginx"_qs,
+                           u"registry-1.docker.io-library-nginx"_qs};
+        QTest::newRow("digest")
+            << "docker.io/library/nginx@sha256:e7257f1ef28ba17cf7c248cb8ccf6f0c6e0228ab9c315c15"
+            << u""_qs << QStringList{u"docker.io__library__nginx"_qs, u"docker.io-library-nginx"_qs};
+        QTest::newRow("alias") << "docker.io/library/redis" << "redis-alias"
+                               << QStringList{u"docker.io__library__redis"_qs,
+                                              u"docker.io-library-redis"_qs, u"redis-alias"_qs};
+        QTest::newRow("comma aliases") << u"mysql:8"_qs << u"db, sql,db"_qs << QStringList{u"mysql"_qs, u"db"_qs, u"sql"_qs};
+        QTest::newRow("alias equals name") << u"redis"_qs << u"redis"_qs << QStringList{u"redis"_qs};
+    }
+    void serviceAliases()
+    {
+        QFETCH(QString, image);
+        QFETCH(QString, alias);
+        QFETCH(QStringList, expected);
+        QCOMPARE(stagecraft::exec::serviceAliases(image, alias), expected);
+    }
+
+    void demuxer_data()
+    {
+        QTest::addColumn<int>("chunk");
+        QTest::newRow("whole") << 1000;
+        QTest::newRow("byte by byte") << 1;
+        QTest::newRow("split headers") << 5;
+    }
+    void demuxer()
+    {
+        QFETCH(int, chunk);
+        const QByteArray stream = QByteArray::fromHex("0100000000000004") + "out\n"
+                                  + QByteArray::fromHex("0200000000000004") + "err\n"
+                                  + QByteArray::fromHex("0100000000000000")
+                                  + QByteArray::fromHex("0100000000000002") + "x\n";
+        QStringList frames;
+        StreamDemuxer demux([&frames](int s, const QByteArray &payload) {
+            frames.append(QString::number(s) + u':' + QString::fromUtf8(payload));
+        });
+        for (qsizetype i = 0; i < stream.size(); i += chunk)
+            demux.feed(stream.mid(i, chunk));
+        QCOMPARE(frames, (QStringList{u"1:out\n"_qs, u"2:err\n"_qs, u"1:"_qs, u"1:x\n"_qs}));
+        QCOMPARE(demux.pending(), 0);
+    }
+
+    void tar()
+    {
+        const QByteArray t = makeTar({{u"d/"_qs, {}, 0755}, {u"d/f"_qs, QByteArray("hello"), 0600}});
+        QCOMPARE(t.size(), 512 + 512 + 512 + 1024);
+        QCOMPARE(t.mid(0, 2), QByteArray("d/"));
+        QCOMPARE(t.at(156), '5');
+        QCOMPARE(t.mid(512 + 124, 11), QByteArray("00000000005"));
+        QCOMPARE(t.mid(1024, 5), QByteArray("hello"));
+    }
+
+    void connectionError_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("missing socket")
+            << "unix:///tmp/stagecraft-no-such.sock"
+            << "Cannot connect to the Docker daemon at unix:///tmp/stagecraft-no-such.sock: dial "
+               "unix /tmp/stagecraft-no-such.sock: connect: no such file or directory. Is the "
+               "docker daemon running?";
+        QTest::newRow("refused tcp")
+            << "tcp://127.0.0.1:1"
+            << "Cannot connect to the Docker daemon at tcp://127.0.0.1:1: dial tcp 127.0.0.1:1: "
+               "connect: connection refused. Is the docker daemon running?";
+    }
+    void connectionError()
+    {
+        QFETCH(QString, host);
+        QFETCH(QString, expected);
+        DockerSettings settings;
+        settings.host = host;
+        DockerBackend backend(settings);
+        QString error;
+        QVERIFY(!backend.initialize(&error));
+        QCOMPARE(error, expected);
+    }
+
+    void engineErrors_data() { engines(); }
+    void engineErrors()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        const DockerClient client = clientFor(host);
+        const auto r = client.call("GET", QStringLiteral("/images/nosuch:tag/json"));
+        QCOMPARE(r.status, 404L);
+        const QString expected = client.isPodman()
+                                     ? u"Error response from daemon: failed to find image "_qs
+                                       u"nosuch:tag: docker.io/library/nosuch:tag: No such image"_qs
+                                     : u"Error response from daemon: no such image: nosuch:tag: "_qs
+                                       u"No such image: nosuch:tag"_qs;
+        QCOMPARE(client.errorText(r), expected);
+        QCOMPARE(client.apiVersion(), QStringLiteral("1.41"));
+    }
+
+    void pullPolicy_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<QStringList>("policy");
+        QTest::addColumn<QString>("expected");
+        for (const char *engine : {"docker", "podman"}) {
+            QTest::addRow("%s never", engine)
+                << engineHost(engine) << QStringList{u"never"_qs}
+                << "failed to pull image \"stagecraft-nosuch:1\" with specified policies "
+                   "[never]: Error: No such image: stagecraft-nosuch:1";
+        }
+    }
+    void pullPolicy()
+    {
+        QFETCH(QString, host);
+        QFETCH(QStringList, policy);
+        QFETCH(QString, expected);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        job.spec.image.name = QStringLiteral("stagecraft-nosuch:1");
+        job.spec.image.pullPolicy = policy;
+        QVERIFY(!job.prepare());
+        QCOMPARE(job.prepareError, expected);
+    }
+
+    void unknownImagePull_data() { engines(); }
+    void unknownImagePull()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        job.spec.image.name = QStringLiteral("stagecraft-nosuch:1");
+        QVERIFY(!job.prepare());
+        QVERIFY2(job.prepareError.startsWith(
+                     u"failed to pull image \"stagecraft-nosuch:1\" with specified policies "_qs
+                     u"[if-not-present]: "_qs),
+                 qPrintable(job.prepareError));
+        QVERIFY(job.output.contains("Pulling docker image stagecraft-nosuch:1 ..."));
+    }
+
+    void scripts_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<QByteArray>("script");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QByteArray>("expected");
+        for (const char *engine : {"docker", "podman"}) {
+            const QString h = engineHost(engine);
+            QTest::addRow("%s pass", engine)
+                << h << QByteArray("echo hello; pwd\n") << 0 << QByteArray("hello\n/builds/grp/proj\n");
+            QTest::addRow("%s fail", engine)
+                << h << QByteArray("echo before; exit 3\necho after\n") << 3
+                << QByteArray("before\n");
+            QTest::addRow("%s order", engine)
+                << h << QByteArray("echo 1; sleep 0.1; echo 2 >&2; sleep 0.1; echo 3\n") << 0
+                << QByteArray("1\n2\n3\n");
+        }
+    }
+    void scripts()
+    {
+        QFETCH(QString, host);
+        QFETCH(QByteArray, script);
+        QFETCH(int, exitCode);
+        QFETCH(QByteArray, expected);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        QVERIFY(job.output.contains("Using Docker executor with image busybox:local ..."));
+        job.output.clear();
+        QCOMPARE(job.run(script), exitCode);
+        QCOMPARE(job.output, expected);
+        QVERIFY(job.cleanup());
+        QCOMPARE(leftOvers(job.backend->client(), job.spec.pipelineId), 0);
+        job.env.reset();
+    }
+
+    void streaming_data() { engines(); }
+    void streaming()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        job.output.clear();
+        QElapsedTimer timer;
+        qint64 firstAt = -1;
+        QObject::connect(job.env.get(), &JobEnvironment::output, [&](const QByteArray &bytes) {
+            if (firstAt < 0 && bytes.contains("first"))
+                firstAt = timer.elapsed();
+        });
+        timer.start();
+        QCOMPARE(job.run("echo first; sleep 2; echo second\n"), 0);
+        const qint64 total = timer.elapsed();
+        QCOMPARE(job.output, QByteArray("first\nsecond\n"));
+        QVERIFY2(firstAt >= 0 && total - firstAt >= 1500,
+                 qPrintable(QStringLiteral("first at %1 ms, end at %2 ms").arg(firstAt).arg(total)));
+    }
+
+    void variables_data() { engines(); }
+    void variables()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        job.spec.variables = {{u"FOO"_qs, u"bar baz"_qs, false, false},
+                              {u"CONF"_qs, u"line 1\nline 2 $HOME\n"_qs, true, false},
+                              {u"CI_PROJECT_DIR"_qs, u"/builds/grp/proj"_qs, false, false}};
+        QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        job.output.clear();
+        QCOMPARE(job.run("echo \"$FOO\"; echo \"$CONF\"; cat \"$CONF\"; cd \"$CI_PROJECT_DIR\" && pwd\n"), 0);
+        QCOMPARE(job.output, QByteArray("bar baz\n/builds/grp/proj.tmp/CONF\nline 1\nline 2 $HOME\n"
+                                        "/builds/grp/proj\n"));
+    }
+
+    void serviceByAlias_data() { engines(); }
+    void serviceByAlias()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        ServiceSpec web;
+        web.image.name = QStringLiteral("busybox:local");
+        web.image.hasEntrypoint = true;
+        web.image.entrypoint = {u"sh"_qs, u"-c"_qs};
+        // Starts listening late: the job only passes if prepare waited for the port.
+        web.command = {"sleep 3; mkdir -p /www && echo \"hello from $GREETING\" > /www/index.html "
+                       u"&& exec httpd -f -p 8080 -h /www"_qs};
+        web.aliases = {u"web"_qs, u"www"_qs};
+        web.variables = {{u"GREETING"_qs, u"web"_qs, false, false}};
+        web.healthcheckPort = 8080;
+        job.spec.services = {web};
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        QVERIFY(timer.elapsed() >= 3000);
+        QVERIFY(job.output.contains("Starting service busybox:local ...\n"));
+        QVERIFY(job.output.contains(
+            "Waiting for services to be up and running (timeout 30 seconds)...\n"));
+        QVERIFY2(!job.output.contains("WARNING"), job.output.constData());
+        job.output.clear();
+        QCOMPARE(job.run("wget -qO- http://web:8080/; wget -qO- http://www:8080/\n"), 0);
+        QCOMPARE(job.output, QByteArray("hello from web\nhello from web\n"));
+    }
+
+    void serviceHealthTimeout_data() { engines(); }
+    void serviceHealthTimeout()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        job.settings.serviceTimeoutSeconds = 3;
+        ServiceSpec dead;
+        dead.image.name = QStringLiteral("busybox:local");
+        dead.command = {u"sh"_qs, u"-c"_qs, u"echo service is up but not listening; sleep 600"_qs};
+        dead.aliases = {u"dead"_qs};
+        dead.healthcheckPort = 9999;
+        job.spec.services = {dead};
+        QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        const QString name = job.env->networkName() + u"-svc-0"_qs;
+        const QByteArray expected = "*** WARNING: Service " + name.toUtf8()
+                                    + " probably didn't start properly.\n\nHealth check error:\n"
+                                      "service \"" + name.toUtf8() + "-wait-for-service\" timeout\n\n"
+                                      "Health check container logs:\nno answer from ";
+        QVERIFY2(job.output.contains(expected), job.output.constData());
+        QVERIFY(job.output.contains("Service container logs:\nservice is up but not listening\n\n"
+                                    "*********\n"));
+        job.output.clear();
+        QCOMPARE(job.run("echo job runs anyway\n"), 0);
+    }
+
+    void privileged_data() { engines(); }
+    void privileged()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        job.spec.privileged = true;
+        const bool ok = job.prepare();
+        if (!job.backend->client().isPodman()) {
+            // Docker Engine on these machines cannot grant every capability: the job fails in
+            // prepare with the engine's own message.
+            QVERIFY(!ok);
+            QVERIFY2(job.prepareError.startsWith(u"failed to start the job container: Error "_qs
+                                                 "response from daemon: "),
+                     qPrintable(job.prepareError));
+            QVERIFY2(job.prepareError.contains(u"operation not permitted"_qs),
+                     qPrintable(job.prepareError));
+            return;
+        }
+        QVERIFY2(ok, qPrintable(job.prepareError));
+        job.output.clear();
+        QCOMPARE(job.run("mkdir -p /mnt/t && mount -t tmpfs none /mnt/t && echo mounted\n"), 0);
+        QCOMPARE(job.output, QByteArray("mounted\n"));
+    }
+
+    void unprivilegedMount_data() { engines(); }
+    void unprivilegedMount()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        QVERIFY(job.run("mkdir -p /mnt/t && mount -t tmpfs none /mnt/t\n") != 0);
+    }
+
+    void abortScript_data() { engines(); }
+    void abortScript()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        job.output.clear();
+        QSignalSpy finished(job.env.get(), &JobEnvironment::scriptFinished);
+        job.env->runScript(ScriptStep::Step, "echo started; sleep 60 & sleep 60; echo never\n");
+        QTRY_VERIFY_WITH_TIMEOUT(job.output.contains("started"), 10000);
+        QElapsedTimer timer;
+        timer.start();
+        job.env->abortScript();
+        QVERIFY(finished.wait(15000));
+        QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(finished.first().at(0).toInt(), 137);
+        QCOMPARE(job.output, QByteArray("started\n"));
+        // The container is still there for after_script, and nothing of the script runs on.
+        job.output.clear();
+        QSignalSpy after(job.env.get(), &JobEnvironment::scriptFinished);
+        job.env->runScript(ScriptStep::AfterScript, "ps | grep -c '[s]leep 60'; echo after\n");
+        QVERIFY(after.wait(30000));
+        QCOMPARE(job.output, QByteArray("0\nafter\n"));
+    }
+
+    void cancelLeavesNothing_data() { engines(); }
+    void cancelLeavesNothing()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        ServiceSpec svc;
+        svc.image.name = QStringLiteral("busybox:local");
+        svc.command = {u"sleep"_qs, u"600"_qs};
+        svc.aliases = {u"svc"_qs};
+        job.spec.services = {svc};
+        job.spec.variables = {{u"DOCKER_TLS_CERTDIR"_qs, u"/certs"_qs, false, false}}; // a volume too
+        QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        QCOMPARE(leftOvers(job.backend->client(), job.spec.pipelineId), 4);
+        QSignalSpy finished(job.env.get(), &JobEnvironment::scriptFinished);
+        job.env->runScript(ScriptStep::Step, "echo started; sleep 60\n");
+        QTRY_VERIFY_WITH_TIMEOUT(job.output.contains("started"), 10000);
+        QElapsedTimer timer;
+        timer.start();
+        job.env->abortScript();
+        QVERIFY(job.cleanup());
+        QVERIFY(timer.elapsed() < 20000);
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(leftOvers(job.backend->client(), job.spec.pipelineId), 0);
+    }
+
+    void cancelDuringPrepare_data() { engines(); }
+    void cancelDuringPrepare()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        job.settings.serviceTimeoutSeconds = 30;
+        ServiceSpec dead;
+        dead.image.name = QStringLiteral("busybox:local");
+        dead.command = {u"sleep"_qs, u"600"_qs};
+        dead.healthcheckPort = 9999;
+        job.spec.services = {dead};
+        job.create();
+        QSignalSpy prepared(job.env.get(), &JobEnvironment::prepared);
+        job.env->prepare();
+        QTRY_VERIFY_WITH_TIMEOUT(job.output.contains("Waiting for services"), 30000);
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(job.cleanup());
+        QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(leftOvers(job.backend->client(), job.spec.pipelineId), 0);
+    }
+
+    void sweep_data() { engines(); }
+    void sweep()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        const DockerClient client = clientFor(host);
+        const QString pipeline = QStringLiteral("sweep%1").arg(QRandomGenerator::global()->generate() % 100000);
+        const auto labelsFor = [&](const QString &owner) {
+            return QJsonObject{{u"com.stagecraft.managed"_qs, u"true"_qs},
+                               {u"com.stagecraft.pipeline"_qs, pipeline},
+                               {u"com.stagecraft.job"_qs, u"1"_qs},
+                               {u"com.stagecraft.owner"_qs, owner}};
+        };
+        // A process that no longer runs: pid_max is at most 2^22.
+        const QString dead = QHostInfo::localHostName() + u":99999999"_qs;
+        const QString alive = DockerBackend::ownerLabel();
+        const auto post = [&](const QString &path, const QJsonObject &body) {
+            return client.call(QByteArray("POST"), path, QJsonDocument(body).toJson(QJsonDocument::Compact));
+        };
+        QVERIFY(post(u"/networks/create"_qs, QJsonObject{{u"Name"_qs, QString(u"stagecraft-"_qs + pipeline)}, {u"Labels"_qs, labelsFor(dead)}}).ok());
+        QVERIFY(post(u"/volumes/create"_qs, QJsonObject{{u"Name"_qs, QString(u"stagecraft-"_qs + pipeline + u"-v"_qs)}, {u"Labels"_qs, labelsFor(dead)}}).ok());
+        QVERIFY(post(u"/containers/create?name=stagecraft-"_qs + pipeline + u"-dead"_qs,
+                     {{u"Image"_qs, u"busybox:local"_qs}, {u"Cmd"_qs, QJsonArray{u"true"_qs}}, {u"Labels"_qs, labelsFor(dead)}}).ok());
+        QVERIFY(post(u"/containers/create?name=stagecraft-"_qs + pipeline + u"-alive"_qs,
+                     {{u"Image"_qs, u"busybox:local"_qs}, {u"Cmd"_qs, QJsonArray{u"true"_qs}}, {u"Labels"_qs, labelsFor(alive)}}).ok());
+        QCOMPARE(leftOvers(client, pipeline), 4);
+        DockerSettings settings;
+        settings.host = host;
+        DockerBackend backend(settings);
+        QString error;
+        QVERIFY2(backend.initialize(&error), qPrintable(error));
+        QCOMPARE(leftOvers(client, pipeline), 1); // ours stays
+        client.call("DELETE", u"/containers/stagecraft-"_qs + pipeline + u"-alive?force=true"_qs);
+        QCOMPARE(leftOvers(client, pipeline), 0);
+    }
+
+    void keepOnFailure_data() { engines(); }
+    void keepOnFailure()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        job.spec.keepOnFailure = true;
+        QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        QCOMPARE(job.run("echo kept > /tmp/state; exit 1\n"), 1);
+        QVERIFY(job.cleanup(true));
+        const QString name = job.env->containerName();
+        QCOMPARE(job.env->enterCommand(),
+                 QStringLiteral("docker -H %1 exec -it %2 sh").arg(host, name));
+        // What `docker exec` does, through the API: the kept container still answers.
+        const DockerClient client = clientFor(host);
+        QCOMPARE(leftOvers(client, job.spec.pipelineId), 2);
+        const auto created = client.call("POST", u"/containers/"_qs + name + u"/exec"_qs,
+                                         R"({"AttachStdout":true,"AttachStderr":true,"Cmd":["cat","/tmp/state"]})");
+        QVERIFY(created.ok());
+        QByteArray out;
+        StreamDemuxer demux([&out](int, const QByteArray &p) { out.append(p); });
+        const auto started = client.stream(
+            "POST", u"/exec/"_qs + created.json().object().value(u"Id").toString() + u"/start"_qs,
+            R"({"Detach":false,"Tty":false})", [&demux](const QByteArray &b) {
+                demux.feed(b);
+                return true;
+            });
+        QVERIFY(started.ok());
+        QCOMPARE(out, QByteArray("kept\n"));
+        QVERIFY(job.cleanup());
+        QCOMPARE(leftOvers(client, job.spec.pipelineId), 0);
+    }
+
+    void nothingRootOwned_data() { engines(); }
+    void nothingRootOwned()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        // The invoking user, as seen by the files: the workspace's owner.
+        QVERIFY(::chown(QFile::encodeName(job.workspace.path()).constData(), 4242, 4243) == 0);
+        QFile f(job.workspace.filePath(u"source.txt"_qs));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("source\n");
+        f.close();
+        QVERIFY(::chown(QFile::encodeName(f.fileName()).constData(), 4242, 4243) == 0);
+        QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        QCOMPARE(job.run("cat source.txt; mkdir -p out/deep && echo built > out/deep/file && "
+                         "ln -s deep out/link\n"), 0);
+        QVERIFY(job.collect());
+        QCOMPARE(job.output.right(7), QByteArray("source\n"));
+        QDirIterator it(job.workspace.path(), QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot | QDir::System,
+                        QDirIterator::Subdirectories);
+        int count = 0;
+        while (it.hasNext()) {
+            const QString path = it.next();
+            struct stat st;
+            QVERIFY(::lstat(QFile::encodeName(path).constData(), &st) == 0);
+            QVERIFY2(st.st_uid == 4242 && st.st_gid == 4243, qPrintable(path));
+            ++count;
+        }
+        QCOMPARE(count, 5);
+        QFile built(job.workspace.filePath(u"out/deep/file"_qs));
+        QVERIFY(built.open(QIODevice::ReadOnly));
+        QCOMPARE(built.readAll(), QByteArray("built\n"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDocker)
+#include "tst_docker.moc"

@@ -314,6 +314,7 @@ private Q_SLOTS:
         Job job(host);
         job.spec.image.name = QStringLiteral("stagecraft-nosuch:1");
         QVERIFY(!job.prepare());
+        qInfo().noquote() << job.prepareError;
         QVERIFY2(job.prepareError.startsWith(
                      u"failed to pull image \"stagecraft-nosuch:1\" with specified policies "_qs
                      u"[if-not-present]: "_qs),
@@ -459,6 +460,7 @@ private Q_SLOTS:
         Job job(host);
         job.spec.privileged = true;
         const bool ok = job.prepare();
+        qInfo().noquote() << "privileged prepare:" << (ok ? u"ok"_qs : job.prepareError);
         if (!job.backend->client().isPodman()) {
             // Docker Engine on these machines cannot grant every capability: the job fails in
             // prepare with the engine's own message.
@@ -559,6 +561,76 @@ private Q_SLOTS:
         QVERIFY(job.cleanup());
         QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
         QCOMPARE(leftOvers(job.backend->client(), job.spec.pipelineId), 0);
+    }
+
+    // `services: [docker:dind]` as in GitLab's docs, with and without TLS: the job builds an
+    // image from a Dockerfile (FROM scratch + a static busybox) and runs it.
+    void dind_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<bool>("tls");
+        for (const char *engine : {"docker", "podman"}) {
+            QTest::addRow("%s plain", engine) << engineHost(engine) << false;
+            QTest::addRow("%s tls", engine) << engineHost(engine) << true;
+        }
+    }
+    void dind()
+    {
+        QFETCH(QString, host);
+        QFETCH(bool, tls);
+        REQUIRE_ENGINE(host);
+        const DockerClient client = clientFor(host);
+        if (!client.isPodman())
+            QSKIP("Docker Engine cannot run privileged containers on this machine (\"unable to "
+                  "apply caps: operation not permitted\"): docker:dind runs on Podman here");
+        if (!client.call("GET", u"/images/docker:24-dind/json"_qs).ok())
+            QSKIP("docker:24-dind is not loaded: run scripts/engines.sh up");
+        Job job(host);
+        job.spec.privileged = true;
+        job.spec.image.name = u"docker:24-cli"_qs;
+        ServiceSpec dindService;
+        dindService.image.name = u"docker:24-dind"_qs;
+        dindService.aliases = stagecraft::exec::serviceAliases(dindService.image.name);
+        QList<JobVariable> variables;
+        if (tls) {
+            variables = {{u"DOCKER_HOST"_qs, u"tcp://docker:2376"_qs, false, false},
+                         {u"DOCKER_TLS_CERTDIR"_qs, u"/certs"_qs, false, false},
+                         {u"DOCKER_TLS_VERIFY"_qs, u"1"_qs, false, false},
+                         {u"DOCKER_CERT_PATH"_qs, u"/certs/client"_qs, false, false}};
+            dindService.healthcheckPort = 2376; // HEALTHCHECK_TCP_PORT, as GitLab's docs say
+        } else {
+            // No HEALTHCHECK_TCP_PORT: the image's lowest EXPOSEd port, 2375.
+            variables = {{u"DOCKER_HOST"_qs, u"tcp://docker:2375"_qs, false, false},
+                         {u"DOCKER_TLS_CERTDIR"_qs, QString(), false, false}};
+        }
+        dindService.variables = variables;
+        job.spec.variables = variables;
+        job.spec.services = {dindService};
+        QVERIFY(QFile::copy(u"/bin/busybox"_qs, job.workspace.filePath(u"busybox"_qs)));
+        QFile dockerfile(job.workspace.filePath(u"Dockerfile"_qs));
+        QVERIFY(dockerfile.open(QIODevice::WriteOnly));
+        dockerfile.write("FROM scratch\nCOPY busybox /bin/busybox\n"
+                         "ENTRYPOINT [\"/bin/busybox\", \"echo\"]\n"
+                         "CMD [\"hello from the inner container\"]\n");
+        dockerfile.close();
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        const qint64 prepared = timer.elapsed();
+        QVERIFY2(!job.output.contains("WARNING"), job.output.constData());
+        job.output.clear();
+        timer.restart();
+        const QByteArray certs = tls ? "ls /certs/client\n" : "";
+        QCOMPARE(job.run(certs + "docker build -q -t stagecraft-inner:1 . >/dev/null\n"
+                                 "docker run --rm stagecraft-inner:1\n",
+                         180000),
+                 0);
+        qInfo("dind %s: prepare %lld ms (services answering), build and run %lld ms",
+              tls ? "tls" : "plain", prepared, timer.elapsed());
+        QCOMPARE(job.output, QByteArray(tls ? "ca.pem\ncert.pem\ncsr.pem\nkey.pem\nopenssl.cnf\n"
+                                              "hello from the inner container\n"
+                                            : "hello from the inner container\n"));
+        QVERIFY(job.collect());
     }
 
     void sweep_data() { engines(); }

@@ -17,7 +17,6 @@
 #include <QtTest>
 
 #include <memory>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -48,7 +47,8 @@ struct Job
         static int next = 1;
         settings.host = host;
         settings.helperImage = QStringLiteral("busybox:local");
-        spec.pipelineId = QStringLiteral("t%1").arg(QRandomGenerator::global()->generate() % 100000);
+        spec.pipelineId =
+            QStringLiteral("t%1").arg(QRandomGenerator::global()->generate() % 100000);
         spec.jobId = next++;
         spec.jobName = QStringLiteral("test");
         spec.stage = QStringLiteral("test");
@@ -115,14 +115,14 @@ QString labelFilter(const QString &pipelineId)
 int leftOvers(const DockerClient &client, const QString &pipelineId)
 {
     const QString f = labelFilter(pipelineId);
-    return int(client.call("GET", u"/containers/json?all=true&filters=" + f).json().array().size()
-               + client.call("GET", u"/networks?filters=" + f).json().array().size()
-               + client.call("GET", u"/volumes?filters=" + f)
-                     .json()
-                     .object()
-                     .value(u"Volumes")
-                     .toArray()
-                     .size());
+    return int(client.call("GET", u"/containers/json?all=true&filters=" + f).json().array().size() +
+               client.call("GET", u"/networks?filters=" + f).json().array().size() +
+               client.call("GET", u"/volumes?filters=" + f)
+                   .json()
+                   .object()
+                   .value(u"Volumes")
+                   .toArray()
+                   .size());
 }
 
 // Why the engine of a test row cannot be used; empty when it answers.
@@ -149,7 +149,8 @@ int untar(const QByteArray &tar, const QString &dir)
         if (header.count('\0') == 512)
             break;
         const QByteArray path = header.left(100).split('\0').first();
-        const qsizetype size = header.mid(124, 12).split('\0').first().trimmed().toLongLong(nullptr, 8);
+        const qsizetype size =
+            header.mid(124, 12).split('\0').first().trimmed().toLongLong(nullptr, 8);
         const char type = header.at(156);
         if (type == '0' || type == '\0') {
             QFile out(QDir(dir).filePath(QFileInfo(QString::fromUtf8(path)).fileName()));
@@ -166,7 +167,7 @@ int untar(const QByteArray &tar, const QString &dir)
 } // namespace
 
 // QSKIP has to be in the test function itself.
-#define REQUIRE_ENGINE(host)                                                                      \
+#define REQUIRE_ENGINE(host)                                                                       \
     do {                                                                                           \
         const QString problem = engineProblem(host);                                               \
         if (!problem.isEmpty())                                                                    \
@@ -200,24 +201,30 @@ private Q_SLOTS:
         QTest::addColumn<QString>("alias");
         QTest::addColumn<QStringList>("expected");
         QTest::newRow("dind") << u"docker:24-dind"_qs << u""_qs << QStringList{u"docker"_qs};
-        QTest::newRow("nested") << "registry.x/grp/pg:15" << ""
+        QTest::newRow("nested") << "registry.x/grp/pg:15"
+                                << ""
                                 << QStringList{u"registry.x__grp__pg"_qs, u"registry.x-grp-pg"_qs};
         QTest::newRow("plain") << u"postgres"_qs << u""_qs << QStringList{u"postgres"_qs};
-        QTest::newRow("library") << "docker.io/library/nginx" << ""
+        QTest::newRow("library") << "docker.io/library/nginx"
+                                 << ""
                                  << QStringList{u"docker.io__library__nginx"_qs,
                                                 u"docker.io-library-nginx"_qs};
-        QTest::newRow("registry port")
-            << "registry-1.docker.io:443/library/nginx:1.29.7" << ""
-            << QStringList{u"registry-1.docker.io__library__nginx"_qs,
-                           u"registry-1.docker.io-library-nginx"_qs};
+        QTest::newRow("registry port") << "registry-1.docker.io:443/library/nginx:1.29.7"
+                                       << ""
+                                       << QStringList{u"registry-1.docker.io__library__nginx"_qs,
+                                                      u"registry-1.docker.io-library-nginx"_qs};
         QTest::newRow("digest")
             << "docker.io/library/nginx@sha256:e7257f1ef28ba17cf7c248cb8ccf6f0c6e0228ab9c315c15"
-            << u""_qs << QStringList{u"docker.io__library__nginx"_qs, u"docker.io-library-nginx"_qs};
-        QTest::newRow("alias") << "docker.io/library/redis" << "redis-alias"
+            << u""_qs
+            << QStringList{u"docker.io__library__nginx"_qs, u"docker.io-library-nginx"_qs};
+        QTest::newRow("alias") << "docker.io/library/redis"
+                               << "redis-alias"
                                << QStringList{u"docker.io__library__redis"_qs,
                                               u"docker.io-library-redis"_qs, u"redis-alias"_qs};
-        QTest::newRow("comma aliases") << u"mysql:8"_qs << u"db, sql,db"_qs << QStringList{u"mysql"_qs, u"db"_qs, u"sql"_qs};
-        QTest::newRow("alias equals name") << u"redis"_qs << u"redis"_qs << QStringList{u"redis"_qs};
+        QTest::newRow("comma aliases")
+            << u"mysql:8"_qs << u"db, sql,db"_qs << QStringList{u"mysql"_qs, u"db"_qs, u"sql"_qs};
+        QTest::newRow("alias equals name")
+            << u"redis"_qs << u"redis"_qs << QStringList{u"redis"_qs};
     }
     void serviceAliases()
     {
@@ -237,10 +244,10 @@ private Q_SLOTS:
     void demuxer()
     {
         QFETCH(int, chunk);
-        const QByteArray stream = QByteArray::fromHex("0100000000000004") + "out\n"
-                                  + QByteArray::fromHex("0200000000000004") + "err\n"
-                                  + QByteArray::fromHex("0100000000000000")
-                                  + QByteArray::fromHex("0100000000000002") + "x\n";
+        const QByteArray stream = QByteArray::fromHex("0100000000000004") + "out\n" +
+                                  QByteArray::fromHex("0200000000000004") + "err\n" +
+                                  QByteArray::fromHex("0100000000000000") +
+                                  QByteArray::fromHex("0100000000000002") + "x\n";
         QStringList frames;
         StreamDemuxer demux([&frames](int s, const QByteArray &payload) {
             frames.append(QString::number(s) + u':' + QString::fromUtf8(payload));
@@ -253,7 +260,8 @@ private Q_SLOTS:
 
     void tar()
     {
-        const QByteArray t = makeTar({{u"d/"_qs, {}, 0755}, {u"d/f"_qs, QByteArray("hello"), 0600}});
+        const QByteArray t =
+            makeTar({{u"d/"_qs, {}, 0755}, {u"d/f"_qs, QByteArray("hello"), 0600}});
         QCOMPARE(t.size(), 512 + 512 + 512 + 1024);
         QCOMPARE(t.mid(0, 2), QByteArray("d/"));
         QCOMPARE(t.at(156), '5');
@@ -353,11 +361,10 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("expected");
         for (const char *engine : {"docker", "podman"}) {
             const QString h = engineHost(engine);
-            QTest::addRow("%s pass", engine)
-                << h << QByteArray("echo hello; pwd\n") << 0 << QByteArray("hello\n/builds/grp/proj\n");
-            QTest::addRow("%s fail", engine)
-                << h << QByteArray("echo before; exit 3\necho after\n") << 3
-                << QByteArray("before\n");
+            QTest::addRow("%s pass", engine) << h << QByteArray("echo hello; pwd\n") << 0
+                                             << QByteArray("hello\n/builds/grp/proj\n");
+            QTest::addRow("%s fail", engine) << h << QByteArray("echo before; exit 3\necho after\n")
+                                             << 3 << QByteArray("before\n");
             QTest::addRow("%s order", engine)
                 << h << QByteArray("echo 1; sleep 0.1; echo 2 >&2; sleep 0.1; echo 3\n") << 0
                 << QByteArray("1\n2\n3\n");
@@ -399,8 +406,9 @@ private Q_SLOTS:
         QCOMPARE(job.run("echo first; sleep 2; echo second\n"), 0);
         const qint64 total = timer.elapsed();
         QCOMPARE(job.output, QByteArray("first\nsecond\n"));
-        QVERIFY2(firstAt >= 0 && total - firstAt >= 1500,
-                 qPrintable(QStringLiteral("first at %1 ms, end at %2 ms").arg(firstAt).arg(total)));
+        QVERIFY2(
+            firstAt >= 0 && total - firstAt >= 1500,
+            qPrintable(QStringLiteral("first at %1 ms, end at %2 ms").arg(firstAt).arg(total)));
     }
 
     void variables_data() { engines(); }
@@ -414,7 +422,10 @@ private Q_SLOTS:
                               {u"CI_PROJECT_DIR"_qs, u"/builds/grp/proj"_qs, false, false}};
         QVERIFY2(job.prepare(), qPrintable(job.prepareError));
         job.output.clear();
-        QCOMPARE(job.run("echo \"$FOO\"; echo \"$CONF\"; cat \"$CONF\"; cd \"$CI_PROJECT_DIR\" && pwd\n"), 0);
+        QCOMPARE(
+            job.run(
+                "echo \"$FOO\"; echo \"$CONF\"; cat \"$CONF\"; cd \"$CI_PROJECT_DIR\" && pwd\n"),
+            0);
         QCOMPARE(job.output, QByteArray("bar baz\n/builds/grp/proj.tmp/CONF\nline 1\nline 2 $HOME\n"
                                         "/builds/grp/proj\n"));
     }
@@ -464,10 +475,12 @@ private Q_SLOTS:
         job.spec.services = {dead};
         QVERIFY2(job.prepare(), qPrintable(job.prepareError));
         const QString name = job.env->networkName() + u"-svc-0"_qs;
-        const QByteArray expected = "*** WARNING: Service " + name.toUtf8()
-                                    + " probably didn't start properly.\n\nHealth check error:\n"
-                                      "service \"" + name.toUtf8() + "-wait-for-service\" timeout\n\n"
-                                      "Health check container logs:\nno answer from ";
+        const QByteArray expected = "*** WARNING: Service " + name.toUtf8() +
+                                    " probably didn't start properly.\n\nHealth check error:\n"
+                                    "service \"" +
+                                    name.toUtf8() +
+                                    "-wait-for-service\" timeout\n\n"
+                                    "Health check container logs:\nno answer from ";
         QVERIFY2(job.output.contains(expected), job.output.constData());
         QVERIFY(job.output.contains("Service container logs:\nservice is up but not listening\n\n"
                                     "*********\n"));
@@ -548,7 +561,8 @@ private Q_SLOTS:
         svc.command = {u"sleep"_qs, u"600"_qs};
         svc.aliases = {u"svc"_qs};
         job.spec.services = {svc};
-        job.spec.variables = {{u"DOCKER_TLS_CERTDIR"_qs, u"/certs"_qs, false, false}}; // a volume too
+        job.spec.variables = {
+            {u"DOCKER_TLS_CERTDIR"_qs, u"/certs"_qs, false, false}}; // a volume too
         QVERIFY2(job.prepare(), qPrintable(job.prepareError));
         QCOMPARE(leftOvers(job.backend->client(), job.spec.pipelineId), 4);
         QSignalSpy finished(job.env.get(), &JobEnvironment::scriptFinished);
@@ -686,8 +700,9 @@ private Q_SLOTS:
         const auto post = [&](const QString &path, const QJsonObject &body) {
             return podman.call("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact));
         };
-        QVERIFY(post(u"/networks/create"_qs,
-                     QJsonObject{{u"Name"_qs, name}, {u"Labels"_qs, labels}}).ok());
+        QVERIFY(
+            post(u"/networks/create"_qs, QJsonObject{{u"Name"_qs, name}, {u"Labels"_qs, labels}})
+                .ok());
         QVERIFY(post(u"/containers/create?name="_qs + name + u"-dind"_qs,
                      QJsonObject{{u"Image"_qs, u"docker:24-dind"_qs},
                                  {u"Env"_qs, QJsonArray{u"DOCKER_TLS_CERTDIR=/certs"_qs}},
@@ -722,15 +737,16 @@ private Q_SLOTS:
         timer.start();
         bool answered = false;
         while (!answered && timer.elapsed() < 30000) {
-            const auto archive = podman.call(
-                "GET", u"/containers/"_qs + name + u"-dind/archive?path=/certs/client/."_qs);
+            const auto archive = podman.call("GET", u"/containers/"_qs + name +
+                                                        u"-dind/archive?path=/certs/client/."_qs);
             if (archive.ok() && untar(archive.body, certs.path()) >= 3)
                 answered = remote.negotiate(&error);
             if (!answered)
                 QTest::qWait(200);
         }
         QVERIFY2(answered, qPrintable(error));
-        QVERIFY2(remote.serverVersion().startsWith(u"20.10"_qs), qPrintable(remote.serverVersion()));
+        QVERIFY2(remote.serverVersion().startsWith(u"20.10"_qs),
+                 qPrintable(remote.serverVersion()));
         qInfo("dind over TLS answering after %lld ms", timer.elapsed());
 
         // Plain HTTP to the TLS port: the engine's own answer.
@@ -738,7 +754,8 @@ private Q_SLOTS:
         plain.host = remoteHost;
         DockerClient plainClient(plain);
         QVERIFY(!plainClient.negotiate(&error));
-        QCOMPARE(error, u"Error response from daemon: Client sent an HTTP request to an HTTPS server."_qs);
+        QCOMPARE(error,
+                 u"Error response from daemon: Client sent an HTTP request to an HTTPS server."_qs);
         // A CA that did not sign the server's certificate.
         QTemporaryDir wrongCa;
         QVERIFY(QFile::copy(certs.filePath(u"cert.pem"_qs), wrongCa.filePath(u"ca.pem"_qs)));
@@ -747,8 +764,8 @@ private Q_SLOTS:
         DockerEndpoint wrong = tls;
         wrong.certPath = wrongCa.path();
         QVERIFY(!DockerClient(wrong).negotiate(&error));
-        QVERIFY2(error.startsWith(u"Cannot connect to the Docker daemon at "_qs + remoteHost
-                                  + u": SSL certificate problem: "_qs),
+        QVERIFY2(error.startsWith(u"Cannot connect to the Docker daemon at "_qs + remoteHost +
+                                  u": SSL certificate problem: "_qs),
                  qPrintable(error));
         QVERIFY(error.endsWith(u". Is the docker daemon running?"_qs));
 
@@ -776,15 +793,16 @@ private Q_SLOTS:
         qunsetenv("DOCKER_TLS_VERIFY");
         qunsetenv("DOCKER_CERT_PATH");
         QVERIFY(!job.env->bindsWorkspace());
-        QCOMPARE(job.env->enterCommand(),
-                 QStringLiteral("docker -H %1 exec -it %2 sh").arg(remoteHost, job.env->containerName()));
+        QCOMPARE(job.env->enterCommand(), QStringLiteral("docker -H %1 exec -it %2 sh")
+                                              .arg(remoteHost, job.env->containerName()));
         const bool prepared = job.prepare();
         if (!prepared && job.prepareError.endsWith(u"not implemented yet"_qs))
             QSKIP("writeTar/extractTar are placeholders until the workspace module lands");
         QVERIFY2(prepared, qPrintable(job.prepareError));
         QVERIFY(job.output.contains("Using Docker executor with image busybox:latest ..."));
         job.output.clear();
-        QCOMPARE(job.run("cat source.txt; mkdir -p out && echo built > out/file; rm source.txt\n"), 0);
+        QCOMPARE(job.run("cat source.txt; mkdir -p out && echo built > out/file; rm source.txt\n"),
+                 0);
         QCOMPARE(job.output, QByteArray("from the host\n"));
         QVERIFY(job.collect());
         QVERIFY(!QFile::exists(job.workspace.filePath(u"source.txt"_qs)));
@@ -802,7 +820,8 @@ private Q_SLOTS:
         QFETCH(QString, host);
         REQUIRE_ENGINE(host);
         const DockerClient client = clientFor(host);
-        const QString pipeline = QStringLiteral("sweep%1").arg(QRandomGenerator::global()->generate() % 100000);
+        const QString pipeline =
+            QStringLiteral("sweep%1").arg(QRandomGenerator::global()->generate() % 100000);
         const auto labelsFor = [&](const QString &owner) {
             return QJsonObject{{u"com.stagecraft.managed"_qs, u"true"_qs},
                                {u"com.stagecraft.pipeline"_qs, pipeline},
@@ -813,14 +832,27 @@ private Q_SLOTS:
         const QString dead = QHostInfo::localHostName() + u":99999999"_qs;
         const QString alive = DockerBackend::ownerLabel();
         const auto post = [&](const QString &path, const QJsonObject &body) {
-            return client.call(QByteArray("POST"), path, QJsonDocument(body).toJson(QJsonDocument::Compact));
+            return client.call(QByteArray("POST"), path,
+                               QJsonDocument(body).toJson(QJsonDocument::Compact));
         };
-        QVERIFY(post(u"/networks/create"_qs, QJsonObject{{u"Name"_qs, QString(u"stagecraft-"_qs + pipeline)}, {u"Labels"_qs, labelsFor(dead)}}).ok());
-        QVERIFY(post(u"/volumes/create"_qs, QJsonObject{{u"Name"_qs, QString(u"stagecraft-"_qs + pipeline + u"-v"_qs)}, {u"Labels"_qs, labelsFor(dead)}}).ok());
+        QVERIFY(post(u"/networks/create"_qs,
+                     QJsonObject{{u"Name"_qs, QString(u"stagecraft-"_qs + pipeline)},
+                                 {u"Labels"_qs, labelsFor(dead)}})
+                    .ok());
+        QVERIFY(post(u"/volumes/create"_qs,
+                     QJsonObject{{u"Name"_qs, QString(u"stagecraft-"_qs + pipeline + u"-v"_qs)},
+                                 {u"Labels"_qs, labelsFor(dead)}})
+                    .ok());
         QVERIFY(post(u"/containers/create?name=stagecraft-"_qs + pipeline + u"-dead"_qs,
-                     {{u"Image"_qs, u"busybox:local"_qs}, {u"Cmd"_qs, QJsonArray{u"true"_qs}}, {u"Labels"_qs, labelsFor(dead)}}).ok());
+                     {{u"Image"_qs, u"busybox:local"_qs},
+                      {u"Cmd"_qs, QJsonArray{u"true"_qs}},
+                      {u"Labels"_qs, labelsFor(dead)}})
+                    .ok());
         QVERIFY(post(u"/containers/create?name=stagecraft-"_qs + pipeline + u"-alive"_qs,
-                     {{u"Image"_qs, u"busybox:local"_qs}, {u"Cmd"_qs, QJsonArray{u"true"_qs}}, {u"Labels"_qs, labelsFor(alive)}}).ok());
+                     {{u"Image"_qs, u"busybox:local"_qs},
+                      {u"Cmd"_qs, QJsonArray{u"true"_qs}},
+                      {u"Labels"_qs, labelsFor(alive)}})
+                    .ok());
         QCOMPARE(leftOvers(client, pipeline), 4);
         DockerSettings settings;
         settings.host = host;
@@ -848,8 +880,9 @@ private Q_SLOTS:
         // What `docker exec` does, through the API: the kept container still answers.
         const DockerClient client = clientFor(host);
         QCOMPARE(leftOvers(client, job.spec.pipelineId), 2);
-        const auto created = client.call("POST", u"/containers/"_qs + name + u"/exec"_qs,
-                                         R"({"AttachStdout":true,"AttachStderr":true,"Cmd":["cat","/tmp/state"]})");
+        const auto created =
+            client.call("POST", u"/containers/"_qs + name + u"/exec"_qs,
+                        R"({"AttachStdout":true,"AttachStderr":true,"Cmd":["cat","/tmp/state"]})");
         QVERIFY(created.ok());
         QByteArray out;
         StreamDemuxer demux([&out](int, const QByteArray &p) { out.append(p); });
@@ -880,10 +913,12 @@ private Q_SLOTS:
         QVERIFY(::chown(QFile::encodeName(f.fileName()).constData(), 4242, 4243) == 0);
         QVERIFY2(job.prepare(), qPrintable(job.prepareError));
         QCOMPARE(job.run("cat source.txt; mkdir -p out/deep && echo built > out/deep/file && "
-                         "ln -s deep out/link\n"), 0);
+                         "ln -s deep out/link\n"),
+                 0);
         QVERIFY(job.collect());
         QCOMPARE(job.output.right(7), QByteArray("source\n"));
-        QDirIterator it(job.workspace.path(), QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot | QDir::System,
+        QDirIterator it(job.workspace.path(),
+                        QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot | QDir::System,
                         QDirIterator::Subdirectories);
         int count = 0;
         while (it.hasNext()) {

@@ -20,8 +20,9 @@ namespace {
 QString managedFilter()
 {
     QJsonObject filters;
-    filters.insert(QStringLiteral("label"),
-                   QJsonArray{QString(QLatin1String(dockerlabels::managed) + QStringLiteral("=true"))});
+    filters.insert(
+        QStringLiteral("label"),
+        QJsonArray{QString(QLatin1String(dockerlabels::managed) + QStringLiteral("=true"))});
     return DockerClient::encode(
         QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
 }
@@ -47,7 +48,8 @@ bool isLeftOver(const QJsonObject &labels)
 } // namespace
 
 DockerBackend::DockerBackend(DockerSettings settings)
-    : m_settings(std::move(settings)), m_client(DockerEndpoint::fromEnvironment(m_settings.host))
+    : m_settings(std::move(settings))
+    , m_client(DockerEndpoint::fromEnvironment(m_settings.host))
 {
 }
 
@@ -92,8 +94,8 @@ int DockerBackend::sweep(QString *error)
         const QJsonObject o = c.toObject();
         if (!isLeftOver(o.value(u"Labels").toObject()))
             continue;
-        const auto d = m_client.call("DELETE", u"/containers/" + o.value(u"Id").toString()
-                                                   + u"?force=true&v=true");
+        const auto d = m_client.call("DELETE", u"/containers/" + o.value(u"Id").toString() +
+                                                   u"?force=true&v=true");
         d.ok() ? void(++removed) : fail(d);
     }
     r = m_client.call("GET", u"/networks?filters=" + filter);
@@ -111,8 +113,8 @@ int DockerBackend::sweep(QString *error)
         const QJsonObject o = v.toObject();
         if (!isLeftOver(o.value(u"Labels").toObject()))
             continue;
-        const auto d = m_client.call("DELETE", u"/volumes/" + o.value(u"Name").toString()
-                                                   + u"?force=true");
+        const auto d =
+            m_client.call("DELETE", u"/volumes/" + o.value(u"Name").toString() + u"?force=true");
         d.ok() ? void(++removed) : fail(d);
     }
     return removed;

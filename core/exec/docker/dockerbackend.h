@@ -11,18 +11,18 @@ namespace stagecraft::exec {
 /// What the user configured for the Docker executor.
 struct DockerSettings
 {
-    QString host;   ///< empty: DOCKER_HOST, else unix:///var/run/docker.sock
+    QString host; ///< empty: DOCKER_HOST, else unix:///var/run/docker.sock
     /// The image of jobs without `image:` (GitLab Runner's `[runners.docker] image`).
     QString defaultImage = QStringLiteral("busybox:latest");
     /// Runs the service health checks (needs `sh`, `nc` and `timeout`: busybox has them).
     QString helperImage = QStringLiteral("busybox:latest");
-    bool privileged = false;  ///< GitLab Runner's `privileged` (JobSpec::privileged per job)
+    bool privileged = false; ///< GitLab Runner's `privileged` (JobSpec::privileged per job)
     /// Used when a job's image gives no `pull_policy:`. GitLab Runner defaults to `always`; a
     /// local run defaults to `if-not-present` instead: images built or loaded locally (and
     /// everything when offline) are used as they are, and a run does not hit the registry's
     /// rate limits for every job.
     QStringList pullPolicy = {QStringLiteral("if-not-present")};
-    int serviceTimeoutSeconds = 30;  ///< GitLab Runner's `wait_for_services_timeout`
+    int serviceTimeoutSeconds = 30; ///< GitLab Runner's `wait_for_services_timeout`
 };
 
 /// Labels on everything the Docker executor creates.

@@ -9,10 +9,9 @@
 #include <QUrl>
 #include <QVersionNumber>
 
-#include <curl/curl.h>
-
 #include <cerrno>
 #include <cstring>
+#include <curl/curl.h>
 #include <mutex>
 
 namespace stagecraft::exec {
@@ -91,7 +90,8 @@ DockerEndpoint DockerEndpoint::fromEnvironment(const QString &hostOverride)
     return e;
 }
 
-DockerClient::DockerClient(DockerEndpoint endpoint) : m_endpoint(std::move(endpoint))
+DockerClient::DockerClient(DockerEndpoint endpoint)
+    : m_endpoint(std::move(endpoint))
 {
     globalInit();
 }
@@ -207,9 +207,9 @@ DockerClient::Reply DockerClient::perform(const QByteArray &method, const QStrin
                 reply.curlError = QStringLiteral("dial unix %1: connect: %2")
                                       .arg(QString::fromLocal8Bit(socketPath), reason);
             else
-                reply.curlError = QStringLiteral("dial tcp %1: connect: %2")
-                                      .arg(QString(m_endpoint.host).remove(QStringLiteral("tcp://")),
-                                           reason);
+                reply.curlError =
+                    QStringLiteral("dial tcp %1: connect: %2")
+                        .arg(QString(m_endpoint.host).remove(QStringLiteral("tcp://")), reason);
         } else {
             reply.curlError = errbuf[0] ? QString::fromLocal8Bit(errbuf)
                                         : QString::fromLatin1(curl_easy_strerror(rc));
@@ -239,8 +239,8 @@ bool DockerClient::negotiate(QString *error)
     }
     m_serverVersion = o.value(u"Version").toString();
     const QJsonArray components = o.value(u"Components").toArray();
-    m_podman = !components.isEmpty()
-               && components.first().toObject().value(u"Name").toString().contains(u"Podman");
+    m_podman = !components.isEmpty() &&
+               components.first().toObject().value(u"Name").toString().contains(u"Podman");
     return true;
 }
 
@@ -265,8 +265,8 @@ void StreamDemuxer::feed(const QByteArray &bytes)
     qsizetype pos = 0;
     while (m_buffer.size() - pos >= 8) {
         const auto *h = reinterpret_cast<const unsigned char *>(m_buffer.constData() + pos);
-        const quint32 length = (quint32(h[4]) << 24) | (quint32(h[5]) << 16)
-                               | (quint32(h[6]) << 8) | quint32(h[7]);
+        const quint32 length =
+            (quint32(h[4]) << 24) | (quint32(h[5]) << 16) | (quint32(h[6]) << 8) | quint32(h[7]);
         if (m_buffer.size() - pos - 8 < qsizetype(length))
             break;
         m_sink(int(h[0]), m_buffer.mid(pos + 8, qsizetype(length)));
@@ -303,7 +303,9 @@ QByteArray makeTar(const QList<TarEntry> &entries)
         put(124, octal(folder ? 0 : e.content.size(), 12));
         put(136, octal(now, 12));
         header[156] = folder ? '5' : '0';
-        put(257, QByteArray("ustar\0" "00", 8));
+        put(257, QByteArray("ustar\0"
+                            "00",
+                            8));
         put(265, "root");
         put(297, "root");
         put(345, prefix.left(155));

@@ -14,9 +14,9 @@ namespace stagecraft::exec {
 /// reads it from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem).
 struct DockerEndpoint
 {
-    QString host;         ///< `unix:///var/run/docker.sock`, `tcp://127.0.0.1:2376`
+    QString host; ///< `unix:///var/run/docker.sock`, `tcp://127.0.0.1:2376`
     bool tlsVerify = false;
-    QString certPath;     ///< folder with ca.pem, cert.pem, key.pem
+    QString certPath; ///< folder with ca.pem, cert.pem, key.pem
 
     bool isUnixSocket() const { return host.startsWith(u"unix://"); }
     /// The endpoint the docker CLI would use: `hostOverride`, else DOCKER_HOST, else the default
@@ -37,11 +37,14 @@ class DockerClient
 public:
     struct Reply
     {
-        long status = 0;       ///< HTTP status; 0 when the engine could not be reached
+        long status = 0; ///< HTTP status; 0 when the engine could not be reached
         QByteArray body;
-        QString curlError;     ///< transport error (connection refused, TLS, ...)
+        QString curlError; ///< transport error (connection refused, TLS, ...)
         bool canceled = false;
-        bool ok() const { return curlError.isEmpty() && !canceled && status >= 200 && status < 300; }
+        bool ok() const
+        {
+            return curlError.isEmpty() && !canceled && status >= 200 && status < 300;
+        }
         QJsonDocument json() const { return QJsonDocument::fromJson(body); }
     };
     /// Receives streamed bytes as they arrive; return false to stop the stream.
@@ -96,7 +99,10 @@ class StreamDemuxer
 public:
     /// `onFrame(stream, payload)`: stream 1 stdout, 2 stderr (0 stdin).
     using FrameSink = std::function<void(int, const QByteArray &)>;
-    explicit StreamDemuxer(FrameSink sink) : m_sink(std::move(sink)) {}
+    explicit StreamDemuxer(FrameSink sink)
+        : m_sink(std::move(sink))
+    {
+    }
     void feed(const QByteArray &bytes);
     /// Bytes received that do not (yet) form a complete frame.
     qsizetype pending() const { return m_buffer.size(); }
@@ -109,7 +115,7 @@ private:
 /// One file of a small in-memory tar archive (scripts, file variables) for PUT /archive.
 struct TarEntry
 {
-    QString path;       ///< relative, '/'-separated; folders end with '/'
+    QString path; ///< relative, '/'-separated; folders end with '/'
     QByteArray content;
     int mode = 0644;
 };

@@ -77,12 +77,12 @@ bool looksLikeDind(const QString &image)
 
 DockerEnvironment::DockerEnvironment(const DockerClient &client, const DockerSettings &settings,
                                      const JobSpec &spec, QObject *parent)
-    : JobEnvironment(parent),
-      m_client(client),
-      m_settings(settings),
-      m_spec(spec),
-      m_prefix(QStringLiteral("stagecraft-%1-%2").arg(spec.pipelineId).arg(spec.jobId)),
-      m_projectDir(QStringLiteral("/builds/") + spec.projectPath)
+    : JobEnvironment(parent)
+    , m_client(client)
+    , m_settings(settings)
+    , m_spec(spec)
+    , m_prefix(QStringLiteral("stagecraft-%1-%2").arg(spec.pipelineId).arg(spec.jobId))
+    , m_projectDir(QStringLiteral("/builds/") + spec.projectPath)
 {
     // One thread keeps the job's phases in order; the other can abort while a script streams.
     m_worker.setMaxThreadCount(1);
@@ -138,15 +138,15 @@ QJsonObject DockerEnvironment::labels() const
     return l;
 }
 
-QJsonArray DockerEnvironment::environment(const QList<JobVariable> &variables,
-                                          bool withFiles) const
+QJsonArray DockerEnvironment::environment(const QList<JobVariable> &variables, bool withFiles) const
 {
     QJsonArray env;
     for (const JobVariable &v : variables) {
         if (v.file) {
             // GitLab Runner writes file variables beside the project: <project dir>.tmp/NAME.
             if (withFiles)
-                env.append(QString(v.name + u'=' + m_projectDir + QStringLiteral(".tmp/") + v.name));
+                env.append(
+                    QString(v.name + u'=' + m_projectDir + QStringLiteral(".tmp/") + v.name));
             continue;
         }
         env.append(QString(v.name + u'=' + v.value));
@@ -181,8 +181,8 @@ QString DockerEnvironment::ensureImage(const QString &image, QStringList policie
                            "policy"));
                 break;
             }
-            lastError = r.status == 404 ? tr("Error: No such image: %1").arg(image)
-                                        : m_client.errorText(r);
+            lastError =
+                r.status == 404 ? tr("Error: No such image: %1").arg(image) : m_client.errorText(r);
             if (policy == u"never")
                 continue;
         } else if (policy != u"always") {
@@ -207,11 +207,11 @@ QString DockerEnvironment::ensureImage(const QString &image, QStringList policie
             }
             return true;
         };
-        const auto r = m_client.stream("POST",
-                                       u"/images/create?fromImage="
-                                           + DockerClient::encode(ref.repository) + u"&tag="
-                                           + DockerClient::encode(tag),
-                                       {}, sink, &m_cancel);
+        const auto r =
+            m_client.stream("POST",
+                            u"/images/create?fromImage=" + DockerClient::encode(ref.repository) +
+                                u"&tag=" + DockerClient::encode(tag),
+                            {}, sink, &m_cancel);
         if (r.canceled)
             return canceledText();
         if (!r.ok()) {
@@ -263,9 +263,9 @@ QString DockerEnvironment::createAndStart(const QString &name, const QJsonObject
 
 QByteArray DockerEnvironment::containerLogs(const QString &container) const
 {
-    const auto r = m_client.call("GET", u"/containers/" + container
-                                            + u"/logs?stdout=true&stderr=true&tail=100",
-                                 {}, "application/json", nullptr, 30);
+    const auto r = m_client.call(
+        "GET", u"/containers/" + container + u"/logs?stdout=true&stderr=true&tail=100", {},
+        "application/json", nullptr, 30);
     QByteArray text;
     StreamDemuxer demux([&text](int, const QByteArray &payload) { text.append(payload); });
     demux.feed(r.body);
@@ -297,19 +297,26 @@ QString DockerEnvironment::startService(int index, const ServiceSpec &service,
     host.insert(u"NetworkMode", m_prefix);
     host.insert(u"Privileged", m_spec.privileged);
     if (needsCertsVolume())
-        host.insert(u"Binds", QJsonArray{QString(m_prefix + QStringLiteral("-certs:/certs/client"))});
+        host.insert(u"Binds",
+                    QJsonArray{QString(m_prefix + QStringLiteral("-certs:/certs/client"))});
     config.insert(u"HostConfig", host);
     QJsonObject endpoint;
     endpoint.insert(u"Aliases", toArray(service.aliases));
-    config.insert(u"NetworkingConfig",
-                  QJsonObject{{QStringLiteral("EndpointsConfig"), QJsonObject{{m_prefix, endpoint}}}});
+    config.insert(u"NetworkingConfig", QJsonObject{{QStringLiteral("EndpointsConfig"),
+                                                    QJsonObject{{m_prefix, endpoint}}}});
     error = createAndStart(name, config, container);
     if (!error.isEmpty())
         return tr("failed to start service %1: %2").arg(service.image.name, error);
     // Podman's compatible API with CNI networks has no DNS for aliases: give the job container
     // /etc/hosts entries instead (Docker resolves them either way).
-    const QString ip = container->value(u"NetworkSettings").toObject().value(u"Networks")
-                           .toObject().value(m_prefix).toObject().value(u"IPAddress").toString();
+    const QString ip = container->value(u"NetworkSettings")
+                           .toObject()
+                           .value(u"Networks")
+                           .toObject()
+                           .value(m_prefix)
+                           .toObject()
+                           .value(u"IPAddress")
+                           .toString();
     if (!ip.isEmpty()) {
         for (const QString &alias : service.aliases)
             m_extraHosts.append(alias + u':' + ip);
@@ -325,8 +332,11 @@ void DockerEnvironment::waitForService(int index, const ServiceSpec &service,
     int port = service.healthcheckPort;
     if (port <= 0) {
         // The image's lowest exposed TCP port (GitLab Runner takes the image's EXPOSE).
-        const QJsonObject exposed = container.value(u"stagecraftImage").toObject()
-                                        .value(u"Config").toObject().value(u"ExposedPorts")
+        const QJsonObject exposed = container.value(u"stagecraftImage")
+                                        .toObject()
+                                        .value(u"Config")
+                                        .toObject()
+                                        .value(u"ExposedPorts")
                                         .toObject();
         for (auto it = exposed.begin(); it != exposed.end(); ++it) {
             const QString key = it.key();
@@ -339,33 +349,39 @@ void DockerEnvironment::waitForService(int index, const ServiceSpec &service,
     }
     if (port <= 0)
         return;
-    QString host = container.value(u"NetworkSettings").toObject().value(u"Networks").toObject()
-                       .value(m_prefix).toObject().value(u"IPAddress").toString();
+    QString host = container.value(u"NetworkSettings")
+                       .toObject()
+                       .value(u"Networks")
+                       .toObject()
+                       .value(m_prefix)
+                       .toObject()
+                       .value(u"IPAddress")
+                       .toString();
     if (host.isEmpty() && !service.aliases.isEmpty())
         host = service.aliases.first();
     QString healthError;
     QByteArray healthLogs;
     QJsonObject helperImage;
     const QString helper = name + QStringLiteral("-wait-for-service");
-    QString error = ensureImage(m_settings.helperImage, {QStringLiteral("if-not-present")},
-                                &helperImage);
+    QString error =
+        ensureImage(m_settings.helperImage, {QStringLiteral("if-not-present")}, &helperImage);
     if (error.isEmpty()) {
         QJsonObject config;
         config.insert(u"Image", helperImage.value(u"Id"));
         config.insert(u"Cmd", QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"),
                                          QLatin1String(kWaitForPort)});
-        config.insert(u"Env",
-                      QJsonArray{QString(u"HOST=" + host), QString(u"PORT=" + QString::number(port)),
-                                 QString(u"TIMEOUT="
-                                         + QString::number(m_settings.serviceTimeoutSeconds))});
+        config.insert(
+            u"Env",
+            QJsonArray{QString(u"HOST=" + host), QString(u"PORT=" + QString::number(port)),
+                       QString(u"TIMEOUT=" + QString::number(m_settings.serviceTimeoutSeconds))});
         config.insert(u"Labels", labels());
         config.insert(u"HostConfig", QJsonObject{{QStringLiteral("NetworkMode"), m_prefix}});
         error = createAndStart(helper, config, nullptr);
     }
     if (error.isEmpty()) {
-        const auto r = m_client.call("POST", u"/containers/" + helper + u"/wait", {},
-                                     "application/json", &m_cancel,
-                                     m_settings.serviceTimeoutSeconds * 3 + 30);
+        const auto r =
+            m_client.call("POST", u"/containers/" + helper + u"/wait", {}, "application/json",
+                          &m_cancel, m_settings.serviceTimeoutSeconds * 3 + 30);
         if (r.canceled)
             return;
         const int code = r.ok() ? r.json().object().value(u"StatusCode").toInt(-1) : -1;
@@ -381,18 +397,16 @@ void DockerEnvironment::waitForService(int index, const ServiceSpec &service,
         return;
     QString text = tr("*** WARNING: Service %1 probably didn't start properly.").arg(name);
     text += u"\n\n" + tr("Health check error:") + u'\n' + healthError + u"\n\n";
-    text += tr("Health check container logs:") + u'\n' + QString::fromUtf8(healthLogs)
-            + u"\n\n";
-    text += tr("Service container logs:") + u'\n'
-            + QString::fromUtf8(containerLogs(name)).trimmed() + u"\n\n";
+    text += tr("Health check container logs:") + u'\n' + QString::fromUtf8(healthLogs) + u"\n\n";
+    text += tr("Service container logs:") + u'\n' +
+            QString::fromUtf8(containerLogs(name)).trimmed() + u"\n\n";
     text += QStringLiteral("*********");
     log(text);
 }
 
 QString DockerEnvironment::doPrepare()
 {
-    const QString image = m_spec.image.name.isEmpty() ? m_settings.defaultImage
-                                                      : m_spec.image.name;
+    const QString image = m_spec.image.name.isEmpty() ? m_settings.defaultImage : m_spec.image.name;
     log(tr("Using Docker executor with image %1 ...").arg(image));
     if (m_cancel)
         return canceledText();
@@ -495,8 +509,8 @@ QString DockerEnvironment::doPrepare()
     if (!bindsWorkspace()) {
         // A remote engine: upload the project.
         QStringList relative;
-        QDirIterator it(m_spec.hostWorkspace, QDir::AllEntries | QDir::Hidden | QDir::System
-                                                  | QDir::NoDotAndDotDot,
+        QDirIterator it(m_spec.hostWorkspace,
+                        QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
                         QDirIterator::Subdirectories);
         const QDir root(m_spec.hostWorkspace);
         while (it.hasNext())
@@ -509,8 +523,8 @@ QString DockerEnvironment::doPrepare()
         if (!writeTar(m_spec.hostWorkspace, relative, &buffer, &tarError))
             return tr("failed to upload the project: %1").arg(tarError);
         r = m_client.call("PUT",
-                          u"/containers/" + containerName() + u"/archive?path="
-                              + DockerClient::encode(m_projectDir),
+                          u"/containers/" + containerName() + u"/archive?path=" +
+                              DockerClient::encode(m_projectDir),
                           tar, "application/x-tar", &m_cancel);
         if (!r.ok())
             return tr("failed to upload the project: %1").arg(m_client.errorText(r));
@@ -531,11 +545,12 @@ void DockerEnvironment::runScript(ScriptStep step, const QByteArray &script)
 int DockerEnvironment::doRunScript(ScriptStep step, const QByteArray &script)
 {
     const QString folder = QStringLiteral("scripts-%1-%2").arg(m_spec.pipelineId).arg(m_spec.jobId);
-    const QString name = step == ScriptStep::Step ? QStringLiteral("step_script")
-                                                  : QStringLiteral("after_script");
-    auto r = m_client.call("PUT", u"/containers/" + containerName() + u"/archive?path=/",
-                           makeTar({{folder + u'/', {}, 0755}, {folder + u'/' + name, script, 0755}}),
-                           "application/x-tar", &m_scriptCancel);
+    const QString name =
+        step == ScriptStep::Step ? QStringLiteral("step_script") : QStringLiteral("after_script");
+    auto r =
+        m_client.call("PUT", u"/containers/" + containerName() + u"/archive?path=/",
+                      makeTar({{folder + u'/', {}, 0755}, {folder + u'/' + name, script, 0755}}),
+                      "application/x-tar", &m_scriptCancel);
     if (!r.ok()) {
         if (!r.canceled)
             log(tr("ERROR: %1").arg(m_client.errorText(r)));
@@ -545,9 +560,9 @@ int DockerEnvironment::doRunScript(ScriptStep step, const QByteArray &script)
     exec.insert(u"AttachStdout", true);
     exec.insert(u"AttachStderr", true);
     exec.insert(u"Tty", false);
-    exec.insert(u"Cmd", QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"),
-                                   QLatin1String(kDetectShell), QStringLiteral("sh"),
-                                   QString(u'/' + folder + u'/' + name)});
+    exec.insert(u"Cmd",
+                QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"), QLatin1String(kDetectShell),
+                           QStringLiteral("sh"), QString(u'/' + folder + u'/' + name)});
     exec.insert(u"WorkingDir", m_projectDir);
     if (!m_spec.image.user.isEmpty())
         exec.insert(u"User", m_spec.image.user);
@@ -566,14 +581,14 @@ int DockerEnvironment::doRunScript(ScriptStep step, const QByteArray &script)
     StreamDemuxer demux([this](int, const QByteArray &payload) {
         post([this, payload] { Q_EMIT output(payload); });
     });
-    r = m_client.stream("POST", u"/exec/" + id + u"/start",
-                        toJson(QJsonObject{{QStringLiteral("Detach"), false},
-                                           {QStringLiteral("Tty"), false}}),
-                        [&demux](const QByteArray &bytes) {
-                            demux.feed(bytes);
-                            return true;
-                        },
-                        &m_scriptCancel);
+    r = m_client.stream(
+        "POST", u"/exec/" + id + u"/start",
+        toJson(QJsonObject{{QStringLiteral("Detach"), false}, {QStringLiteral("Tty"), false}}),
+        [&demux](const QByteArray &bytes) {
+            demux.feed(bytes);
+            return true;
+        },
+        &m_scriptCancel);
     {
         QMutexLocker lock(&m_mutex);
         m_execId.clear();
@@ -624,8 +639,7 @@ void DockerEnvironment::abortScript()
     });
 }
 
-int DockerEnvironment::execCapture(const QStringList &command, QByteArray *out,
-                                   const QString &user)
+int DockerEnvironment::execCapture(const QStringList &command, QByteArray *out, const QString &user)
 {
     QJsonObject exec;
     exec.insert(u"AttachStdout", true);
@@ -640,14 +654,14 @@ int DockerEnvironment::execCapture(const QStringList &command, QByteArray *out,
     }
     const QString id = r.json().object().value(u"Id").toString();
     StreamDemuxer demux([out](int, const QByteArray &payload) { out->append(payload); });
-    r = m_client.stream("POST", u"/exec/" + id + u"/start",
-                        toJson(QJsonObject{{QStringLiteral("Detach"), false},
-                                           {QStringLiteral("Tty"), false}}),
-                        [&demux](const QByteArray &bytes) {
-                            demux.feed(bytes);
-                            return true;
-                        },
-                        &m_cancel);
+    r = m_client.stream(
+        "POST", u"/exec/" + id + u"/start",
+        toJson(QJsonObject{{QStringLiteral("Detach"), false}, {QStringLiteral("Tty"), false}}),
+        [&demux](const QByteArray &bytes) {
+            demux.feed(bytes);
+            return true;
+        },
+        &m_cancel);
     if (!r.ok())
         return -1;
     QDeadlineTimer deadline(5000);
@@ -677,16 +691,17 @@ QString DockerEnvironment::doCollect()
         const QFileInfo info(m_spec.hostWorkspace);
         const QString owner = QStringLiteral("%1:%2").arg(info.ownerId()).arg(info.groupId());
         QByteArray out;
-        const int code = execCapture({QStringLiteral("chown"), QStringLiteral("-R"), owner,
-                                      m_projectDir},
-                                     &out, QStringLiteral("0"));
+        const int code =
+            execCapture({QStringLiteral("chown"), QStringLiteral("-R"), owner, m_projectDir}, &out,
+                        QStringLiteral("0"));
         if (code != 0)
             return tr("failed to give the project's files back to %1: %2")
                 .arg(owner, QString::fromUtf8(out).trimmed());
         return {};
     }
-    const auto r = m_client.call("GET", u"/containers/" + containerName() + u"/archive?path="
-                                            + DockerClient::encode(m_projectDir + u"/."),
+    const auto r = m_client.call("GET",
+                                 u"/containers/" + containerName() + u"/archive?path=" +
+                                     DockerClient::encode(m_projectDir + u"/."),
                                  {}, "application/json", &m_cancel);
     if (!r.ok())
         return tr("failed to download the project: %1").arg(m_client.errorText(r));
@@ -727,17 +742,17 @@ void DockerEnvironment::cleanup(bool keep)
 void DockerEnvironment::doCleanup()
 {
     QJsonObject filters;
-    filters.insert(u"label",
-                   QJsonArray{QString(QLatin1String(dockerlabels::pipeline) + u'=' + m_spec.pipelineId),
-                              QString(QLatin1String(dockerlabels::job) + u'='
-                                      + QString::number(m_spec.jobId))});
+    filters.insert(u"label", QJsonArray{QString(QLatin1String(dockerlabels::pipeline) + u'=' +
+                                                m_spec.pipelineId),
+                                        QString(QLatin1String(dockerlabels::job) + u'=' +
+                                                QString::number(m_spec.jobId))});
     const QString filter = DockerClient::encode(
         QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
     const QJsonArray containers =
         m_client.call("GET", u"/containers/json?all=true&filters=" + filter).json().array();
     for (const QJsonValue &c : containers)
-        m_client.call("DELETE", u"/containers/" + c.toObject().value(u"Id").toString()
-                                    + u"?force=true&v=true");
+        m_client.call("DELETE", u"/containers/" + c.toObject().value(u"Id").toString() +
+                                    u"?force=true&v=true");
     const QJsonArray networks = m_client.call("GET", u"/networks?filters=" + filter).json().array();
     for (const QJsonValue &n : networks)
         m_client.call("DELETE", u"/networks/" + n.toObject().value(u"Id").toString());
@@ -747,8 +762,8 @@ void DockerEnvironment::doCleanup()
                                    .value(u"Volumes")
                                    .toArray();
     for (const QJsonValue &v : volumes)
-        m_client.call("DELETE", u"/volumes/" + v.toObject().value(u"Name").toString()
-                                    + u"?force=true");
+        m_client.call("DELETE",
+                      u"/volumes/" + v.toObject().value(u"Name").toString() + u"?force=true");
 }
 
 QString DockerEnvironment::enterCommand() const

@@ -245,12 +245,13 @@ QString DockerEnvironment::ensureImage(const QString &image, QStringList policie
 QString DockerEnvironment::createAndStart(const QString &name, const QJsonObject &config,
                                           QJsonObject *inspect)
 {
-    auto r = m_client.call("POST", u"/containers/create?name=" + name, toJson(config),
-                           "application/json", &m_cancel);
+    // Not canceled midway: the engine would finish an aborted create after cleanup looked.
+    if (m_cancel)
+        return canceledText();
+    auto r = m_client.call("POST", u"/containers/create?name=" + name, toJson(config));
     if (!r.ok())
         return m_client.errorText(r);
-    r = m_client.call("POST", u"/containers/" + name + u"/start", {}, "application/json",
-                      &m_cancel);
+    r = m_client.call("POST", u"/containers/" + name + u"/start");
     if (!r.ok())
         return m_client.errorText(r);
     r = m_client.call("GET", u"/containers/" + name + u"/json");
@@ -415,16 +416,14 @@ QString DockerEnvironment::doPrepare()
     network.insert(u"CheckDuplicate", true);
     network.insert(u"Driver", QStringLiteral("bridge"));
     network.insert(u"Labels", labels());
-    auto r = m_client.call("POST", QStringLiteral("/networks/create"), toJson(network),
-                           "application/json", &m_cancel);
+    auto r = m_client.call("POST", QStringLiteral("/networks/create"), toJson(network));
     if (!r.ok())
         return tr("failed to create network %1: %2").arg(m_prefix, m_client.errorText(r));
     if (needsCertsVolume()) {
         QJsonObject volume;
         volume.insert(u"Name", QString(m_prefix + QStringLiteral("-certs")));
         volume.insert(u"Labels", labels());
-        r = m_client.call("POST", QStringLiteral("/volumes/create"), toJson(volume),
-                          "application/json", &m_cancel);
+        r = m_client.call("POST", QStringLiteral("/volumes/create"), toJson(volume));
         if (!r.ok())
             return m_client.errorText(r);
     }
@@ -748,22 +747,37 @@ void DockerEnvironment::doCleanup()
                                                 QString::number(m_spec.jobId))});
     const QString filter = DockerClient::encode(
         QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
-    const QJsonArray containers =
-        m_client.call("GET", u"/containers/json?all=true&filters=" + filter).json().array();
-    for (const QJsonValue &c : containers)
-        m_client.call("DELETE", u"/containers/" + c.toObject().value(u"Id").toString() +
-                                    u"?force=true&v=true");
-    const QJsonArray networks = m_client.call("GET", u"/networks?filters=" + filter).json().array();
-    for (const QJsonValue &n : networks)
-        m_client.call("DELETE", u"/networks/" + n.toObject().value(u"Id").toString());
-    const QJsonArray volumes = m_client.call("GET", u"/volumes?filters=" + filter)
-                                   .json()
-                                   .object()
-                                   .value(u"Volumes")
-                                   .toArray();
-    for (const QJsonValue &v : volumes)
-        m_client.call("DELETE",
-                      u"/volumes/" + v.toObject().value(u"Name").toString() + u"?force=true");
+    // By label, not by what this object remembers: also what a canceled prepare was creating.
+    // A second pass catches a network that still had an endpoint being torn down.
+    for (int pass = 0; pass < 3; ++pass) {
+        int left = 0;
+        const QJsonArray containers =
+            m_client.call("GET", u"/containers/json?all=true&filters=" + filter).json().array();
+        for (const QJsonValue &c : containers) {
+            ++left;
+            m_client.call("DELETE", u"/containers/" + c.toObject().value(u"Id").toString() +
+                                        u"?force=true&v=true");
+        }
+        const QJsonArray networks =
+            m_client.call("GET", u"/networks?filters=" + filter).json().array();
+        for (const QJsonValue &n : networks) {
+            ++left;
+            m_client.call("DELETE", u"/networks/" + n.toObject().value(u"Id").toString());
+        }
+        const QJsonArray volumes = m_client.call("GET", u"/volumes?filters=" + filter)
+                                       .json()
+                                       .object()
+                                       .value(u"Volumes")
+                                       .toArray();
+        for (const QJsonValue &v : volumes) {
+            ++left;
+            m_client.call("DELETE",
+                          u"/volumes/" + v.toObject().value(u"Name").toString() + u"?force=true");
+        }
+        if (left == 0)
+            break;
+        QThread::msleep(100);
+    }
 }
 
 QString DockerEnvironment::enterCommand() const

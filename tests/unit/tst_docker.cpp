@@ -378,14 +378,38 @@ private Q_SLOTS:
         QFETCH(QByteArray, expected);
         REQUIRE_ENGINE(host);
         Job job(host);
+        QElapsedTimer timer;
+        timer.start();
         QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        const qint64 prepared = timer.restart();
         QVERIFY(job.output.contains("Using Docker executor with image busybox:local ..."));
         job.output.clear();
         QCOMPARE(job.run(script), exitCode);
+        const qint64 ran = timer.restart();
         QCOMPARE(job.output, expected);
         QVERIFY(job.cleanup());
+        qInfo("prepare %lld ms, script %lld ms, cleanup %lld ms", prepared, ran, timer.elapsed());
         QCOMPARE(leftOvers(job.backend->client(), job.spec.pipelineId), 0);
         job.env.reset();
+    }
+
+    // A job without `image:` runs in the default image (GitLab Runner's `[runners.docker] image`).
+    void defaultImage_data() { engines(); }
+    void defaultImage()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        job.spec.image.name.clear();
+        job.settings.helperImage = DockerSettings().helperImage;
+        QCOMPARE(job.settings.defaultImage, u"busybox:latest"_qs);
+        QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        QVERIFY(job.output.startsWith("Using Docker executor with image busybox:latest ...\n"
+                                      "Using locally found image version due to \"if-not-present\" "
+                                      "pull policy\nUsing docker image sha256:"));
+        job.output.clear();
+        QCOMPARE(job.run("echo ok\n"), 0);
+        QCOMPARE(job.output, QByteArray("ok\n"));
     }
 
     void streaming_data() { engines(); }

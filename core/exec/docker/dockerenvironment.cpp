@@ -163,7 +163,7 @@ void DockerEnvironment::prepare()
 }
 
 QString DockerEnvironment::ensureImage(const QString &image, QStringList policies,
-                                       QJsonObject *inspect)
+                                       QJsonObject *inspect, const QString &platform)
 {
     if (policies.isEmpty())
         policies = m_settings.pullPolicy;
@@ -207,11 +207,12 @@ QString DockerEnvironment::ensureImage(const QString &image, QStringList policie
             }
             return true;
         };
-        const auto r =
-            m_client.stream("POST",
-                            u"/images/create?fromImage=" + DockerClient::encode(ref.repository) +
-                                u"&tag=" + DockerClient::encode(tag),
-                            {}, sink, &m_cancel);
+        const auto r = m_client.stream(
+            "POST",
+            u"/images/create?fromImage=" + DockerClient::encode(ref.repository) + u"&tag=" +
+                DockerClient::encode(tag) +
+                (platform.isEmpty() ? QString() : u"&platform=" + DockerClient::encode(platform)),
+            {}, sink, &m_cancel);
         if (r.canceled)
             return canceledText();
         if (!r.ok()) {
@@ -279,7 +280,8 @@ QString DockerEnvironment::startService(int index, const ServiceSpec &service,
 {
     const QString name = m_prefix + QStringLiteral("-svc-") + QString::number(index);
     QJsonObject image;
-    QString error = ensureImage(service.image.name, service.image.pullPolicy, &image);
+    QString error =
+        ensureImage(service.image.name, service.image.pullPolicy, &image, service.image.platform);
     if (!error.isEmpty())
         return error;
     QJsonObject config;
@@ -446,7 +448,8 @@ QString DockerEnvironment::doPrepare()
         }
     }
     QJsonObject imageInspect;
-    QString error = ensureImage(image, m_spec.image.pullPolicy, &imageInspect);
+    QString error =
+        ensureImage(image, m_spec.image.pullPolicy, &imageInspect, m_spec.image.platform);
     if (!error.isEmpty())
         return error;
 

@@ -41,8 +41,10 @@ private:
     int doRunScript(ScriptStep step, const QByteArray &script);
     QString doCollect();
     void doCleanup();
-    /// Image present (pulled as `policies` say); its inspect object, or an error.
-    QString ensureImage(const QString &image, QStringList policies, QJsonObject *inspect);
+    /// Image present (pulled as `policies` say, for `platform`: `docker:platform`); its
+    /// inspect object, or an error in GitLab Runner's words.
+    QString ensureImage(const QString &image, QStringList policies, QJsonObject *inspect,
+                        const QString &platform = {});
     QString startService(int index, const ServiceSpec &service, QJsonObject *container);
     void waitForService(int index, const ServiceSpec &service, const QJsonObject &imageInspect);
     QJsonObject labels() const;

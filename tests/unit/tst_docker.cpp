@@ -512,6 +512,31 @@ private Q_SLOTS:
         QCOMPARE(job.run("echo job runs anyway\n"), 0);
     }
 
+    // A service that exits (here: at once) is reported without waiting for the timeout.
+    void serviceExits_data() { engines(); }
+    void serviceExits()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        ServiceSpec quitter;
+        quitter.image.name = u"busybox:local"_qs;
+        quitter.command = {u"sh"_qs, u"-c"_qs, u"echo cannot start; exit 1"_qs};
+        quitter.healthcheckPort = 2375;
+        job.spec.services = {quitter};
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        QVERIFY2(timer.elapsed() < 15000, qPrintable(QString::number(timer.elapsed())));
+        const QByteArray name = job.env->networkName().toUtf8() + "-svc-0";
+        const QByteArray expected = "*** WARNING: Service " + name +
+                                    " probably didn't start properly.\n\nHealth check error:\n"
+                                    "service \"" +
+                                    name + "\" exited with code 1\n";
+        QVERIFY2(job.output.contains(expected), job.output.constData());
+        QVERIFY(job.output.contains("Service container logs:\ncannot start\n\n*********\n"));
+    }
+
     void privileged_data() { engines(); }
     void privileged()
     {

@@ -382,15 +382,43 @@ void DockerEnvironment::waitForService(int index, const ServiceSpec &service,
         error = createAndStart(helper, config, nullptr);
     }
     if (error.isEmpty()) {
-        const auto r =
-            m_client.call("POST", u"/containers/" + helper + u"/wait", {}, "application/json",
-                          &m_cancel, m_settings.serviceTimeoutSeconds * 3 + 30);
-        if (r.canceled)
-            return;
-        const int code = r.ok() ? r.json().object().value(u"StatusCode").toInt(-1) : -1;
-        if (code != 0) {
-            healthError = tr("service \"%1\" timeout").arg(helper);
-            healthLogs = containerLogs(helper);
+        // Polled rather than POST /wait: a service that exits (dind without privileges) is
+        // reported at once instead of after the whole timeout.
+        QDeadlineTimer deadline(qint64(m_settings.serviceTimeoutSeconds) * 3000 + 30000);
+        while (true) {
+            if (m_cancel) {
+                m_client.call("DELETE", u"/containers/" + helper + u"?force=true&v=true");
+                return;
+            }
+            const QJsonObject state = m_client.call("GET", u"/containers/" + helper + u"/json")
+                                          .json()
+                                          .object()
+                                          .value(u"State")
+                                          .toObject();
+            if (!state.value(u"Running").toBool(true)) {
+                if (state.value(u"ExitCode").toInt(-1) != 0) {
+                    healthError = tr("service \"%1\" timeout").arg(helper);
+                    healthLogs = containerLogs(helper);
+                }
+                break;
+            }
+            const QJsonObject serviceState = m_client.call("GET", u"/containers/" + name + u"/json")
+                                                 .json()
+                                                 .object()
+                                                 .value(u"State")
+                                                 .toObject();
+            if (!serviceState.value(u"Running").toBool(true)) {
+                healthError = tr("service \"%1\" exited with code %2")
+                                  .arg(name)
+                                  .arg(serviceState.value(u"ExitCode").toInt());
+                healthLogs = containerLogs(helper);
+                break;
+            }
+            if (deadline.hasExpired()) {
+                healthError = tr("service \"%1\" timeout").arg(helper);
+                break;
+            }
+            QThread::msleep(250);
         }
     } else {
         healthError = error;

@@ -13,12 +13,6 @@ QString notYet()
 }
 } // namespace
 
-std::optional<QStringList> snapshotSource(const QString &, const QString &, QString *error)
-{
-    if (error)
-        *error = notYet();
-    return std::nullopt;
-}
 CollectResult collectArtifacts(const QString &, const ArtifactsSpec &, const QStringList &,
                                const QString &)
 {
@@ -50,18 +44,6 @@ bool saveCache(const CacheSpec &, const QString &, const QString &, const QStrin
 {
     if (log)
         log->append(notYet());
-    return false;
-}
-bool writeTar(const QString &, const QStringList &, QIODevice *, QString *error)
-{
-    if (error)
-        *error = notYet();
-    return false;
-}
-bool extractTar(QIODevice *, const QString &, QString *error)
-{
-    if (error)
-        *error = notYet();
     return false;
 }
 

@@ -31,6 +31,9 @@ struct ArtifactsSpec
     bool untracked = false;  ///< files that were not in the source snapshot
     QString when = QStringLiteral("on_success"); ///< on_success, on_failure, always
     QStringList dotenv;  ///< `artifacts:reports:dotenv` files
+    /// CI_PROJECT_DIR as the job saw it (`/builds/group/project`), for GitLab Runner's warning
+    /// text; empty: the workspace's host path.
+    QString workingDirectory;
     bool isEmpty() const { return paths.isEmpty() && !untracked && dotenv.isEmpty(); }
 };
 
@@ -40,7 +43,17 @@ struct CollectResult
     QStringList warnings;  ///< GitLab Runner's wording: "WARNING: foo: no matching files. Ensure
                            ///< that the artifact path is relative to the working directory"
     QStringList errors;    ///< "ERROR: No files to upload"
+    /// Progress lines in GitLab Runner's wording: "foo: found 3 matching artifact files and
+    /// directories", "untracked: found 2 files".
+    QStringList messages;
+    /// The dotenv reports' variables (parsed with parseDotenv(); their errors are in `errors`).
+    QList<QPair<QString, QString>> dotenvVariables;
 };
+
+/// Where collectArtifacts() keeps a dotenv report inside `storeDir` (apart from the artifact
+/// files: GitLab does not hand the report file itself to later jobs). restoreArtifacts() skips
+/// this folder.
+QString dotenvReportPath(const QString &storeDir, const QString &file);
 
 /// Copies the files matching `spec` from `workspace` into `storeDir` (created), keeping their
 /// relative paths. `sourceFiles` is what snapshotSource() returned (for `untracked`). Dotenv
@@ -59,6 +72,9 @@ struct DotenvResult
     QStringList errors;
 };
 DotenvResult parseDotenv(const QByteArray &text);
+/// GitLab's default limits for a dotenv report (plan limits `dotenv_size`, `dotenv_variables`).
+inline constexpr int DotenvMaxBytes = 5 * 1024;
+inline constexpr int DotenvMaxVariables = 50;
 
 /// One `cache:` entry of a job.
 struct CacheSpec
@@ -71,6 +87,8 @@ struct CacheSpec
     QString policy = QStringLiteral("pull-push"); ///< pull, push, pull-push
     QString when = QStringLiteral("on_success");
     QStringList fallbackKeys;
+    /// CI_PROJECT_DIR as the job saw it, for warnings (as ArtifactsSpec::workingDirectory).
+    QString workingDirectory;
 };
 
 /// The effective key: `key`, or for `key:files` `<prefix->-<sha of the files' contents>` (the

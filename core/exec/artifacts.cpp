@@ -119,16 +119,15 @@ Selection select(const QString &workspace, const QStringList &paths, const QStri
             clean = clean.mid(shownDir.size() + 1);
         excludes.append(globToRegex(clean));
     }
-    auto excluded = [&](const QString &path) {
-        for (const QString &p : selfAndAncestors(path)) {
-            for (const QRegularExpression &re : excludes) {
-                if (re.match(p).hasMatch())
-                    return true;
-            }
+    auto excludedItself = [&](const QString &path) {
+        for (const QRegularExpression &re : excludes) {
+            if (re.match(path).hasMatch())
+                return true;
         }
         return false;
     };
     QSet<QString> chosen;
+    QSet<QString> chosenDirs;
     for (const QString &raw : paths) {
         QString pattern = QDir::cleanPath(raw);
         for (const QString &base : {shownDir, workspace}) {
@@ -159,11 +158,24 @@ Selection select(const QString &workspace, const QStringList &paths, const QStri
                     }
                 }
             }
-            if (hit < 0 || excluded(entry))
+            if (hit < 0)
                 continue;
-            for (qsizetype i = hit; i < chain.size(); ++i)
+            // Folders on the way are kept even when everything in them is excluded (GitLab
+            // Runner archives the folder entry itself).
+            bool out = false;
+            for (qsizetype i = 0; i < chain.size() && !out; ++i)
+                out = excludedItself(chain[i]) && i < hit;
+            if (out)
+                continue;
+            for (qsizetype i = hit; i < chain.size(); ++i) {
+                if (excludedItself(chain[i]))
+                    break;
                 matched.insert(chain[i]);
-            chosen.insert(entry);
+                if (i == chain.size() - 1)
+                    chosen.insert(chain[i]);
+                else
+                    chosenDirs.insert(chain[i]);
+            }
         }
         if (matched.isEmpty()) {
             result.warnings.append(
@@ -175,6 +187,16 @@ Selection select(const QString &workspace, const QStringList &paths, const QStri
                 trn("%1: found %n matching artifact files and directories", int(matched.size()))
                     .arg(raw));
         }
+    }
+    // Folders appear as entries only when nothing under them is chosen.
+    QSet<QString> parents;
+    for (const QString &c : std::as_const(chosen)) {
+        for (const QString &a : selfAndAncestors(c))
+            parents.insert(a);
+    }
+    for (const QString &d : std::as_const(chosenDirs)) {
+        if (!parents.contains(d))
+            chosen.insert(d);
     }
     result.files = QStringList(chosen.cbegin(), chosen.cend());
     std::sort(result.files.begin(), result.files.end());

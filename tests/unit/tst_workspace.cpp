@@ -5,6 +5,7 @@
 #include "gitrepobuilder.h"
 
 #include <QBuffer>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -94,6 +95,17 @@ private slots:
     void tarFromGnuTar();
     void tarRefusesEscapes_data();
     void tarRefusesEscapes();
+
+    void artifacts_data();
+    void artifacts();
+    void artifactsUntrackedAndRestore();
+    void artifactsDotenv();
+    void dotenv_data();
+    void dotenv();
+    void cacheKeys_data();
+    void cacheKeys();
+    void cacheRoundTrip();
+    void cachePolicy();
 };
 
 void TestWorkspace::snapshotRepository()
@@ -441,6 +453,340 @@ void TestWorkspace::tarRefusesEscapes()
     QCOMPARE(error, message.contains(u"%1"_qs) ? message.arg(dest) : message);
     QVERIFY(!QFileInfo::exists(tmp.filePath(u"evil"_qs)));
     QVERIFY(!QFileInfo::exists(u"/tmp/evil"_qs));
+}
+
+// ---- artifacts ------------------------------------------------------------------------------
+
+namespace {
+
+/// The tree of gitlab-ci-local's artifacts-exclude case (files made by its script).
+void makeArtifactTree(const QString &ws)
+{
+    for (const char *f : {"ux/q", "ux/r", "ux/s", "ux/t", "foo/a", "foo/b", "foo/c", "foo/d",
+                          "foo/bar/w", "foo/bar/x", "foo/bar/y", "foo/bar/z", "foo/bar/baz/m",
+                          "foo/bar/baz/n", "foo/bar/baz/o", "foo/bar/baz/p", "foo/qux/qu",
+                          "foo/qux/u", "foo/qux/v", "foo/qux/w", "foo/qux/x", "foo/qux/qu ux/g",
+                          "foo/qux/qu ux/h", "foo/qux/qu ux/i", "foo/qux/qu ux/j",
+                          "foo/bar/baz/.xyzzy/.e", "foo/bar/baz/.xyzzy/.f",
+                          "path/crazylong/folder/log.txt", "path/crazylong/folder/different.ext",
+                          "log.txt"})
+        writeFile(ws + u"/"_qs + QString::fromLatin1(f), "x");
+}
+
+} // namespace
+
+void TestWorkspace::artifacts_data()
+{
+    QTest::addColumn<QStringList>("paths");
+    QTest::addColumn<QStringList>("exclude");
+    QTest::addColumn<QStringList>("files");
+    QTest::addColumn<QStringList>("messages");
+    QTest::addColumn<QStringList>("warnings");
+    QTest::addColumn<QStringList>("errors");
+    const QString noMatch = u"WARNING: %1: no matching files. Ensure that the artifact path is "
+                            "relative to the working directory (/builds/grp/proj)"_qs;
+    QTest::newRow("gitlab-ci-local artifacts-exclude")
+        << QStringList{u"foo"_qs, u"ux"_qs}
+        << QStringList{u"foo/qux/qu ux/**"_qs, u"foo/bar/**"_qs, u"foo/bar"_qs, u"foo/d"_qs,
+                       u"xyzzy/**/*"_qs}
+        << QStringList{u"foo/a"_qs, u"foo/b"_qs, u"foo/c"_qs, u"foo/qux/qu"_qs,
+                       u"foo/qux/qu ux"_qs, u"foo/qux/u"_qs, u"foo/qux/v"_qs, u"foo/qux/w"_qs,
+                       u"foo/qux/x"_qs, u"ux/q"_qs, u"ux/r"_qs, u"ux/s"_qs, u"ux/t"_qs}
+        << QStringList{u"foo: found 11 matching artifact files and directories"_qs,
+                       u"ux: found 5 matching artifact files and directories"_qs}
+        << QStringList() << QStringList();
+    QTest::newRow("gitlab-ci-local artifacts-globstar")
+        << QStringList{u"path/**/*.txt"_qs} << QStringList()
+        << QStringList{u"path/crazylong/folder/log.txt"_qs}
+        << QStringList{u"path/**/*.txt: found 1 matching artifact files and directories"_qs}
+        << QStringList() << QStringList();
+    QTest::newRow("** matches zero folders")
+        << QStringList{u"**/log.txt"_qs} << QStringList()
+        << QStringList{u"log.txt"_qs, u"path/crazylong/folder/log.txt"_qs}
+        << QStringList{u"**/log.txt: found 2 matching artifact files and directories"_qs}
+        << QStringList() << QStringList();
+    QTest::newRow("no match, with a match")
+        << QStringList{u"*/target"_qs, u"ux/q"_qs} << QStringList() << QStringList{u"ux/q"_qs}
+        << QStringList{u"ux/q: found 1 matching artifact files and directories"_qs}
+        << QStringList{noMatch.arg(u"*/target"_qs)} << QStringList();
+    QTest::newRow("nothing at all")
+        << QStringList{u"*/target"_qs} << QStringList() << QStringList() << QStringList()
+        << QStringList{noMatch.arg(u"*/target"_qs)}
+        << QStringList{u"ERROR: No files to upload"_qs};
+    QTest::newRow("outside the project")
+        << QStringList{u"../secret"_qs, u"/etc/passwd"_qs, u"/builds/grp/proj/ux/t"_qs}
+        << QStringList() << QStringList{u"ux/t"_qs}
+        << QStringList{u"/builds/grp/proj/ux/t: found 1 matching artifact files and directories"_qs}
+        << QStringList{u"WARNING: ../secret: artifact path is not a subpath of project "
+                       "directory: /builds/grp/proj"_qs,
+                       u"WARNING: /etc/passwd: artifact path is not a subpath of project "
+                       "directory: /builds/grp/proj"_qs}
+        << QStringList();
+    QTest::newRow("braces and classes")
+        << QStringList{u"ux/{q,r}"_qs, u"foo/[ab]"_qs} << QStringList()
+        << QStringList{u"foo/a"_qs, u"foo/b"_qs, u"ux/q"_qs, u"ux/r"_qs}
+        << QStringList{u"ux/{q,r}: found 2 matching artifact files and directories"_qs,
+                       u"foo/[ab]: found 2 matching artifact files and directories"_qs}
+        << QStringList() << QStringList();
+}
+
+void TestWorkspace::artifacts()
+{
+    QFETCH(QStringList, paths);
+    QFETCH(QStringList, exclude);
+    QFETCH(QStringList, files);
+    QFETCH(QStringList, messages);
+    QFETCH(QStringList, warnings);
+    QFETCH(QStringList, errors);
+    QTemporaryDir tmp;
+    const QString ws = tmp.filePath(u"ws"_qs);
+    makeArtifactTree(ws);
+    ArtifactsSpec spec;
+    spec.paths = paths;
+    spec.exclude = exclude;
+    spec.workingDirectory = u"/builds/grp/proj"_qs;
+    const QString store = tmp.filePath(u"store"_qs);
+    const CollectResult r = collectArtifacts(ws, spec, {}, store);
+    QCOMPARE(r.files, files);
+    QCOMPARE(r.messages, messages);
+    QCOMPARE(r.warnings, warnings);
+    QCOMPARE(r.errors, errors);
+    // Stored as they are (the folder of the excluded "qu ux" files stays, empty).
+    for (const QString &f : std::as_const(files))
+        QVERIFY2(QFileInfo::exists(store + u"/"_qs + f), qPrintable(f));
+    QCOMPARE(allFiles(store).size(), files.size() - (files.contains(u"foo/qux/qu ux"_qs) ? 1 : 0));
+}
+
+void TestWorkspace::artifactsUntrackedAndRestore()
+{
+    QTemporaryDir tmp;
+    const QString ws = tmp.filePath(u"ws"_qs);
+    writeFile(ws + u"/src.c"_qs, "source");
+    writeFile(ws + u"/out/app"_qs, "binary", 0755);
+    writeFile(ws + u"/.git/HEAD"_qs, "ref");
+    ArtifactsSpec spec;
+    spec.untracked = true;
+    const QString store = tmp.filePath(u"store"_qs);
+    const CollectResult r = collectArtifacts(ws, spec, {u"src.c"_qs}, store);
+    QCOMPARE(r.files, QStringList{u"out/app"_qs});
+    QCOMPARE(r.messages, QStringList{u"untracked: found 1 files"_qs});
+    QVERIFY(r.errors.isEmpty());
+
+    const QString other = tmp.filePath(u"other"_qs);
+    writeFile(other + u"/out/app"_qs, "old");
+    QString error;
+    QVERIFY2(restoreArtifacts(store, other, &error), qPrintable(error));
+    QCOMPARE(readFile(other + u"/out/app"_qs), QByteArray("binary"));
+    QCOMPARE(modeOf(other + u"/out/app"_qs), 0755);
+    QVERIFY(!restoreArtifacts(tmp.filePath(u"none"_qs), other, &error));
+    QCOMPARE(error, u"%1: no such artifacts folder"_qs.arg(tmp.filePath(u"none"_qs)));
+}
+
+void TestWorkspace::artifactsDotenv()
+{
+    // gitlab-ci-local's artifacts-reports-dotenv: the report reaches later jobs as variables,
+    // not as a file.
+    QTemporaryDir tmp;
+    const QString ws = tmp.filePath(u"ws"_qs);
+    writeFile(ws + u"/build.env"_qs, "BUILD_VERSION=Hello\nQUOTED=\"a b\"\n");
+    ArtifactsSpec spec;
+    spec.dotenv = {u"build.env"_qs};
+    const QString store = tmp.filePath(u"store"_qs);
+    const CollectResult r = collectArtifacts(ws, spec, {}, store);
+    QVERIFY(r.errors.isEmpty());
+    QVERIFY(r.files.isEmpty());
+    const QList<QPair<QString, QString>> expected{{u"BUILD_VERSION"_qs, u"Hello"_qs},
+                                                  {u"QUOTED"_qs, u"a b"_qs}};
+    QCOMPARE(r.dotenvVariables, expected);
+    QCOMPARE(readFile(dotenvReportPath(store, u"build.env"_qs)),
+             QByteArray("BUILD_VERSION=Hello\nQUOTED=\"a b\"\n"));
+    const QString consumer = tmp.filePath(u"consumer"_qs);
+    QVERIFY(restoreArtifacts(store, consumer));
+    QCOMPARE(allFiles(consumer), QStringList());
+
+    spec.dotenv = {u"missing.env"_qs};
+    const CollectResult missing = collectArtifacts(ws, spec, {}, tmp.filePath(u"s2"_qs));
+    QCOMPARE(missing.warnings,
+             QStringList{u"WARNING: missing.env: no matching files. Ensure that the artifact path "
+                         "is relative to the working directory (%1)"_qs.arg(ws)});
+    QCOMPARE(missing.errors, QStringList{u"ERROR: No files to upload"_qs});
+}
+
+void TestWorkspace::dotenv_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QStringList>("variables");
+    QTest::addColumn<QStringList>("errors");
+    QTest::newRow("plain") << QByteArray("A=1\nB = two words \n\nC=\n")
+                           << QStringList{u"A=1"_qs, u"B=two words"_qs, u"C="_qs}
+                           << QStringList();
+    QTest::newRow("quotes stripped once") << QByteArray("A=\"x\"\nB='y'\nC=\"z'\nD=\"\"q\"\"\r\n")
+                                          << QStringList{u"A=x"_qs, u"B=y"_qs, u"C=\"z'"_qs,
+                                                         u"D=\"q\""_qs}
+                                          << QStringList();
+    QTest::newRow("first = splits") << QByteArray("URL=a=b\n") << QStringList{u"URL=a=b"_qs}
+                                    << QStringList();
+    QTest::newRow("last wins") << QByteArray("A=1\nA=2\n") << QStringList{u"A=2"_qs}
+                               << QStringList();
+    QTest::newRow("invalid lines")
+        << QByteArray("A=1\n# comment\n=x\nBAD-KEY=1\n") << QStringList()
+        << QStringList{u"line 2: Invalid Format"_qs, u"line 3: Key can't be empty"_qs,
+                       u"line 4: Validation failed: Key can contain only letters, digits and "
+                       "'_'."_qs};
+    QByteArray many;
+    for (int i = 0; i < 51; ++i)
+        many += "V" + QByteArray::number(i) + "=x\n";
+    QTest::newRow("51 variables") << many << QStringList()
+                                  << QStringList{u"Dotenv files cannot have more than 50 "
+                                                 "variables"_qs};
+    QTest::newRow("too big") << QByteArray("A=" + QByteArray(5200, 'x')) << QStringList()
+                             << QStringList{u"Dotenv Artifact Too Big. Maximum Allowable Size: "
+                                            "5120"_qs};
+}
+
+void TestWorkspace::dotenv()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QStringList, variables);
+    QFETCH(QStringList, errors);
+    const DotenvResult r = parseDotenv(text);
+    QStringList got;
+    for (const auto &[k, v] : r.variables)
+        got.append(k + u"="_qs + v);
+    QCOMPARE(got, variables);
+    QCOMPARE(r.errors, errors);
+}
+
+// ---- cache ----------------------------------------------------------------------------------
+
+void TestWorkspace::cacheKeys_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QStringList>("files");
+    QTest::addColumn<QString>("prefix");
+    QTest::addColumn<QString>("expected");
+    QByteArray hashed("fakepackage.json");
+    hashed += '\0';
+    hashed += "Somefaketext\nfakepackage1.json";
+    hashed += '\0';
+    hashed += "SomefaketextAlso\n";
+    const QString sha = QString::fromLatin1(
+        QCryptographicHash::hash(hashed, QCryptographicHash::Sha1).toHex());
+    QTest::newRow("plain") << u"global"_qs << QStringList() << QString() << u"global"_qs;
+    QTest::newRow("slash") << u"feature/x"_qs << QStringList() << QString() << u"feature-x"_qs;
+    QTest::newRow("encoded slash") << u"a%2Fb"_qs << QStringList() << QString() << u"a-b"_qs;
+    QTest::newRow("dot") << u"."_qs << QStringList() << QString() << u"default"_qs;
+    QTest::newRow("dot dot") << u".."_qs << QStringList() << QString() << u"default"_qs;
+    QTest::newRow("files") << QString()
+                           << QStringList{u"fakepackage.json"_qs, u"fakepackage1.json"_qs}
+                           << QString() << sha;
+    QTest::newRow("files with prefix")
+        << QString() << QStringList{u"fakepackage.json"_qs, u"fakepackage1.json"_qs}
+        << u"rspec"_qs << u"rspec-"_qs + sha;
+    QTest::newRow("files under CI_PROJECT_DIR")
+        << QString()
+        << QStringList{u"/builds/grp/proj/fakepackage.json"_qs, u"fakepackage1.json"_qs}
+        << QString() << sha;
+    QTest::newRow("no such file") << QString() << QStringList{u"no-such-file"_qs} << QString()
+                                  << u"default"_qs;
+    QTest::newRow("no such file, prefix") << QString() << QStringList{u"no-such-file"_qs}
+                                          << u"p"_qs << u"p-default"_qs;
+}
+
+void TestWorkspace::cacheKeys()
+{
+    QFETCH(QString, key);
+    QFETCH(QStringList, files);
+    QFETCH(QString, prefix);
+    QFETCH(QString, expected);
+    QTemporaryDir tmp;
+    writeFile(tmp.filePath(u"fakepackage.json"_qs), "Somefaketext\n");
+    writeFile(tmp.filePath(u"fakepackage1.json"_qs), "SomefaketextAlso\n");
+    CacheSpec spec;
+    if (!key.isNull())
+        spec.key = key;
+    spec.keyFiles = files;
+    spec.keyPrefix = prefix;
+    spec.workingDirectory = u"/builds/grp/proj"_qs;
+    QCOMPARE(cacheKey(spec, tmp.path()), expected);
+}
+
+void TestWorkspace::cacheRoundTrip()
+{
+    QTemporaryDir tmp;
+    const QString ws = tmp.filePath(u"ws"_qs);
+    const QString root = tmp.filePath(u"cache"_qs);
+    writeFile(ws + u"/node_modules/a/index.js"_qs, "v1");
+    writeFile(ws + u"/src.js"_qs, "source");
+    writeFile(ws + u"/made.log"_qs, "log");
+    CacheSpec spec;
+    spec.key = u"deps"_qs;
+    spec.paths = {u"node_modules"_qs, u"vendor"_qs};
+    spec.untracked = true;
+    spec.workingDirectory = u"/builds/grp/proj"_qs;
+    QStringList log;
+    QVERIFY(saveCache(spec, u"deps"_qs, root, ws, {u"src.js"_qs}, &log));
+    const QStringList saved{
+        u"Creating cache deps..."_qs,
+        u"node_modules: found 3 matching artifact files and directories"_qs,
+        u"WARNING: vendor: no matching files. Ensure that the artifact path is relative to the "
+        "working directory (/builds/grp/proj)"_qs,
+        u"untracked: found 2 files"_qs,
+        u"No URL provided, cache will not be uploaded to shared cache server. Cache will be "
+        "stored only locally."_qs,
+        u"Created cache"_qs};
+    QCOMPARE(log, saved);
+    QCOMPARE(allFiles(root + u"/deps"_qs),
+             (QStringList{u"made.log"_qs, u"node_modules/a/index.js"_qs}));
+
+    // Saved again: replaced whole (the old file is gone), no temporary folder left behind.
+    QFile::remove(ws + u"/made.log"_qs);
+    writeFile(ws + u"/node_modules/a/index.js"_qs, "v2");
+    log.clear();
+    QVERIFY(saveCache(spec, u"deps"_qs, root, ws, {u"src.js"_qs}, &log));
+    QCOMPARE(QDir(root).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList{u"deps"_qs});
+    QCOMPARE(allFiles(root + u"/deps"_qs), QStringList{u"node_modules/a/index.js"_qs});
+
+    // Restore: the key is missing, the fallback key is there.
+    const QString job = tmp.filePath(u"job"_qs);
+    spec.fallbackKeys = {u"deps"_qs};
+    log.clear();
+    QCOMPARE(restoreCache(spec, u"deps-main"_qs, root, job, &log), u"deps"_qs);
+    const QString noUrl = u"No URL provided, cache will not be downloaded from shared cache "
+                          "server. Instead a local version of cache will be extracted."_qs;
+    QCOMPARE(log, (QStringList{u"Checking cache for deps-main..."_qs, noUrl,
+                               u"WARNING: file does not exist"_qs, u"Failed to extract cache"_qs,
+                               u"Checking cache for deps..."_qs, noUrl,
+                               u"Successfully extracted cache"_qs}));
+    QCOMPARE(readFile(job + u"/node_modules/a/index.js"_qs), QByteArray("v2"));
+
+    spec.fallbackKeys.clear();
+    log.clear();
+    QCOMPARE(restoreCache(spec, u"nothing"_qs, root, job, &log), QString());
+    QCOMPARE(log.last(), u"Failed to extract cache"_qs);
+}
+
+void TestWorkspace::cachePolicy()
+{
+    QTemporaryDir tmp;
+    const QString ws = tmp.filePath(u"ws"_qs);
+    writeFile(ws + u"/c/x"_qs, "x");
+    CacheSpec spec;
+    spec.paths = {u"c"_qs};
+    QStringList log;
+    spec.policy = u"pull"_qs;
+    QVERIFY(saveCache(spec, u"k"_qs, tmp.filePath(u"cache"_qs), ws, {}, &log));
+    QCOMPARE(log, QStringList{u"Not uploading cache k due to policy"_qs});
+    QVERIFY(!QFileInfo::exists(tmp.filePath(u"cache/k"_qs)));
+    spec.policy = u"push"_qs;
+    log.clear();
+    QVERIFY(saveCache(spec, u"k"_qs, tmp.filePath(u"cache"_qs), ws, {}, &log));
+    QCOMPARE(log.last(), u"Created cache"_qs);
+    log.clear();
+    QCOMPARE(restoreCache(spec, u"k"_qs, tmp.filePath(u"cache"_qs), tmp.filePath(u"job"_qs), &log),
+             QString());
+    QCOMPARE(log, QStringList{u"Not downloading cache k due to policy"_qs});
 }
 
 QTEST_GUILESS_MAIN(TestWorkspace)

@@ -214,7 +214,7 @@ private:
             return QString();
         if (n.isScalar())
             return n.scalar();
-        error(n, tr("variable %1: the value must be a string, not a %2").arg(name, n.kindName()));
+        error(n, tr("variable %1: the value must be a string (found: %2)").arg(name, n.kindName()));
         return std::nullopt;
     }
 

@@ -136,8 +136,8 @@ Selection select(const QString &workspace, const QStringList &paths, const QStri
             else if (pattern.startsWith(base + QLatin1Char('/')))
                 pattern = pattern.mid(base.size() + 1);
         }
-        if (pattern.startsWith(QLatin1Char('/')) || pattern == QLatin1String("..")
-            || pattern.startsWith(QLatin1String("../"))) {
+        if (pattern.startsWith(QLatin1Char('/')) || pattern == QLatin1String("..") ||
+            pattern.startsWith(QLatin1String("../"))) {
             result.warnings.append(
                 tr("WARNING: %1: artifact path is not a subpath of project directory: %2")
                     .arg(raw, shownDir));
@@ -218,8 +218,8 @@ QStringList untracked(const QString &workspace, const QStringList &sourceFiles)
 
 QString dotenvReportPath(const QString &storeDir, const QString &file)
 {
-    return storeDir + QLatin1Char('/') + ReportsDir + QStringLiteral("/dotenv/")
-           + QDir::cleanPath(file);
+    return storeDir + QLatin1Char('/') + ReportsDir + QStringLiteral("/dotenv/") +
+           QDir::cleanPath(file);
 }
 
 CollectResult collectArtifacts(const QString &workspace, const ArtifactsSpec &spec,
@@ -256,8 +256,8 @@ CollectResult collectArtifacts(const QString &workspace, const ArtifactsSpec &sp
         if (rel.startsWith(shownDir + QLatin1Char('/')))
             rel = rel.mid(shownDir.size() + 1);
         const QString from = workspace + QLatin1Char('/') + rel;
-        if (rel.startsWith(QLatin1Char('/')) || rel.startsWith(QLatin1String("../"))
-            || !QFileInfo(from).isFile()) {
+        if (rel.startsWith(QLatin1Char('/')) || rel.startsWith(QLatin1String("../")) ||
+            !QFileInfo(from).isFile()) {
             result.warnings.append(
                 tr("WARNING: %1: no matching files. Ensure that the artifact path is relative to "
                    "the working directory (%2)")
@@ -346,8 +346,8 @@ DotenvResult parseDotenv(const QByteArray &text)
         values.insert(key, value);
     }
     if (order.size() > DotenvMaxVariables) {
-        result.errors.append(tr("Dotenv files cannot have more than %1 variables")
-                                 .arg(DotenvMaxVariables));
+        result.errors.append(
+            tr("Dotenv files cannot have more than %1 variables").arg(DotenvMaxVariables));
         return result;
     }
     if (!result.errors.isEmpty())

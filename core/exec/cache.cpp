@@ -14,7 +14,6 @@
 
 #include <algorithm>
 #include <cerrno>
-
 #include <fcntl.h>
 #include <stdio.h>
 
@@ -71,7 +70,8 @@ QString cacheKey(const CacheSpec &spec, const QString &workspace)
         hash.addData(QByteArrayView("\0", 1));
         hash.addData(&f);
     }
-    const QString sha = any ? QString::fromLatin1(hash.result().toHex()) : QStringLiteral("default");
+    const QString sha =
+        any ? QString::fromLatin1(hash.result().toHex()) : QStringLiteral("default");
     return sanitise(spec.keyPrefix.isEmpty() ? sha : spec.keyPrefix + QLatin1Char('-') + sha);
 }
 
@@ -115,8 +115,7 @@ bool saveCache(const CacheSpec &spec, const QString &key, const QString &cacheRo
         return true;
     }
     say(log, tr("Creating cache %1...").arg(key));
-    pathmatch::Selection sel =
-        pathmatch::select(workspace, spec.paths, {}, spec.workingDirectory);
+    pathmatch::Selection sel = pathmatch::select(workspace, spec.paths, {}, spec.workingDirectory);
     for (const QString &m : std::as_const(sel.messages))
         say(log, m);
     for (const QString &w : std::as_const(sel.warnings))
@@ -149,8 +148,7 @@ bool saveCache(const CacheSpec &spec, const QString &key, const QString &cacheRo
     const QByteArray target = QFile::encodeName(cacheRoot + QLatin1Char('/') + key);
     const QByteArray tempBytes = QFile::encodeName(temp);
     if (::renameat2(AT_FDCWD, tempBytes.constData(), AT_FDCWD, target.constData(),
-                    RENAME_EXCHANGE)
-        == 0) {
+                    RENAME_EXCHANGE) == 0) {
         fileops::removeTree(tempBytes); // now the old cache
     } else if (::rename(tempBytes.constData(), target.constData()) != 0) {
         // No old cache (ENOENT for the exchange) is the normal first save; anything else is

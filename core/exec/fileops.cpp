@@ -4,16 +4,15 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
-#include <thread>
-#include <vector>
-
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <mutex>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace stagecraft::exec::fileops {
 
@@ -101,8 +100,7 @@ mode_t currentUmask()
 
 } // namespace
 
-bool copyEntry(const QByteArray &src, const QByteArray &dst, QSet<QByteArray> *made,
-               QString *error)
+bool copyEntry(const QByteArray &src, const QByteArray &dst, QSet<QByteArray> *made, QString *error)
 {
     auto fail = [&](const QByteArray &path) {
         if (error)
@@ -157,9 +155,10 @@ bool copyEntry(const QByteArray &src, const QByteArray &dst, QSet<QByteArray> *m
     bool ok = copyData(in, out, st.st_size);
     const int saved = errno;
     ::close(in);
-    // The umask may have cut bits off at creation: set the exact mode, which costs a system call only when needed.
-    if (ok && (st.st_mode & 07777 & ~currentUmask()) != (st.st_mode & 07777)
-        && ::fchmod(out, st.st_mode & 07777) != 0)
+    // The umask may have cut bits off at creation: set the exact mode, which costs a system call
+    // only when needed.
+    if (ok && (st.st_mode & 07777 & ~currentUmask()) != (st.st_mode & 07777) &&
+        ::fchmod(out, st.st_mode & 07777) != 0)
         ok = false;
     const int savedChmod = errno;
     ::close(out);
@@ -186,8 +185,8 @@ bool copyAll(const QString &fromRoot, const QString &toRoot, const QStringList &
         const qsizetype slash = rel.lastIndexOf('/');
         if (slash > 0 && !makePath(QByteArray(to + '/' + rel.left(slash)), &made)) {
             if (error)
-                *error = QFile::decodeName(to + '/' + rel.left(slash)) + QStringLiteral(": ")
-                         + errnoText(errno);
+                *error = QFile::decodeName(to + '/' + rel.left(slash)) + QStringLiteral(": ") +
+                         errnoText(errno);
             return false;
         }
         rels.append(rel);

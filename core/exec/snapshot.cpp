@@ -11,7 +11,6 @@
 #include <git2.h>
 
 #include <algorithm>
-
 #include <sys/stat.h>
 
 namespace stagecraft::exec {
@@ -101,8 +100,8 @@ std::optional<QStringList> gitFiles(const QString &project, QString *error, bool
 
     git_status_options opts = GIT_STATUS_OPTIONS_INIT;
     opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
-    opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS
-                 | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+                 GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
     QByteArray spec = prefixBytes;
     char *specPtr = spec.data();
     if (!prefix.isEmpty()) {

@@ -11,9 +11,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <functional>
-
 #include <fcntl.h>
+#include <functional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -76,7 +75,10 @@ Header makeHeader(const QByteArray &name, char type, quint64 mode, quint64 size,
     if (gnuMagic)
         std::memcpy(h.b + 257, "ustar  ", 8);
     else
-        std::memcpy(h.b + 257, "ustar\0" "00", 8);
+        std::memcpy(h.b + 257,
+                    "ustar\0"
+                    "00",
+                    8);
     std::memcpy(h.b + 265, "root", 4);
     std::memcpy(h.b + 297, "root", 4);
     std::memset(h.b + 148, ' ', 8);
@@ -91,7 +93,10 @@ Header makeHeader(const QByteArray &name, char type, quint64 mode, quint64 size,
 class Writer
 {
 public:
-    explicit Writer(QIODevice *out) : m_out(out) {}
+    explicit Writer(QIODevice *out)
+        : m_out(out)
+    {
+    }
 
     bool write(const char *data, qint64 size)
     {
@@ -115,8 +120,8 @@ public:
         const QByteArray data = value + '\0';
         const Header h = makeHeader(QByteArrayLiteral("././@LongLink"), type, 0644,
                                     quint64(data.size()), 0, {}, true);
-        return write(h.b, Block) && write(data.constData(), data.size())
-               && pad(quint64(data.size()));
+        return write(h.b, Block) && write(data.constData(), data.size()) &&
+               pad(quint64(data.size()));
     }
     /// Header (with long-name records before it as needed).
     bool header(QByteArray name, char type, quint64 mode, quint64 size, qint64 mtime,
@@ -147,21 +152,19 @@ bool writeEntry(Writer &w, const QByteArray &rootBytes, const QByteArray &rel, Q
     const QByteArray full = rootBytes + '/' + rel;
     struct stat st;
     if (::lstat(full.constData(), &st) != 0)
-        return setError(error, QFile::decodeName(full) + QStringLiteral(": ")
-                                   + fileops::errnoText(errno));
+        return setError(error,
+                        QFile::decodeName(full) + QStringLiteral(": ") + fileops::errnoText(errno));
     const quint64 mode = st.st_mode & 07777;
     const qint64 mtime = qint64(st.st_mtim.tv_sec);
-    const auto writeFailed = [&] {
-        return setError(error, tr("cannot write the archive"));
-    };
+    const auto writeFailed = [&] { return setError(error, tr("cannot write the archive")); };
     if (S_ISDIR(st.st_mode))
         return w.header(rel + '/', '5', mode, 0, mtime, {}) || writeFailed();
     if (S_ISLNK(st.st_mode)) {
         QByteArray target(qsizetype(st.st_size) + 1, '\0');
         const ssize_t n = ::readlink(full.constData(), target.data(), size_t(target.size()));
         if (n < 0)
-            return setError(error, QFile::decodeName(full) + QStringLiteral(": ")
-                                       + fileops::errnoText(errno));
+            return setError(error, QFile::decodeName(full) + QStringLiteral(": ") +
+                                       fileops::errnoText(errno));
         target.truncate(n);
         return w.header(rel, '2', mode, 0, mtime, target) || writeFailed();
     }
@@ -169,8 +172,8 @@ bool writeEntry(Writer &w, const QByteArray &rootBytes, const QByteArray &rel, Q
         return true;
     const int fd = ::open(full.constData(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
-        return setError(error, QFile::decodeName(full) + QStringLiteral(": ")
-                                   + fileops::errnoText(errno));
+        return setError(error,
+                        QFile::decodeName(full) + QStringLiteral(": ") + fileops::errnoText(errno));
     const quint64 size = quint64(st.st_size);
     if (!w.header(rel, '0', mode, size, mtime, {})) {
         ::close(fd);
@@ -226,7 +229,8 @@ bool writeTar(const QString &root, const QStringList &files, QIODevice *out, QSt
         if (!writeEntry(w, rootBytes, rel, error))
             return false;
         struct stat st;
-        if (::lstat(QByteArray(rootBytes + '/' + rel).constData(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (::lstat(QByteArray(rootBytes + '/' + rel).constData(), &st) == 0 &&
+            S_ISDIR(st.st_mode)) {
             for (const QString &child :
                  fileops::walk(QFile::decodeName(rootBytes + '/' + rel), {}, true)) {
                 if (!add(rel + '/' + QFile::encodeName(child)))
@@ -264,7 +268,10 @@ namespace {
 class Reader
 {
 public:
-    explicit Reader(QIODevice *in) : m_in(in) {}
+    explicit Reader(QIODevice *in)
+        : m_in(in)
+    {
+    }
     /// Reads exactly `size` bytes; false at the end of the stream.
     bool read(char *data, qint64 size)
     {
@@ -395,8 +402,8 @@ bool extractTar(QIODevice *in, const QString &dest, QString *error)
             if (slash < 0)
                 return false;
             struct stat st;
-            if (::lstat(QByteArray(destBytes + '/' + rel.left(slash)).constData(), &st) == 0
-                && S_ISLNK(st.st_mode))
+            if (::lstat(QByteArray(destBytes + '/' + rel.left(slash)).constData(), &st) == 0 &&
+                S_ISLNK(st.st_mode))
                 return true;
             from = slash + 1;
         }
@@ -465,9 +472,8 @@ bool extractTar(QIODevice *in, const QString &dest, QString *error)
         if (pax.contains("size"))
             size = pax.value("size").toULongLong();
         const quint64 dataSize = (type == '0' || type == '\0' || type == '7') ? size : 0;
-        const quint64 dataPadded = (type == '5' || type == '2' || type == '1')
-                                       ? 0
-                                       : (size + Block - 1) / Block * Block;
+        const quint64 dataPadded =
+            (type == '5' || type == '2' || type == '1') ? 0 : (size + Block - 1) / Block * Block;
         longName.clear();
         longLink.clear();
         pax.clear();
@@ -490,8 +496,8 @@ bool extractTar(QIODevice *in, const QString &dest, QString *error)
         const QByteArray full = destBytes + '/' + rel;
         const qsizetype slash = full.lastIndexOf('/');
         if (!fileops::makePath(full.left(slash), &made))
-            return setError(error, QFile::decodeName(full.left(slash)) + QStringLiteral(": ")
-                                       + fileops::errnoText(errno));
+            return setError(error, QFile::decodeName(full.left(slash)) + QStringLiteral(": ") +
+                                       fileops::errnoText(errno));
         struct stat existing;
         const bool exists = ::lstat(full.constData(), &existing) == 0;
         auto clearSpot = [&]() {
@@ -501,8 +507,8 @@ bool extractTar(QIODevice *in, const QString &dest, QString *error)
                                              : ::unlink(full.constData()) == 0;
         };
         auto ioError = [&]() {
-            return setError(error,
-                            QFile::decodeName(full) + QStringLiteral(": ") + fileops::errnoText(errno));
+            return setError(error, QFile::decodeName(full) + QStringLiteral(": ") +
+                                       fileops::errnoText(errno));
         };
         if (!clearSpot())
             return ioError();
@@ -520,13 +526,13 @@ bool extractTar(QIODevice *in, const QString &dest, QString *error)
         case '1': {
             const QByteArray target = safeRelative(link, &safe);
             if (!safe || target.isEmpty() || throughSymlink(target))
-                return setError(error, tr("refusing to extract \"%1\": the hard link target "
-                                          "\"%2\" leaves %3")
-                                           .arg(QFile::decodeName(name), QFile::decodeName(link),
-                                                dest));
+                return setError(error,
+                                tr("refusing to extract \"%1\": the hard link target "
+                                   "\"%2\" leaves %3")
+                                    .arg(QFile::decodeName(name), QFile::decodeName(link), dest));
             QString copyError;
-            if (::link(QByteArray(destBytes + '/' + target).constData(), full.constData()) != 0
-                && !fileops::copyEntry(destBytes + '/' + target, full, &made, &copyError))
+            if (::link(QByteArray(destBytes + '/' + target).constData(), full.constData()) != 0 &&
+                !fileops::copyEntry(destBytes + '/' + target, full, &made, &copyError))
                 return setError(error, copyError);
             break;
         }

@@ -53,8 +53,8 @@ public:
         const yaml::LoadResult loaded = yaml::Loader::load(text, m_path);
         for (const diag::Diagnostic &d : loaded.diagnostics) {
             if (d.isError())
-                m_result.errors.append(position(d.range.start.line, d.range.start.column)
-                                       + d.message);
+                m_result.errors.append(position(d.range.start.line, d.range.start.column) +
+                                       d.message);
         }
         if (!loaded.ok || loaded.documents.isEmpty())
             return finish();
@@ -134,8 +134,8 @@ private:
             return false;
         for (const yaml::MapEntry &e : root.entries()) {
             const QString k = e.key.scalar();
-            if (k != QLatin1String("project") && k != QLatin1String("group")
-                && k != QLatin1String("global"))
+            if (k != QLatin1String("project") && k != QLatin1String("group") &&
+                k != QLatin1String("global"))
                 return false;
             if (!e.value.isMap() && !e.value.isNull())
                 return false;
@@ -157,8 +157,8 @@ private:
             return false;
         const QString key = normalise(rawKey);
         const QString project = normalise(m_projectPath);
-        return key == project || key.endsWith(QLatin1Char('/') + project)
-               || project.endsWith(QLatin1Char('/') + key);
+        return key == project || key.endsWith(QLatin1Char('/') + project) ||
+               project.endsWith(QLatin1Char('/') + key);
     }
     bool groupMatches(const QString &rawKey) const
     {
@@ -172,8 +172,8 @@ private:
             return true;
         // The key names the host (`gitlab.com/group/`), the project path may not.
         const qsizetype slash = key.indexOf(QLatin1Char('/'));
-        return slash > 0 && key.left(slash).contains(QLatin1Char('.'))
-               && project.startsWith(key.mid(slash + 1));
+        return slash > 0 && key.left(slash).contains(QLatin1Char('.')) &&
+               project.startsWith(key.mid(slash + 1));
     }
 
     /// The value for the job's environment among `values:` patterns: an exact name first, then
@@ -193,10 +193,10 @@ private:
                     part = QRegularExpression::escape(part);
                 const QString re = parts.join(QStringLiteral(".*"));
                 const bool all = pattern == QLatin1String("*");
-                if (all || (!m_environment.isEmpty()
-                            && QRegularExpression(QRegularExpression::anchoredPattern(re))
-                                   .match(m_environment)
-                                   .hasMatch()))
+                if (all || (!m_environment.isEmpty() &&
+                            QRegularExpression(QRegularExpression::anchoredPattern(re))
+                                .match(m_environment)
+                                .hasMatch()))
                     rank = all ? 0 : int(pattern.size());
             }
             if (rank > bestRank) {
@@ -292,8 +292,9 @@ private:
             if (const yaml::MapEntry *flag = node.find(key)) {
                 const std::optional<bool> b = flag->value.toBool();
                 if (!b) {
-                    error(flag->value, tr("variable %1: %2 must be true or false")
-                                           .arg(name, flag->key.scalar()));
+                    error(
+                        flag->value,
+                        tr("variable %1: %2 must be true or false").arg(name, flag->key.scalar()));
                     ok = false;
                 } else {
                     raw = raw || (QStringView(key) == u"expand" ? !*b : *b);

@@ -62,10 +62,11 @@ void TestVariablesFile::read_data()
     QTest::addColumn<QStringList>("variables");
     QTest::addColumn<QStringList>("errors"); // "%1" is the file
 
-    QTest::newRow("plain values")
-        << QByteArray("A: one\nB: 12345678\nC:\nD: |\n  two\n  lines\n") << QString()
-        << QStringList{u"A=one"_qs, u"B=12345678"_qs, u"C="_qs, u"D=two\nlines\n"_qs}
-        << QStringList();
+    QTest::newRow("plain values") << QByteArray("A: one\nB: 12345678\nC:\nD: |\n  two\n  lines\n")
+                                  << QString()
+                                  << QStringList{u"A=one"_qs, u"B=12345678"_qs, u"C="_qs,
+                                                 u"D=two\nlines\n"_qs}
+                                  << QStringList();
     QTest::newRow("maps") << QByteArray("TOKEN: {value: secret-value, masked: true}\n"
                                         "CERT: {value: pem, type: file}\n"
                                         "RAW: {value: $HOME, expand: false}\n")
@@ -76,22 +77,21 @@ void TestVariablesFile::read_data()
     const QByteArray scoped("KEY:\n  values:\n    \"*\": any\n    production: prod\n"
                             "    \"review/*\": review\n    \"review/special*\": special\n"
                             "ONLY_PROD:\n  values:\n    production: yes-prod\n");
-    QTest::newRow("scoped, no environment") << scoped << QString() << QStringList{u"KEY=any"_qs}
-                                            << QStringList();
-    QTest::newRow("scoped, exact") << scoped << u"production"_qs
-                                   << QStringList{u"KEY=prod"_qs, u"ONLY_PROD=yes-prod"_qs}
-                                   << QStringList();
-    QTest::newRow("scoped, wildcard") << scoped << u"review/feature"_qs
-                                      << QStringList{u"KEY=review"_qs} << QStringList();
+    QTest::newRow("scoped, no environment")
+        << scoped << QString() << QStringList{u"KEY=any"_qs} << QStringList();
+    QTest::newRow("scoped, exact")
+        << scoped << u"production"_qs << QStringList{u"KEY=prod"_qs, u"ONLY_PROD=yes-prod"_qs}
+        << QStringList();
+    QTest::newRow("scoped, wildcard")
+        << scoped << u"review/feature"_qs << QStringList{u"KEY=review"_qs} << QStringList();
     QTest::newRow("scoped, most specific wildcard")
         << scoped << u"review/special-1"_qs << QStringList{u"KEY=special"_qs} << QStringList();
-    QTest::newRow("scoped, other") << scoped << u"staging"_qs << QStringList{u"KEY=any"_qs}
-                                   << QStringList();
+    QTest::newRow("scoped, other")
+        << scoped << u"staging"_qs << QStringList{u"KEY=any"_qs} << QStringList();
     QTest::newRow("dotenv shape")
         << QByteArray("# comment\nSECRET_APP_NAME=\"Laravel\"\nSECRET_APP_KEY=\nURL=http://x?a=b\n")
         << QString()
-        << QStringList{u"SECRET_APP_NAME=Laravel"_qs, u"SECRET_APP_KEY="_qs,
-                       u"URL=http://x?a=b"_qs}
+        << QStringList{u"SECRET_APP_NAME=Laravel"_qs, u"SECRET_APP_KEY="_qs, u"URL=http://x?a=b"_qs}
         << QStringList();
     QTest::newRow("errors with positions")
         << QByteArray("GOOD: 1\nbad-name: x\nLIST: [a, b]\nM: {value: a, values: {x: y}}\n"
@@ -134,31 +134,37 @@ void TestVariablesFile::homeFile_data()
     QTest::addColumn<QString>("project");
     QTest::addColumn<QString>("environment");
     QTest::addColumn<QStringList>("variables");
-    QTest::newRow("staging") << u"gcl/custom-home"_qs << u"staging"_qs
-                             << QStringList{u"GLOBAL_VAR=group-global-var-override-value"_qs,
-                                            u"GLOBAL_FILE_VAR=Im content of a file variable\n [file]"_qs,
-                                            u"INVALID_DIR_VAR=~/dir/"_qs,
-                                            u"GROUP_VAR=staging-project-group-var-override-value"_qs,
-                                            u"CI_PIPELINE_SOURCE=schedule"_qs,
-                                            u"PROJECT_VAR=project-var-value"_qs,
-                                            u"CI_PROJECT_ID=12345678"_qs,
-                                            u"DOUBLE_QUOTE_VAR=\"This is crazy\"\n"_qs,
-                                            u"COMPLEX_VAR={\n  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n\"\n}\n"_qs};
+    QTest::newRow("staging")
+        << u"gcl/custom-home"_qs << u"staging"_qs
+        << QStringList{
+               u"GLOBAL_VAR=group-global-var-override-value"_qs,
+               u"GLOBAL_FILE_VAR=Im content of a file variable\n [file]"_qs,
+               u"INVALID_DIR_VAR=~/dir/"_qs,
+               u"GROUP_VAR=staging-project-group-var-override-value"_qs,
+               u"CI_PIPELINE_SOURCE=schedule"_qs,
+               u"PROJECT_VAR=project-var-value"_qs,
+               u"CI_PROJECT_ID=12345678"_qs,
+               u"DOUBLE_QUOTE_VAR=\"This is crazy\"\n"_qs,
+               u"COMPLEX_VAR={\n  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n\"\n}\n"_qs};
     QTest::newRow("production, host in the project path")
         << u"gitlab.com/gcl/custom-home"_qs << u"production"_qs
-        << QStringList{u"GLOBAL_VAR=group-global-var-override-value"_qs,
+        << QStringList{
+               u"GLOBAL_VAR=group-global-var-override-value"_qs,
+               u"GLOBAL_FILE_VAR=Im content of a file variable\n [file]"_qs,
+               u"INVALID_DIR_VAR=~/dir/"_qs,
+               u"GROUP_VAR=production-project-group-var-override-value"_qs,
+               u"CI_PIPELINE_SOURCE=schedule"_qs,
+               u"PROJECT_VAR=project-var-value"_qs,
+               u"CI_PROJECT_ID=12345678"_qs,
+               u"DOUBLE_QUOTE_VAR=\"This is crazy\"\n"_qs,
+               u"COMPLEX_VAR={\n  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n\"\n}\n"_qs,
+               u"FILE=I'm the content of a file variable\nI'm the 2nd line of file "
+               "variable\n [file]"_qs};
+    QTest::newRow("other project")
+        << u"other/thing"_qs << QString()
+        << QStringList{u"GLOBAL_VAR=global-var-value"_qs,
                        u"GLOBAL_FILE_VAR=Im content of a file variable\n [file]"_qs,
-                       u"INVALID_DIR_VAR=~/dir/"_qs,
-                       u"GROUP_VAR=production-project-group-var-override-value"_qs,
-                       u"CI_PIPELINE_SOURCE=schedule"_qs, u"PROJECT_VAR=project-var-value"_qs,
-                       u"CI_PROJECT_ID=12345678"_qs, u"DOUBLE_QUOTE_VAR=\"This is crazy\"\n"_qs,
-                       u"COMPLEX_VAR={\n  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n\"\n}\n"_qs,
-                       u"FILE=I'm the content of a file variable\nI'm the 2nd line of file "
-                       "variable\n [file]"_qs};
-    QTest::newRow("other project") << u"other/thing"_qs << QString()
-                                   << QStringList{u"GLOBAL_VAR=global-var-value"_qs,
-                                                  u"GLOBAL_FILE_VAR=Im content of a file variable\n [file]"_qs,
-                                                  u"INVALID_DIR_VAR=~/dir/"_qs};
+                       u"INVALID_DIR_VAR=~/dir/"_qs};
 }
 
 void TestVariablesFile::homeFile()
@@ -167,9 +173,9 @@ void TestVariablesFile::homeFile()
     QFETCH(QString, project);
     QFETCH(QString, environment);
     QFETCH(QStringList, variables);
-    const QString file = QStringLiteral(STAGECRAFT_SHARED_DIR)
-                         + u"/peers/gitlab-ci-local-cases/custom-home/.home/.gitlab-ci-local/"
-                           "variables.yml"_qs;
+    const QString file = QStringLiteral(STAGECRAFT_SHARED_DIR) +
+                         u"/peers/gitlab-ci-local-cases/custom-home/.home/.gitlab-ci-local/"
+                         "variables.yml"_qs;
     if (!QFileInfo::exists(file))
         QSKIP("../shared is absent: no gitlab-ci-local fixtures");
     const VariablesFileResult r = readVariablesFile(file, environment, project);
@@ -179,7 +185,8 @@ void TestVariablesFile::homeFile()
 
 void TestVariablesFile::peerFixtures()
 {
-    const QString cases = QStringLiteral(STAGECRAFT_SHARED_DIR) + u"/peers/gitlab-ci-local-cases"_qs;
+    const QString cases =
+        QStringLiteral(STAGECRAFT_SHARED_DIR) + u"/peers/gitlab-ci-local-cases"_qs;
     if (!QFileInfo::exists(cases))
         QSKIP("../shared is absent: no gitlab-ci-local fixtures");
     // The key normalisation case: `gitlab.com:gcl/custom-home`.
@@ -187,10 +194,9 @@ void TestVariablesFile::peerFixtures()
         cases + u"/custom-home/.home-normalize-key/.gitlab-ci-local/variables.yml"_qs, {},
         u"gcl/custom-home"_qs);
     QCOMPARE(r.errors, QStringList());
-    QCOMPARE(describe(r.variables),
-             (QStringList{u"GROUP_VAR=project-group-var-override-value"_qs,
-                          u"GLOBAL_VAR=group-global-var-override-value"_qs,
-                          u"PROJECT_VAR=project-var-value"_qs}));
+    QCOMPARE(describe(r.variables), (QStringList{u"GROUP_VAR=project-group-var-override-value"_qs,
+                                                 u"GLOBAL_VAR=group-global-var-override-value"_qs,
+                                                 u"PROJECT_VAR=project-var-value"_qs}));
     // The project file, job environment "production".
     r = readVariablesFile(cases + u"/project-variables-file/.gitlab-ci-local-variables.yml"_qs,
                           u"production"_qs);

@@ -56,8 +56,8 @@ QString linkTarget(const QString &path)
 void makeLink(const QString &target, const QString &path)
 {
     QDir().mkpath(QFileInfo(path).absolutePath());
-    QVERIFY(::symlink(QFile::encodeName(target).constData(), QFile::encodeName(path).constData())
-            == 0);
+    QVERIFY(::symlink(QFile::encodeName(target).constData(), QFile::encodeName(path).constData()) ==
+            0);
 }
 
 QStringList allFiles(const QString &root)
@@ -133,11 +133,21 @@ void TestWorkspace::snapshotRepository()
     repo.write(u"build/out.o"_qs, "ignored folder\n");
 
     const QString dest = tmp.filePath(u"snap"_qs);
+    const QByteArray indexBefore = readFile(project + u"/.git/index"_qs);
+    const QFileInfo indexInfo(project + u"/.git/index"_qs);
+    const QDateTime indexTime = indexInfo.lastModified();
     QString error;
     const auto files = snapshotSource(project, dest, &error);
+    // Nothing written into the project, not even git's index.
+    QCOMPARE(readFile(project + u"/.git/index"_qs), indexBefore);
+    QCOMPARE(QFileInfo(project + u"/.git/index"_qs).lastModified(), indexTime);
     QVERIFY2(files, qPrintable(error));
-    const QStringList expected{u".gitignore"_qs, u"forced.log"_qs, u"kept.txt"_qs, u"link"_qs,
-                               u"modified.txt"_qs, u"src/run.sh"_qs,
+    const QStringList expected{u".gitignore"_qs,
+                               u"forced.log"_qs,
+                               u"kept.txt"_qs,
+                               u"link"_qs,
+                               u"modified.txt"_qs,
+                               u"src/run.sh"_qs,
                                u"untracked/deep/new.txt"_qs};
     QCOMPARE(*files, expected);
     QCOMPARE(allFiles(dest), expected);
@@ -248,21 +258,20 @@ QStringList treeListing(const QString &root)
     while (it.hasNext()) {
         const QString path = it.next();
         const QFileInfo fi(path);
-        QString line = QDir(root).relativeFilePath(path) + u" "_qs
-                       + QString::number(modeOf(path), 8);
+        QString line =
+            QDir(root).relativeFilePath(path) + u" "_qs + QString::number(modeOf(path), 8);
         if (fi.isSymLink())
             line += u" -> "_qs + linkTarget(path);
         else if (fi.isFile())
-            line += u" "_qs + QString::number(fi.size()) + u" "_qs
-                    + QString::fromLatin1(readFile(path).left(5).toHex());
+            line += u" "_qs + QString::number(fi.size()) + u" "_qs +
+                    QString::fromLatin1(readFile(path).left(5).toHex());
         out.append(line);
     }
     out.sort();
     return out;
 }
 
-bool runTool(const QString &program, const QStringList &args, const QString &dir,
-             QByteArray *err)
+bool runTool(const QString &program, const QStringList &args, const QString &dir, QByteArray *err)
 {
     QProcess p;
     p.setWorkingDirectory(dir);
@@ -394,14 +403,17 @@ QByteArray tarOf(const QList<std::tuple<QByteArray, char, QByteArray>> &entries)
         std::memcpy(h.data() + 100, "0000644", 7);
         std::memcpy(h.data() + 108, "0000000", 7);
         std::memcpy(h.data() + 116, "0000000", 7);
-        const QByteArray size = QByteArray::number(type == '0' ? data.size() : 0, 8)
-                                    .rightJustified(11, '0');
+        const QByteArray size =
+            QByteArray::number(type == '0' ? data.size() : 0, 8).rightJustified(11, '0');
         std::memcpy(h.data() + 124, size.constData(), 11);
         std::memcpy(h.data() + 136, "00000000000", 11);
         h[156] = type;
         if (type == '2' || type == '1')
             std::memcpy(h.data() + 157, data.constData(), size_t(data.size()));
-        std::memcpy(h.data() + 257, "ustar\0" "00", 8);
+        std::memcpy(h.data() + 257,
+                    "ustar\0"
+                    "00",
+                    8);
         std::memset(h.data() + 148, ' ', 8);
         unsigned sum = 0;
         for (char c : h)
@@ -462,13 +474,35 @@ namespace {
 /// The tree of gitlab-ci-local's artifacts-exclude case (files made by its script).
 void makeArtifactTree(const QString &ws)
 {
-    for (const char *f : {"ux/q", "ux/r", "ux/s", "ux/t", "foo/a", "foo/b", "foo/c", "foo/d",
-                          "foo/bar/w", "foo/bar/x", "foo/bar/y", "foo/bar/z", "foo/bar/baz/m",
-                          "foo/bar/baz/n", "foo/bar/baz/o", "foo/bar/baz/p", "foo/qux/qu",
-                          "foo/qux/u", "foo/qux/v", "foo/qux/w", "foo/qux/x", "foo/qux/qu ux/g",
-                          "foo/qux/qu ux/h", "foo/qux/qu ux/i", "foo/qux/qu ux/j",
-                          "foo/bar/baz/.xyzzy/.e", "foo/bar/baz/.xyzzy/.f",
-                          "path/crazylong/folder/log.txt", "path/crazylong/folder/different.ext",
+    for (const char *f : {"ux/q",
+                          "ux/r",
+                          "ux/s",
+                          "ux/t",
+                          "foo/a",
+                          "foo/b",
+                          "foo/c",
+                          "foo/d",
+                          "foo/bar/w",
+                          "foo/bar/x",
+                          "foo/bar/y",
+                          "foo/bar/z",
+                          "foo/bar/baz/m",
+                          "foo/bar/baz/n",
+                          "foo/bar/baz/o",
+                          "foo/bar/baz/p",
+                          "foo/qux/qu",
+                          "foo/qux/u",
+                          "foo/qux/v",
+                          "foo/qux/w",
+                          "foo/qux/x",
+                          "foo/qux/qu ux/g",
+                          "foo/qux/qu ux/h",
+                          "foo/qux/qu ux/i",
+                          "foo/qux/qu ux/j",
+                          "foo/bar/baz/.xyzzy/.e",
+                          "foo/bar/baz/.xyzzy/.f",
+                          "path/crazylong/folder/log.txt",
+                          "path/crazylong/folder/different.ext",
                           "log.txt"})
         writeFile(ws + u"/"_qs + QString::fromLatin1(f), "x");
 }
@@ -489,9 +523,10 @@ void TestWorkspace::artifacts_data()
         << QStringList{u"foo"_qs, u"ux"_qs}
         << QStringList{u"foo/qux/qu ux/**"_qs, u"foo/bar/**"_qs, u"foo/bar"_qs, u"foo/d"_qs,
                        u"xyzzy/**/*"_qs}
-        << QStringList{u"foo/a"_qs, u"foo/b"_qs, u"foo/c"_qs, u"foo/qux/qu"_qs,
+        << QStringList{u"foo/a"_qs,         u"foo/b"_qs,     u"foo/c"_qs,     u"foo/qux/qu"_qs,
                        u"foo/qux/qu ux"_qs, u"foo/qux/u"_qs, u"foo/qux/v"_qs, u"foo/qux/w"_qs,
-                       u"foo/qux/x"_qs, u"ux/q"_qs, u"ux/r"_qs, u"ux/s"_qs, u"ux/t"_qs}
+                       u"foo/qux/x"_qs,     u"ux/q"_qs,      u"ux/r"_qs,      u"ux/s"_qs,
+                       u"ux/t"_qs}
         << QStringList{u"foo: found 11 matching artifact files and directories"_qs,
                        u"ux: found 5 matching artifact files and directories"_qs}
         << QStringList() << QStringList();
@@ -511,8 +546,7 @@ void TestWorkspace::artifacts_data()
         << QStringList{noMatch.arg(u"*/target"_qs)} << QStringList();
     QTest::newRow("nothing at all")
         << QStringList{u"*/target"_qs} << QStringList() << QStringList() << QStringList()
-        << QStringList{noMatch.arg(u"*/target"_qs)}
-        << QStringList{u"ERROR: No files to upload"_qs};
+        << QStringList{noMatch.arg(u"*/target"_qs)} << QStringList{u"ERROR: No files to upload"_qs};
     QTest::newRow("outside the project")
         << QStringList{u"../secret"_qs, u"/etc/passwd"_qs, u"/builds/grp/proj/ux/t"_qs}
         << QStringList() << QStringList{u"ux/t"_qs}
@@ -618,14 +652,12 @@ void TestWorkspace::dotenv_data()
     QTest::addColumn<QStringList>("variables");
     QTest::addColumn<QStringList>("errors");
     QTest::newRow("plain") << QByteArray("A=1\nB = two words \n\nC=\n")
-                           << QStringList{u"A=1"_qs, u"B=two words"_qs, u"C="_qs}
-                           << QStringList();
-    QTest::newRow("quotes stripped once") << QByteArray("A=\"x\"\nB='y'\nC=\"z'\nD=\"\"q\"\"\r\n")
-                                          << QStringList{u"A=x"_qs, u"B=y"_qs, u"C=\"z'"_qs,
-                                                         u"D=\"q\""_qs}
-                                          << QStringList();
-    QTest::newRow("first = splits") << QByteArray("URL=a=b\n") << QStringList{u"URL=a=b"_qs}
-                                    << QStringList();
+                           << QStringList{u"A=1"_qs, u"B=two words"_qs, u"C="_qs} << QStringList();
+    QTest::newRow("quotes stripped once")
+        << QByteArray("A=\"x\"\nB='y'\nC=\"z'\nD=\"\"q\"\"\r\n")
+        << QStringList{u"A=x"_qs, u"B=y"_qs, u"C=\"z'"_qs, u"D=\"q\""_qs} << QStringList();
+    QTest::newRow("first = splits")
+        << QByteArray("URL=a=b\n") << QStringList{u"URL=a=b"_qs} << QStringList();
     QTest::newRow("last wins") << QByteArray("A=1\nA=2\n") << QStringList{u"A=2"_qs}
                                << QStringList();
     QTest::newRow("invalid lines")
@@ -670,8 +702,8 @@ void TestWorkspace::cacheKeys_data()
     hashed += "Somefaketext\nfakepackage1.json";
     hashed += '\0';
     hashed += "SomefaketextAlso\n";
-    const QString sha = QString::fromLatin1(
-        QCryptographicHash::hash(hashed, QCryptographicHash::Sha1).toHex());
+    const QString sha =
+        QString::fromLatin1(QCryptographicHash::hash(hashed, QCryptographicHash::Sha1).toHex());
     QTest::newRow("plain") << u"global"_qs << QStringList() << QString() << u"global"_qs;
     QTest::newRow("slash") << u"feature/x"_qs << QStringList() << QString() << u"feature-x"_qs;
     QTest::newRow("encoded slash") << u"a%2Fb"_qs << QStringList() << QString() << u"a-b"_qs;
@@ -681,16 +713,16 @@ void TestWorkspace::cacheKeys_data()
                            << QStringList{u"fakepackage.json"_qs, u"fakepackage1.json"_qs}
                            << QString() << sha;
     QTest::newRow("files with prefix")
-        << QString() << QStringList{u"fakepackage.json"_qs, u"fakepackage1.json"_qs}
-        << u"rspec"_qs << u"rspec-"_qs + sha;
+        << QString() << QStringList{u"fakepackage.json"_qs, u"fakepackage1.json"_qs} << u"rspec"_qs
+        << u"rspec-"_qs + sha;
     QTest::newRow("files under CI_PROJECT_DIR")
         << QString()
         << QStringList{u"/builds/grp/proj/fakepackage.json"_qs, u"fakepackage1.json"_qs}
         << QString() << sha;
     QTest::newRow("no such file") << QString() << QStringList{u"no-such-file"_qs} << QString()
                                   << u"default"_qs;
-    QTest::newRow("no such file, prefix") << QString() << QStringList{u"no-such-file"_qs}
-                                          << u"p"_qs << u"p-default"_qs;
+    QTest::newRow("no such file, prefix")
+        << QString() << QStringList{u"no-such-file"_qs} << u"p"_qs << u"p-default"_qs;
 }
 
 void TestWorkspace::cacheKeys()

@@ -13,6 +13,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <optional>
 
 namespace stagecraft::exec {
 
@@ -111,7 +112,29 @@ Selection select(const QString &workspace, const QStringList &paths, const QStri
 {
     Selection result;
     const QString shownDir = workingDirectory.isEmpty() ? workspace : workingDirectory;
-    const QStringList entries = fileops::walk(workspace, {}, true);
+    // The whole tree is listed only for glob patterns: a plain path (`node_modules`) lists just
+    // what is under it, which matters for big workspaces.
+    std::optional<QStringList> everything;
+    static const QRegularExpression globChars(QStringLiteral("[*?\\[{]"));
+    auto entriesFor = [&](const QString &pattern) -> QStringList {
+        if (pattern == QLatin1String(".") || pattern.contains(globChars)) {
+            if (!everything)
+                everything = fileops::walk(workspace, {}, true);
+            return *everything;
+        }
+        const QString full = workspace + QLatin1Char('/') + pattern;
+        const QFileInfo info(full);
+        if (!info.exists() && !info.isSymLink())
+            return {};
+        if (!info.isDir() || info.isSymLink())
+            return {pattern};
+        QStringList under = fileops::walk(full, {}, true);
+        if (under.isEmpty())
+            return {pattern};
+        for (QString &u : under)
+            u = pattern + QLatin1Char('/') + u;
+        return under;
+    };
     QList<QRegularExpression> excludes;
     for (const QString &e : exclude) {
         QString clean = QDir::cleanPath(e);
@@ -145,6 +168,7 @@ Selection select(const QString &workspace, const QStringList &paths, const QStri
         }
         const QRegularExpression re = globToRegex(pattern);
         QSet<QString> matched;
+        const QStringList entries = entriesFor(pattern);
         for (const QString &entry : entries) {
             const QStringList chain = selfAndAncestors(entry);
             qsizetype hit = -1;

@@ -84,6 +84,7 @@ private slots:
     void snapshotRepository();
     void snapshotSubfolder();
     void snapshotPlainFolder();
+    void snapshotNestedRepository();
     void snapshotRefusesInsideProject();
     void snapshotSpeed();
 
@@ -190,6 +191,25 @@ void TestWorkspace::snapshotPlainFolder()
     QVERIFY2(files, qPrintable(error));
     QCOMPARE(*files, (QStringList{u"a.txt"_qs, u"sub/.hidden"_qs}));
     QCOMPARE(modeOf(tmp.filePath(u"snap/sub/.hidden"_qs)), 0600);
+}
+
+void TestWorkspace::snapshotNestedRepository()
+{
+    // An untracked clone inside the project (a vendored repository): its files, plainly.
+    QTemporaryDir tmp;
+    const QString project = tmp.filePath(u"outer"_qs);
+    QDir().mkpath(project + u"/vendor/lib"_qs);
+    RepoBuilder outer(project);
+    outer.write(u"main.c"_qs, "int main;");
+    outer.commit("outer");
+    RepoBuilder inner(project + u"/vendor/lib"_qs);
+    inner.write(u"lib.c"_qs, "int lib;");
+    inner.commit("inner");
+    QString error;
+    const auto files = snapshotSource(project, tmp.filePath(u"snap"_qs), &error);
+    QVERIFY2(files, qPrintable(error));
+    QCOMPARE(*files, (QStringList{u"main.c"_qs, u"vendor/lib/lib.c"_qs}));
+    QVERIFY(!QFileInfo::exists(tmp.filePath(u"snap/vendor/lib/.git"_qs)));
 }
 
 void TestWorkspace::snapshotRefusesInsideProject()
@@ -358,6 +378,7 @@ void TestWorkspace::tarFromGnuTar_data()
     QTest::newRow("GNU tar, pax format") << u"gnu"_qs << QStringList{u"--format=pax"_qs};
     QTest::newRow("GNU tar, ustar format") << u"gnu"_qs << QStringList{u"--format=ustar"_qs};
     QTest::newRow("busybox tar") << u"busybox"_qs << QStringList();
+    QTest::newRow("GNU tar, through a pipe") << u"gnu"_qs << QStringList{u"pipe"_qs};
 }
 
 void TestWorkspace::tarFromGnuTar()
@@ -376,6 +397,19 @@ void TestWorkspace::tarFromGnuTar()
         const QString longDir = src + u"/"_qs + u"very-long-folder-name-"_qs.repeated(5);
         QVERIFY(QDir(longDir).removeRecursively());
         writeFile(src + u"/"_qs + u"d"_qs.repeated(90) + u"/"_qs + u"f"_qs.repeated(90), "split\n");
+    }
+    if (format == QStringList{u"pipe"_qs}) {
+        // A sequential device: GNU tar writing to its standard output as we read.
+        QProcess p;
+        p.setWorkingDirectory(src);
+        p.start(u"tar"_qs, {u"-cf"_qs, u"-"_qs, u"."_qs});
+        QVERIFY(p.waitForStarted());
+        QString error;
+        const QString out = tmp.filePath(u"out"_qs);
+        QVERIFY2(extractTar(&p, out, &error), qPrintable(error));
+        QVERIFY(p.waitForFinished());
+        QCOMPARE(treeListing(out), treeListing(src));
+        return;
     }
     const QString archive = tmp.filePath(u"theirs.tar"_qs);
     QByteArray err;

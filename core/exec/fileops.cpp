@@ -111,7 +111,7 @@ bool copyEntry(const QByteArray &src, const QByteArray &dst, QSet<QByteArray> *m
     if (::lstat(src.constData(), &st) != 0)
         return fail(src);
     const qsizetype slash = dst.lastIndexOf('/');
-    if (slash > 0 && !makePath(dst.left(slash), made))
+    if (made && slash > 0 && !makePath(dst.left(slash), made))
         return fail(dst.left(slash));
     if (S_ISDIR(st.st_mode))
         return makePath(dst, made) || fail(dst);

@@ -14,7 +14,8 @@ namespace stagecraft::exec::fileops {
 bool makePath(const QByteArray &dir, QSet<QByteArray> *made = nullptr);
 
 /// Copies one file system entry (regular file with its mode, or symlink as a link; a folder is
-/// created empty) from `src` to `dst`, replacing what is at `dst`. Parents are created.
+/// created empty) from `src` to `dst`, replacing what is at `dst`. Parents are created (and
+/// remembered in `made`); with `made` null the caller has created them.
 bool copyEntry(const QByteArray &src, const QByteArray &dst, QSet<QByteArray> *made,
                QString *error);
 

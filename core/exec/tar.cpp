@@ -424,12 +424,17 @@ bool extractTar(QIODevice *in, const QString &dest, QString *error)
         }
         zeroBlocks = 0;
         sawEntry = true;
+        // Some old writers summed signed chars: accept both sums, as GNU tar does.
         unsigned sum = 0;
-        for (int i = 0; i < Block; ++i)
-            sum += (i >= 148 && i < 156) ? unsigned(' ') : static_cast<unsigned char>(block[i]);
+        int signedSum = 0;
+        for (int i = 0; i < Block; ++i) {
+            const bool field = i >= 148 && i < 156;
+            sum += field ? unsigned(' ') : static_cast<unsigned char>(block[i]);
+            signedSum += field ? int(' ') : static_cast<signed char>(block[i]);
+        }
         bool ok = false;
         const quint64 stored = parseNumber(block + 148, 8, &ok);
-        if (!ok || stored != sum)
+        if (!ok || (stored != sum && qint64(stored) != qint64(signedSum)))
             return setError(error, tr("cannot read the archive: not a tar archive or corrupt "
                                       "(bad header checksum)"));
         const char type = block[156];

@@ -304,6 +304,13 @@ void Engine::Private::parseJob(Run &r)
         r.allowExitCodes = ints(allow.value(u"exit_codes"));
     r.interruptible =
         n.value(u"interruptible").isScalar() && n.value(u"interruptible").toBool().value_or(false);
+    // resource_group may use variables; the scheduler needs it before the job starts.
+    QHash<QString, QString> values = r.plan->pipelineVariables;
+    for (const vars::Variable &v : r.planned->variables)
+        values.insert(v.name, v.value);
+    values.insert(QStringLiteral("CI_JOB_NAME"), r.rec.name);
+    values.insert(QStringLiteral("CI_JOB_STAGE"), r.rec.stage);
+    r.resourceGroup = vars::expand(text(n.value(u"resource_group")), values);
     const yaml::Node trigger = n.value(u"trigger");
     r.depend = trigger.isMap() && text(trigger.value(u"strategy")) == u"depend";
 }
@@ -803,7 +810,6 @@ void Engine::Private::startJob(Run &r)
         }
         spec.services << service;
     }
-    r.resourceGroup = vars::expand(text(r.node.value(u"resource_group")), values);
     r.masker = std::make_unique<Masker>(maskedValues(r.variables));
 
     // Artifacts and cache.

@@ -262,6 +262,8 @@ private:
             text = text.mid(cr + 1);
         const QString plain = stripAnsi(text);
         const QString shown = m_colour ? text : plain;
+        if (m_inScript.value(id) && plain == u"Running after script...")
+            return;
         if (m_inScript.value(id)) {
             if (plain.startsWith(QStringLiteral("$ ")))
                 m_out << prefix(*job) << shown << u'\n';

@@ -730,6 +730,50 @@ QStringList serviceAliases(const QString &image)
 
 } // namespace
 
+namespace {
+
+/// The planner expanded YAML variables with what exists at pipeline creation: a reference to a
+/// job variable (`$CI_JOB_ID`, `$CI_PROJECT_DIR`), a dotenv or a project (variables file)
+/// variable became empty. The runner expands them when the job runs, so values that came from
+/// the `variables:` (not from a rule or the matrix) are expanded again with all of those.
+QList<vars::Variable> withJobValues(const yaml::Node &node, QList<vars::Variable> planned,
+                                    const QHash<QString, QString> &pipelineValues,
+                                    const QList<QPair<QString, QString>> &jobValues)
+{
+    if (!node.isMap())
+        return planned;
+    QList<vars::Variable> raw;
+    bool references = false;
+    for (const yaml::MapEntry &e : node.entries()) {
+        vars::Variable v;
+        v.name = e.key.scalar();
+        if (e.value.isMap()) {
+            v.value = text(e.value.value(u"value"));
+            v.raw = e.value.value(u"expand").isScalar() &&
+                    !e.value.value(u"expand").toBool().value_or(true);
+        } else {
+            v.value = text(e.value);
+        }
+        references = references || (!v.raw && v.value.contains(u'$'));
+        raw << v;
+    }
+    if (!references)
+        return planned;
+    const QHash<QString, QString> atPlan = vars::expandAll(raw, pipelineValues);
+    QHash<QString, QString> base = pipelineValues;
+    for (const auto &[name, value] : jobValues)
+        base.insert(name, value);
+    const QHash<QString, QString> now = vars::expandAll(raw, base);
+    for (vars::Variable &v : planned) {
+        const auto it = atPlan.constFind(v.name);
+        if (it != atPlan.cend() && *it == v.value)
+            v.value = now.value(v.name);
+    }
+    return planned;
+}
+
+} // namespace
+
 void Engine::Private::startJob(Run &r)
 {
     r.rec.started = QDateTime::currentDateTimeUtc();
@@ -784,6 +828,17 @@ void Engine::Private::startJob(Run &r)
         values.insert(v.name, v.value);
     spec.image = imageSpec(r.node.value(u"image"), values);
     layers.job = jobPredefined(r, spec);
+    {
+        // Everything a YAML value may refer to when the job runs.
+        QList<QPair<QString, QString>> runtime = layers.job;
+        runtime += layers.dotenv;
+        for (const JobVariable &v : std::as_const(layers.files))
+            runtime.append({v.name, v.value});
+        for (auto it = layers.user.cbegin(); it != layers.user.cend(); ++it)
+            runtime.append({it.key(), it.value()});
+        layers.yaml =
+            withJobValues(r.node.value(u"variables"), layers.yaml, layers.pipeline, runtime);
+    }
     r.variables = mergeJobVariables(layers);
     spec.variables = r.variables;
     values.clear();
@@ -1378,6 +1433,9 @@ Engine::Engine(std::unique_ptr<Backend> backend, QObject *parent)
 
 Engine::~Engine()
 {
+    // The pipeline's copy of the project is only needed while jobs can still run (or retry).
+    if (!d->sourceDir.isEmpty())
+        QDir(QFileInfo(d->sourceDir).absolutePath()).removeRecursively();
     // Processes and containers must not outlive the engine.
     for (const auto &r : d->runs) {
         if (r->env) {

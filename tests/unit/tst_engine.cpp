@@ -534,6 +534,8 @@ void TestEngine::variablesPrecedence()
     o.variables.insert(QStringLiteral("BOTH"), QStringLiteral("from --var"));
     QVERIFY(f.start("variables:\n  GLOBAL: global\n  BOTH: global\n  OVER: global\n"
                     "job:\n  variables:\n    OVER: job\n    REF: \"${GLOBAL}-x\"\n"
+                    "    ID: \"id-$CI_JOB_ID-$CI_NODE_INDEX\"\n    RAW:\n      value: $CI_JOB_ID\n"
+                    "      expand: false\n"
                     "  parallel: 2\n"
                     "  script:\n"
                     "    - echo \"G=$GLOBAL B=$BOTH O=$OVER R=$REF C=$CLI\"\n"
@@ -543,7 +545,8 @@ void TestEngine::variablesPrecedence()
                     "    - test \"$CI_BUILDS_DIR\" = \"$(dirname $PWD)\"\n"
                     "    - test \"$CI_PIPELINE_ID\" = 1\n"
                     "    - test -n \"$CI_JOB_STARTED_AT\" -a -n \"$CI_PIPELINE_CREATED_AT\"\n"
-                    "    - echo \"$CI_JOB_URL\"\n",
+                    "    - echo \"$CI_JOB_URL\"\n"
+                    "    - echo \"ID=$ID RAW=$RAW\"\n",
                     o));
     QVERIFY(f.wait());
     QCOMPARE(f.lastStatus(), PipelineStatus::Success);
@@ -551,7 +554,9 @@ void TestEngine::variablesPrecedence()
     QVERIFY2(t.contains(QStringLiteral("\nG=global B=from --var O=job R=global-x C=from --var\n")),
              qPrintable(t));
     QVERIFY(t.contains(QStringLiteral("\njob 2/2|job-2-2|test|2/2|true|true|yes\n")));
-    QVERIFY(t.contains(QStringLiteral("/-/jobs/%1\n").arg(f.job(QStringLiteral("job 2/2")).id)));
+    const int id = f.job(QStringLiteral("job 2/2")).id;
+    QVERIFY(t.contains(QStringLiteral("/-/jobs/%1\n").arg(id)));
+    QVERIFY2(t.contains(QStringLiteral("\nID=id-%1-2 RAW=$CI_JOB_ID\n").arg(id)), qPrintable(t));
 }
 
 void TestEngine::selection_data()

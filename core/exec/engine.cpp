@@ -738,7 +738,8 @@ namespace {
 /// the `variables:` (not from a rule or the matrix) are expanded again with all of those.
 QList<vars::Variable> withJobValues(const yaml::Node &node, QList<vars::Variable> planned,
                                     const QHash<QString, QString> &pipelineValues,
-                                    const QList<QPair<QString, QString>> &jobValues)
+                                    const QList<QPair<QString, QString>> &jobValues,
+                                    const QHash<QString, QString> &higher)
 {
     if (!node.isMap())
         return planned;
@@ -760,10 +761,19 @@ QList<vars::Variable> withJobValues(const yaml::Node &node, QList<vars::Variable
     if (!references)
         return planned;
     const QHash<QString, QString> atPlan = vars::expandAll(raw, pipelineValues);
-    QHash<QString, QString> base = pipelineValues;
+    // What the runner sees: a YAML value loses against a variable of a higher layer of the
+    // same name, and refers to that variable's value.
+    QHash<QString, QString> current = pipelineValues;
     for (const auto &[name, value] : jobValues)
-        base.insert(name, value);
-    const QHash<QString, QString> now = vars::expandAll(raw, base);
+        current.insert(name, value);
+    current.insert(higher);
+    QHash<QString, QString> now;
+    for (const vars::Variable &v : std::as_const(raw)) {
+        const QString value = v.raw ? v.value : vars::expand(v.value, current);
+        now.insert(v.name, value);
+        if (!higher.contains(v.name))
+            current.insert(v.name, value);
+    }
     for (vars::Variable &v : planned) {
         const auto it = atPlan.constFind(v.name);
         if (it != atPlan.cend() && *it == v.value)
@@ -830,14 +840,14 @@ void Engine::Private::startJob(Run &r)
     layers.job = jobPredefined(r, spec);
     {
         // Everything a YAML value may refer to when the job runs.
-        QList<QPair<QString, QString>> runtime = layers.job;
-        runtime += layers.dotenv;
+        QHash<QString, QString> higher;
+        for (const auto &[name, value] : std::as_const(layers.dotenv))
+            higher.insert(name, value);
         for (const JobVariable &v : std::as_const(layers.files))
-            runtime.append({v.name, v.value});
-        for (auto it = layers.user.cbegin(); it != layers.user.cend(); ++it)
-            runtime.append({it.key(), it.value()});
-        layers.yaml =
-            withJobValues(r.node.value(u"variables"), layers.yaml, layers.pipeline, runtime);
+            higher.insert(v.name, v.value);
+        higher.insert(layers.user);
+        layers.yaml = withJobValues(r.node.value(u"variables"), layers.yaml, layers.pipeline,
+                                    layers.job, higher);
     }
     r.variables = mergeJobVariables(layers);
     spec.variables = r.variables;
@@ -979,14 +989,12 @@ void Engine::Private::startJob(Run &r)
     bool artifactsHeader = false;
     for (int id : std::as_const(r.artifactSources)) {
         const Run *dep = run(id);
-        if (!dep->hasArtifacts) {
-            // Explicit dependencies that ran successfully must have left their artifacts.
-            if (r.planned->hasDependencies && dep->rec.status == JobStatus::Success &&
-                !dep->artifacts.isEmpty() && r.planned->dependencies.contains(dep->rec.name)) {
-                r.missingDependency = dep->rec.name;
-                break;
-            }
-            continue;
+        if (!dep->hasArtifacts)
+            continue; // nothing uploaded (no matching files): nothing to download
+        if (!QFileInfo(dep->artifactsDir).isDir()) {
+            // Uploaded, then erased: GitLab fails the job before it runs.
+            r.missingDependency = dep->rec.name;
+            break;
         }
         if (!artifactsHeader) {
             t += sectionStart(QStringLiteral("download_artifacts"), tr("Downloading artifacts"));
@@ -1335,7 +1343,8 @@ void Engine::Private::finishAttempt(Run &r)
         s = JobStatus::Failed;
         r.rec.failureReason = FailureReason::MissingDependency;
         last = ansi::boldRed +
-               tr("ERROR: Job failed: the artifacts of %1 are missing (missing dependency)")
+               tr("ERROR: Job failed (missing dependency): the artifacts of %1 were erased; "
+                  "the job cannot retrieve what it needs")
                    .arg(r.missingDependency)
                    .toUtf8() +
                ansi::reset;
@@ -1462,6 +1471,8 @@ bool Engine::start(const pipeline::Plan &plan, const pipeline::PipelineContext &
         return fail(tr("The pipeline is not created: %1").arg(plan.reason));
     if (!plan.errors.isEmpty())
         return fail(plan.errors.join(u'\n'));
+    if (options.projectRoot.isEmpty() || !QFileInfo(options.projectRoot).isDir())
+        return fail(tr("The project folder \"%1\" does not exist").arg(options.projectRoot));
     d->plan = plan;
     d->context = context;
     d->options = options;

@@ -173,6 +173,16 @@ private slots:
     void childPipeline();
     void triggerProjectSkipped();
     void keepFailed();
+    void masking();
+    void fileVariables();
+    void variablesFilePrecedence();
+    void dotenv();
+    void artifacts();
+    void artifactsWhen_data();
+    void artifactsWhen();
+    void cache();
+    void missingDependency();
+    void debugTrace();
 };
 
 void TestEngine::initTestCase()
@@ -708,6 +718,205 @@ void TestEngine::keepFailed()
     QVERIFY(!QFileInfo::exists(QDir(f.data).filePath(QStringLiteral("pipelines/%1/jobs/%2")
                                                          .arg(f.engine->pipelineId())
                                                          .arg(f.job(QStringLiteral("ok")).id))));
+}
+
+void TestEngine::masking()
+{
+    Fixture f;
+    const QString file = QDir(f.shared).filePath(QStringLiteral("vars.yml"));
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write("SECRET:\n  value: s3cr3t-value-42\n  masked: true\nSHORT:\n  value: abc\n"
+              "  masked: true\n");
+    out.close();
+    exec::RunOptions o;
+    o.variablesFiles << file;
+    QVERIFY(f.start("job:\n  script:\n    - echo \"token=$SECRET short=$SHORT\"\n"
+                    "    - printf '%s' \"$SECRET\" | head -c 6; printf '%s\\n' \"$SECRET\" | "
+                    "tail -c +7\n",
+                    o));
+    QByteArray live;
+    QObject::connect(f.engine.get(), &exec::Engine::jobOutput, f.engine.get(),
+                     [&live](int, const QByteArray &bytes) { live += bytes; });
+    QVERIFY(f.wait());
+    QCOMPARE(f.lastStatus(), PipelineStatus::Success);
+    const QString t = f.trace(QStringLiteral("job"));
+    QVERIFY2(t.contains(QStringLiteral("\ntoken=[MASKED] short=abc\n[MASKED]\n")), qPrintable(t));
+    QVERIFY(!t.contains(QStringLiteral("s3cr3t")));
+    QVERIFY(!live.contains("s3cr3t"));
+    QVERIFY(live.contains("token=[MASKED]"));
+    QVERIFY(t.contains(QStringLiteral("WARNING: variable SHORT is not masked: masked values need 8 "
+                                      "characters or more")));
+}
+
+void TestEngine::fileVariables()
+{
+    Fixture f;
+    const QString file = QDir(f.shared).filePath(QStringLiteral("vars.yml"));
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write("CONFIG:\n  type: file\n  value: \"line one\\nline two\\n\"\n");
+    out.close();
+    exec::RunOptions o;
+    o.variablesFiles << file;
+    QVERIFY(f.start("job:\n  script:\n    - cat \"$CONFIG\"\n    - echo \"$CONFIG\" > "
+                    "$SHARED/path\n    - case \"$CONFIG\" in \"$CI_PROJECT_DIR\"*) exit 9;; esac\n",
+                    o));
+    QVERIFY(f.wait());
+    QCOMPARE(f.lastStatus(), PipelineStatus::Success);
+    QVERIFY(f.trace(QStringLiteral("job")).contains(QStringLiteral("\nline one\nline two\n")));
+    QFile pathFile(QDir(f.shared).filePath(QStringLiteral("path")));
+    QVERIFY(pathFile.open(QIODevice::ReadOnly));
+    const QString path = QString::fromUtf8(pathFile.readAll().trimmed());
+    QVERIFY(path.endsWith(QStringLiteral("/CONFIG")));
+    QVERIFY2(!QFileInfo::exists(path), qPrintable(path)); // cleaned up with the job
+}
+
+void TestEngine::variablesFilePrecedence()
+{
+    Fixture f;
+    const QString file = QDir(f.shared).filePath(QStringLiteral("vars.yml"));
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write("A: file\nB: file\nCI_JOB_STAGE: file\n");
+    out.close();
+    exec::RunOptions o;
+    o.variablesFiles << file;
+    o.variables.insert(QStringLiteral("B"), QStringLiteral("cli"));
+    QVERIFY(f.start("variables:\n  A: yaml\n  B: yaml\n  C: \"$A+\"\n"
+                    "job:\n  script:\n    - echo \"A=$A B=$B C=$C S=$CI_JOB_STAGE\"\n",
+                    o));
+    QVERIFY(f.wait());
+    // Project variables beat YAML, pipeline (--var) variables beat everything; a YAML value
+    // refers to the value the runner sees.
+    QVERIFY2(
+        f.trace(QStringLiteral("job")).contains(QStringLiteral("\nA=file B=cli C=file+ S=file\n")),
+        qPrintable(f.trace(QStringLiteral("job"))));
+}
+
+void TestEngine::dotenv()
+{
+    Fixture f;
+    QVERIFY(f.start("stages: [build, test]\n"
+                    "build:\n  stage: build\n  script:\n    - echo VERSION=1.2.3 > build.env\n"
+                    "    - echo 'NAME=\"quoted\"' >> build.env\n"
+                    "  artifacts:\n    reports:\n      dotenv: build.env\n"
+                    "test:\n  stage: test\n  variables:\n    VERSION: yaml\n"
+                    "  script:\n    - echo \"v=$VERSION n=$NAME\"\n"
+                    "unrelated:\n  stage: test\n  dependencies: []\n  script:\n"
+                    "    - echo \"v=$VERSION\"\n"));
+    QVERIFY(f.wait());
+    QCOMPARE(f.lastStatus(), PipelineStatus::Success);
+    QVERIFY2(f.trace(QStringLiteral("test")).contains(QStringLiteral("\nv=1.2.3 n=quoted\n")),
+             qPrintable(f.trace(QStringLiteral("test"))));
+    QVERIFY(f.trace(QStringLiteral("unrelated")).contains(QStringLiteral("\nv=\n")));
+}
+
+void TestEngine::artifacts()
+{
+    Fixture f;
+    QVERIFY(
+        f.start("stages: [build, test]\n"
+                "build:\n  stage: build\n  script:\n    - mkdir -p out\n"
+                "    - echo a > out/a.txt\n    - echo b > out/b.log\n"
+                "  artifacts:\n    paths: [out/]\n    exclude: [\"out/*.log\"]\n"
+                "test:\n  stage: test\n  script:\n    - cat out/a.txt\n    - test ! -e out/b.log\n"
+                "none:\n  stage: test\n  dependencies: []\n  script:\n    - test ! -e out\n"
+                "needy:\n  stage: test\n  needs: [{job: build, artifacts: false}]\n"
+                "  script:\n    - test ! -e out\n"));
+    QVERIFY(f.wait());
+    QCOMPARE(f.lastStatus(), PipelineStatus::Success);
+    QVERIFY(f.trace(QStringLiteral("test")).contains(QStringLiteral("\na\n")));
+    const QString store = QDir(f.data).filePath(QStringLiteral("pipelines/%1/artifacts/%2")
+                                                    .arg(f.engine->pipelineId())
+                                                    .arg(f.job(QStringLiteral("build")).id));
+    QVERIFY(QFileInfo::exists(store + QStringLiteral("/out/a.txt")));
+    QVERIFY(!QFileInfo::exists(store + QStringLiteral("/out/b.log")));
+    QVERIFY(
+        f.trace(QStringLiteral("build")).contains(QStringLiteral("upload_artifacts_on_success")));
+    QVERIFY(f.trace(QStringLiteral("test")).contains(QStringLiteral("download_artifacts")));
+}
+
+void TestEngine::artifactsWhen_data()
+{
+    QTest::addColumn<QByteArray>("when");
+    QTest::addColumn<QByteArray>("script");
+    QTest::addColumn<bool>("stored");
+    QTest::newRow("on_success, passes") << QByteArray("on_success") << QByteArray("true") << true;
+    QTest::newRow("on_success, fails") << QByteArray("on_success") << QByteArray("false") << false;
+    QTest::newRow("on_failure, passes") << QByteArray("on_failure") << QByteArray("true") << false;
+    QTest::newRow("on_failure, fails") << QByteArray("on_failure") << QByteArray("false") << true;
+    QTest::newRow("always, fails") << QByteArray("always") << QByteArray("false") << true;
+}
+
+void TestEngine::artifactsWhen()
+{
+    QFETCH(QByteArray, when);
+    QFETCH(QByteArray, script);
+    QFETCH(bool, stored);
+    Fixture f;
+    QVERIFY(f.start("job:\n  script:\n    - echo x > report.txt\n    - " + script +
+                    "\n  artifacts:\n    when: " + when + "\n    paths: [report.txt]\n"));
+    QVERIFY(f.wait());
+    QCOMPARE(QFileInfo::exists(
+                 QDir(f.data).filePath(QStringLiteral("pipelines/%1/artifacts/%2/report.txt")
+                                           .arg(f.engine->pipelineId())
+                                           .arg(f.job(QStringLiteral("job")).id))),
+             stored);
+}
+
+void TestEngine::cache()
+{
+    Fixture f;
+    QVERIFY(f.start("stages: [build, test]\n"
+                    "fill:\n  stage: build\n  cache:\n    key: deps-$CI_COMMIT_REF_SLUG\n"
+                    "    paths: [vendor/]\n  script:\n    - mkdir -p vendor\n"
+                    "    - echo cached > vendor/lib.txt\n"
+                    "use:\n  stage: test\n  cache:\n    key: deps-$CI_COMMIT_REF_SLUG\n"
+                    "    paths: [vendor/]\n    policy: pull\n  script:\n    - cat vendor/lib.txt\n"
+                    "    - echo changed > vendor/lib.txt\n"
+                    "other:\n  stage: test\n  cache:\n    key: other\n    paths: [vendor/]\n"
+                    "  script:\n    - test ! -e vendor/lib.txt\n"));
+    QVERIFY(f.wait());
+    QCOMPARE(f.lastStatus(), PipelineStatus::Success);
+    QVERIFY(f.trace(QStringLiteral("use")).contains(QStringLiteral("\ncached\n")));
+    QVERIFY(f.trace(QStringLiteral("fill")).contains(QStringLiteral("archive_cache")));
+    // policy: pull did not save the change.
+    Fixture g;
+    g.data = f.data;
+    QVERIFY(g.start("use:\n  cache:\n    key: deps-main\n    paths: [vendor/]\n"
+                    "  script:\n    - cat vendor/lib.txt\n"));
+    QVERIFY(g.wait());
+    QVERIFY(g.trace(QStringLiteral("use")).contains(QStringLiteral("\ncached\n")));
+}
+
+void TestEngine::missingDependency()
+{
+    Fixture f;
+    QVERIFY(f.start("stages: [build, test]\n"
+                    "build:\n  stage: build\n  script: echo x > x.txt\n"
+                    "  artifacts:\n    paths: [x.txt]\n"
+                    "later:\n  stage: test\n  when: manual\n  dependencies: [build]\n"
+                    "  script: cat x.txt\n"));
+    QVERIFY(f.wait());
+    QVERIFY(QDir(QDir(f.data).filePath(QStringLiteral("pipelines/%1/artifacts/%2")
+                                           .arg(f.engine->pipelineId())
+                                           .arg(f.job(QStringLiteral("build")).id)))
+                .removeRecursively());
+    f.engine->play(f.job(QStringLiteral("later")).id);
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("later")).status, JobStatus::Failed);
+    QCOMPARE(f.job(QStringLiteral("later")).failureReason, FailureReason::MissingDependency);
+}
+
+void TestEngine::debugTrace()
+{
+    Fixture f;
+    QVERIFY(f.start("job:\n  variables:\n    CI_DEBUG_TRACE: \"true\"\n  script:\n"
+                    "    - X=42\n"));
+    QVERIFY(f.wait());
+    QVERIFY2(f.trace(QStringLiteral("job")).contains(QStringLiteral("+ X=42")),
+             qPrintable(f.trace(QStringLiteral("job"))));
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

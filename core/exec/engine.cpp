@@ -1078,10 +1078,11 @@ void Engine::Private::startTrigger(Run &r)
     const size_t before = runs.size();
     addRuns(child, r.rec.id, nullptr, {});
     r.childCreated = true;
-    appendTrace(
-        r,
-        tr("Downstream pipeline created: %n job(s)", nullptr, int(runs.size() - before)).toUtf8() +
-            '\n');
+    const qsizetype count = qsizetype(runs.size() - before);
+    appendTrace(r, (count == 1 ? tr("Downstream pipeline created: 1 job")
+                               : tr("Downstream pipeline created: %1 jobs").arg(count))
+                           .toUtf8() +
+                       '\n');
     for (size_t i = before; i < runs.size(); ++i)
         Q_EMIT q->jobAdded(runs.at(i)->rec.id);
     if (!r.depend) {
@@ -1254,6 +1255,7 @@ void Engine::Private::onCollected(Run &r, bool ok, const QString &error)
             appendTrace(r,
                         sectionStart(section, success ? tr("Uploading artifacts for successful job")
                                                       : tr("Uploading artifacts for failed job")));
+            appendTrace(r, tr("Uploading artifacts...").toUtf8() + '\n');
             const CollectResult result =
                 collectArtifacts(r.workspace, r.artifacts, sourceFiles, r.artifactsDir);
             for (const QString &w : result.warnings)
@@ -1263,9 +1265,12 @@ void Engine::Private::onCollected(Run &r, bool ok, const QString &error)
             if (!result.files.isEmpty()) {
                 r.hasArtifacts = true;
                 appendTrace(
-                    r, tr("Uploading artifacts... %n file(s)", nullptr, int(result.files.size()))
-                               .toUtf8() +
-                           '\n');
+                    r,
+                    (result.files.size() == 1
+                         ? tr("Stored 1 file in %1").arg(r.artifactsDir)
+                         : tr("Stored %1 files in %2").arg(result.files.size()).arg(r.artifactsDir))
+                            .toUtf8() +
+                        '\n');
             }
             appendTrace(r, sectionEnd(section));
         }

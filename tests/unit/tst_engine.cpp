@@ -183,6 +183,7 @@ private slots:
     void cache();
     void missingDependency();
     void debugTrace();
+    void destroyedWhileRunning();
 };
 
 void TestEngine::initTestCase()
@@ -917,6 +918,20 @@ void TestEngine::debugTrace()
     QVERIFY(f.wait());
     QVERIFY2(f.trace(QStringLiteral("job")).contains(QStringLiteral("+ X=42")),
              qPrintable(f.trace(QStringLiteral("job"))));
+}
+
+void TestEngine::destroyedWhileRunning()
+{
+    Fixture f;
+    QVERIFY(f.start("job:\n  script:\n    - sleep 30 &\n    - echo $! > $SHARED/child\n"
+                    "    - wait\n"));
+    const QString pidFile = QDir(f.shared).filePath(QStringLiteral("child"));
+    QTRY_VERIFY_WITH_TIMEOUT(readPid(pidFile) > 0, 10000);
+    const qint64 child = readPid(pidFile);
+    QVERIFY(processAlive(child));
+    f.finished.reset();
+    f.engine.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(!processAlive(child), 5000);
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

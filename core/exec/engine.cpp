@@ -7,11 +7,13 @@
 #include "exec/workspace.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QSet>
 #include <QStandardPaths>
 #include <QSysInfo>
@@ -106,6 +108,67 @@ bool copyTree(const QString &from, const QString &to, QString *error)
     return true;
 }
 
+/// GitLab's environment slug (Gitlab::Slug::Environment): lowercase letters, digits and `-`,
+/// starting with a letter, at most 24 characters; when that changed the name, a 6-character
+/// suffix (base 36 of the name's SHA-256) keeps slugs of different names apart.
+QString environmentSlug(const QString &name)
+{
+    QString slug;
+    for (const QChar c : name.toLower())
+        slug += ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9')) ? c : u'-';
+    if (slug.isEmpty() || !(slug.front() >= u'a' && slug.front() <= u'z'))
+        slug.prepend(QStringLiteral("env-"));
+    while (slug.contains(QStringLiteral("--")))
+        slug.replace(QStringLiteral("--"), QStringLiteral("-"));
+    while (slug.endsWith(u'-'))
+        slug.chop(1);
+    if (slug.size() <= 24 && slug == name)
+        return slug;
+    // Base 36 of the hash as a big number: repeated division of its hex digits.
+    QList<int> digits;
+    for (const char c : QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex())
+        digits << (c <= '9' ? c - '0' : c - 'a' + 10);
+    QString base36;
+    while (!digits.isEmpty() && base36.size() < 6) {
+        QList<int> quotient;
+        int remainder = 0;
+        for (int d : std::as_const(digits)) {
+            const int value = remainder * 16 + d;
+            if (!quotient.isEmpty() || value / 36 > 0)
+                quotient << value / 36;
+            remainder = value % 36;
+        }
+        base36.prepend(QChar(remainder < 10 ? u'0' + remainder : u'a' + remainder - 10));
+        digits = quotient;
+    }
+    slug = slug.left(17);
+    if (!slug.endsWith(u'-'))
+        slug += u'-';
+    return slug + base36;
+}
+
+/// GitLab's guess of `deployment_tier` from the environment name (Environment#guess_tier).
+QString environmentTier(const QString &name)
+{
+    static const QList<QPair<QRegularExpression, QString>> tiers = {
+        {QRegularExpression(QStringLiteral("(dev|review|trunk)"),
+                            QRegularExpression::CaseInsensitiveOption),
+         QStringLiteral("development")},
+        {QRegularExpression(QStringLiteral("(test|tst|int|ac(ce|)pt|qa|qc|control|quality)"),
+                            QRegularExpression::CaseInsensitiveOption),
+         QStringLiteral("testing")},
+        {QRegularExpression(QStringLiteral("(st(a|)g|mod(e|)l|pre|demo|non)"),
+                            QRegularExpression::CaseInsensitiveOption),
+         QStringLiteral("staging")},
+        {QRegularExpression(QStringLiteral("(pr(o|)d|live)"),
+                            QRegularExpression::CaseInsensitiveOption),
+         QStringLiteral("production")}};
+    for (const auto &[re, tier] : tiers)
+        if (re.match(name).hasMatch())
+            return tier;
+    return QStringLiteral("other");
+}
+
 enum class Phase { Idle, Preparing, Step, AfterScript, Collecting, CleaningUp, Done };
 
 enum class Composite { Waiting, Success, Failed, Canceled };
@@ -157,6 +220,7 @@ struct Run
     QList<CacheSpec> caches;
     QByteArray pendingTrace; ///< sections prepared before the executor was ready
     bool childCreated = false;
+    QString environment, environmentUrl, environmentAction, environmentTier;
 };
 
 } // namespace
@@ -172,8 +236,24 @@ struct Engine::Private
     QString pipelineId;
     QString dataDir, pipelineDir, sourceDir, projectName;
     QStringList sourceFiles;
-    QList<JobVariable> fileVariables;
-    QStringList fileVariableErrors;
+    /// User variables files read for an environment name (scoped values differ).
+    QHash<QString, VariablesFileResult> fileVariables;
+
+    const VariablesFileResult &fileVariablesFor(const QString &environment)
+    {
+        auto it = fileVariables.find(environment);
+        if (it == fileVariables.end()) {
+            VariablesFileResult all;
+            for (const QString &file : std::as_const(options.variablesFiles)) {
+                const VariablesFileResult result =
+                    readVariablesFile(file, environment, context.effectiveFacts().projectPath);
+                all.variables += result.variables;
+                all.errors += result.errors;
+            }
+            it = fileVariables.insert(environment, all);
+        }
+        return *it;
+    }
     QDateTime created;
     int concurrency = 1;
     PipelineStatus status = PipelineStatus::Created;
@@ -666,6 +746,16 @@ QList<QPair<QString, QString>> Engine::Private::jobPredefined(const Run &r,
     add("CI_PIPELINE_CREATED_AT", isoTime(created));
     if (!plan.name.isEmpty())
         add("CI_PIPELINE_NAME", plan.name);
+    if (!r.environment.isEmpty()) {
+        add("CI_ENVIRONMENT_NAME", r.environment);
+        add("CI_ENVIRONMENT_SLUG", environmentSlug(r.environment));
+        add("CI_ENVIRONMENT_ACTION",
+            r.environmentAction.isEmpty() ? QStringLiteral("start") : r.environmentAction);
+        add("CI_ENVIRONMENT_TIER",
+            r.environmentTier.isEmpty() ? environmentTier(r.environment) : r.environmentTier);
+        if (!r.environmentUrl.isEmpty())
+            add("CI_ENVIRONMENT_URL", r.environmentUrl);
+    }
     add("CI_PROJECT_DIR", backend->projectDir(spec));
     add("CI_BUILDS_DIR", backend->buildsDir(spec));
     add("CI_CONCURRENT_ID", QString::number((r.rec.id - 1) % std::max(concurrency, 1)));
@@ -828,14 +918,22 @@ void Engine::Private::startJob(Run &r)
     layers.yaml = r.planned->variables;
     for (int id : std::as_const(r.artifactSources))
         layers.dotenv += run(id)->dotenv;
-    layers.files = fileVariables;
     layers.user = options.variables;
     for (auto it = context.variables.cbegin(); it != context.variables.cend(); ++it)
         layers.user.insert(it.key(), it.value());
-    // The image name may use YAML variables: expand with what is known before CI_JOB_*.
+    // The image and environment names may use YAML variables: expand with what is known
+    // before CI_JOB_*.
     QHash<QString, QString> values = layers.pipeline;
     for (const vars::Variable &v : layers.yaml)
         values.insert(v.name, v.value);
+    const yaml::Node environment = r.node.value(u"environment");
+    r.environment =
+        vars::expand(text(environment.isMap() ? environment.value(u"name") : environment), values);
+    r.environmentUrl = vars::expand(text(environment.value(u"url")), values);
+    r.environmentAction = text(environment.value(u"action"));
+    r.environmentTier = text(environment.value(u"deployment_tier"));
+    const VariablesFileResult &userFiles = fileVariablesFor(r.environment);
+    layers.files = userFiles.variables;
     spec.image = imageSpec(r.node.value(u"image"), values);
     layers.job = jobPredefined(r, spec);
     {
@@ -933,7 +1031,7 @@ void Engine::Private::startJob(Run &r)
     if (r.rec.attempt > 1)
         appendTrace(r,
                     tr("Attempt %1 of %2").arg(r.rec.attempt).arg(r.retry.max + 1).toUtf8() + '\n');
-    for (const QString &e : std::as_const(fileVariableErrors))
+    for (const QString &e : std::as_const(userFiles.errors))
         appendTrace(r, ansi::yellow + tr("WARNING: %1").arg(e).toUtf8() + ansi::reset + '\n');
     for (const JobVariable &v : std::as_const(r.variables)) {
         if (v.masked && v.value.size() < 8)
@@ -1555,13 +1653,8 @@ bool Engine::start(const pipeline::Plan &plan, const pipeline::PipelineContext &
         return fail(tr("Cannot copy the project %1: %2").arg(options.projectRoot, snapshotError));
     d->sourceFiles = *files;
 
-    // User variables files, lowest first.
-    for (const QString &file : options.variablesFiles) {
-        const VariablesFileResult result =
-            readVariablesFile(file, QString(), context.effectiveFacts().projectPath);
-        d->fileVariables += result.variables;
-        d->fileVariableErrors += result.errors;
-    }
+    // User variables files, lowest first: read now so that errors show in every job.
+    d->fileVariablesFor(QString());
 
     d->started = true;
     d->addRuns(d->plan, 0, options.jobs.isEmpty() ? nullptr : &selection, named);

@@ -189,6 +189,7 @@ private slots:
     void missingDependency();
     void debugTrace();
     void destroyedWhileRunning();
+    void environment();
 };
 
 void TestEngine::initTestCase()
@@ -939,6 +940,35 @@ void TestEngine::destroyedWhileRunning()
     f.finished.reset();
     f.engine.reset();
     QTRY_VERIFY_WITH_TIMEOUT(!processAlive(child), 5000);
+}
+
+void TestEngine::environment()
+{
+    Fixture f;
+    const QString file = QDir(f.shared).filePath(QStringLiteral("vars.yml"));
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write("URL:\n  values:\n    \"*\": https://default\n    production: https://prod\n");
+    out.close();
+    exec::RunOptions o;
+    o.variablesFiles << file;
+    QVERIFY(f.start("review:\n  environment:\n    name: review/feature-branch-name\n"
+                    "    url: https://$CI_COMMIT_REF_SLUG.example.com\n  script:\n"
+                    "    - echo \"$CI_ENVIRONMENT_NAME|$CI_ENVIRONMENT_SLUG|$CI_ENVIRONMENT_TIER|"
+                    "$CI_ENVIRONMENT_ACTION|$CI_ENVIRONMENT_URL|$URL\"\n"
+                    "deploy:\n  environment: production\n  script:\n"
+                    "    - echo \"$CI_ENVIRONMENT_NAME|$CI_ENVIRONMENT_SLUG|$CI_ENVIRONMENT_TIER|"
+                    "$URL\"\n",
+                    o));
+    QVERIFY(f.wait());
+    QVERIFY2(f.trace(QStringLiteral("review"))
+                 .contains(QStringLiteral("\nreview/feature-branch-name|review-feature-br-d19eof|"
+                                          "development|start|https://main.example.com|"
+                                          "https://default\n")),
+             qPrintable(f.trace(QStringLiteral("review"))));
+    QVERIFY2(f.trace(QStringLiteral("deploy"))
+                 .contains(QStringLiteral("\nproduction|production|production|https://prod\n")),
+             qPrintable(f.trace(QStringLiteral("deploy"))));
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

@@ -527,6 +527,8 @@ void Engine::Private::scheduleOnce(bool *changed)
                 setStatus(r, JobStatus::Scheduled);
                 r.timer = new QTimer(q);
                 r.timer->setSingleShot(true);
+                // start_in is a promise: a coarse timer may fire up to 5% early.
+                r.timer->setTimerType(Qt::PreciseTimer);
                 const int id = r.rec.id;
                 QObject::connect(r.timer, &QTimer::timeout, q, [this, id] {
                     Run *d = run(id);

@@ -274,7 +274,7 @@ void TestEngine::stagesAndNeeds()
                     ".log: &log\n  - echo \"start $CI_JOB_NAME\" >> $SHARED/events\n"
                     "a:\n  stage: build\n  script:\n    - *log\n    - echo \"end a\" >> "
                     "$SHARED/events\n"
-                    "slow:\n  stage: build\n  script:\n    - *log\n    - sleep 1\n"
+                    "slow:\n  stage: build\n  script:\n    - *log\n    - sleep 1.5\n"
                     "    - echo \"end slow\" >> $SHARED/events\n"
                     "fast:\n  stage: test\n  needs: [a]\n  script:\n    - *log\n"
                     "late:\n  stage: test\n  script:\n    - *log\n",

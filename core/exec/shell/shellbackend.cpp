@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QPointer>
 #include <QStandardPaths>
 #include <QTimer>
 
@@ -198,8 +199,17 @@ void ShellEnvironment::abortScript()
         QTimer::singleShot(0, this, [this] { Q_EMIT scriptFinished(-1); });
         return;
     }
-    killGroup();
-    m_process->kill();
+    // As GitLab Runner: TERM first (the script's traps run), KILL for what is left once the
+    // shell is gone (see finished) or after a grace period.
+    if (m_pgid > 0)
+        ::kill(-pid_t(m_pgid), SIGTERM);
+    QPointer<QProcess> process = m_process;
+    QTimer::singleShot(2000, this, [this, process] {
+        if (!process || process->state() == QProcess::NotRunning)
+            return;
+        killGroup();
+        process->kill();
+    });
 }
 
 void ShellEnvironment::collect()

@@ -53,6 +53,20 @@ DockerBackend::DockerBackend(DockerSettings settings)
 {
 }
 
+DockerSettings DockerBackend::settingsFrom(const BackendSettings &settings)
+{
+    DockerSettings docker;
+    docker.host = settings.dockerHost;
+    docker.privileged = settings.privileged;
+    if (!settings.dockerDefaultImage.isEmpty())
+        docker.defaultImage = settings.dockerDefaultImage;
+    if (!settings.dockerHelperImage.isEmpty())
+        docker.helperImage = settings.dockerHelperImage;
+    if (!settings.dockerPullPolicy.isEmpty())
+        docker.pullPolicy = settings.dockerPullPolicy;
+    return docker;
+}
+
 QString DockerBackend::ownerLabel()
 {
     return QHostInfo::localHostName() + u':' + QString::number(::getpid());

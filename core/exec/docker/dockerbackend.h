@@ -1,6 +1,7 @@
 #pragma once
 
 #include "exec/backend.h"
+#include "exec/backends.h"
 #include "exec/docker/dockerclient.h"
 
 #include <QString>
@@ -40,6 +41,8 @@ class DockerBackend : public Backend
 {
 public:
     explicit DockerBackend(DockerSettings settings = {});
+    /// The Docker fields of the executors' settings (empty ones keep DockerSettings' defaults).
+    static DockerSettings settingsFrom(const BackendSettings &settings);
 
     QString id() const override { return QStringLiteral("docker"); }
     QString displayName() const override { return QStringLiteral("docker"); }

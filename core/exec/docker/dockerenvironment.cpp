@@ -298,7 +298,7 @@ QString DockerEnvironment::startService(int index, const ServiceSpec &service,
         config.insert(u"User", service.image.user);
     QJsonObject host;
     host.insert(u"NetworkMode", m_prefix);
-    host.insert(u"Privileged", m_spec.privileged);
+    host.insert(u"Privileged", m_spec.privileged || m_settings.privileged);
     if (needsCertsVolume())
         host.insert(u"Binds",
                     QJsonArray{QString(m_prefix + QStringLiteral("-certs:/certs/client"))});
@@ -499,7 +499,7 @@ QString DockerEnvironment::doPrepare()
     config.insert(u"Labels", labels());
     QJsonObject host;
     host.insert(u"NetworkMode", m_prefix);
-    host.insert(u"Privileged", m_spec.privileged);
+    host.insert(u"Privileged", m_spec.privileged || m_settings.privileged);
     QJsonArray binds;
     if (bindsWorkspace())
         binds.append(QString(QDir(m_spec.hostWorkspace).absolutePath() + u':' + m_projectDir));

@@ -163,7 +163,7 @@ void DockerEnvironment::prepare()
 }
 
 QString DockerEnvironment::ensureImage(const QString &image, QStringList policies,
-                                       QJsonObject *inspect, const QString &platform)
+                                       QJsonObject *inspect, const QString &platform, bool quiet)
 {
     if (policies.isEmpty())
         policies = m_settings.pullPolicy;
@@ -176,7 +176,7 @@ QString DockerEnvironment::ensureImage(const QString &image, QStringList policie
             const auto r = m_client.call("GET", inspectPath, {}, "application/json", &m_cancel);
             if (r.ok()) {
                 *inspect = r.json().object();
-                if (policy == u"if-not-present")
+                if (policy == u"if-not-present" && !quiet)
                     log(tr("Using locally found image version due to \"if-not-present\" pull "
                            "policy"));
                 break;
@@ -235,6 +235,8 @@ QString DockerEnvironment::ensureImage(const QString &image, QStringList policie
             .arg(image, policies.join(u' '), lastError);
     const QJsonArray digests = inspect->value(u"RepoDigests").toArray();
     const QString id = inspect->value(u"Id").toString();
+    if (quiet)
+        return {};
     if (digests.isEmpty())
         log(tr("Using docker image %1 for %2 ...").arg(id, image));
     else
@@ -333,6 +335,11 @@ void DockerEnvironment::waitForService(int index, const ServiceSpec &service,
 {
     const QString name = m_prefix + QStringLiteral("-svc-") + QString::number(index);
     int port = service.healthcheckPort;
+    // The service's own environment may carry it (a job variable or a service variable).
+    for (const JobVariable &v : service.variables) {
+        if (port <= 0 && v.name == u"HEALTHCHECK_TCP_PORT")
+            port = v.value.trimmed().toInt();
+    }
     if (port <= 0) {
         // The image's lowest exposed TCP port (GitLab Runner takes the image's EXPOSE).
         const QJsonObject exposed = container.value(u"stagecraftImage")
@@ -366,8 +373,8 @@ void DockerEnvironment::waitForService(int index, const ServiceSpec &service,
     QByteArray healthLogs;
     QJsonObject helperImage;
     const QString helper = name + QStringLiteral("-wait-for-service");
-    QString error =
-        ensureImage(m_settings.helperImage, {QStringLiteral("if-not-present")}, &helperImage);
+    QString error = ensureImage(m_settings.helperImage, {QStringLiteral("if-not-present")},
+                                &helperImage, {}, true);
     if (error.isEmpty()) {
         QJsonObject config;
         config.insert(u"Image", helperImage.value(u"Id"));

@@ -44,7 +44,7 @@ private:
     /// Image present (pulled as `policies` say, for `platform`: `docker:platform`); its
     /// inspect object, or an error in GitLab Runner's words.
     QString ensureImage(const QString &image, QStringList policies, QJsonObject *inspect,
-                        const QString &platform = {});
+                        const QString &platform = {}, bool quiet = false);
     QString startService(int index, const ServiceSpec &service, QJsonObject *container);
     void waitForService(int index, const ServiceSpec &service, const QJsonObject &imageInspect);
     QJsonObject labels() const;

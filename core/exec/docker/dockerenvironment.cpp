@@ -13,6 +13,8 @@
 #include <QJsonDocument>
 #include <QThread>
 
+#include <algorithm>
+
 namespace stagecraft::exec {
 
 namespace {
@@ -53,13 +55,14 @@ const char kDetectShell[] = "if [ -x /usr/local/bin/bash ]; then\n"
                             "\texit 1\n"
                             "fi\n";
 
-// The health check the helper container runs: a TCP connect every second until the deadline.
-// busybox's nc has no -z: a connect that succeeds either ends (0) or is cut by `timeout` (143).
+// The health check the helper container runs, as gitlab-runner-helper's health-check: a TCP
+// connect to each port every second until one answers or the deadline passes. busybox's nc has
+// no -z: a connect that succeeds either ends (0) or is cut by `timeout` (143).
 const char kWaitForPort[] =
-    "i=0; while [ $i -lt \"$TIMEOUT\" ]; do "
-    "timeout 2 nc -w 1 \"$HOST\" \"$PORT\" </dev/null >/dev/null 2>&1; rc=$?; "
-    "if [ $rc -eq 0 ] || [ $rc -eq 143 ]; then exit 0; fi; "
-    "i=$((i+1)); sleep 1; done; echo \"no answer from $HOST:$PORT\"; exit 1";
+    "i=0; while [ $i -lt \"$TIMEOUT\" ]; do for p in $PORTS; do "
+    "timeout 2 nc -w 1 \"$HOST\" \"$p\" </dev/null >/dev/null 2>&1; rc=$?; "
+    "if [ $rc -eq 0 ] || [ $rc -eq 143 ]; then exit 0; fi; done; "
+    "i=$((i+1)); sleep 1; done; echo \"no answer from $HOST on port(s) $PORTS\"; exit 1";
 
 QJsonArray toArray(const QStringList &list)
 {
@@ -334,30 +337,36 @@ void DockerEnvironment::waitForService(int index, const ServiceSpec &service,
                                        const QJsonObject &container)
 {
     const QString name = m_prefix + QStringLiteral("-svc-") + QString::number(index);
+    // HEALTHCHECK_TCP_PORT (the engine's, or in the service's own environment: a job or a
+    // service variable), else every TCP port the image exposes: the first to answer will do.
+    QStringList ports;
     int port = service.healthcheckPort;
-    // The service's own environment may carry it (a job variable or a service variable).
     for (const JobVariable &v : service.variables) {
         if (port <= 0 && v.name == u"HEALTHCHECK_TCP_PORT")
             port = v.value.trimmed().toInt();
     }
-    if (port <= 0) {
-        // The image's lowest exposed TCP port (GitLab Runner takes the image's EXPOSE).
+    if (port > 0) {
+        ports.append(QString::number(port));
+    } else {
         const QJsonObject exposed = container.value(u"stagecraftImage")
                                         .toObject()
                                         .value(u"Config")
                                         .toObject()
                                         .value(u"ExposedPorts")
                                         .toObject();
+        QList<int> numbers;
         for (auto it = exposed.begin(); it != exposed.end(); ++it) {
             const QString key = it.key();
             if (!key.endsWith(u"/tcp") && key.contains(u'/'))
                 continue;
-            const int p = key.section(u'/', 0, 0).toInt();
-            if (p > 0 && (port == 0 || p < port))
-                port = p;
+            if (const int p = key.section(u'/', 0, 0).toInt(); p > 0)
+                numbers.append(p);
         }
+        std::sort(numbers.begin(), numbers.end());
+        for (int p : std::as_const(numbers))
+            ports.append(QString::number(p));
     }
-    if (port <= 0)
+    if (ports.isEmpty())
         return;
     QString host = container.value(u"NetworkSettings")
                        .toObject()
@@ -382,7 +391,7 @@ void DockerEnvironment::waitForService(int index, const ServiceSpec &service,
                                          QLatin1String(kWaitForPort)});
         config.insert(
             u"Env",
-            QJsonArray{QString(u"HOST=" + host), QString(u"PORT=" + QString::number(port)),
+            QJsonArray{QString(u"HOST=" + host), QString(u"PORTS=" + ports.join(u' ')),
                        QString(u"TIMEOUT=" + QString::number(m_settings.serviceTimeoutSeconds))});
         config.insert(u"Labels", labels());
         config.insert(u"HostConfig", QJsonObject{{QStringLiteral("NetworkMode"), m_prefix}});

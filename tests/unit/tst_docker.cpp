@@ -4,6 +4,7 @@
 #include "exec/docker/dockerclient.h"
 #include "exec/docker/dockerenvironment.h"
 #include "exec/services.h"
+#include "gitrepobuilder.h"
 
 #include <QDirIterator>
 #include <QElapsedTimer>
@@ -11,6 +12,7 @@
 #include <QHostInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -163,6 +165,54 @@ int untar(const QByteArray &tar, const QString &dir)
     }
     return files;
 }
+
+struct CliResult
+{
+    int code = -1;
+    QString out;
+    QString err;
+};
+
+// A git project with `.gitlab-ci.yml`, run with `stagecraft-cli run --executor docker`.
+struct CliProject
+{
+    QTemporaryDir dir;
+    QString root;
+
+    CliProject(const QByteArray &ci, const QHash<QString, QByteArray> &files = {})
+    {
+        root = dir.filePath(u"project"_qs);
+        QDir().mkpath(root);
+        gittest::RepoBuilder repo(root);
+        repo.write(u".gitlab-ci.yml"_qs, ci);
+        for (auto it = files.cbegin(); it != files.cend(); ++it)
+            repo.write(it.key(), it.value());
+        repo.commit("ci");
+    }
+    CliResult run(const QString &host, const QStringList &args, int timeoutMs = 180000) const
+    {
+        QProcess p;
+        p.setWorkingDirectory(root);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"HOME"_qs, dir.filePath(u"home"_qs));
+        env.insert(u"DOCKER_HOST"_qs, host);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(STAGECRAFT_CLI_PATH),
+                QStringList{u"run"_qs, u"--executor"_qs, u"docker"_qs, u"--data-dir"_qs,
+                            dir.filePath(u"data"_qs)} +
+                    args);
+        if (!p.waitForFinished(timeoutMs))
+            p.kill();
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+                QString::fromUtf8(p.readAllStandardError())};
+    }
+    QByteArray log(int pipeline, int job) const
+    {
+        QFile f(
+            dir.filePath(QStringLiteral("data/pipelines/%1/logs/%2.log").arg(pipeline).arg(job)));
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+};
 
 } // namespace
 
@@ -863,6 +913,88 @@ private Q_SLOTS:
         job.env.reset();
     }
 
+    // The whole chain: stagecraft-cli run --executor docker (the backend factory, the engine),
+    // a service reached by its `alias:`, artifacts taken from the container's project folder.
+    void cliRun_data() { engines(); }
+    void cliRun()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        CliProject project("variables:\n"
+                           "  GREETING: hello\n"
+                           "web:\n"
+                           "  image: busybox:local\n"
+                           "  services:\n"
+                           "    - name: busybox:local\n"
+                           "      alias: web\n"
+                           "      entrypoint: [\"sh\", \"-c\"]\n"
+                           "      command: [\"mkdir -p /www && echo \\\"$GREETING from the "
+                           "service\\\" > /www/index.html && exec httpd -f -p 8080 -h /www\"]\n"
+                           "      variables:\n"
+                           "        HEALTHCHECK_TCP_PORT: \"8080\"\n"
+                           "  script:\n"
+                           "    - wget -qO- http://web:8080/\n"
+                           "    - echo built > out.txt\n"
+                           "  artifacts:\n"
+                           "    paths: [out.txt]\n"
+                           "fails:\n"
+                           "  image: busybox:local\n"
+                           "  script:\n"
+                           "    - echo about to fail\n"
+                           "    - exit 4\n");
+        QElapsedTimer timer;
+        timer.start();
+        const CliResult r = project.run(host, {});
+        qInfo("two jobs (one with a service) through stagecraft-cli: %lld ms", timer.elapsed());
+        QVERIFY2(r.code == 1, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains(u"web   > hello from the service\n"_qs), qPrintable(r.out));
+        QVERIFY2(r.out.contains(u"fails ERROR: Job failed: exit code 4\n"_qs), qPrintable(r.out));
+        QVERIFY(project.log(1, 1).contains("Waiting for services to be up and running (timeout 30 "
+                                           "seconds)...\n"));
+        QVERIFY(!project.log(1, 1).contains("WARNING"));
+        QFile artifact(project.dir.filePath(u"data/pipelines/1/artifacts/1/out.txt"_qs));
+        QVERIFY(artifact.open(QIODevice::ReadOnly));
+        QCOMPARE(artifact.readAll(), QByteArray("built\n"));
+        QCOMPARE(leftOvers(clientFor(host), u"1"_qs), 0);
+    }
+
+    // A `.gitlab-ci.yml` as GitLab's docs write it for Docker-in-Docker with TLS, offline: the
+    // names are the local stand-ins engines.sh tags (Podman only: privileged).
+    void cliDind()
+    {
+        const QString host = engineHost("podman");
+        REQUIRE_ENGINE(host);
+        if (!clientFor(host).call("GET", u"/images/docker:24-dind/json"_qs).ok())
+            QSKIP("docker:24-dind is not loaded: run scripts/engines.sh up");
+        QFile busybox(u"/bin/busybox"_qs);
+        QVERIFY(busybox.open(QIODevice::ReadOnly));
+        CliProject project("build:\n"
+                           "  image: docker:24-cli\n"
+                           "  services:\n"
+                           "    - docker:24-dind\n"
+                           "  variables:\n"
+                           "    DOCKER_HOST: tcp://docker:2376\n"
+                           "    DOCKER_TLS_CERTDIR: \"/certs\"\n"
+                           "    DOCKER_TLS_VERIFY: 1\n"
+                           "    DOCKER_CERT_PATH: \"$DOCKER_TLS_CERTDIR/client\"\n"
+                           "  script:\n"
+                           "    - chmod +x busybox\n"
+                           "    - docker build -t stagecraft-inner:1 .\n"
+                           "    - docker run --rm stagecraft-inner:1\n",
+                           {{u"Dockerfile"_qs, "FROM scratch\nCOPY busybox /bin/busybox\n"
+                                               "ENTRYPOINT [\"/bin/busybox\", \"echo\"]\n"
+                                               "CMD [\"built and run inside docker:dind\"]\n"},
+                            {u"busybox"_qs, busybox.readAll()}});
+        QElapsedTimer timer;
+        timer.start();
+        const CliResult r = project.run(host, {u"--privileged"_qs});
+        qInfo("docker:dind job with TLS through stagecraft-cli: %lld ms", timer.elapsed());
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains(u"build > built and run inside docker:dind\n"_qs),
+                 qPrintable(r.out));
+        QVERIFY2(!project.log(1, 1).contains("WARNING"), project.log(1, 1).constData());
+    }
+
     void sweep_data() { engines(); }
     void sweep()
     {
@@ -929,15 +1061,15 @@ private Q_SLOTS:
         // What `docker exec` does, through the API: the kept container still answers.
         const DockerClient client = clientFor(host);
         QCOMPARE(leftOvers(client, job.spec.pipelineId), 2);
-        const auto created =
-            client.call("POST", u"/containers/"_qs + name + u"/exec"_qs,
-                        R"({"AttachStdout":true,"AttachStderr":true,"Cmd":["cat","/tmp/state"]})");
+        const auto created = client.call(
+            "POST", u"/containers/"_qs + name + u"/exec"_qs,
+            "{\"AttachStdout\":true,\"AttachStderr\":true,\"Cmd\":[\"cat\",\"/tmp/state\"]}");
         QVERIFY(created.ok());
         QByteArray out;
         StreamDemuxer demux([&out](int, const QByteArray &p) { out.append(p); });
         const auto started = client.stream(
             "POST", u"/exec/"_qs + created.json().object().value(u"Id").toString() + u"/start"_qs,
-            R"({"Detach":false,"Tty":false})", [&demux](const QByteArray &b) {
+            "{\"Detach\":false,\"Tty\":false}", [&demux](const QByteArray &b) {
                 demux.feed(b);
                 return true;
             });

@@ -284,6 +284,87 @@ private Q_SLOTS:
         QCOMPARE(stagecraft::exec::serviceAliases(image, alias), expected);
     }
 
+    void imageReference_data()
+    {
+        QTest::addColumn<QString>("image");
+        QTest::addColumn<QString>("repository");
+        QTest::addColumn<QString>("tag");
+        QTest::addColumn<QString>("digest");
+        QTest::newRow("plain") << u"busybox"_qs << u"busybox"_qs << QString() << QString();
+        QTest::newRow("tag") << u"docker:24-dind"_qs << u"docker"_qs << u"24-dind"_qs << QString();
+        QTest::newRow("registry port")
+            << u"reg:5000/grp/img:1.0"_qs << u"reg:5000/grp/img"_qs << u"1.0"_qs << QString();
+        QTest::newRow("registry port, no tag")
+            << u"reg:5000/grp/img"_qs << u"reg:5000/grp/img"_qs << QString() << QString();
+        QTest::newRow("digest") << u"img:1@sha256:abc"_qs << u"img"_qs << u"1"_qs
+                                << u"sha256:abc"_qs;
+        QTest::newRow("podman local")
+            << u"localhost/busybox:local"_qs << u"localhost/busybox"_qs << u"local"_qs << QString();
+    }
+    void imageReference()
+    {
+        QFETCH(QString, image);
+        QFETCH(QString, repository);
+        QFETCH(QString, tag);
+        QFETCH(QString, digest);
+        const ImageReference ref = parseImageReference(image);
+        QCOMPARE(ref.repository, repository);
+        QCOMPARE(ref.tag, tag);
+        QCOMPARE(ref.digest, digest);
+    }
+
+    // The endpoint as the docker CLI reads it: the setting, else DOCKER_HOST, else the default
+    // socket; TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.
+    void endpoint_data()
+    {
+        QTest::addColumn<QString>("setting");
+        QTest::addColumn<QByteArray>("dockerHost");
+        QTest::addColumn<QByteArray>("tlsVerify");
+        QTest::addColumn<QByteArray>("certPath");
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<bool>("tls");
+        QTest::addColumn<QString>("certs");
+        const QString home = QDir::homePath() + u"/.docker"_qs;
+        QTest::newRow("default") << QString() << QByteArray() << QByteArray() << QByteArray()
+                                 << u"unix:///var/run/docker.sock"_qs << false << home;
+        QTest::newRow("DOCKER_HOST") << QString() << QByteArray("tcp://h:2375") << QByteArray()
+                                     << QByteArray() << u"tcp://h:2375"_qs << false << home;
+        QTest::newRow("setting wins")
+            << u"unix:///s.sock"_qs << QByteArray("tcp://h:2375") << QByteArray() << QByteArray()
+            << u"unix:///s.sock"_qs << false << home;
+        QTest::newRow("tls") << QString() << QByteArray("tcp://h:2376") << QByteArray("1")
+                             << QByteArray("/certs/client") << u"tcp://h:2376"_qs << true
+                             << u"/certs/client"_qs;
+    }
+    void endpoint()
+    {
+        QFETCH(QString, setting);
+        QFETCH(QByteArray, dockerHost);
+        QFETCH(QByteArray, tlsVerify);
+        QFETCH(QByteArray, certPath);
+        QFETCH(QString, host);
+        QFETCH(bool, tls);
+        QFETCH(QString, certs);
+        const auto set = [](const char *name, const QByteArray &value) {
+            if (value.isEmpty())
+                qunsetenv(name);
+            else
+                qputenv(name, value);
+        };
+        const QByteArray saved[] = {qgetenv("DOCKER_HOST"), qgetenv("DOCKER_TLS_VERIFY"),
+                                    qgetenv("DOCKER_CERT_PATH")};
+        set("DOCKER_HOST", dockerHost);
+        set("DOCKER_TLS_VERIFY", tlsVerify);
+        set("DOCKER_CERT_PATH", certPath);
+        const DockerEndpoint e = DockerEndpoint::fromEnvironment(setting);
+        set("DOCKER_HOST", saved[0]);
+        set("DOCKER_TLS_VERIFY", saved[1]);
+        set("DOCKER_CERT_PATH", saved[2]);
+        QCOMPARE(e.host, host);
+        QCOMPARE(e.tlsVerify, tls);
+        QCOMPARE(e.certPath, certs);
+    }
+
     void demuxer_data()
     {
         QTest::addColumn<int>("chunk");

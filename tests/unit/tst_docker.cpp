@@ -18,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <csignal>
 #include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -1037,6 +1038,66 @@ private Q_SLOTS:
         QVERIFY(artifact.open(QIODevice::ReadOnly));
         QCOMPARE(artifact.readAll(), QByteArray("built\n"));
         QCOMPARE(leftOvers(clientFor(host), u"1"_qs), 0);
+    }
+
+    // Ctrl+C in stagecraft-cli while a docker job's script runs: the job is canceled and its
+    // containers, network and volume are gone when the command returns.
+    void cliInterrupt_data() { engines(); }
+    void cliInterrupt()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        CliProject project("sleeper:\n"
+                           "  image: busybox:local\n"
+                           "  services:\n"
+                           "    - name: busybox:local\n"
+                           "      command: [\"sleep\", \"600\"]\n"
+                           "  variables:\n"
+                           "    DOCKER_TLS_CERTDIR: /certs\n"
+                           "  script:\n"
+                           "    - echo sleeping\n"
+                           "    - sleep 600\n");
+        QProcess p;
+        p.setWorkingDirectory(project.root);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"HOME"_qs, project.dir.filePath(u"home"_qs));
+        env.insert(u"DOCKER_HOST"_qs, host);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(STAGECRAFT_CLI_PATH),
+                {u"run"_qs, u"--executor"_qs, u"docker"_qs, u"--data-dir"_qs,
+                 project.dir.filePath(u"data"_qs)});
+        QVERIFY(p.waitForStarted());
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("> sleeping"), 60000);
+        const QString owner = QHostInfo::localHostName() + u':' + QString::number(p.processId());
+        const DockerClient client = clientFor(host);
+        const auto owned = [&] {
+            const QJsonObject f{
+                {u"label"_qs, QJsonArray{QString(u"com.stagecraft.owner="_qs + owner)}}};
+            const QString q = DockerClient::encode(
+                QString::fromUtf8(QJsonDocument(f).toJson(QJsonDocument::Compact)));
+            return client.call("GET", u"/containers/json?all=true&filters="_qs + q)
+                       .json()
+                       .array()
+                       .size() +
+                   client.call("GET", u"/networks?filters="_qs + q).json().array().size() +
+                   client.call("GET", u"/volumes?filters="_qs + q)
+                       .json()
+                       .object()
+                       .value(u"Volumes"_qs)
+                       .toArray()
+                       .size();
+        };
+        QCOMPARE(owned(), 4); // job, service, network, certificates volume
+        QElapsedTimer timer;
+        timer.start();
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(60000));
+        qInfo("canceled and cleaned up in %lld ms", timer.elapsed());
+        out += p.readAllStandardOutput();
+        QCOMPARE(p.exitCode(), 130);
+        QVERIFY2(out.contains("sleeper ERROR: Job failed: canceled\n"), out.constData());
+        QCOMPARE(owned(), 0);
     }
 
     // A `.gitlab-ci.yml` as GitLab's docs write it for Docker-in-Docker with TLS, offline: the

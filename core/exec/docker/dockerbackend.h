@@ -33,6 +33,8 @@ inline constexpr auto pipeline = "com.stagecraft.pipeline";
 inline constexpr auto job = "com.stagecraft.job";
 /// `<host name>:<pid>` of the process that created the object (for the sweep of left-overs).
 inline constexpr auto owner = "com.stagecraft.owner";
+/// One job environment's objects (random: pipeline ids repeat between data folders).
+inline constexpr auto instance = "com.stagecraft.instance";
 } // namespace dockerlabels
 
 /// GitLab Runner's Docker executor on Docker Engine or Podman's Docker-compatible service: a

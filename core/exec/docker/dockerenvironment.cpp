@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QThread>
 
 #include <algorithm>
@@ -84,7 +85,14 @@ DockerEnvironment::DockerEnvironment(const DockerClient &client, const DockerSet
     , m_client(client)
     , m_settings(settings)
     , m_spec(spec)
-    , m_prefix(QStringLiteral("stagecraft-%1-%2").arg(spec.pipelineId).arg(spec.jobId))
+    // Pipeline ids count from 1 in each data folder: a random part keeps two runs on one engine
+    // (two projects, the IDE and a terminal) apart.
+    , m_instance(QString::number(QRandomGenerator::global()->generate() & 0xffffff, 16)
+                     .rightJustified(6, u'0'))
+    , m_prefix(QStringLiteral("stagecraft-%1-%2-%3")
+                   .arg(spec.pipelineId)
+                   .arg(spec.jobId)
+                   .arg(m_instance))
     , m_projectDir(QStringLiteral("/builds/") + spec.projectPath)
 {
     // One thread keeps the job's phases in order; the other can abort while a script streams.
@@ -138,6 +146,7 @@ QJsonObject DockerEnvironment::labels() const
     l.insert(QLatin1String(dockerlabels::pipeline), m_spec.pipelineId);
     l.insert(QLatin1String(dockerlabels::job), QString::number(m_spec.jobId));
     l.insert(QLatin1String(dockerlabels::owner), DockerBackend::ownerLabel());
+    l.insert(QLatin1String(dockerlabels::instance), m_instance);
     return l;
 }
 
@@ -788,10 +797,8 @@ void DockerEnvironment::cleanup(bool keep)
 void DockerEnvironment::doCleanup()
 {
     QJsonObject filters;
-    filters.insert(u"label", QJsonArray{QString(QLatin1String(dockerlabels::pipeline) + u'=' +
-                                                m_spec.pipelineId),
-                                        QString(QLatin1String(dockerlabels::job) + u'=' +
-                                                QString::number(m_spec.jobId))});
+    filters.insert(u"label",
+                   QJsonArray{QString(QLatin1String(dockerlabels::instance) + u'=' + m_instance)});
     const QString filter = DockerClient::encode(
         QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
     // By label, not by what this object remembers: also what a canceled prepare was creating.

@@ -13,8 +13,8 @@
 
 namespace stagecraft::exec {
 
-/// One job on a Docker engine: network `stagecraft-<pipeline>-<job>`, the services on it, the
-/// job container (`...-build`) kept alive with `sh` and an open stdin, scripts run with exec.
+/// One job on a Docker engine: network `stagecraft-<pipeline>-<job>-<random>`, the services on it,
+/// the job container (`...-build`) kept alive with `sh` and an open stdin, scripts run with exec.
 /// Blocking API calls run in the environment's own worker threads (one for the job's phases, one
 /// for aborting); results come back as queued signals in the owner's thread.
 class DockerEnvironment : public JobEnvironment
@@ -60,6 +60,7 @@ private:
     DockerClient m_client;
     DockerSettings m_settings;
     JobSpec m_spec;
+    QString m_instance; ///< random, in names and labels: this environment's objects only
     QString m_prefix;
     QString m_projectDir;
     QThreadPool m_worker;

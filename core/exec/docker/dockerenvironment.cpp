@@ -671,26 +671,32 @@ void DockerEnvironment::abortScript()
 {
     m_aborting = true;
     m_control.start([this] {
-        {
-            QMutexLocker lock(&m_mutex);
-            if (m_execId.isEmpty())
-                return;
-        }
-        // Everything but the container's first process (the shell keeping it alive): the script
-        // and whatever it started. The container stays for after_script.
-        QByteArray ignored;
-        execCapture({QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("kill -9 -1")},
-                    &ignored, QStringLiteral("0"));
-        QDeadlineTimer deadline(10000);
-        while (!deadline.hasExpired()) {
-            {
-                QMutexLocker lock(&m_mutex);
-                if (m_execId.isEmpty())
-                    return;
+        const auto ended = [this](int ms) {
+            QDeadlineTimer deadline(ms);
+            while (!deadline.hasExpired()) {
+                {
+                    QMutexLocker lock(&m_mutex);
+                    if (m_execId.isEmpty())
+                        return true;
+                }
+                QThread::msleep(50);
             }
-            QThread::msleep(50);
-        }
-        m_scriptCancel = true; // the stream did not end: stop waiting for it
+            return false;
+        };
+        if (ended(0))
+            return;
+        // Everything but the container's first process (the shell keeping it alive): the script
+        // and whatever it started; TERM first (the script's trap ends it as GitLab Runner's
+        // does), KILL what is left. The container stays for after_script.
+        QByteArray ignored;
+        execCapture({QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("kill -TERM -1")},
+                    &ignored, QStringLiteral("0"));
+        if (ended(3000))
+            return;
+        execCapture({QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("kill -KILL -1")},
+                    &ignored, QStringLiteral("0"));
+        if (!ended(10000))
+            m_scriptCancel = true; // the stream did not end: stop waiting for it
     });
 }
 

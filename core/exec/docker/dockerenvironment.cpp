@@ -590,7 +590,6 @@ QString DockerEnvironment::doPrepare()
 void DockerEnvironment::runScript(ScriptStep step, const QByteArray &script)
 {
     m_scriptCancel = m_cancel.load();
-    m_aborting = false;
     m_worker.start([this, step, script] {
         const int code = doRunScript(step, script);
         post([this, code] { Q_EMIT scriptFinished(code); });
@@ -669,7 +668,6 @@ int DockerEnvironment::doRunScript(ScriptStep step, const QByteArray &script)
 
 void DockerEnvironment::abortScript()
 {
-    m_aborting = true;
     m_control.start([this] {
         const auto ended = [this](int ms) {
             QDeadlineTimer deadline(ms);

@@ -67,7 +67,6 @@ private:
     QThreadPool m_control;
     CancelFlag m_cancel{false};       ///< environment going away: stop everything
     CancelFlag m_scriptCancel{false}; ///< stop waiting for the current script's stream
-    std::atomic<bool> m_aborting{false};
     mutable QMutex m_mutex;
     QString m_execId;         ///< the running script's exec (guarded by m_mutex)
     QStringList m_extraHosts; ///< `alias:ip` of the services for the job container

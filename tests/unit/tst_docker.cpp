@@ -414,6 +414,10 @@ private Q_SLOTS:
             << "tcp://127.0.0.1:1"
             << "Cannot connect to the Docker daemon at tcp://127.0.0.1:1: dial tcp 127.0.0.1:1: "
                "connect: connection refused. Is the docker daemon running?";
+        QTest::newRow("ssh") << u"ssh://user@host"_qs
+                             << u"Cannot connect to the Docker daemon at ssh://user@host: "
+                                "unsupported protocol scheme \"ssh\" (use unix:// or tcp://). Is "
+                                "the docker daemon running?"_qs;
     }
     void connectionError()
     {

@@ -135,6 +135,13 @@ DockerClient::Reply DockerClient::perform(const QByteArray &method, const QStrin
                                           long timeoutSeconds) const
 {
     Reply reply;
+    static const QRegularExpression supported(QStringLiteral("^(unix|tcp|https?)://"));
+    if (!supported.match(m_endpoint.host).hasMatch()) {
+        // ssh:// and npipe:// need more than HTTP over a socket.
+        reply.curlError = tr("unsupported protocol scheme \"%1\" (use unix:// or tcp://)")
+                              .arg(m_endpoint.host.section(u':', 0, 0));
+        return reply;
+    }
     CURL *curl = curl_easy_init();
     if (!curl) {
         reply.curlError = tr("cannot initialise libcurl");

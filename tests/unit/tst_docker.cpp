@@ -1245,10 +1245,20 @@ private Q_SLOTS:
         QCOMPARE(leftOvers(client, job.spec.pipelineId), 0);
     }
 
-    void nothingRootOwned_data() { engines(); }
+    void nothingRootOwned_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<bool>("withoutChown");
+        for (const char *engine : {"docker", "podman"}) {
+            QTest::addRow("%s", engine) << engineHost(engine) << false;
+            // An image without chown: the helper image gives the files back.
+            QTest::addRow("%s no chown in the image", engine) << engineHost(engine) << true;
+        }
+    }
     void nothingRootOwned()
     {
         QFETCH(QString, host);
+        QFETCH(bool, withoutChown);
         REQUIRE_ENGINE(host);
         Job job(host);
         // The invoking user, as seen by the files: the workspace's owner.
@@ -1262,6 +1272,8 @@ private Q_SLOTS:
         QCOMPARE(job.run("cat source.txt; mkdir -p out/deep && echo built > out/deep/file && "
                          "ln -s deep out/link\n"),
                  0);
+        if (withoutChown)
+            QCOMPARE(job.run("rm /bin/chown\n"), 0);
         QVERIFY(job.collect());
         QCOMPARE(job.output.right(7), QByteArray("source\n"));
         QDirIterator it(job.workspace.path(),

@@ -753,9 +753,39 @@ QString DockerEnvironment::doCollect()
         const int code =
             execCapture({QStringLiteral("chown"), QStringLiteral("-R"), owner, m_projectDir}, &out,
                         QStringLiteral("0"));
-        if (code != 0)
+        if (code == 0)
+            return {};
+        // The job's image has no chown (distroless, scratch): the helper image does it.
+        QJsonObject helperImage;
+        QString error = ensureImage(m_settings.helperImage, {QStringLiteral("if-not-present")},
+                                    &helperImage, {}, true);
+        const QString helper = m_prefix + QStringLiteral("-chown");
+        if (error.isEmpty()) {
+            QJsonObject config;
+            config.insert(u"Image", helperImage.value(u"Id"));
+            config.insert(u"User", QStringLiteral("0"));
+            config.insert(u"Cmd", QJsonArray{QStringLiteral("chown"), QStringLiteral("-R"), owner,
+                                             QStringLiteral("/project")});
+            config.insert(u"Labels", labels());
+            config.insert(
+                u"HostConfig",
+                QJsonObject{{QStringLiteral("NetworkMode"), QStringLiteral("none")},
+                            {QStringLiteral("Binds"),
+                             QJsonArray{QString(QDir(m_spec.hostWorkspace).absolutePath() +
+                                                u":/project")}}});
+            error = createAndStart(helper, config, nullptr);
+        }
+        if (error.isEmpty()) {
+            const auto r = m_client.call("POST", u"/containers/" + helper + u"/wait", {},
+                                         "application/json", &m_cancel, 300);
+            const int status = r.ok() ? r.json().object().value(u"StatusCode").toInt(-1) : -1;
+            if (status != 0)
+                error = QString::fromUtf8(containerLogs(helper)).trimmed();
+        }
+        m_client.call("DELETE", u"/containers/" + helper + u"?force=true&v=true");
+        if (!error.isEmpty())
             return tr("failed to give the project's files back to %1: %2")
-                .arg(owner, QString::fromUtf8(out).trimmed());
+                .arg(owner, QString::fromUtf8(out).trimmed() + u'\n' + error);
         return {};
     }
     const auto r = m_client.call("GET",

@@ -157,6 +157,10 @@ DockerClient::Reply DockerClient::perform(const QByteArray &method, const QStrin
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+    // A hung engine must not hang the job (and the environment's destructor) for ever; streams
+    // (scripts, pulls) run as long as they need and end with their cancel flag.
+    if (timeoutSeconds <= 0 && !sink)
+        timeoutSeconds = 600;
     if (timeoutSeconds > 0)
         curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeoutSeconds);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, onWrite);

@@ -65,7 +65,7 @@ public:
     /// One request; `path` without the `/v1.xx` prefix (added except for `/_ping` and `/version`).
     Reply call(const QByteArray &method, const QString &path, const QByteArray &body = {},
                const QByteArray &contentType = "application/json",
-               const CancelFlag *cancel = nullptr, long timeoutSeconds = 0) const;
+               const CancelFlag *cancel = nullptr, long timeoutSeconds = 0) const; ///< 0: 600 s
     /// A streaming request: body bytes go to `sink` as they arrive (logs, exec attach, pull
     /// progress). Returns when the engine closes the stream, `sink` returns false, or `cancel`
     /// is set (then Reply::canceled).

@@ -316,6 +316,8 @@ QString DockerEnvironment::startService(int index, const ServiceSpec &service,
     if (needsCertsVolume())
         host.insert(u"Binds",
                     QJsonArray{QString(m_prefix + QStringLiteral("-certs:/certs/client"))});
+    // The services started before this one, by name, also where aliases have no DNS (Podman).
+    host.insert(u"ExtraHosts", toArray(m_extraHosts));
     config.insert(u"HostConfig", host);
     QJsonObject endpoint;
     endpoint.insert(u"Aliases", toArray(service.aliases));

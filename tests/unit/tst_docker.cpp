@@ -129,7 +129,18 @@ int leftOvers(const DockerClient &client, const QString &pipelineId)
 }
 
 // Why the engine of a test row cannot be used; empty when it answers.
+QString engineCheck(const QString &host);
+
+// Once per engine and process: a locked engine would cost its 30 s in every test.
 QString engineProblem(const QString &host)
+{
+    static QHash<QString, QString> known;
+    if (!known.contains(host))
+        known.insert(host, engineCheck(host));
+    return known.value(host);
+}
+
+QString engineCheck(const QString &host)
 {
     if (host.isEmpty())
         return u"STAGECRAFT_TEST_DOCKER_HOST / STAGECRAFT_TEST_PODMAN_HOST unset: run "

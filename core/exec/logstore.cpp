@@ -87,6 +87,7 @@ struct LogStore::Private
     // Index, guarded by `mutex` (the chunk vector may reallocate).
     std::vector<std::unique_ptr<Chunk>> chunks;
     std::atomic<qint64> lines{0};
+    std::atomic<qint64> complete{0}; ///< lines whose `\n` has been seen
     std::atomic<qint64> size{0};
     qint64 flushed = 0;       ///< bytes in the file; [flushed, size) are in `buffer`
     QByteArray buffer;
@@ -151,14 +152,17 @@ struct LogStore::Private
         const char *stop = bytes + count;
         if (endsWithNewline && count > 0)
             pushLine(at);
+        qint64 ended = 0;
         while (p < stop) {
             const void *nl = std::memchr(p, '\n', size_t(stop - p));
             if (!nl)
                 break;
+            ++ended;
             p = static_cast<const char *>(nl) + 1;
             if (p < stop)
                 pushLine(at + (p - bytes));
         }
+        complete.fetch_add(ended, std::memory_order_release);
         if (count > 0)
             endsWithNewline = stop[-1] == '\n';
     }
@@ -279,6 +283,7 @@ std::shared_ptr<LogStore> LogStore::open(const QString &path, QString *error)
             at += n;
         }
     }
+    p.complete = p.lines.load();
     p.finished = true;
     return store;
 }
@@ -329,6 +334,7 @@ void LogStore::finish()
         d->buffer = QByteArray(); // its memory too
         d->endsWithNewline = true;
         d->mapFile();
+        d->complete.store(d->lines.load(), std::memory_order_release);
         d->finished.store(true, std::memory_order_release);
     }
     d->notify();
@@ -342,6 +348,11 @@ bool LogStore::isFinished() const
 qint64 LogStore::lineCount() const
 {
     return d->lines.load(std::memory_order_acquire);
+}
+
+qint64 LogStore::completeLineCount() const
+{
+    return d->complete.load(std::memory_order_acquire);
 }
 
 qint64 LogStore::byteCount() const

@@ -45,6 +45,8 @@ public:
 
     /// Number of lines, including a trailing partial line. Lock-free.
     qint64 lineCount() const;
+    /// Lines ended by `\n` (all of them once finished): those that will not change any more.
+    qint64 completeLineCount() const;
     qint64 byteCount() const;
     /// Line `index` (0-based) without its `\n`; empty when out of range.
     QByteArray line(qint64 index) const;

@@ -56,6 +56,9 @@ private slots:
             bytes += a.size();
         }
         QCOMPARE(store->lineCount(), expected.size());
+        const QByteArray all = appends.join();
+        const bool partial = !all.isEmpty() && !all.endsWith('\n');
+        QCOMPARE(store->completeLineCount(), expected.size() - (partial ? 1 : 0));
         QCOMPARE(store->byteCount(), bytes);
         QCOMPARE(store->lines(0, 1000), expected);
         for (qsizetype i = 0; i < expected.size(); ++i)
@@ -65,6 +68,7 @@ private slots:
         // The same after finish() (read from the map) and from a reopened file.
         store->finish();
         QVERIFY(store->isFinished());
+        QCOMPARE(store->completeLineCount(), expected.size());
         QCOMPARE(store->lines(0, 1000), expected);
         auto reopened = LogStore::open(store->path(), &error);
         QVERIFY2(reopened, qPrintable(error));

@@ -74,11 +74,15 @@ int main(int argc, char **argv)
     }
     std::atomic<bool> writing{true};
     std::atomic<qint64> windows{0};
+    std::atomic<qint64> slowestRead{0};
     std::thread reader([&] {
+        QElapsedTimer t;
         while (writing.load()) {
+            t.start();
             const qint64 n = store->lineCount();
             const auto window = store->lines(std::max<qint64>(0, n - 50), 50);
             windows.fetch_add(window.isEmpty() ? 0 : 1);
+            slowestRead = std::max(slowestRead.load(), t.nsecsElapsed());
         }
     });
     QElapsedTimer timer;
@@ -96,8 +100,8 @@ int main(int argc, char **argv)
                 double(bytes) / 1e6);
     std::printf("append:               %.3f s, %.0f lines/s, %.0f MB/s\n", appendSeconds, rate,
                 double(bytes) / 1e6 / appendSeconds);
-    std::printf("reader windows:       %lld while appending\n",
-                static_cast<long long>(windows.load()));
+    std::printf("reader windows:       %lld while appending, slowest %.3f ms\n",
+                static_cast<long long>(windows.load()), double(slowestRead.load()) / 1e6);
     std::printf("memory overhead:      %.2f bytes/line (%lld bytes)\n", overhead,
                 static_cast<long long>(store->memoryUsage()));
 

@@ -302,6 +302,37 @@ LogLine LogLine::parse(QByteArrayView raw)
     return out;
 }
 
+LogLine LogLine::parseMarker(QByteArrayView raw, bool *visibleText)
+{
+    LogLine out;
+    while (raw.endsWith('\r'))
+        raw.chop(1);
+    const FoundMarker m = findMarker(raw);
+    if (m.kind == Marker::None) {
+        *visibleText = true;
+        return out;
+    }
+    out.marker = m.kind;
+    out.section = m.name;
+    out.timestamp = m.timestamp;
+    for (const QByteArray &option : m.options.split(',')) {
+        const QByteArray o = option.trimmed();
+        if (o == "collapsed=true")
+            out.collapsed = true;
+        else if (o == "hide_duration=true")
+            out.hideDuration = true;
+    }
+    // What follows the marker: usually nothing (end) or a short title (start).
+    const QByteArrayView rest = raw.sliced(m.end);
+    *visibleText = false;
+    if (!rest.isEmpty()) {
+        LogLine title;
+        Builder(title).feed(rest);
+        *visibleText = !title.text.isEmpty();
+    }
+    return out;
+}
+
 QString LogLine::plainText(QByteArrayView raw)
 {
     return parse(raw).text;

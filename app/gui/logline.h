@@ -45,6 +45,9 @@ struct LogLine
     bool hideDuration = false; ///< `[hide_duration=true]`
 
     static LogLine parse(QByteArrayView raw);
+    /// Only the section marker of a line (text and runs stay empty): what indexing a long log
+    /// needs. `visibleText` tells whether anything would be shown besides the marker.
+    static LogLine parseMarker(QByteArrayView raw, bool *visibleText);
     /// The plain text only (what a search matches and a copy takes).
     static QString plainText(QByteArrayView raw);
 

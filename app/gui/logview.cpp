@@ -36,7 +36,7 @@ const QColor selectionColor(0x3b, 0x8e, 0xea, 110);
 // While lines stream in, the view looks at most this often, and indexes for at most this long
 // per look: the GUI never stalls on a fast writer.
 constexpr int refreshMs = 30;
-constexpr qint64 indexBudgetNs = 8'000'000;
+constexpr qint64 indexBudgetNs = 5'000'000;
 constexpr qsizetype cacheLimit = 4000;
 
 /// Case-insensitive search of an ASCII needle (already lower case) in raw bytes.
@@ -191,7 +191,6 @@ void LogView::setStore(std::shared_ptr<exec::LogStore> store)
     m_rows = 0;
     m_maxColumns = 0;
     m_sections.clear();
-    m_sectionByLine.clear();
     m_open.clear();
     m_endLines.clear();
     m_hidden.clear();
@@ -239,31 +238,24 @@ void LogView::processLines()
     const qint64 complete = m_store->completeLineCount();
     const qint64 oldLines = m_lines;
     const qint64 oldIndexed = m_indexed;
-    const size_t oldSections = m_sections.size();
-    const size_t oldEnds = m_endLines.size();
-    const size_t oldOpen = m_open.size();
     if (m_indexed < complete) {
         QElapsedTimer timer;
         timer.start();
-        m_store->scan(m_indexed, complete - m_indexed, [this, &timer](qint64 i, QByteArrayView l) {
-            indexLine(i, l);
-            m_indexed = i + 1;
-            return (i & 0x3ff) != 0 || timer.nsecsElapsed() < indexBudgetNs;
-        });
+        // In slices of a few thousand lines, so that one read never outlasts the budget.
+        while (m_indexed < complete && timer.nsecsElapsed() < indexBudgetNs) {
+            m_store->scan(m_indexed, std::min<qint64>(complete - m_indexed, 1024),
+                          [this](qint64 i, QByteArrayView l) {
+                              indexLine(i, l);
+                              m_indexed = i + 1;
+                              return true;
+                          });
+        }
     }
     m_lines = total;
-    // A line that was partial may have grown: parse it again.
-    for (qint64 l = std::min(oldIndexed, oldLines); l < oldLines; ++l)
-        m_cache.remove(l);
-    if (!m_cache.isEmpty() && oldLines > 0)
-        m_cache.remove(oldLines - 1);
-    const bool sectionsChanged = m_sections.size() != oldSections ||
-                                 m_endLines.size() != oldEnds || m_open.size() != oldOpen;
-    if (sectionsChanged || m_openCollapsed || m_hidden.empty())
+    if (m_openCollapsed)
         rebuildRows();
     else
-        m_rows = m_lines - (m_hidden.back().hiddenBefore + m_hidden.back().last -
-                            m_hidden.back().first + 1);
+        extendRows();
     updateScrollBars();
     if (m_follow)
         scrollToBottom();
@@ -287,8 +279,8 @@ void LogView::indexLine(qint64 index, QByteArrayView raw)
             m_maxColumns = int(std::min<qsizetype>(raw.size(), 100000));
         return;
     }
-    const LogLine parsed = LogLine::parse(raw);
-    m_maxColumns = std::max(m_maxColumns, int(std::min<qsizetype>(parsed.text.size(), 100000)));
+    bool visibleText = true;
+    const LogLine parsed = LogLine::parseMarker(raw, &visibleText);
     if (parsed.marker == LogLine::Marker::SectionStart) {
         Section s;
         s.start = index;
@@ -297,7 +289,6 @@ void LogView::indexLine(qint64 index, QByteArrayView raw)
         s.collapsed = parsed.collapsed;
         s.hideDuration = parsed.hideDuration;
         s.depth = int(m_open.size());
-        m_sectionByLine.insert(index, int(m_sections.size()));
         m_open.push_back(int(m_sections.size()));
         m_sections.push_back(s);
     } else if (parsed.marker == LogLine::Marker::SectionEnd) {
@@ -313,20 +304,29 @@ void LogView::indexLine(qint64 index, QByteArrayView raw)
             m_open.resize(k);
             break;
         }
-        if (parsed.text.isEmpty())
+        if (!visibleText)
             m_endLines.push_back(index);
     }
 }
 
 void LogView::rebuildRows()
 {
-    // Hidden lines: the inside of folded sections and the bare `section_end` lines, merged from
-    // two lists that are both in line order already.
     m_hidden.clear();
     m_openCollapsed = false;
+    m_builtSections = 0;
+    m_builtEnds = 0;
+    extendRows();
+}
+
+void LogView::extendRows()
+{
+    // Hidden lines: the inside of folded sections and the bare `section_end` lines, merged from
+    // two lists that are both in line order already. New sections and ends come after the ones
+    // already merged (the log only grows), so they extend the intervals; a folded section that
+    // is still open grows with the log and needs rebuildRows().
     const qint64 lastLine = m_lines - 1;
-    size_t si = 0;
-    size_t ei = 0;
+    size_t si = m_builtSections;
+    size_t ei = m_builtEnds;
     auto add = [this](qint64 first, qint64 last) {
         if (last < first)
             return;
@@ -353,10 +353,11 @@ void LogView::rebuildRows()
             add(s.start + 1, std::min(lastLine, s.end < 0 ? lastLine : s.end));
         } else {
             const qint64 e = m_endLines[ei++];
-            if (e <= lastLine)
-                add(e, e);
+            add(e, e);
         }
     }
+    m_builtSections = si;
+    m_builtEnds = ei;
     const qint64 hidden =
         m_hidden.empty()
             ? 0
@@ -394,7 +395,10 @@ qint64 LogView::rowOfLine(qint64 line) const
 
 int LogView::sectionAt(qint64 line) const
 {
-    return m_sectionByLine.value(line, -1);
+    // Sections are in the order of their headers.
+    const auto it = std::lower_bound(m_sections.begin(), m_sections.end(), line,
+                                     [](const Section &s, qint64 l) { return s.start < l; });
+    return it != m_sections.end() && it->start == line ? int(it - m_sections.begin()) : -1;
 }
 
 void LogView::setSectionCollapsed(int section, bool collapsed)
@@ -434,8 +438,15 @@ const LogLine &LogView::parsedLine(qint64 line)
         return *it;
     if (m_cache.size() >= cacheLimit)
         m_cache.clear();
+    // Read the completeness first: a line complete then is complete in what line() returns.
+    const bool complete = m_store && line < m_store->completeLineCount();
     LogLine parsed = m_store ? LogLine::parse(m_store->line(line)) : LogLine();
     m_maxColumns = std::max(m_maxColumns, int(std::min<qsizetype>(parsed.text.size(), 100000)));
+    if (!complete) {
+        // A partial line may still grow: parsed again every time, never cached.
+        m_partialLine = std::move(parsed);
+        return m_partialLine;
+    }
     return *m_cache.insert(line, std::move(parsed));
 }
 

@@ -128,6 +128,7 @@ private:
     void processLines();
     void indexLine(qint64 index, QByteArrayView raw);
     void rebuildRows();
+    void extendRows();
     void updateScrollBars();
     void updateGeometryMetrics();
     void updateStatus();
@@ -150,13 +151,15 @@ private:
     qint64 m_rows = 0;
     int m_maxColumns = 0;
     std::vector<Section> m_sections;
-    QHash<qint64, int> m_sectionByLine;
     std::vector<int> m_open; ///< stack of open sections
     std::vector<qint64> m_endLines; ///< bare `section_end` lines, hidden
     std::vector<Interval> m_hidden;
     bool m_openCollapsed = false; ///< an open folded section grows with the log
+    size_t m_builtSections = 0;   ///< sections and ends merged into m_hidden
+    size_t m_builtEnds = 0;
 
-    QHash<qint64, LogLine> m_cache;
+    QHash<qint64, LogLine> m_cache; ///< complete lines only
+    LogLine m_partialLine;
 
     // Geometry
     int m_lineHeight = 16;

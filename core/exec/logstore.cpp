@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include <fcntl.h>
@@ -78,10 +79,34 @@ bool readAllAt(int fd, char *data, qint64 size, qint64 offset)
 
 } // namespace
 
+namespace {
+/// A reader's lock: announced, so that the writer lets it in first.
+class ReadLock
+{
+public:
+    ReadLock(std::mutex &m, std::atomic<int> &waiting) : m_lock(m, std::defer_lock)
+    {
+        if (m_lock.try_lock())
+            return;
+        waiting.fetch_add(1, std::memory_order_acq_rel);
+        m_lock.lock();
+        waiting.fetch_sub(1, std::memory_order_acq_rel);
+    }
+    std::unique_lock<std::mutex> &lock() { return m_lock; }
+
+private:
+    std::unique_lock<std::mutex> m_lock;
+};
+} // namespace
+
 struct LogStore::Private
 {
     mutable std::mutex mutex;
     mutable std::condition_variable grown;
+    /// Readers waiting for `mutex`. std::mutex is not fair: a writer appending in a tight loop
+    /// re-takes it before a woken reader runs, and the GUI would wait tens of milliseconds for
+    /// a window of lines. The writer steps aside while a reader waits.
+    mutable std::atomic<int> readersWaiting{0};
     QString path;
     int fd = -1;
     // Index, guarded by `mutex` (the chunk vector may reallocate).
@@ -114,13 +139,6 @@ struct LogStore::Private
     {
         return chunks[size_t(line >> chunkShift)]->at(line & chunkMask);
     }
-    /// End of a line's bytes, its `\n` included.
-    qint64 end(qint64 line) const
-    {
-        return line + 1 < lines.load(std::memory_order_relaxed) ? start(line + 1)
-                                                                : size.load(std::memory_order_relaxed);
-    }
-
     void pushLine(qint64 offset)
     {
         const qint64 n = lines.load(std::memory_order_relaxed);
@@ -218,6 +236,12 @@ struct LogStore::Private
         return readAllAt(fd, out, p.diskEnd - p.from, p.from);
     }
 
+    void yieldToReaders() const
+    {
+        while (readersWaiting.load(std::memory_order_acquire) > 0)
+            std::this_thread::yield();
+    }
+
     void notify()
     {
         grown.notify_all();
@@ -297,6 +321,7 @@ void LogStore::append(QByteArrayView bytes)
 {
     if (bytes.isEmpty())
         return;
+    d->yieldToReaders();
     {
         std::lock_guard lock(d->mutex);
         if (d->finished.load(std::memory_order_relaxed))
@@ -398,24 +423,23 @@ qint64 LogStore::scan(qint64 first, qint64 count,
         qint64 to = 0;
         Private::Pending pending;
         {
-            std::lock_guard lock(d->mutex);
+            ReadLock lock(d->mutex, d->readersWaiting);
             const qint64 total = d->lines.load(std::memory_order_relaxed);
             if (at >= total)
                 break;
             // As many lines as fit a block (at least one, however long).
             from = d->start(at);
-            qint64 last = at; // exclusive end, grown below
-            starts.clear();
+            const qint64 bytes = d->size.load(std::memory_order_relaxed);
             const qint64 limit = std::min(total, at + remaining);
-            while (last < limit) {
-                const qint64 e = d->end(last);
-                if (last > at && e - from > scanBlockBytes)
+            starts.clear();
+            starts.push_back(from);
+            for (qint64 k = at; k < limit; ++k) {
+                const qint64 e = k + 1 < total ? d->start(k + 1) : bytes;
+                if (k > at && e - from > scanBlockBytes)
                     break;
-                starts.push_back(d->start(last));
-                ++last;
+                starts.push_back(e);
             }
-            to = d->end(last - 1);
-            starts.push_back(to);
+            to = starts.back();
             block.resize(qsizetype(to - from));
             pending = d->copyBuffered(block.data(), from, to);
         }
@@ -439,15 +463,15 @@ qint64 LogStore::scan(qint64 first, qint64 count,
 
 bool LogStore::waitForLines(qint64 count, int timeoutMs) const
 {
-    std::unique_lock lock(d->mutex);
+    ReadLock lock(d->mutex, d->readersWaiting);
     auto ready = [this, count] {
         return d->lines.load(std::memory_order_relaxed) >= count ||
                d->finished.load(std::memory_order_relaxed);
     };
     if (timeoutMs < 0)
-        d->grown.wait(lock, ready);
+        d->grown.wait(lock.lock(), ready);
     else
-        d->grown.wait_for(lock, std::chrono::milliseconds(timeoutMs), ready);
+        d->grown.wait_for(lock.lock(), std::chrono::milliseconds(timeoutMs), ready);
     return d->lines.load(std::memory_order_relaxed) >= count;
 }
 
@@ -469,7 +493,7 @@ void LogStore::removeListener(int id)
 
 qint64 LogStore::memoryUsage() const
 {
-    std::lock_guard lock(d->mutex);
+    ReadLock lock(d->mutex, d->readersWaiting);
     qint64 bytes = qint64(sizeof(Private)) + qint64(d->buffer.capacity());
     bytes += qint64(d->chunks.capacity() * sizeof(std::unique_ptr<Chunk>));
     for (const auto &c : d->chunks)

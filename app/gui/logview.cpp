@@ -127,10 +127,10 @@ LogView::LogView(QWidget *parent)
     m_searchField->setMaximumWidth(260);
     m_searchStatus = new QLabel(m_bar);
     auto *previous = new QToolButton(m_bar);
-    previous->setText(tr("↑"));
+    previous->setText(QStringLiteral("↑"));
     previous->setToolTip(tr("Previous match (Shift+Enter)"));
     auto *next = new QToolButton(m_bar);
-    next->setText(tr("↓"));
+    next->setText(QStringLiteral("↓"));
     next->setToolTip(tr("Next match (Enter)"));
     m_followButton = new QToolButton(m_bar);
     m_followButton->setObjectName(QStringLiteral("followTail"));

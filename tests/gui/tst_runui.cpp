@@ -1,0 +1,323 @@
+// Running pipelines from the IDE: a real pipeline on the shell executor in a temporary git
+// project, started from the window; the graph's cards, the jobs panel and the job log follow it;
+// cancel stops a running job. With STAGECRAFT_SCREENSHOTS=DIR, screenshot() writes DIR/run.png.
+
+#include "../unit/gitrepobuilder.h"
+#include "graphpanel.h"
+#include "jobspanel.h"
+#include "logview.h"
+#include "mainwindow.h"
+#include "runcontroller.h"
+#include "settings.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QMenu>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QRegularExpression>
+#include <QTest>
+#include <QToolButton>
+#include <QTreeWidget>
+
+using stagecraft::exec::JobStatus;
+using stagecraft::exec::PipelineStatus;
+using namespace stagecraft::gui;
+namespace exec = stagecraft::exec;
+
+namespace {
+
+const QByteArray twoJobs = R"(stages: [build, test]
+
+build:
+  stage: build
+  script:
+    - echo "hello from build"
+    - echo "built" > out.txt
+
+test:
+  stage: test
+  script:
+    - echo "testing on $CI_COMMIT_REF_NAME"
+    - printf '\033[32;1mall tests passed\033[0m\n'
+)";
+
+const QByteArray slowJob = R"(slow:
+  script:
+    - echo "started"
+    - sleep 60
+    - echo "never printed"
+)";
+
+/// What the screenshot shows: success, an allowed failure, a manual job, a failure, coloured
+/// output with sections.
+const QByteArray showcase = R"(stages: [build, test, deploy]
+
+compile:
+  stage: build
+  script:
+    - echo "Compiling 42 sources"
+    - for i in 1 2 3; do printf '\033[36m[%d/3]\033[0m cc module_%d.c\n' $i $i; done
+    - printf '\033[32;1mBuild succeeded\033[0m\n'
+
+unit tests:
+  stage: test
+  needs: [compile]
+  script:
+    - printf '\033[1m\033[42m PASS \033[49m\033[22m src/parser.test.ts\n'
+    - printf '\033[1m\033[42m PASS \033[49m\033[22m src/layout.test.ts\n'
+    - printf 'Tests: \033[1m\033[32m41 passed\033[39m\033[22m, 41 total\n'
+
+lint:
+  stage: test
+  allow_failure: true
+  script:
+    - printf '\033[33mwarning:\033[0m unused variable x\n'
+    - exit 1
+
+integration:
+  stage: test
+  script:
+    - printf '\033[31;1mERROR:\033[0m connection refused\n'
+    - exit 3
+
+deploy:
+  stage: deploy
+  when: manual
+  script: echo deploying
+)";
+
+QString jobText(const JobsPanel *panel, int id, int column)
+{
+    QTreeWidgetItem *item = panel->itemFor(id);
+    return item ? item->text(column) : QString();
+}
+
+bool logContains(LogView *view, const QString &text)
+{
+    for (qint64 row = 0; row < view->rowCount(); ++row) {
+        if (view->parsedLine(view->lineAtRow(row)).text.contains(text))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+class TestRunUi : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_data;
+
+    std::unique_ptr<MainWindow> openWindow(const QString &root)
+    {
+        auto w = std::make_unique<MainWindow>();
+        w->resize(1400, 900);
+        w->show();
+        if (!QTest::qWaitForWindowExposed(w.get()))
+            return {};
+        QSignalSpy drawn(w->graphPanel(), &GraphPanel::redrawn);
+        if (!w->openProject(root))
+            return {};
+        QElapsedTimer t;
+        t.start();
+        while (w->graphPanel()->plannedJobs().isEmpty() && t.elapsed() < 30000)
+            drawn.wait(1000);
+        return w;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(u"StagecraftTest"_qs);
+        QCoreApplication::setApplicationName(u"tst_runui"_qs);
+        QSettings().clear();
+        Settings s = Settings::load();
+        s.executor = u"shell"_qs;
+        s.save();
+        QVERIFY(m_data.isValid());
+    }
+
+    void runPipelineFromTheWindow()
+    {
+        QTemporaryDir dir;
+        gittest::RepoBuilder repo(dir.path());
+        repo.write(u".gitlab-ci.yml"_qs, twoJobs);
+        repo.commit("init");
+        auto w = openWindow(dir.path());
+        QVERIFY(w);
+        QCOMPARE(w->graphPanel()->plannedJobs(), (QStringList{u"build"_qs, u"test"_qs}));
+        QVERIFY(w->runPipelineAction()->isEnabled());
+        QVERIFY(!w->cancelPipelineAction()->isEnabled());
+
+        RunController *runs = w->runController();
+        QSignalSpy finished(runs, &RunController::finished);
+        QSignalSpy changed(runs, &RunController::jobChanged);
+        w->runPipelineAction()->trigger();
+        QVERIFY(runs->isRunning());
+        QVERIFY(!w->runPipelineAction()->isEnabled());
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(runs->status(), PipelineStatus::Success);
+        QVERIFY(!runs->isRunning());
+        QVERIFY(w->runPipelineAction()->isEnabled());
+        QVERIFY(changed.size() >= 4); // each job went through several states
+
+        // The cards show GitLab's states.
+        QCOMPARE(w->graphPanel()->jobStatus(u"build"_qs), JobStatus::Success);
+        QCOMPARE(w->graphPanel()->cardStatus(u"test"_qs), JobStatus::Success);
+
+        // The jobs panel lists both jobs, with stage, status and duration.
+        const exec::JobRecord *build = runs->job(u"build"_qs);
+        const exec::JobRecord *test = runs->job(u"test"_qs);
+        QVERIFY(build && test);
+        JobsPanel *panel = w->jobsPanel();
+        QCOMPARE(panel->tree()->topLevelItemCount(), 2);
+        QCOMPARE(jobText(panel, build->id, JobsPanel::NameColumn), u"build");
+        QCOMPARE(jobText(panel, build->id, JobsPanel::StageColumn), u"build");
+        QCOMPARE(jobText(panel, test->id, JobsPanel::StageColumn), u"test");
+        QCOMPARE(jobText(panel, build->id, JobsPanel::StatusColumn), u"passed");
+        QCOMPARE(jobText(panel, test->id, JobsPanel::StatusColumn), u"passed");
+        QVERIFY(jobText(panel, build->id, JobsPanel::DurationColumn)
+                    .contains(QRegularExpression(u"^\\d\\d:\\d\\d$"_qs)));
+        QVERIFY(panel->pipelineText().endsWith(u": success"));
+
+        // A double click opens the job's log, which shows its output.
+        QSignalSpy logRequested(panel, &JobsPanel::logRequested);
+        QTreeWidgetItem *item = panel->itemFor(build->id);
+        const QRect at = panel->tree()->visualItemRect(item);
+        QTest::mouseDClick(panel->tree()->viewport(), Qt::LeftButton, {}, at.center());
+        QCOMPARE(logRequested.size(), 1);
+        QCOMPARE(logRequested.first().first().toInt(), build->id);
+        QCOMPARE(w->logTabs()->count(), 1);
+        auto *log = qobject_cast<LogView *>(w->logTabs()->currentWidget());
+        QVERIFY(log);
+        QCOMPARE(log->store(), build->log);
+        QTRY_VERIFY_WITH_TIMEOUT(log->indexedLines() == build->log->lineCount(), 10000);
+        QVERIFY(logContains(log, u"hello from build"_qs));
+        LogView *testLog = w->openJobLog(test->id);
+        QVERIFY(testLog);
+        QTRY_VERIFY_WITH_TIMEOUT(testLog->indexedLines() == test->log->lineCount(), 10000);
+        QVERIFY(logContains(testLog, u"all tests passed"_qs));
+        QVERIFY(logContains(testLog, u"testing on main"_qs));
+        QCOMPARE(w->logTabs()->count(), 2);
+        QCOMPARE(w->openJobLog(build->id), log); // the same tab again
+        QCOMPARE(w->logTabs()->count(), 2);
+
+        // The card's menu runs one job; the new run replaces the old one's states and logs.
+        std::unique_ptr<QMenu> menu(w->graphPanel()->createCardMenu(u"test"_qs));
+        QVERIFY(menu);
+        QAction *runJob = nullptr;
+        QAction *showLog = nullptr;
+        for (QAction *a : menu->actions()) {
+            if (a->text() == u"Run Job")
+                runJob = a;
+            if (a->text() == u"Show Log")
+                showLog = a;
+        }
+        QVERIFY(runJob && showLog);
+        QVERIFY(showLog->isEnabled());
+        runJob->trigger();
+        QCOMPARE(w->logTabs()->count(), 0);
+        QCOMPARE(w->graphPanel()->jobStatus(u"build"_qs), std::nullopt);
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(runs->status(), PipelineStatus::Success);
+        QCOMPARE(runs->jobs().size(), 1);
+        QCOMPARE(w->graphPanel()->jobStatus(u"test"_qs), JobStatus::Success);
+        QCOMPARE(w->graphPanel()->jobStatus(u"build"_qs), std::nullopt);
+    }
+
+    void cancelStopsARunningJob()
+    {
+        QTemporaryDir dir;
+        gittest::RepoBuilder repo(dir.path());
+        repo.write(u".gitlab-ci.yml"_qs, slowJob);
+        repo.commit("init");
+        auto w = openWindow(dir.path());
+        QVERIFY(w);
+        RunController *runs = w->runController();
+        QSignalSpy finished(runs, &RunController::finished);
+        QVERIFY(w->runJob(u"slow"_qs, false));
+        QTRY_VERIFY_WITH_TIMEOUT(runs->job(u"slow"_qs) &&
+                                     runs->job(u"slow"_qs)->status == JobStatus::Running,
+                                 60000);
+        QCOMPARE(w->graphPanel()->jobStatus(u"slow"_qs), JobStatus::Running);
+        const int id = runs->job(u"slow"_qs)->id;
+        QCOMPARE(jobText(w->jobsPanel(), id, JobsPanel::StatusColumn), u"running");
+        LogView *log = w->openJobLog(id);
+        QVERIFY(log);
+        QTRY_VERIFY_WITH_TIMEOUT(logContains(log, u"started"_qs), 20000);
+        QVERIFY(w->cancelPipelineAction()->isEnabled());
+        QElapsedTimer t;
+        t.start();
+        w->cancelPipelineAction()->trigger();
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(t.elapsed() < 30000, "cancel must not wait for the job's sleep");
+        QCOMPARE(runs->status(), PipelineStatus::Canceled);
+        QCOMPARE(runs->job(id)->status, JobStatus::Canceled);
+        QCOMPARE(w->graphPanel()->jobStatus(u"slow"_qs), JobStatus::Canceled);
+        QCOMPARE(jobText(w->jobsPanel(), id, JobsPanel::StatusColumn), u"canceled");
+        QVERIFY(!logContains(log, u"never printed"_qs));
+        // Retry from the jobs panel's button runs it again.
+        w->jobsPanel()->selectJob(id);
+        QVERIFY(w->jobsPanel()->findChildren<QToolButton *>().size() >= 4);
+    }
+
+    void startFailureIsReported()
+    {
+        QTemporaryDir dir;
+        gittest::RepoBuilder repo(dir.path());
+        repo.write(u".gitlab-ci.yml"_qs, twoJobs);
+        repo.commit("init");
+        auto w = openWindow(dir.path());
+        QVERIFY(w);
+        QSignalSpy failed(w->runController(), &RunController::startFailed);
+        QVERIFY(w->runJob(u"no such job"_qs, false));
+        QVERIFY(failed.wait(30000));
+        QVERIFY(!failed.first().first().toString().isEmpty());
+        QVERIFY(!w->runController()->isRunning());
+        QVERIFY(w->runPipelineAction()->isEnabled());
+        QVERIFY(w->jobsPanel()->pipelineText().contains(failed.first().first().toString()));
+    }
+
+    void screenshot()
+    {
+        QTemporaryDir dir;
+        gittest::RepoBuilder repo(dir.path());
+        repo.write(u".gitlab-ci.yml"_qs, showcase);
+        repo.commit("init");
+        auto w = openWindow(dir.path());
+        QVERIFY(w);
+        RunController *runs = w->runController();
+        QSignalSpy finished(runs, &RunController::finished);
+        QVERIFY(w->runPipeline());
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(runs->status(), PipelineStatus::Failed);
+        QCOMPARE(w->graphPanel()->jobStatus(u"compile"_qs), JobStatus::Success);
+        QCOMPARE(w->graphPanel()->jobStatus(u"lint"_qs), JobStatus::Failed);
+        QVERIFY(runs->job(u"lint"_qs)->allowedToFail);
+        QCOMPARE(jobText(w->jobsPanel(), runs->job(u"lint"_qs)->id, JobsPanel::StatusColumn),
+                 u"failed (allowed to fail)");
+        QCOMPARE(w->graphPanel()->jobStatus(u"integration"_qs), JobStatus::Failed);
+        LogView *log = w->openJobLog(runs->job(u"unit tests"_qs)->id);
+        QVERIFY(log);
+        QTRY_VERIFY_WITH_TIMEOUT(logContains(log, u"41 passed"_qs), 10000);
+        log->setFollowTail(false);
+        log->scrollToLine(0);
+        w->jobsPanel()->selectJob(runs->job(u"unit tests"_qs)->id);
+        QTest::qWait(200);
+        const QByteArray out = qgetenv("STAGECRAFT_SCREENSHOTS");
+        if (!out.isEmpty())
+            QVERIFY(w->grab().save(QString::fromLocal8Bit(out) + u"/run.png"_qs));
+    }
+};
+
+QTEST_MAIN(TestRunUi)
+#include "tst_runui.moc"

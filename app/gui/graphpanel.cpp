@@ -549,7 +549,10 @@ void GraphPanel::redraw()
             rect->setPen(QPen(diffColor(state), 2));
             rect->setBrush(tint(card, diffColor(state)));
         }
-        m_planCards.append(Card{rect, t, nullptr, label, n.jobs, rect->pen()});
+        QString plain = n.label;
+        if (n.jobs.size() > 1)
+            plain += u"  (%1)"_qs.arg(n.jobs.size());
+        m_planCards.append(Card{rect, t, nullptr, label, plain, n.jobs, rect->pen()});
         right = qMax(right, n.x + n.width);
         const QString col = layout.columns.value(n.column).title;
         columnBottom[col] = qMax(columnBottom.value(col), n.y + n.height);
@@ -699,7 +702,8 @@ void GraphPanel::applyRunStates()
         }
         static_cast<StatusBadge *>(c.badge)->set(shown->status, shown->allowedToFail);
         // The icon takes the place of the text's start, as on GitLab's job cards.
-        c.text->setText(metrics.elidedText(c.label, Qt::ElideMiddle,
+        // The icon says manual, allowed to fail and so on: the name goes without the flags.
+        c.text->setText(metrics.elidedText(c.plainLabel, Qt::ElideMiddle,
                                            int(geometry.nodeWidth - badgeSize) - 22));
         c.text->setPos(r.x() + badgeSize + 12, c.text->pos().y());
         c.rect->setPen(QPen(JobStatusLook::color(shown->status, shown->allowedToFail), 1.5));

@@ -165,7 +165,8 @@ private:
         QGraphicsRectItem *rect = nullptr;
         QGraphicsSimpleTextItem *text = nullptr;
         QGraphicsItem *badge = nullptr;
-        QString label;
+        QString label;      ///< with the flags (manual, allowed to fail, ...)
+        QString plainLabel; ///< the name(s) only, beside a status icon
         QStringList jobs;
         QPen pen; ///< the card's own border (manual, diff)
     };

@@ -143,8 +143,6 @@ void MainWindow::createDocks()
     // Runs: the jobs list beside the problems, the job logs to their right.
     m_jobs = new JobsPanel(m_runs, this);
     m_jobsDock = dock(tr("Jobs"), QStringLiteral("jobsDock"), m_jobs, Qt::BottomDockWidgetArea);
-    tabifyDockWidget(m_problemsDock, m_jobsDock);
-    m_problemsDock->raise();
     m_logTabs = new QTabWidget(this);
     m_logTabs->setObjectName(QStringLiteral("logTabs"));
     m_logTabs->setTabsClosable(true);
@@ -156,7 +154,10 @@ void MainWindow::createDocks()
     });
     m_logsDock = dock(tr("Job Logs"), QStringLiteral("logsDock"), m_logTabs,
                       Qt::BottomDockWidgetArea);
-    splitDockWidget(m_jobsDock, m_logsDock, Qt::Horizontal);
+    // Split before tabifying: a dock split off a tabbed one would become one more tab.
+    splitDockWidget(m_problemsDock, m_logsDock, Qt::Horizontal);
+    tabifyDockWidget(m_problemsDock, m_jobsDock);
+    m_problemsDock->raise();
     m_logsDock->hide(); // until a log is opened
     connect(m_jobs, &JobsPanel::logRequested, this, &MainWindow::openJobLog);
     resizeDocks({m_problemsDock}, {180}, Qt::Vertical);
@@ -589,7 +590,13 @@ LogView *MainWindow::openJobLog(int jobId)
     const exec::JobRecord *record = m_runs->job(jobId);
     if (!record)
         return nullptr;
-    m_logsDock->show();
+    if (m_logsDock->isHidden()) {
+        m_logsDock->show();
+        // Room for a log: a third of the window's height, beside the jobs list.
+        resizeDocks({m_logsDock}, {std::max(260, height() / 3)}, Qt::Vertical);
+        resizeDocks({m_jobsDock, m_logsDock}, {width() * 2 / 5, width() * 3 / 5},
+                    Qt::Horizontal);
+    }
     m_logsDock->raise();
     for (int i = 0; i < m_logTabs->count(); ++i) {
         auto *view = qobject_cast<LogView *>(m_logTabs->widget(i));

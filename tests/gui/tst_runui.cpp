@@ -71,7 +71,7 @@ unit tests:
   script:
     - printf '\033[1m\033[42m PASS \033[49m\033[22m src/parser.test.ts\n'
     - printf '\033[1m\033[42m PASS \033[49m\033[22m src/layout.test.ts\n'
-    - printf 'Tests: \033[1m\033[32m41 passed\033[39m\033[22m, 41 total\n'
+    - printf 'Tests \033[1m\033[32m41 passed\033[39m\033[22m, 41 total\n'
 
 lint:
   stage: test
@@ -86,9 +86,19 @@ integration:
     - printf '\033[31;1mERROR:\033[0m connection refused\n'
     - exit 3
 
+e2e:
+  stage: test
+  script:
+    - echo "Starting the browser"
+    - sleep 60
+
+review app:
+  stage: test
+  when: manual
+  script: echo reviewing
+
 deploy:
   stage: deploy
-  when: manual
   script: echo deploying
 )";
 
@@ -193,6 +203,7 @@ private slots:
         QSignalSpy logRequested(panel, &JobsPanel::logRequested);
         QTreeWidgetItem *item = panel->itemFor(build->id);
         const QRect at = panel->tree()->visualItemRect(item);
+        QTest::mouseClick(panel->tree()->viewport(), Qt::LeftButton, {}, at.center());
         QTest::mouseDClick(panel->tree()->viewport(), Qt::LeftButton, {}, at.center());
         QCOMPARE(logRequested.size(), 1);
         QCOMPARE(logRequested.first().first().toInt(), build->id);
@@ -298,14 +309,24 @@ private slots:
         RunController *runs = w->runController();
         QSignalSpy finished(runs, &RunController::finished);
         QVERIFY(w->runPipeline());
-        QVERIFY(finished.wait(120000));
-        QCOMPARE(runs->status(), PipelineStatus::Failed);
+        // The picture is taken while e2e runs: the other test jobs have finished by then.
+        auto done = [runs](const QString &name) {
+            const exec::JobRecord *r = runs->job(name);
+            return r && exec::isFinished(r->status);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(done(u"unit tests"_qs) && done(u"lint"_qs) &&
+                                     done(u"integration"_qs) && runs->job(u"e2e"_qs) &&
+                                     runs->job(u"e2e"_qs)->status == JobStatus::Running,
+                                 120000);
         QCOMPARE(w->graphPanel()->jobStatus(u"compile"_qs), JobStatus::Success);
         QCOMPARE(w->graphPanel()->jobStatus(u"lint"_qs), JobStatus::Failed);
         QVERIFY(runs->job(u"lint"_qs)->allowedToFail);
         QCOMPARE(jobText(w->jobsPanel(), runs->job(u"lint"_qs)->id, JobsPanel::StatusColumn),
                  u"failed (allowed to fail)");
         QCOMPARE(w->graphPanel()->jobStatus(u"integration"_qs), JobStatus::Failed);
+        QCOMPARE(w->graphPanel()->jobStatus(u"review app"_qs), JobStatus::Manual);
+        QCOMPARE(w->graphPanel()->jobStatus(u"e2e"_qs), JobStatus::Running);
+        QCOMPARE(w->graphPanel()->jobStatus(u"deploy"_qs), JobStatus::Created);
         LogView *log = w->openJobLog(runs->job(u"unit tests"_qs)->id);
         QVERIFY(log);
         QTRY_VERIFY_WITH_TIMEOUT(logContains(log, u"41 passed"_qs), 10000);
@@ -316,6 +337,9 @@ private slots:
         const QByteArray out = qgetenv("STAGECRAFT_SCREENSHOTS");
         if (!out.isEmpty())
             QVERIFY(w->grab().save(QString::fromLocal8Bit(out) + u"/run.png"_qs));
+        w->cancelPipelineAction()->trigger();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(runs->status(), PipelineStatus::Canceled);
     }
 };
 

@@ -51,6 +51,10 @@ JobsPanel::JobsPanel(RunController *runs, QWidget *parent)
     setObjectName(QStringLiteral("jobsPanel"));
     m_pipeline->setObjectName(QStringLiteral("pipelineStatus"));
     m_pipeline->setText(tr("No pipeline has run yet."));
+    m_play->setObjectName(QStringLiteral("playJob"));
+    m_retry->setObjectName(QStringLiteral("retryJob"));
+    m_cancel->setObjectName(QStringLiteral("cancelJob"));
+    m_cancelPipeline->setObjectName(QStringLiteral("cancelPipelineButton"));
     m_play->setText(tr("Play"));
     m_play->setToolTip(tr("Run the selected manual job"));
     m_play->setIcon(JobStatusLook::icon(exec::JobStatus::Manual));

@@ -265,20 +265,48 @@ private slots:
         LogView *log = w->openJobLog(id);
         QVERIFY(log);
         QTRY_VERIFY_WITH_TIMEOUT(logContains(log, u"started"_qs), 20000);
+        JobsPanel *panel = w->jobsPanel();
+        auto button = [panel](const char *name) {
+            return panel->findChild<QToolButton *>(QString::fromLatin1(name));
+        };
+        panel->selectJob(id);
+        QVERIFY(button("cancelJob")->isEnabled());
+        QVERIFY(!button("retryJob")->isEnabled());
+        QVERIFY(!button("playJob")->isEnabled());
+        QVERIFY(button("cancelPipelineButton")->isEnabled());
         QVERIFY(w->cancelPipelineAction()->isEnabled());
+
+        // Cancel the job from the jobs panel: its processes stop at once, not after the sleep.
         QElapsedTimer t;
         t.start();
-        w->cancelPipelineAction()->trigger();
+        QTest::mouseClick(button("cancelJob"), Qt::LeftButton);
         QVERIFY(finished.wait(60000));
         QVERIFY2(t.elapsed() < 30000, "cancel must not wait for the job's sleep");
         QCOMPARE(runs->status(), PipelineStatus::Canceled);
         QCOMPARE(runs->job(id)->status, JobStatus::Canceled);
         QCOMPARE(w->graphPanel()->jobStatus(u"slow"_qs), JobStatus::Canceled);
-        QCOMPARE(jobText(w->jobsPanel(), id, JobsPanel::StatusColumn), u"canceled");
+        QCOMPARE(jobText(panel, id, JobsPanel::StatusColumn), u"canceled");
         QVERIFY(!logContains(log, u"never printed"_qs));
-        // Retry from the jobs panel's button runs it again.
-        w->jobsPanel()->selectJob(id);
-        QVERIFY(w->jobsPanel()->findChildren<QToolButton *>().size() >= 4);
+        QVERIFY(!w->cancelPipelineAction()->isEnabled());
+
+        // Retry runs it again as a new attempt with a new log, shown in the same tab.
+        QVERIFY(button("retryJob")->isEnabled());
+        QTest::mouseClick(button("retryJob"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(runs->job(id)->attempt == 2 &&
+                                     runs->job(id)->status == JobStatus::Running,
+                                 60000);
+        QCOMPARE(jobText(panel, id, JobsPanel::NameColumn), u"slow (attempt 2)");
+        QCOMPARE(log->store(), runs->job(id)->log);
+        QTRY_VERIFY_WITH_TIMEOUT(w->cancelPipelineAction()->isEnabled(), 10000);
+
+        // Cancel the whole pipeline from the Run menu.
+        t.restart();
+        w->cancelPipelineAction()->trigger();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(t.elapsed() < 30000);
+        QCOMPARE(runs->status(), PipelineStatus::Canceled);
+        QCOMPARE(runs->job(id)->status, JobStatus::Canceled);
+        QCOMPARE(w->graphPanel()->jobStatus(u"slow"_qs), JobStatus::Canceled);
     }
 
     void startFailureIsReported()
@@ -337,9 +365,22 @@ private slots:
         const QByteArray out = qgetenv("STAGECRAFT_SCREENSHOTS");
         if (!out.isEmpty())
             QVERIFY(w->grab().save(QString::fromLocal8Bit(out) + u"/run.png"_qs));
+        // Play the manual job from its card's menu while e2e still runs.
+        std::unique_ptr<QMenu> menu(w->graphPanel()->createCardMenu(u"review app"_qs));
+        QVERIFY(menu);
+        QAction *play = nullptr;
+        for (QAction *a : menu->actions()) {
+            if (a->text() == u"Play")
+                play = a;
+        }
+        QVERIFY(play);
+        play->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(w->graphPanel()->jobStatus(u"review app"_qs),
+                                  std::optional(JobStatus::Success), 60000);
         w->cancelPipelineAction()->trigger();
         QVERIFY(finished.wait(60000));
         QCOMPARE(runs->status(), PipelineStatus::Canceled);
+        QCOMPARE(w->graphPanel()->jobStatus(u"e2e"_qs), JobStatus::Canceled);
     }
 };
 

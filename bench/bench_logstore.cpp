@@ -129,8 +129,7 @@ int main(int argc, char **argv)
 
     timer.restart();
     auto reopened = LogStore::open(store->path());
-    std::printf("open (index):         %.3f s, %lld lines\n",
-                double(timer.nsecsElapsed()) / 1e9,
+    std::printf("open (index):         %.3f s, %lld lines\n", double(timer.nsecsElapsed()) / 1e9,
                 static_cast<long long>(reopened ? reopened->lineCount() : -1));
 
     if (check && (rate < 500000 || overhead >= 100)) {

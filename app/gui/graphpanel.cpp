@@ -80,7 +80,9 @@ QString flagsOf(const pipeline::PlannedJob &job)
 class StatusBadge final : public QGraphicsItem
 {
 public:
-    StatusBadge(const QRectF &rect, QGraphicsItem *parent) : QGraphicsItem(parent), m_rect(rect)
+    StatusBadge(const QRectF &rect, QGraphicsItem *parent)
+        : QGraphicsItem(parent)
+        , m_rect(rect)
     {
     }
     void set(exec::JobStatus status, bool allowedToFail)
@@ -661,7 +663,8 @@ std::optional<exec::JobStatus> GraphPanel::cardStatus(const QString &job) const
         int weight = -1;
         for (const QString &name : c.jobs) {
             const auto it = m_runStates.constFind(name);
-            if (it != m_runStates.constEnd() && statusWeight(it->status, it->allowedToFail) > weight) {
+            if (it != m_runStates.constEnd() &&
+                statusWeight(it->status, it->allowedToFail) > weight) {
                 weight = statusWeight(it->status, it->allowedToFail);
                 shown = it->status;
             }
@@ -680,7 +683,8 @@ void GraphPanel::applyRunStates()
         int weight = -1;
         for (const QString &name : std::as_const(c.jobs)) {
             const auto it = m_runStates.constFind(name);
-            if (it != m_runStates.constEnd() && statusWeight(it->status, it->allowedToFail) > weight) {
+            if (it != m_runStates.constEnd() &&
+                statusWeight(it->status, it->allowedToFail) > weight) {
                 weight = statusWeight(it->status, it->allowedToFail);
                 shown = &*it;
             }
@@ -690,15 +694,15 @@ void GraphPanel::applyRunStates()
             delete c.badge;
             c.badge = nullptr;
             c.rect->setPen(c.pen);
-            c.text->setText(metrics.elidedText(c.label, Qt::ElideMiddle,
-                                               int(geometry.nodeWidth) - 16));
+            c.text->setText(
+                metrics.elidedText(c.label, Qt::ElideMiddle, int(geometry.nodeWidth) - 16));
             c.text->setPos(r.x() + 8, c.text->pos().y());
             continue;
         }
         if (!c.badge) {
-            c.badge = new StatusBadge(QRectF(r.x() + 7, r.y() + (r.height() - badgeSize) / 2,
-                                             badgeSize, badgeSize),
-                                      c.rect);
+            c.badge = new StatusBadge(
+                QRectF(r.x() + 7, r.y() + (r.height() - badgeSize) / 2, badgeSize, badgeSize),
+                c.rect);
         }
         static_cast<StatusBadge *>(c.badge)->set(shown->status, shown->allowedToFail);
         // The icon takes the place of the text's start, as on GitLab's job cards.

@@ -207,8 +207,8 @@ void JobsPanel::refresh(QTreeWidgetItem *item, int jobId)
     item->setToolTip(NameColumn, tip.join(u'\n'));
     item->setToolTip(StatusColumn, tip.join(u'\n'));
     if (job->started.isValid()) {
-        const QDateTime end = job->finished.isValid() ? job->finished
-                                                      : QDateTime::currentDateTimeUtc();
+        const QDateTime end =
+            job->finished.isValid() ? job->finished : QDateTime::currentDateTimeUtc();
         item->setText(DurationColumn, durationText(std::max<qint64>(0, job->started.secsTo(end))));
     } else {
         item->setText(DurationColumn, QString());
@@ -222,8 +222,8 @@ void JobsPanel::updatePipeline()
     if (m_runs->pipelineId().isEmpty() && m_items.isEmpty())
         return;
     const exec::PipelineStatus s = m_runs->status();
-    m_pipeline->setText(tr("Pipeline %1: %2")
-                            .arg(m_runs->pipelineId(), exec::statusName(s).replace(u'_', u' ')));
+    m_pipeline->setText(
+        tr("Pipeline %1: %2").arg(m_runs->pipelineId(), exec::statusName(s).replace(u'_', u' ')));
     updateButtons();
 }
 

@@ -11,14 +11,13 @@ constexpr int tabWidth = 8;
 // The 16 terminal colours, readable on the job log's dark background (GitLab's job log is
 // dark in every theme).
 constexpr std::array<QRgb, 16> basicColors = {
-    0xff000000, 0xffe74c3c, 0xff2ecc71, 0xfff1c40f, 0xff3b8eea, 0xffc678dd, 0xff29b8db,
-    0xffd4d4d4, 0xff7f7f7f, 0xffff6b6b, 0xff5af78e, 0xfff4f99d, 0xff6cb6ff, 0xffff92d0,
-    0xff9aedfe, 0xffffffff};
+    0xff000000, 0xffe74c3c, 0xff2ecc71, 0xfff1c40f, 0xff3b8eea, 0xffc678dd, 0xff29b8db, 0xffd4d4d4,
+    0xff7f7f7f, 0xffff6b6b, 0xff5af78e, 0xfff4f99d, 0xff6cb6ff, 0xffff92d0, 0xff9aedfe, 0xffffffff};
 
 bool isNameChar(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
 }
 
 struct FoundMarker
@@ -88,7 +87,10 @@ FoundMarker findMarker(QByteArrayView raw)
 class Builder
 {
 public:
-    explicit Builder(LogLine &out) : m_out(out) {}
+    explicit Builder(LogLine &out)
+        : m_out(out)
+    {
+    }
 
     void feed(QByteArrayView raw)
     {

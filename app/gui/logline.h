@@ -39,9 +39,9 @@ struct LogLine
     QString text;
     QList<LogRun> runs; ///< cover `text` in order (unstyled text has runs with default styles)
     Marker marker = Marker::None;
-    QString section;        ///< the marker's section name
-    qint64 timestamp = 0;   ///< the marker's Unix time
-    bool collapsed = false; ///< `[collapsed=true]`
+    QString section;           ///< the marker's section name
+    qint64 timestamp = 0;      ///< the marker's Unix time
+    bool collapsed = false;    ///< `[collapsed=true]`
     bool hideDuration = false; ///< `[hide_duration=true]`
 
     static LogLine parse(QByteArrayView raw);

@@ -38,6 +38,9 @@ const QColor selectionColor(0x3b, 0x8e, 0xea, 110);
 constexpr int refreshMs = 30;
 constexpr qint64 indexBudgetNs = 5'000'000;
 constexpr qsizetype cacheLimit = 4000;
+// Widest line the horizontal scroll bar reaches (its range is an int of pixels).
+constexpr qsizetype maxColumns = 20'000'000;
+constexpr qsizetype cacheCharLimit = 16 * 1024 * 1024; ///< very long lines count by their size
 
 /// Case-insensitive search of an ASCII needle (already lower case) in raw bytes.
 bool containsAsciiFolded(QByteArrayView hay, QByteArrayView needle)
@@ -149,8 +152,7 @@ LogView::LogView(QWidget *parent)
     searchDelay->setSingleShot(true);
     searchDelay->setInterval(200);
     connect(m_searchField, &QLineEdit::textChanged, searchDelay, qOverload<>(&QTimer::start));
-    connect(searchDelay, &QTimer::timeout, this,
-            [this] { setSearchText(m_searchField->text()); });
+    connect(searchDelay, &QTimer::timeout, this, [this] { setSearchText(m_searchField->text()); });
     connect(m_searchField, &QLineEdit::returnPressed, this, [this, searchDelay] {
         if (searchDelay->isActive()) {
             searchDelay->stop();
@@ -196,6 +198,7 @@ void LogView::setStore(std::shared_ptr<exec::LogStore> store)
     m_hidden.clear();
     m_openCollapsed = false;
     m_cache.clear();
+    m_cachedChars = 0;
     m_anchor = m_cursor = Position();
     m_matches.clear();
     m_currentMatch = -1;
@@ -276,7 +279,7 @@ void LogView::indexLine(qint64 index, QByteArrayView raw)
 {
     if (!raw.contains("section_")) {
         if (raw.size() > m_maxColumns && isPlainAscii(raw))
-            m_maxColumns = int(std::min<qsizetype>(raw.size(), 100000));
+            m_maxColumns = int(std::min<qsizetype>(raw.size(), maxColumns));
         return;
     }
     bool visibleText = true;
@@ -358,10 +361,9 @@ void LogView::extendRows()
     }
     m_builtSections = si;
     m_builtEnds = ei;
-    const qint64 hidden =
-        m_hidden.empty()
-            ? 0
-            : m_hidden.back().hiddenBefore + m_hidden.back().last - m_hidden.back().first + 1;
+    const qint64 hidden = m_hidden.empty() ? 0
+                                           : m_hidden.back().hiddenBefore + m_hidden.back().last -
+                                                 m_hidden.back().first + 1;
     m_rows = std::max<qint64>(0, m_lines - hidden);
 }
 
@@ -370,9 +372,9 @@ qint64 LogView::lineAtRow(qint64 row) const
     if (row < 0 || row >= m_rows)
         return -1;
     // The first interval that starts after the row's line.
-    const auto it = std::partition_point(m_hidden.begin(), m_hidden.end(), [row](const Interval &i) {
-        return i.first - i.hiddenBefore <= row;
-    });
+    const auto it =
+        std::partition_point(m_hidden.begin(), m_hidden.end(),
+                             [row](const Interval &i) { return i.first - i.hiddenBefore <= row; });
     if (it == m_hidden.begin())
         return row;
     const Interval &prev = *(it - 1);
@@ -436,17 +438,20 @@ const LogLine &LogView::parsedLine(qint64 line)
     const auto it = m_cache.constFind(line);
     if (it != m_cache.constEnd())
         return *it;
-    if (m_cache.size() >= cacheLimit)
+    if (m_cache.size() >= cacheLimit || m_cachedChars > cacheCharLimit) {
         m_cache.clear();
+        m_cachedChars = 0;
+    }
     // Read the completeness first: a line complete then is complete in what line() returns.
     const bool complete = m_store && line < m_store->completeLineCount();
     LogLine parsed = m_store ? LogLine::parse(m_store->line(line)) : LogLine();
-    m_maxColumns = std::max(m_maxColumns, int(std::min<qsizetype>(parsed.text.size(), 100000)));
+    m_maxColumns = std::max(m_maxColumns, int(std::min<qsizetype>(parsed.text.size(), maxColumns)));
     if (!complete) {
         // A partial line may still grow: parsed again every time, never cached.
         m_partialLine = std::move(parsed);
         return m_partialLine;
     }
+    m_cachedChars += parsed.text.size();
     return *m_cache.insert(line, std::move(parsed));
 }
 
@@ -599,6 +604,7 @@ void LogView::changeEvent(QEvent *event)
     QAbstractScrollArea::changeEvent(event);
     if (event->type() == QEvent::FontChange) {
         m_cache.clear();
+        m_cachedChars = 0;
         updateGeometryMetrics();
         updateScrollBars();
         viewport()->update();
@@ -622,8 +628,7 @@ void LogView::paintEvent(QPaintEvent *)
     Position selA = std::min(m_anchor, m_cursor);
     Position selB = std::max(m_anchor, m_cursor);
     const bool selection = m_anchor.line >= 0 && selA != selB;
-    const qint64 current =
-        m_currentMatch >= 0 ? m_matches[size_t(m_currentMatch)] : qint64(-1);
+    const qint64 current = m_currentMatch >= 0 ? m_matches[size_t(m_currentMatch)] : qint64(-1);
     for (int i = 0; i < capacity; ++i) {
         const qint64 row = first + i;
         if (row >= m_rows)
@@ -648,13 +653,12 @@ void LogView::paintEvent(QPaintEvent *)
             p.fillRect(QRect(columnX(from), y, (to - from) * m_charWidth, m_lineHeight),
                        selectionColor);
         }
-        if (!m_query.isEmpty() &&
-            std::binary_search(m_matches.begin(), m_matches.end(), line)) {
+        if (!m_query.isEmpty() && std::binary_search(m_matches.begin(), m_matches.end(), line)) {
             for (qsizetype at = l.text.indexOf(m_query, 0, Qt::CaseInsensitive); at >= 0;
                  at = l.text.indexOf(m_query, at + m_query.size(), Qt::CaseInsensitive)) {
-                p.fillRect(QRect(columnX(int(at)), y, int(m_query.size()) * m_charWidth,
-                                 m_lineHeight),
-                           line == current ? currentMatchColor : matchColor);
+                p.fillRect(
+                    QRect(columnX(int(at)), y, int(m_query.size()) * m_charWidth, m_lineHeight),
+                    line == current ? currentMatchColor : matchColor);
             }
         }
         for (const LogRun &run : l.runs) {
@@ -721,8 +725,8 @@ LogView::Position LogView::positionAt(const QPoint &point) const
     Position pos;
     if (m_rows <= 0)
         return pos;
-    const qint64 row = std::clamp<qint64>(firstVisibleRow() + point.y() / m_lineHeight, 0,
-                                          m_rows - 1);
+    const qint64 row =
+        std::clamp<qint64>(firstVisibleRow() + point.y() / m_lineHeight, 0, m_rows - 1);
     pos.line = lineAtRow(row);
     const int x = point.x() - m_gutter - 4 + horizontalScrollBar()->value();
     pos.column = std::max(0, (x + m_charWidth / 2) / m_charWidth);
@@ -890,7 +894,8 @@ void LogView::searchDone(quint64 generation, qint64 upTo, std::vector<qint64> fo
     if (first && m_currentMatch < 0 && !m_matches.empty()) {
         // As GitLab's search does: go to the first match at or below the top of the view.
         const qint64 top = lineAtRow(firstVisibleRow());
-        const auto it = std::lower_bound(m_matches.begin(), m_matches.end(), std::max<qint64>(0, top));
+        const auto it =
+            std::lower_bound(m_matches.begin(), m_matches.end(), std::max<qint64>(0, top));
         goToMatch(it == m_matches.end() ? 0 : it - m_matches.begin());
     }
     updateStatus();

@@ -37,8 +37,8 @@ public:
     /// One foldable section (`section_start` .. `section_end`).
     struct Section
     {
-        qint64 start = 0;  ///< line of section_start (the header)
-        qint64 end = -1;   ///< line of section_end; -1 while open
+        qint64 start = 0; ///< line of section_start (the header)
+        qint64 end = -1;  ///< line of section_end; -1 while open
         QString name;
         qint64 startTime = 0;
         qint64 endTime = 0;
@@ -151,7 +151,7 @@ private:
     qint64 m_rows = 0;
     int m_maxColumns = 0;
     std::vector<Section> m_sections;
-    std::vector<int> m_open; ///< stack of open sections
+    std::vector<int> m_open;        ///< stack of open sections
     std::vector<qint64> m_endLines; ///< bare `section_end` lines, hidden
     std::vector<Interval> m_hidden;
     bool m_openCollapsed = false; ///< an open folded section grows with the log
@@ -159,6 +159,7 @@ private:
     size_t m_builtEnds = 0;
 
     QHash<qint64, LogLine> m_cache; ///< complete lines only
+    qsizetype m_cachedChars = 0;
     LogLine m_partialLine;
 
     // Geometry

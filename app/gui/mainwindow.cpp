@@ -152,8 +152,8 @@ void MainWindow::createDocks()
         m_logTabs->removeTab(index);
         delete w;
     });
-    m_logsDock = dock(tr("Job Logs"), QStringLiteral("logsDock"), m_logTabs,
-                      Qt::BottomDockWidgetArea);
+    m_logsDock =
+        dock(tr("Job Logs"), QStringLiteral("logsDock"), m_logTabs, Qt::BottomDockWidgetArea);
     // Split before tabifying: a dock split off a tabbed one would become one more tab.
     splitDockWidget(m_problemsDock, m_logsDock, Qt::Horizontal);
     tabifyDockWidget(m_problemsDock, m_jobsDock);
@@ -422,9 +422,9 @@ void MainWindow::activateProblem(const QModelIndex &index)
 void MainWindow::createRunActions()
 {
     QMenu *run = menuBar()->addMenu(tr("&Run"));
-    m_runPipeline = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay),
-                                   tr("Run &Pipeline"), QKeySequence(tr("Ctrl+Shift+R")), this,
-                                   &MainWindow::runPipeline);
+    m_runPipeline =
+        run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Run &Pipeline"),
+                       QKeySequence(tr("Ctrl+Shift+R")), this, &MainWindow::runPipeline);
     m_runPipeline->setObjectName(QStringLiteral("runPipeline"));
     m_runPipeline->setToolTip(tr("Run the pipeline of the project as it is on disk"));
     m_runJobMenu = run->addMenu(tr("Run &Job"));
@@ -436,9 +436,9 @@ void MainWindow::createRunActions()
     connect(m_runJobNeedsMenu, &QMenu::aboutToShow, this,
             [this] { fillRunJobMenu(m_runJobNeedsMenu, true); });
     run->addSeparator();
-    m_cancelPipeline = run->addAction(style()->standardIcon(QStyle::SP_MediaStop),
-                                      tr("&Cancel Pipeline"), m_runs,
-                                      &RunController::cancelPipeline);
+    m_cancelPipeline =
+        run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("&Cancel Pipeline"), m_runs,
+                       &RunController::cancelPipeline);
     m_cancelPipeline->setObjectName(QStringLiteral("cancelPipeline"));
 
     QToolBar *bar = addToolBar(tr("Run"));
@@ -483,8 +483,8 @@ void MainWindow::createRunActions()
     connect(m_runs, &RunController::finished, this,
             [this, updateActions](exec::PipelineStatus status) {
                 updateActions();
-                statusBar()->showMessage(tr("Pipeline %1: %2")
-                                             .arg(m_runs->pipelineId(), exec::statusName(status)));
+                statusBar()->showMessage(
+                    tr("Pipeline %1: %2").arg(m_runs->pipelineId(), exec::statusName(status)));
             });
     connect(m_runs, &RunController::jobAdded, this, &MainWindow::runJobChanged);
     connect(m_runs, &RunController::jobChanged, this, &MainWindow::runJobChanged);
@@ -594,8 +594,7 @@ LogView *MainWindow::openJobLog(int jobId)
         m_logsDock->show();
         // Room for a log: a third of the window's height, beside the jobs list.
         resizeDocks({m_logsDock}, {std::max(260, height() / 3)}, Qt::Vertical);
-        resizeDocks({m_jobsDock, m_logsDock}, {width() * 2 / 5, width() * 3 / 5},
-                    Qt::Horizontal);
+        resizeDocks({m_jobsDock, m_logsDock}, {width() * 2 / 5, width() * 3 / 5}, Qt::Horizontal);
     }
     m_logsDock->raise();
     for (int i = 0; i < m_logTabs->count(); ++i) {

@@ -155,8 +155,8 @@ bool RunController::start(const RunRequest &request)
             QDir::home().filePath(QStringLiteral(".gitlab-ci-local/variables.yml"));
         if (QFileInfo::exists(home))
             options.variablesFiles << home;
-        const QString projectFile = QDir(request.projectRoot)
-                                        .filePath(QStringLiteral(".gitlab-ci-local-variables.yml"));
+        const QString projectFile =
+            QDir(request.projectRoot).filePath(QStringLiteral(".gitlab-ci-local-variables.yml"));
         if (QFileInfo::exists(projectFile))
             options.variablesFiles << projectFile;
         m_engine = engine;

@@ -80,7 +80,7 @@ private:
     void update(const exec::JobRecord &record, bool added);
 
     QThread *m_thread;
-    QObject *m_context; ///< lives in m_thread: queued calls go through it
+    QObject *m_context;               ///< lives in m_thread: queued calls go through it
     exec::Engine *m_engine = nullptr; ///< owned and used in m_thread only
     bool m_running = false;
     exec::PipelineStatus m_status = exec::PipelineStatus::Created;

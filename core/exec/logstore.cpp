@@ -8,14 +8,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
-#include <mutex>
-#include <thread>
-#include <vector>
-
 #include <fcntl.h>
+#include <mutex>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace stagecraft::exec {
 
@@ -84,7 +83,8 @@ namespace {
 class ReadLock
 {
 public:
-    ReadLock(std::mutex &m, std::atomic<int> &waiting) : m_lock(m, std::defer_lock)
+    ReadLock(std::mutex &m, std::atomic<int> &waiting)
+        : m_lock(m, std::defer_lock)
     {
         if (m_lock.try_lock())
             return;
@@ -114,7 +114,7 @@ struct LogStore::Private
     std::atomic<qint64> lines{0};
     std::atomic<qint64> complete{0}; ///< lines whose `\n` has been seen
     std::atomic<qint64> size{0};
-    qint64 flushed = 0;       ///< bytes in the file; [flushed, size) are in `buffer`
+    qint64 flushed = 0; ///< bytes in the file; [flushed, size) are in `buffer`
     QByteArray buffer;
     bool endsWithNewline = true; ///< the next byte starts a line
     std::atomic<bool> finished{false};
@@ -253,7 +253,10 @@ struct LogStore::Private
     }
 };
 
-LogStore::LogStore() : d(std::make_unique<Private>()) {}
+LogStore::LogStore()
+    : d(std::make_unique<Private>())
+{
+}
 LogStore::~LogStore() = default;
 
 std::shared_ptr<LogStore> LogStore::create(const QString &path, QString *error)
@@ -261,8 +264,8 @@ std::shared_ptr<LogStore> LogStore::create(const QString &path, QString *error)
     std::shared_ptr<LogStore> store(new LogStore);
     Private &p = *store->d;
     p.path = path;
-    p.fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
-                  0644);
+    p.fd =
+        ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (p.fd < 0) {
         if (error)
             *error = QCoreApplication::translate("stagecraft::exec", "Cannot create %1: %2")
@@ -279,7 +282,9 @@ std::shared_ptr<LogStore> LogStore::open(const QString &path, QString *error)
     Private &p = *store->d;
     p.path = path;
     p.fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (p.fd < 0 || ::fstat(p.fd, &st) != 0) {
         if (error)
             *error = QCoreApplication::translate("stagecraft::exec", "Cannot open %1: %2")

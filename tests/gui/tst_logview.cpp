@@ -46,8 +46,8 @@ QString describe(const QList<LogRun> &runs)
 QByteArray sectionStart(qint64 ts, const QByteArray &name, const QByteArray &title,
                         const QByteArray &options = {})
 {
-    return "\x1b[0Ksection_start:" + QByteArray::number(ts) + ':' + name + options +
-           "\r\x1b[0K" + title + '\n';
+    return "\x1b[0Ksection_start:" + QByteArray::number(ts) + ':' + name + options + "\r\x1b[0K" +
+           title + '\n';
 }
 
 QByteArray sectionEnd(qint64 ts, const QByteArray &name)
@@ -61,8 +61,9 @@ QByteArray realisticLog()
     QByteArray log;
     log += "\x1b[0KRunning with gitlab-runner 16.6.0 (3046fee8)\x1b[0;m\n";
     log += "\x1b[0K  on stagecraft-local (shell), stagecraft 0.1\x1b[0;m\n";
-    log += sectionStart(1700000000, "prepare_executor", "\x1b[0K\x1b[36;1mPreparing the "
-                                                        "\"shell\" executor\x1b[0;m");
+    log += sectionStart(1700000000, "prepare_executor",
+                        "\x1b[0K\x1b[36;1mPreparing the "
+                        "\"shell\" executor\x1b[0;m");
     log += "\x1b[0KUsing Shell (bash) executor...\x1b[0;m\n";
     log += sectionEnd(1700000001, "prepare_executor");
     log += sectionStart(1700000001, "get_sources",
@@ -129,16 +130,14 @@ private slots:
         QTest::addColumn<QString>("runs");
         QTest::newRow("plain") << QByteArray("hello") << u"hello"_qs << u"0+5:"_qs;
         QTest::newRow("empty") << QByteArray() << QString() << QString();
-        QTest::newRow("green bold then reset")
-            << QByteArray("\x1b[32;1mok\x1b[0;m done") << u"ok done"_qs
-            << u"0+2:fg=#2ecc71,b 2+5:"_qs;
-        QTest::newRow("ESC[m resets") << QByteArray("\x1b[31mA\x1b[mB") << u"AB"_qs
-                                      << u"0+1:fg=#e74c3c 1+1:"_qs;
-        QTest::newRow("bright and background")
-            << QByteArray("\x1b[91;44mX\x1b[39;49mY") << u"XY"_qs
-            << u"0+1:fg=#ff6b6b,bg=#3b8eea 1+1:"_qs;
-        QTest::newRow("bright background") << QByteArray("\x1b[102mX") << u"X"_qs
-                                           << u"0+1:bg=#5af78e"_qs;
+        QTest::newRow("green bold then reset") << QByteArray("\x1b[32;1mok\x1b[0;m done")
+                                               << u"ok done"_qs << u"0+2:fg=#2ecc71,b 2+5:"_qs;
+        QTest::newRow("ESC[m resets")
+            << QByteArray("\x1b[31mA\x1b[mB") << u"AB"_qs << u"0+1:fg=#e74c3c 1+1:"_qs;
+        QTest::newRow("bright and background") << QByteArray("\x1b[91;44mX\x1b[39;49mY") << u"XY"_qs
+                                               << u"0+1:fg=#ff6b6b,bg=#3b8eea 1+1:"_qs;
+        QTest::newRow("bright background")
+            << QByteArray("\x1b[102mX") << u"X"_qs << u"0+1:bg=#5af78e"_qs;
         QTest::newRow("256 colours") << QByteArray("\x1b[38;5;208mo\x1b[48;5;240mg") << u"og"_qs
                                      << u"0+1:fg=#ff8700 1+1:fg=#ff8700,bg=#585858"_qs;
         QTest::newRow("256 colours, the 16 first")
@@ -157,8 +156,8 @@ private slots:
             << u"0+16:"_qs;
         QTest::newRow("CR keeps the colour set before it")
             << QByteArray("\x1b[33mone\rtwo") << u"two"_qs << u"0+3:fg=#f1c40f"_qs;
-        QTest::newRow("CRLF is a line end") << QByteArray("dos line\r") << u"dos line"_qs
-                                            << u"0+8:"_qs;
+        QTest::newRow("CRLF is a line end")
+            << QByteArray("dos line\r") << u"dos line"_qs << u"0+8:"_qs;
         QTest::newRow("tabs expand to 8 columns")
             << QByteArray("a\tb\t\tc") << u"a       b               c"_qs << u"0+25:"_qs;
         QTest::newRow("OSC title and other escapes dropped")
@@ -175,8 +174,7 @@ private slots:
             << QByteArray("\x1b[0Ksection_end:1700000005:build_step\r\x1b[0K") << QString()
             << QString();
         QTest::newRow("not a marker without CR ESC[0K")
-            << QByteArray("echo section_start:1:x") << u"echo section_start:1:x"_qs
-            << u"0+22:"_qs;
+            << QByteArray("echo section_start:1:x") << u"echo section_start:1:x"_qs << u"0+22:"_qs;
     }
 
     void ansi()
@@ -212,16 +210,16 @@ private slots:
     void sectionsFoldAndUnfold()
     {
         auto store = newStore();
-        store->append("$ start\n");                                                 // 0
-        store->append(sectionStart(100, "build", "Building", "[collapsed=true]"));  // 1
-        store->append("compile a\ncompile b\n");                                    // 2, 3
-        store->append(sectionEnd(105, "build"));                                    // 4
-        store->append(sectionStart(105, "test", "Testing"));                        // 5
-        store->append(sectionStart(106, "unit", "Unit tests"));                     // 6
-        store->append("test 1\n");                                                  // 7
-        store->append(sectionEnd(168, "unit"));                                     // 8
-        store->append(sectionEnd(3790, "test"));                                    // 9
-        store->append("Job succeeded");                                             // 10
+        store->append("$ start\n");                                                // 0
+        store->append(sectionStart(100, "build", "Building", "[collapsed=true]")); // 1
+        store->append("compile a\ncompile b\n");                                   // 2, 3
+        store->append(sectionEnd(105, "build"));                                   // 4
+        store->append(sectionStart(105, "test", "Testing"));                       // 5
+        store->append(sectionStart(106, "unit", "Unit tests"));                    // 6
+        store->append("test 1\n");                                                 // 7
+        store->append(sectionEnd(168, "unit"));                                    // 8
+        store->append(sectionEnd(3790, "test"));                                   // 9
+        store->append("Job succeeded");                                            // 10
         store->finish();
         LogView view;
         view.resize(700, 400);
@@ -429,6 +427,27 @@ private slots:
         store->append("o\n");
         waitIndexed(view, 2);
         QCOMPARE(view.parsedLine(1).text, u"two");
+    }
+
+    void veryLongLine()
+    {
+        auto store = newStore();
+        store->append("short\n");
+        store->append(QByteArray(QByteArray(2 * 1024 * 1024, 'x') + "END\n"));
+        store->append("after\n");
+        store->finish();
+        LogView view;
+        view.resize(600, 300);
+        view.setStore(store);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        waitIndexed(view, 3);
+        QCOMPARE(view.parsedLine(1).text.size(), 2 * 1024 * 1024 + 3);
+        QVERIFY(view.horizontalScrollBar()->maximum() > 1000000);
+        view.horizontalScrollBar()->setValue(view.horizontalScrollBar()->maximum());
+        QVERIFY(!view.grab().isNull()); // only the visible columns are drawn
+        view.selectLines(1, 1);
+        QVERIFY(view.selectedText().endsWith(u"xxEND\n"_qs));
     }
 
     void screenshot()

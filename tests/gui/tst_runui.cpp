@@ -14,13 +14,13 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QMenu>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
-#include <QRegularExpression>
 #include <QTest>
 #include <QToolButton>
 #include <QTreeWidget>
@@ -256,9 +256,8 @@ private slots:
         RunController *runs = w->runController();
         QSignalSpy finished(runs, &RunController::finished);
         QVERIFY(w->runJob(u"slow"_qs, false));
-        QTRY_VERIFY_WITH_TIMEOUT(runs->job(u"slow"_qs) &&
-                                     runs->job(u"slow"_qs)->status == JobStatus::Running,
-                                 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            runs->job(u"slow"_qs) && runs->job(u"slow"_qs)->status == JobStatus::Running, 60000);
         QCOMPARE(w->graphPanel()->jobStatus(u"slow"_qs), JobStatus::Running);
         const int id = runs->job(u"slow"_qs)->id;
         QCOMPARE(jobText(w->jobsPanel(), id, JobsPanel::StatusColumn), u"running");
@@ -292,9 +291,8 @@ private slots:
         // Retry runs it again as a new attempt with a new log, shown in the same tab.
         QVERIFY(button("retryJob")->isEnabled());
         QTest::mouseClick(button("retryJob"), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(runs->job(id)->attempt == 2 &&
-                                     runs->job(id)->status == JobStatus::Running,
-                                 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            runs->job(id)->attempt == 2 && runs->job(id)->status == JobStatus::Running, 60000);
         QCOMPARE(jobText(panel, id, JobsPanel::NameColumn), u"slow (attempt 2)");
         QCOMPARE(log->store(), runs->job(id)->log);
         QTRY_VERIFY_WITH_TIMEOUT(w->cancelPipelineAction()->isEnabled(), 10000);

@@ -34,8 +34,7 @@ private slots:
         QTest::newRow("empty lines") << L{"\n\n\n"} << L{"", "", ""};
         QTest::newRow("empty appends") << L{"", "x\n", ""} << L{"x"};
         QTest::newRow("CRLF keeps the CR") << L{"a\r\nb\r\n"} << L{"a\r", "b\r"};
-        QTest::newRow("CR overwrite stays in the line")
-            << L{"50%\r100%\n"} << L{"50%\r100%"};
+        QTest::newRow("CR overwrite stays in the line") << L{"50%\r100%\n"} << L{"50%\r100%"};
         QTest::newRow("CR split across appends") << L{"x\r", "\ny"} << L{"x\r", "y"};
         QTest::newRow("ANSI and sections as written")
             << L{"\x1b[0Ksection_start:1:build\r\x1b[0K\x1b[32mok\x1b[0m\n"}
@@ -85,8 +84,7 @@ private slots:
         for (int i = 0; i < 10000; ++i)
             store->append(QByteArray("line " + QByteArray::number(i) + '\n'));
         QCOMPARE(store->lineCount(), 10000);
-        QCOMPARE(store->lines(4998, 3),
-                 (QList<QByteArray>{"line 4998", "line 4999", "line 5000"}));
+        QCOMPARE(store->lines(4998, 3), (QList<QByteArray>{"line 4998", "line 4999", "line 5000"}));
         QCOMPARE(store->lines(9999, 10), QList<QByteArray>{"line 9999"});
         QCOMPARE(store->lines(10000, 10), QList<QByteArray>{});
         QCOMPARE(store->lines(5, 0), QList<QByteArray>{});
@@ -98,7 +96,7 @@ private slots:
         });
         QCOMPARE(visited, 5);
         visited = store->scan(0, 100, [](qint64 index, QByteArrayView) { return index < 9; });
-        QCOMPARE(visited, 10); // stops after the visit that said no
+        QCOMPARE(visited, 10);                    // stops after the visit that said no
         QCOMPARE(QFile(store->path()).size(), 0); // still buffered ...
         store->flush();
         QCOMPARE(QFile(store->path()).size(), store->byteCount()); // ... until flushed
@@ -108,7 +106,7 @@ private slots:
     {
         auto store = LogStore::create(nextPath());
         QVERIFY(store);
-        const QByteArray big(3 * 1024 * 1024, 'x'); // larger than the write buffer
+        const QByteArray big(3 * 1024 * 1024, 'x');  // larger than the write buffer
         const QByteArray huge(9 * 1024 * 1024, 'y'); // larger than a scan block
         store->append("before\n");
         store->append(big);

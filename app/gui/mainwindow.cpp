@@ -503,6 +503,7 @@ RunRequest MainWindow::runRequest() const
     r.keepFailedEnvironment = m_settings.keepFailedEnvironment;
     r.concurrency = m_settings.concurrency;
     r.kubeContext = m_settings.kubeContext;
+    r.dataDir = m_runDataDir;
     return r;
 }
 

@@ -87,6 +87,9 @@ public:
     LogView *openJobLog(int jobId);
     /// The request a run action starts (project, ref, settings).
     RunRequest runRequest() const;
+    /// Where runs keep logs, artifacts and caches; empty: the engine's default (the user's
+    /// cache folder). Tests and benchmarks use a temporary folder.
+    void setRunDataDir(const QString &dir) { m_runDataDir = dir; }
     QString gitText() const { return m_gitLabel->text(); }
 
     /// GitLab's Pipeline Editor wording for a lint result.
@@ -143,6 +146,7 @@ private:
     QLabel *m_statusLabel = nullptr;
     QLabel *m_gitLabel = nullptr;
     QString m_projectRoot;
+    QString m_runDataDir;
     std::shared_ptr<const ci::ResolvedConfig> m_config;
     bool m_includesOpened = false;
 };

@@ -129,6 +129,7 @@ private:
     std::unique_ptr<MainWindow> openWindow(const QString &root)
     {
         auto w = std::make_unique<MainWindow>();
+        w->setRunDataDir(m_data.path());
         w->resize(1400, 900);
         w->show();
         if (!QTest::qWaitForWindowExposed(w.get()))
@@ -188,6 +189,7 @@ private slots:
         const exec::JobRecord *build = runs->job(u"build"_qs);
         const exec::JobRecord *test = runs->job(u"test"_qs);
         QVERIFY(build && test);
+        QVERIFY2(build->log->path().startsWith(m_data.path()), qPrintable(build->log->path()));
         JobsPanel *panel = w->jobsPanel();
         QCOMPARE(panel->tree()->topLevelItemCount(), 2);
         QCOMPARE(jobText(panel, build->id, JobsPanel::NameColumn), u"build");
@@ -305,6 +307,40 @@ private slots:
         QCOMPARE(runs->status(), PipelineStatus::Canceled);
         QCOMPARE(runs->job(id)->status, JobStatus::Canceled);
         QCOMPARE(w->graphPanel()->jobStatus(u"slow"_qs), JobStatus::Canceled);
+    }
+
+    void childPipelineJobsUnderTheirTrigger()
+    {
+        QTemporaryDir dir;
+        gittest::RepoBuilder repo(dir.path());
+        repo.write(u".gitlab-ci.yml"_qs, "stages: [build, deploy]\n"
+                                         "build:\n  stage: build\n  script: echo build\n"
+                                         "downstream:\n  stage: deploy\n"
+                                         "  trigger:\n    include: child.yml\n");
+        repo.write(u"child.yml"_qs, "inner:\n  script: echo inside the child\n");
+        repo.commit("init");
+        auto w = openWindow(dir.path());
+        QVERIFY(w);
+        RunController *runs = w->runController();
+        QSignalSpy finished(runs, &RunController::finished);
+        QVERIFY(w->runPipeline());
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(runs->status(), PipelineStatus::Success);
+        const exec::JobRecord *trigger = runs->job(u"downstream"_qs);
+        QVERIFY(trigger);
+        const exec::JobRecord *inner = runs->job(u"inner"_qs, trigger->id);
+        QVERIFY(inner);
+        JobsPanel *panel = w->jobsPanel();
+        QCOMPARE(panel->tree()->topLevelItemCount(), 2);
+        QTreeWidgetItem *item = panel->itemFor(inner->id);
+        QVERIFY(item);
+        QCOMPARE(item->parent(), panel->itemFor(trigger->id));
+        QCOMPARE(item->text(JobsPanel::StatusColumn), u"passed");
+        QCOMPARE(w->graphPanel()->jobStatus(u"downstream"_qs), JobStatus::Success);
+        QCOMPARE(w->graphPanel()->jobStatus(u"inner"_qs), std::nullopt); // not a card here
+        LogView *log = w->openJobLog(inner->id);
+        QVERIFY(log);
+        QTRY_VERIFY_WITH_TIMEOUT(logContains(log, u"inside the child"_qs), 10000);
     }
 
     void startFailureIsReported()

@@ -222,8 +222,7 @@ void JobsPanel::updatePipeline()
     if (m_runs->pipelineId().isEmpty() && m_items.isEmpty())
         return;
     const exec::PipelineStatus s = m_runs->status();
-    m_pipeline->setText(
-        tr("Pipeline %1: %2").arg(m_runs->pipelineId(), exec::statusName(s).replace(u'_', u' ')));
+    m_pipeline->setText(tr("Pipeline %1: %2").arg(m_runs->pipelineId(), JobStatusLook::text(s)));
     updateButtons();
 }
 

@@ -65,6 +65,27 @@ QString JobStatusLook::text(JobStatus status, bool allowedToFail)
     return {};
 }
 
+QString JobStatusLook::text(exec::PipelineStatus status)
+{
+    switch (status) {
+    case exec::PipelineStatus::Created:
+        return tr("created");
+    case exec::PipelineStatus::Running:
+        return tr("running");
+    case exec::PipelineStatus::Success:
+        return tr("passed");
+    case exec::PipelineStatus::Failed:
+        return tr("failed");
+    case exec::PipelineStatus::Canceled:
+        return tr("canceled");
+    case exec::PipelineStatus::Skipped:
+        return tr("skipped");
+    case exec::PipelineStatus::Manual:
+        return tr("manual");
+    }
+    return {};
+}
+
 void JobStatusLook::paint(QPainter &p, const QRectF &rect, JobStatus status, bool allowedToFail)
 {
     const QColor c = color(status, allowedToFail);

@@ -23,6 +23,8 @@ public:
     static QColor color(exec::JobStatus status, bool allowedToFail = false);
     /// GitLab's words in the jobs list: "passed", "failed", "running", "manual", ...
     static QString text(exec::JobStatus status, bool allowedToFail = false);
+    /// A pipeline's status in the same words ("passed", "failed", "running", ...).
+    static QString text(exec::PipelineStatus status);
     /// The round status icon, drawn into `rect`.
     static void paint(QPainter &painter, const QRectF &rect, exec::JobStatus status,
                       bool allowedToFail = false);

@@ -7,6 +7,7 @@
 #include "gitstatus.h"
 #include "graphpanel.h"
 #include "jobspanel.h"
+#include "jobstatuslook.h"
 #include "lintcontroller.h"
 #include "logview.h"
 #include "navigator.h"
@@ -484,7 +485,7 @@ void MainWindow::createRunActions()
             [this, updateActions](exec::PipelineStatus status) {
                 updateActions();
                 statusBar()->showMessage(
-                    tr("Pipeline %1: %2").arg(m_runs->pipelineId(), exec::statusName(status)));
+                    tr("Pipeline %1: %2").arg(m_runs->pipelineId(), JobStatusLook::text(status)));
             });
     connect(m_runs, &RunController::jobAdded, this, &MainWindow::runJobChanged);
     connect(m_runs, &RunController::jobChanged, this, &MainWindow::runJobChanged);

@@ -199,7 +199,7 @@ private slots:
         QCOMPARE(jobText(panel, test->id, JobsPanel::StatusColumn), u"passed");
         QVERIFY(jobText(panel, build->id, JobsPanel::DurationColumn)
                     .contains(QRegularExpression(u"^\\d\\d:\\d\\d$"_qs)));
-        QVERIFY(panel->pipelineText().endsWith(u": success"));
+        QVERIFY(panel->pipelineText().endsWith(u": passed"));
 
         // A double click opens the job's log, which shows its output.
         QSignalSpy logRequested(panel, &JobsPanel::logRequested);

@@ -13,6 +13,8 @@
 #include <QAction>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QMenu>
 #include <QRegularExpression>
 #include <QSettings>
@@ -106,6 +108,16 @@ QString jobText(const JobsPanel *panel, int id, int column)
 {
     QTreeWidgetItem *item = panel->itemFor(id);
     return item ? item->text(column) : QString();
+}
+
+bool processAlive(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray text = stat.readAll();
+    const qsizetype close = text.lastIndexOf(')');
+    return close < 0 || text.mid(close + 2, 1) != "Z"; // a zombie is dead already
 }
 
 bool logContains(LogView *view, const QString &text)
@@ -341,6 +353,30 @@ private slots:
         LogView *log = w->openJobLog(inner->id);
         QVERIFY(log);
         QTRY_VERIFY_WITH_TIMEOUT(logContains(log, u"inside the child"_qs), 10000);
+    }
+
+    void closingTheWindowStopsTheRun()
+    {
+        QTemporaryDir dir;
+        gittest::RepoBuilder repo(dir.path());
+        const QString pidFile = dir.filePath(u"sleep.pid"_qs);
+        repo.write(u".gitlab-ci.yml"_qs, "slow:\n  script:\n    - sleep 60 &\n    - echo $! > " +
+                                             QFile::encodeName(pidFile) + "\n    - wait\n");
+        repo.commit("init");
+        auto w = openWindow(dir.path());
+        QVERIFY(w);
+        QVERIFY(w->runPipeline());
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(pidFile).size() > 0, 60000);
+        QFile f(pidFile);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const qint64 sleeper = f.readAll().trimmed().toLongLong();
+        QVERIFY(sleeper > 0);
+        QVERIFY(processAlive(sleeper));
+        QElapsedTimer t;
+        t.start();
+        w.reset(); // cancels the pipeline in the engine's thread and waits for its cleanup
+        QVERIFY(t.elapsed() < 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!processAlive(sleeper), 5000);
     }
 
     void startFailureIsReported()

@@ -1443,6 +1443,7 @@ void Engine::Private::finishAttempt(Run &r)
     if (r.canceled) {
         s = JobStatus::Canceled;
         r.rec.failureReason = FailureReason::Canceled;
+        r.rec.exitCode = -1; // killed: what the shell said is no answer of the script
         last = ansi::boldRed + tr("ERROR: Job failed: canceled").toUtf8() + ansi::reset;
     } else if (!r.missingDependency.isEmpty()) {
         s = JobStatus::Failed;

@@ -511,6 +511,7 @@ void TestEngine::cancelJob()
     QVERIFY(f.wait());
     QCOMPARE(f.job(QStringLiteral("job")).status, JobStatus::Canceled);
     QCOMPARE(f.job(QStringLiteral("job")).failureReason, FailureReason::Canceled);
+    QCOMPARE(f.job(QStringLiteral("job")).exitCode, -1);
     QCOMPARE(f.job(QStringLiteral("next")).status, JobStatus::Skipped);
     QCOMPARE(f.lastStatus(), PipelineStatus::Canceled);
     QVERIFY(!processAlive(shell));

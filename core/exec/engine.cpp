@@ -169,6 +169,30 @@ QString environmentTier(const QString &name)
     return QStringLiteral("other");
 }
 
+void flatten(const yaml::Node &node, std::vector<yaml::Node> &out)
+{
+    for (const yaml::Node &item : node.items()) {
+        if (item.isSequence())
+            flatten(item, out);
+        else
+            out.push_back(item);
+    }
+}
+
+/// Whether the `rules:` entry that made the job (PlannedJob::reason "rules: rule N matched")
+/// sets `allow_failure`: then it replaces the job's, `exit_codes` included.
+bool ruleSetsAllowFailure(const yaml::Node &job, const QString &reason)
+{
+    static const QRegularExpression matched(QStringLiteral("^rules: rule (\\d+) matched"));
+    const QRegularExpressionMatch m = matched.match(reason);
+    if (!m.hasMatch())
+        return false;
+    std::vector<yaml::Node> rules;
+    flatten(job.value(u"rules"), rules);
+    const size_t index = m.captured(1).toULongLong() - 1;
+    return index < rules.size() && rules.at(index).contains(u"allow_failure");
+}
+
 enum class Phase { Idle, Preparing, Step, AfterScript, Collecting, CleaningUp, Done };
 
 enum class Composite { Waiting, Success, Failed, Canceled };
@@ -380,7 +404,7 @@ void Engine::Private::parseJob(Run &r)
     }
     r.retry.max = std::clamp(r.retry.max, 0, 2);
     const yaml::Node allow = n.value(u"allow_failure");
-    if (allow.isMap())
+    if (allow.isMap() && !ruleSetsAllowFailure(n, r.planned->reason))
         r.allowExitCodes = ints(allow.value(u"exit_codes"));
     r.interruptible =
         n.value(u"interruptible").isScalar() && n.value(u"interruptible").toBool().value_or(false);

@@ -402,6 +402,15 @@ void TestEngine::allowFailureExitCodes_data()
                                  << PipelineStatus::Success;
     QTest::newRow("other code") << QByteArray("\n    exit_codes: [137, 3]") << 4 << false
                                 << PipelineStatus::Failed;
+    // rules:allow_failure replaces the job's, exit codes included.
+    QTest::newRow("rule says false")
+        << QByteArray("\n    exit_codes: 3\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"main\"\n"
+                      "      allow_failure: false")
+        << 3 << false << PipelineStatus::Failed;
+    QTest::newRow("rule without allow_failure")
+        << QByteArray("\n    exit_codes: 3\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"x\"\n"
+                      "      allow_failure: false\n    - when: on_success")
+        << 3 << true << PipelineStatus::Success;
 }
 
 void TestEngine::allowFailureExitCodes()

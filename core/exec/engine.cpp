@@ -5,6 +5,7 @@
 #include "exec/scriptbuilder.h"
 #include "exec/variablesfile.h"
 #include "exec/workspace.h"
+#include "yaml/emitter.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -287,6 +288,7 @@ struct Engine::Private
     bool inSchedule = false;
     bool scheduleAgain = false;
     QHash<QString, int> resourceHolders;
+    std::vector<std::shared_ptr<const pipeline::Plan>> dynamicPlans;
 
     Run *run(int id) const
     {
@@ -312,6 +314,8 @@ struct Engine::Private
     void appendTrace(Run &r, const QByteArray &bytes);
     void startJob(Run &r);
     void startTrigger(Run &r);
+    /// The child pipeline of `trigger:include:artifact` (known once the generating job ran).
+    std::shared_ptr<const pipeline::Plan> dynamicChild(Run &r, QString *error);
     void onPrepared(Run &r, bool ok, const QString &error);
     void runStep(Run &r);
     void onScriptFinished(Run &r, int exitCode);
@@ -1166,11 +1170,88 @@ void Engine::Private::startJob(Run &r)
     env->prepare();
 }
 
+std::shared_ptr<const pipeline::Plan> Engine::Private::dynamicChild(Run &r, QString *error)
+{
+    const yaml::Node trigger = r.node.value(u"trigger");
+    const yaml::Node include = trigger.value(u"include");
+    std::vector<yaml::Node> items;
+    if (include.isSequence())
+        items = include.items();
+    else if (include.isDefined())
+        items.push_back(include);
+    const bool dynamic = std::any_of(items.cbegin(), items.cend(), [](const yaml::Node &item) {
+        return item.isMap() && item.contains(u"artifact");
+    });
+    if (!dynamic)
+        return nullptr;
+    // The generated files become local includes of an overlay, as the planner does for
+    // include:local; the job that made them must have uploaded them as artifacts.
+    pipeline::PlanOptions po;
+    po.resolve.projectRoot = options.projectRoot;
+    po.effectiveJobs = true;
+    po.maxChildDepth = 1;
+    std::vector<yaml::Node> rewritten;
+    for (const yaml::Node &item : items) {
+        if (!item.isMap() || !item.contains(u"artifact")) {
+            rewritten.push_back(item);
+            continue;
+        }
+        const QString jobName = text(item.value(u"job"));
+        const QString path = text(item.value(u"artifact"));
+        const Run *producer = nullptr;
+        for (const auto &other : runs)
+            if (other->group == r.group && other->rec.name == jobName)
+                producer = other.get();
+        QFile file(producer ? QDir(producer->artifactsDir).filePath(path) : QString());
+        if (!producer || !producer->hasArtifacts || !file.open(QIODevice::ReadOnly)) {
+            *error = tr("the artifact %1 of job %2 does not exist").arg(path, jobName);
+            return nullptr;
+        }
+        const QString name =
+            QStringLiteral(".stagecraft-artifact-%1-%2.yml").arg(r.rec.id).arg(rewritten.size());
+        po.resolve.overlay.insert(name, file.readAll());
+        rewritten.push_back(yaml::Node::makeMap(
+            {{yaml::Node::makeScalar(QStringLiteral("local")), yaml::Node::makeScalar(name)}}));
+    }
+    const QString main = QStringLiteral(".stagecraft-child-%1.yml").arg(r.rec.id);
+    po.resolve.mainFile = main;
+    po.resolve.overlay.insert(
+        main, yaml::toYaml(yaml::Node::makeMap({{yaml::Node::makeScalar(QStringLiteral("include")),
+                                                 yaml::Node::makeSequence(rewritten)}})));
+    pipeline::PipelineContext childContext = context;
+    childContext.source = QStringLiteral("parent_pipeline");
+    const yaml::Node forward = trigger.value(u"forward").value(u"yaml_variables");
+    if (!(forward.isScalar() && !forward.toBool().value_or(true))) {
+        for (const vars::Variable &v : r.planned->variables)
+            childContext.variables.insert(v.name, v.value);
+    }
+    auto childPlan =
+        std::make_shared<const pipeline::Plan>(pipeline::Planner::planProject(childContext, po));
+    dynamicPlans.push_back(childPlan);
+    return childPlan;
+}
+
 void Engine::Private::startTrigger(Run &r)
 {
     r.rec.started = QDateTime::currentDateTimeUtc();
     const pipeline::PlannedJob &job = *r.planned;
-    if (!job.child) {
+    QString dynamicError;
+    const std::shared_ptr<const pipeline::Plan> childPlan =
+        job.child ? job.child : dynamicChild(r, &dynamicError);
+    if (!dynamicError.isEmpty()) {
+        appendTrace(
+            r,
+            ansi::boldRed +
+                tr("ERROR: Downstream pipeline cannot be created: %1").arg(dynamicError).toUtf8() +
+                ansi::reset + '\n');
+        r.rec.failureReason = FailureReason::ScriptFailure;
+        r.rec.allowedToFail = job.allowFailure;
+        r.rec.finished = QDateTime::currentDateTimeUtc();
+        r.rec.log->finish();
+        setStatus(r, JobStatus::Failed);
+        return;
+    }
+    if (!childPlan) {
         const QString what = job.triggerProject.isEmpty()
                                  ? tr("a dynamic child pipeline")
                                  : tr("the downstream project %1").arg(job.triggerProject);
@@ -1184,7 +1265,7 @@ void Engine::Private::startTrigger(Run &r)
         return;
     }
     setStatus(r, JobStatus::Running);
-    const pipeline::Plan &child = *job.child;
+    const pipeline::Plan &child = *childPlan;
     if (!child.created || !child.errors.isEmpty()) {
         const QString why =
             !child.errors.isEmpty() ? child.errors.join(QStringLiteral("; ")) : child.reason;

@@ -176,6 +176,7 @@ private slots:
     void untrackedAndCheckoutUnchanged();
     void childPipeline_data();
     void childPipeline();
+    void dynamicChildPipeline();
     void triggerProjectSkipped();
     void keepFailed();
     void masking();
@@ -699,6 +700,34 @@ void TestEngine::childPipeline()
     QCOMPARE(f.job(QStringLiteral("after")).status,
              trigger == JobStatus::Success ? JobStatus::Success : JobStatus::Skipped);
     QCOMPARE(f.lastStatus(), pipeline);
+}
+
+void TestEngine::dynamicChildPipeline()
+{
+    Fixture f;
+    QVERIFY(f.start("stages: [build, test]\n"
+                    "generate:\n  stage: build\n  script:\n"
+                    "    - echo 'made:' > gen.yml\n"
+                    "    - \"echo '  script: echo generated $FROM' >> gen.yml\"\n"
+                    "  artifacts:\n    paths: [gen.yml]\n"
+                    "run-it:\n  stage: test\n  variables:\n    FROM: parent\n"
+                    "  trigger:\n    include:\n      - artifact: gen.yml\n        job: generate\n"
+                    "    strategy: depend\n"
+                    "missing:\n  stage: test\n  trigger:\n    include:\n"
+                    "      - artifact: nope.yml\n        job: generate\n"
+                    "  allow_failure: true\n"));
+    QVERIFY(f.wait());
+    const exec::JobRecord &trigger = f.job(QStringLiteral("run-it"));
+    QVERIFY2(trigger.status == JobStatus::Success, qPrintable(f.trace(QStringLiteral("run-it"))));
+    QCOMPARE(f.job(QStringLiteral("made"), trigger.id).status, JobStatus::Success);
+    QVERIFY2(f.trace(QStringLiteral("made"), trigger.id)
+                 .contains(QStringLiteral("\ngenerated parent\n")),
+             qPrintable(f.trace(QStringLiteral("made"), trigger.id)));
+    QCOMPARE(f.job(QStringLiteral("missing")).status, JobStatus::Failed);
+    QVERIFY(f.trace(QStringLiteral("missing"))
+                .contains(QStringLiteral("ERROR: Downstream pipeline cannot be created: the "
+                                         "artifact nope.yml of job generate does not exist")));
+    QCOMPARE(f.lastStatus(), PipelineStatus::Success);
 }
 
 void TestEngine::triggerProjectSkipped()

@@ -377,8 +377,14 @@ void Engine::Private::addRuns(const pipeline::Plan &p, int group, const QSet<QSt
                 r->artifactSources = r->prereqs;
         }
         if (job.hasDependencies) {
+            // With needs too, only needs with artifacts are downloaded (GitLab wants
+            // dependencies to be a subset of needs).
+            QSet<QString> needed;
+            for (const pipeline::Need &need : job.needs)
+                if (need.artifacts)
+                    needed.insert(need.job);
             for (const QString &dep : job.dependencies) {
-                if (const int id = idOf.value(dep))
+                if (const int id = idOf.value(dep); id && (!job.hasNeeds || needed.contains(dep)))
                     r->artifactSources << id;
             }
         }

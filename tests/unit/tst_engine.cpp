@@ -184,6 +184,8 @@ private slots:
     void variablesFilePrecedence();
     void dotenv();
     void artifacts();
+    void artifactSources_data();
+    void artifactSources();
     void artifactsWhen_data();
     void artifactsWhen();
     void cache();
@@ -883,6 +885,48 @@ void TestEngine::artifacts()
     QVERIFY(
         f.trace(QStringLiteral("build")).contains(QStringLiteral("upload_artifacts_on_success")));
     QVERIFY(f.trace(QStringLiteral("test")).contains(QStringLiteral("download_artifacts")));
+}
+
+void TestEngine::artifactSources_data()
+{
+    // The consumer's script checks which of one.txt / two.txt it received.
+    QTest::addColumn<QByteArray>("consumer");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("earlier stages") << QByteArray("  stage: deploy\n") << QByteArray("one two");
+    QTest::newRow("dependencies") << QByteArray("  stage: deploy\n  dependencies: [two]\n")
+                                  << QByteArray("two");
+    QTest::newRow("dependencies: []")
+        << QByteArray("  stage: deploy\n  dependencies: []\n") << QByteArray("");
+    QTest::newRow("needs") << QByteArray("  needs: [one]\n") << QByteArray("one");
+    QTest::newRow("needs artifacts false")
+        << QByteArray("  needs: [{job: one, artifacts: false}, two]\n") << QByteArray("two");
+    // gitlab-ci-local's needs-artifacts and needs-empty cases.
+    QTest::newRow("needs and dependencies")
+        << QByteArray("  needs: [{job: one, artifacts: false}, {job: two}]\n"
+                      "  dependencies: [two, one]\n")
+        << QByteArray("two");
+    QTest::newRow("needs: [] and dependencies")
+        << QByteArray("  stage: deploy\n  needs: []\n  dependencies: [one, two]\n")
+        << QByteArray("");
+}
+
+void TestEngine::artifactSources()
+{
+    QFETCH(QByteArray, consumer);
+    QFETCH(QByteArray, expected);
+    Fixture f;
+    QVERIFY(f.start("one:\n  script: touch one.txt\n  artifacts: {paths: [one.txt]}\n"
+                    "two:\n  script: touch two.txt\n  artifacts: {paths: [two.txt]}\n"
+                    "consumer:\n" +
+                    consumer +
+                    "  script:\n    - echo \"got:$(ls one.txt two.txt 2>/dev/null | sed "
+                    "'s/.txt//' | tr '\\n' ' ')\"\n"));
+    QVERIFY(f.wait());
+    QVERIFY2(
+        f.trace(QStringLiteral("consumer"))
+            .contains(QStringLiteral("\ngot:%1\n")
+                          .arg(QString::fromUtf8(expected.isEmpty() ? expected : expected + ' '))),
+        qPrintable(f.trace(QStringLiteral("consumer"))));
 }
 
 void TestEngine::artifactsWhen_data()

@@ -217,7 +217,15 @@ public:
             const QByteArray rest = m_buffers.take(id);
             if (!rest.isEmpty())
                 line(id, QString::fromUtf8(rest));
-            print(*job, tr("finished in %1: %2").arg(duration(*job), statusText(*job)));
+            QString status = statusText(*job);
+            if (m_colour) {
+                const char *code = job->status == exec::JobStatus::Success ? "32;1"
+                                   : job->allowedToFail                    ? "33;1"
+                                                                           : "31;1";
+                status = QStringLiteral("\x1b[%1m").arg(QLatin1String(code)) + status +
+                         QStringLiteral("\x1b[0m");
+            }
+            print(*job, tr("finished in %1: %2").arg(duration(*job), status));
         }
     }
 

@@ -19,6 +19,7 @@
 #include <QStandardPaths>
 #include <QSysInfo>
 #include <QThread>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <algorithm>
@@ -246,6 +247,7 @@ struct Run
     QByteArray pendingTrace; ///< sections prepared before the executor was ready
     bool childCreated = false;
     QString environment, environmentUrl, environmentAction, environmentTier;
+    JobSpec spec;
 };
 
 } // namespace
@@ -289,6 +291,8 @@ struct Engine::Private
     bool scheduleAgain = false;
     QHash<QString, int> resourceHolders;
     std::vector<std::shared_ptr<const pipeline::Plan>> dynamicPlans;
+    /// File work (copies, cache, artifacts) off the engine's thread.
+    QThreadPool pool;
 
     Run *run(int id) const
     {
@@ -316,6 +320,7 @@ struct Engine::Private
     void startTrigger(Run &r);
     /// The child pipeline of `trigger:include:artifact` (known once the generating job ran).
     std::shared_ptr<const pipeline::Plan> dynamicChild(Run &r, QString *error);
+    void onFilesPrepared(Run &r, const QString &error, const QByteArray &trace);
     void onPrepared(Run &r, bool ok, const QString &error);
     void runStep(Run &r);
     void onScriptFinished(Run &r, int exitCode);
@@ -908,6 +913,147 @@ QList<vars::Variable> withJobValues(const yaml::Node &node, QList<vars::Variable
     return planned;
 }
 
+/// What a job needs on disk before its executor starts; runs on a worker thread.
+struct PrepareInput
+{
+    QString sourceDir, jobDir, workspace, projectRoot, cacheRoot;
+    qsizetype sourceFileCount = 0;
+    QList<CacheSpec> caches;
+    struct Download
+    {
+        QString job;
+        int id = 0;
+        QString dir;
+    };
+    QList<Download> downloads;
+};
+
+struct PrepareResult
+{
+    QString error;    ///< the copy failed: a system failure
+    QByteArray trace; ///< get_sources, restore_cache, download_artifacts sections
+};
+
+PrepareResult prepareFiles(const PrepareInput &in)
+{
+    PrepareResult out;
+    QString error;
+    if (!QDir().mkpath(in.jobDir) || !copyTree(in.sourceDir, in.workspace, &error)) {
+        out.error = tr("cannot copy the project into %1: %2").arg(in.workspace, error);
+        return out;
+    }
+    QByteArray &t = out.trace;
+    t += sectionStart(QStringLiteral("get_sources"), tr("Getting source from Git repository"));
+    t += (in.sourceFileCount == 1
+              ? tr("Copying the working tree of %1 (1 file, untracked files included)")
+                    .arg(in.projectRoot)
+              : tr("Copying the working tree of %1 (%2 files, untracked files included)")
+                    .arg(in.projectRoot)
+                    .arg(in.sourceFileCount))
+             .toUtf8() +
+         '\n';
+    t += sectionEnd(QStringLiteral("get_sources"));
+    bool header = false;
+    for (const CacheSpec &cache : in.caches) {
+        if (cache.policy == u"push")
+            continue;
+        if (!header) {
+            t += sectionStart(QStringLiteral("restore_cache"), tr("Restoring cache"));
+            header = true;
+        }
+        QStringList log;
+        restoreCache(cache, cacheKey(cache, in.workspace), in.cacheRoot, in.workspace, &log);
+        for (const QString &line : std::as_const(log))
+            t += line.toUtf8() + '\n';
+    }
+    if (header)
+        t += sectionEnd(QStringLiteral("restore_cache"));
+    if (!in.downloads.isEmpty()) {
+        t += sectionStart(QStringLiteral("download_artifacts"), tr("Downloading artifacts"));
+        for (const PrepareInput::Download &d : in.downloads) {
+            t += tr("Downloading artifacts for %1 (%2)...").arg(d.job).arg(d.id).toUtf8() + '\n';
+            QString restoreError;
+            if (!restoreArtifacts(d.dir, in.workspace, &restoreError))
+                t += ansi::yellow + tr("WARNING: %1").arg(restoreError).toUtf8() + ansi::reset +
+                     '\n';
+        }
+        t += sectionEnd(QStringLiteral("download_artifacts"));
+    }
+    return out;
+}
+
+/// What a job leaves behind (cache, artifacts, dotenv report); runs on a worker thread.
+struct OutputsInput
+{
+    bool success = false;
+    QString workspace, cacheRoot, artifactsDir;
+    QStringList sourceFiles;
+    QList<CacheSpec> caches; ///< those to save (policy and when already checked)
+    bool upload = false;
+    ArtifactsSpec artifacts;
+};
+
+struct OutputsResult
+{
+    QByteArray trace;
+    bool hasArtifacts = false;
+    QList<QPair<QString, QString>> dotenv;
+};
+
+OutputsResult saveOutputs(const OutputsInput &in)
+{
+    OutputsResult out;
+    QByteArray &t = out.trace;
+    if (!in.caches.isEmpty()) {
+        t += sectionStart(QStringLiteral("archive_cache"),
+                          in.success ? tr("Saving cache for successful job")
+                                     : tr("Saving cache for failed job"));
+        for (const CacheSpec &cache : in.caches) {
+            QStringList log;
+            saveCache(cache, cacheKey(cache, in.workspace), in.cacheRoot, in.workspace,
+                      in.sourceFiles, &log);
+            for (const QString &line : std::as_const(log))
+                t += line.toUtf8() + '\n';
+        }
+        t += sectionEnd(QStringLiteral("archive_cache"));
+    }
+    if (in.upload) {
+        const QString section = in.success ? QStringLiteral("upload_artifacts_on_success")
+                                           : QStringLiteral("upload_artifacts_on_failure");
+        t += sectionStart(section, in.success ? tr("Uploading artifacts for successful job")
+                                              : tr("Uploading artifacts for failed job"));
+        t += tr("Uploading artifacts...").toUtf8() + '\n';
+        const CollectResult result =
+            collectArtifacts(in.workspace, in.artifacts, in.sourceFiles, in.artifactsDir);
+        for (const QString &w : result.warnings)
+            t += ansi::yellow + w.toUtf8() + ansi::reset + '\n';
+        for (const QString &e : result.errors)
+            t += ansi::boldRed + e.toUtf8() + ansi::reset + '\n';
+        if (!result.files.isEmpty()) {
+            out.hasArtifacts = true;
+            t += (result.files.size() == 1
+                      ? tr("Stored 1 file in %1").arg(in.artifactsDir)
+                      : tr("Stored %1 files in %2").arg(result.files.size()).arg(in.artifactsDir))
+                     .toUtf8() +
+                 '\n';
+        }
+        t += sectionEnd(section);
+    }
+    // Dotenv reports: the variables dependent jobs receive.
+    for (const QString &file : in.artifacts.dotenv) {
+        QFile f(QDir(in.workspace).filePath(file));
+        if (!f.open(QIODevice::ReadOnly)) {
+            t += ansi::yellow + tr("WARNING: %1: no matching files").arg(file).toUtf8() +
+                 ansi::reset + '\n';
+            continue;
+        }
+        const DotenvResult dotenv = parseDotenv(f.readAll());
+        out.dotenv += dotenv.variables;
+        for (const QString &e : dotenv.errors)
+            t += ansi::yellow + tr("WARNING: %1: %2").arg(file, e).toUtf8() + ansi::reset + '\n';
+    }
+    return out;
+}
 } // namespace
 
 void Engine::Private::startJob(Run &r)
@@ -1081,75 +1227,60 @@ void Engine::Private::startJob(Run &r)
     appendTrace(r, sectionStart(QStringLiteral("prepare_executor"),
                                 tr("Preparing the \"%1\" executor").arg(backend->displayName())));
 
-    // Source, cache and artifacts: done now (the executor needs the source in place), shown
-    // after the executor is ready, in the runner's order.
-    QString error;
-    if (!QDir().mkpath(r.jobDir) || !copyTree(sourceDir, r.workspace, &error)) {
-        r.systemError = tr("cannot copy the project into %1: %2").arg(r.workspace, error);
-        appendTrace(r, ansi::boldRed +
-                           tr("ERROR: Preparation failed: %1").arg(r.systemError).toUtf8() +
-                           ansi::reset + '\n');
-        finishAttempt(r);
-        return;
-    }
-    QByteArray &t = r.pendingTrace;
-    t += sectionStart(QStringLiteral("get_sources"), tr("Getting source from Git repository"));
-    t += (sourceFiles.size() == 1
-              ? tr("Copying the working tree of %1 (1 file, untracked files included)")
-                    .arg(options.projectRoot)
-              : tr("Copying the working tree of %1 (%2 files, untracked files included)")
-                    .arg(options.projectRoot)
-                    .arg(sourceFiles.size()))
-             .toUtf8() +
-         '\n';
-    t += sectionEnd(QStringLiteral("get_sources"));
-    const QString cacheRoot = QDir(dataDir).filePath(QStringLiteral("cache"));
-    bool cacheHeader = false;
-    for (const CacheSpec &cache : std::as_const(r.caches)) {
-        if (cache.policy == u"push")
-            continue;
-        if (!cacheHeader) {
-            t += sectionStart(QStringLiteral("restore_cache"), tr("Restoring cache"));
-            cacheHeader = true;
-        }
-        QStringList log;
-        const QString key = cacheKey(cache, r.workspace);
-        restoreCache(cache, key, cacheRoot, r.workspace, &log);
-        for (const QString &line : std::as_const(log))
-            t += line.toUtf8() + '\n';
-    }
-    if (cacheHeader)
-        t += sectionEnd(QStringLiteral("restore_cache"));
-    bool artifactsHeader = false;
-    for (int id : std::as_const(r.artifactSources)) {
-        const Run *dep = run(id);
+    // Source, cache and artifacts on a worker thread (a big project takes a while to copy);
+    // the executor starts once they are in place, their sections shown after its own.
+    PrepareInput in;
+    in.sourceDir = sourceDir;
+    in.jobDir = r.jobDir;
+    in.workspace = r.workspace;
+    in.projectRoot = options.projectRoot;
+    in.cacheRoot = QDir(dataDir).filePath(QStringLiteral("cache"));
+    in.sourceFileCount = sourceFiles.size();
+    in.caches = r.caches;
+    for (int depId : std::as_const(r.artifactSources)) {
+        const Run *dep = run(depId);
         if (!dep->hasArtifacts)
             continue; // nothing uploaded (no matching files): nothing to download
         if (!QFileInfo(dep->artifactsDir).isDir()) {
             // Uploaded, then erased: GitLab fails the job before it runs.
             r.missingDependency = dep->rec.name;
-            break;
+            appendTrace(r, sectionEnd(QStringLiteral("prepare_executor")));
+            cleanup(r);
+            return;
         }
-        if (!artifactsHeader) {
-            t += sectionStart(QStringLiteral("download_artifacts"), tr("Downloading artifacts"));
-            artifactsHeader = true;
-        }
-        t += tr("Downloading artifacts for %1 (%2)...").arg(dep->rec.name).arg(id).toUtf8() + '\n';
-        QString restoreError;
-        if (!restoreArtifacts(dep->artifactsDir, r.workspace, &restoreError)) {
-            t += ansi::yellow + tr("WARNING: %1").arg(restoreError).toUtf8() + ansi::reset + '\n';
-        }
+        in.downloads.append({dep->rec.name, depId, dep->artifactsDir});
     }
-    if (artifactsHeader)
-        t += sectionEnd(QStringLiteral("download_artifacts"));
-    if (!r.missingDependency.isEmpty()) {
-        appendTrace(r, sectionEnd(QStringLiteral("prepare_executor")));
-        appendTrace(r, t);
-        r.pendingTrace.clear();
-        finishAttempt(r);
+    r.spec = spec;
+    const int jobId = r.rec.id;
+    const int attempt = r.rec.attempt;
+    pool.start([this, in, jobId, attempt] {
+        PrepareResult result = prepareFiles(in);
+        QMetaObject::invokeMethod(
+            q,
+            [this, jobId, attempt, result] {
+                Run *d = run(jobId);
+                if (d && d->rec.attempt == attempt && d->phase == Phase::Preparing)
+                    onFilesPrepared(*d, result.error, result.trace);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void Engine::Private::onFilesPrepared(Run &r, const QString &error, const QByteArray &trace)
+{
+    if (!error.isEmpty()) {
+        r.systemError = error;
+        appendTrace(r, ansi::boldRed + tr("ERROR: Preparation failed: %1").arg(error).toUtf8() +
+                           ansi::reset + '\n');
+        cleanup(r);
         return;
     }
-
+    if (r.canceled) {
+        cleanup(r);
+        return;
+    }
+    r.pendingTrace = trace;
+    const JobSpec &spec = r.spec;
     JobEnvironment *env = backend->createEnvironment(spec, q);
     r.env = env;
     const int id = r.rec.id;
@@ -1434,74 +1565,43 @@ void Engine::Private::onCollected(Run &r, bool ok, const QString &error)
 {
     if (r.phase != Phase::Collecting)
         return;
-    const bool success = r.stepExit == 0 && !r.timedOut;
-    if (!ok) {
+    if (!ok)
         appendTrace(r, ansi::yellow + tr("WARNING: %1").arg(error).toUtf8() + ansi::reset + '\n');
-    } else if (!r.canceled) {
-        auto matches = [success](const QString &when) {
-            return when == u"always" || (success ? when == u"on_success" : when == u"on_failure");
-        };
-        const QString cacheRoot = QDir(dataDir).filePath(QStringLiteral("cache"));
-        bool header = false;
-        for (const CacheSpec &cache : std::as_const(r.caches)) {
-            if (cache.policy == u"pull" || !matches(cache.when))
-                continue;
-            if (!header) {
-                appendTrace(r, sectionStart(QStringLiteral("archive_cache"),
-                                            success ? tr("Saving cache for successful job")
-                                                    : tr("Saving cache for failed job")));
-                header = true;
-            }
-            QStringList log;
-            saveCache(cache, cacheKey(cache, r.workspace), cacheRoot, r.workspace, sourceFiles,
-                      &log);
-            for (const QString &line : std::as_const(log))
-                appendTrace(r, line.toUtf8() + '\n');
-        }
-        if (header)
-            appendTrace(r, sectionEnd(QStringLiteral("archive_cache")));
-        if (!r.artifacts.isEmpty() && matches(r.artifacts.when)) {
-            const QString section = success ? QStringLiteral("upload_artifacts_on_success")
-                                            : QStringLiteral("upload_artifacts_on_failure");
-            appendTrace(r,
-                        sectionStart(section, success ? tr("Uploading artifacts for successful job")
-                                                      : tr("Uploading artifacts for failed job")));
-            appendTrace(r, tr("Uploading artifacts...").toUtf8() + '\n');
-            const CollectResult result =
-                collectArtifacts(r.workspace, r.artifacts, sourceFiles, r.artifactsDir);
-            for (const QString &w : result.warnings)
-                appendTrace(r, ansi::yellow + w.toUtf8() + ansi::reset + '\n');
-            for (const QString &e : result.errors)
-                appendTrace(r, ansi::boldRed + e.toUtf8() + ansi::reset + '\n');
-            if (!result.files.isEmpty()) {
-                r.hasArtifacts = true;
-                appendTrace(
-                    r,
-                    (result.files.size() == 1
-                         ? tr("Stored 1 file in %1").arg(r.artifactsDir)
-                         : tr("Stored %1 files in %2").arg(result.files.size()).arg(r.artifactsDir))
-                            .toUtf8() +
-                        '\n');
-            }
-            appendTrace(r, sectionEnd(section));
-        }
-        // Dotenv reports: the variables dependent jobs receive.
-        for (const QString &file : std::as_const(r.artifacts.dotenv)) {
-            QFile f(QDir(r.workspace).filePath(file));
-            if (!f.open(QIODevice::ReadOnly)) {
-                appendTrace(r, ansi::yellow +
-                                   tr("WARNING: %1: no matching files").arg(file).toUtf8() +
-                                   ansi::reset + '\n');
-                continue;
-            }
-            const DotenvResult dotenv = parseDotenv(f.readAll());
-            r.dotenv += dotenv.variables;
-            for (const QString &e : dotenv.errors)
-                appendTrace(r, ansi::yellow + tr("WARNING: %1: %2").arg(file, e).toUtf8() +
-                                   ansi::reset + '\n');
-        }
+    if (!ok || r.canceled) {
+        cleanup(r);
+        return;
     }
-    cleanup(r);
+    OutputsInput in;
+    in.success = r.stepExit == 0 && !r.timedOut;
+    auto matches = [&in](const QString &when) {
+        return when == u"always" || (in.success ? when == u"on_success" : when == u"on_failure");
+    };
+    in.workspace = r.workspace;
+    in.cacheRoot = QDir(dataDir).filePath(QStringLiteral("cache"));
+    in.artifactsDir = r.artifactsDir;
+    in.sourceFiles = sourceFiles;
+    for (const CacheSpec &cache : std::as_const(r.caches))
+        if (cache.policy != u"pull" && matches(cache.when))
+            in.caches << cache;
+    in.artifacts = r.artifacts;
+    in.upload = !r.artifacts.isEmpty() && matches(r.artifacts.when);
+    const int jobId = r.rec.id;
+    const int attempt = r.rec.attempt;
+    pool.start([this, in, jobId, attempt] {
+        OutputsResult result = saveOutputs(in);
+        QMetaObject::invokeMethod(
+            q,
+            [this, jobId, attempt, result] {
+                Run *d = run(jobId);
+                if (!d || d->rec.attempt != attempt || d->phase != Phase::Collecting)
+                    return;
+                appendTrace(*d, result.trace);
+                d->hasArtifacts = result.hasArtifacts;
+                d->dotenv = result.dotenv;
+                cleanup(*d);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void Engine::Private::cleanup(Run &r)
@@ -1659,6 +1759,8 @@ Engine::Engine(std::unique_ptr<Backend> backend, QObject *parent)
 
 Engine::~Engine()
 {
+    // Workers write into the pipeline's folders: let them finish first.
+    d->pool.waitForDone();
     // The pipeline's copy of the project is only needed while jobs can still run (or retry).
     if (!d->sourceDir.isEmpty())
         QDir(QFileInfo(d->sourceDir).absolutePath()).removeRecursively();

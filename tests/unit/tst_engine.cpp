@@ -169,6 +169,7 @@ private slots:
     void resourceGroup();
     void cancelJob();
     void cancelPipeline();
+    void cancelWhilePreparing();
     void variablesPrecedence();
     void selection_data();
     void selection();
@@ -554,6 +555,22 @@ void TestEngine::cancelPipeline()
     // Environments are gone once finished() arrives.
     QVERIFY(!QFileInfo::exists(QDir(f.data).filePath(
         QStringLiteral("pipelines/%1/jobs/1/project").arg(f.engine->pipelineId()))));
+}
+
+void TestEngine::cancelWhilePreparing()
+{
+    Fixture f;
+    QVERIFY(f.start("job:\n  script: touch $SHARED/ran\n"));
+    QObject::connect(f.engine.get(), &exec::Engine::jobChanged, f.engine.get(), [&f](int id) {
+        if (f.engine->job(id)->status == JobStatus::Preparing)
+            f.engine->cancel(id);
+    });
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("job")).status, JobStatus::Canceled);
+    QCOMPARE(f.lastStatus(), PipelineStatus::Canceled);
+    QVERIFY(!QFileInfo::exists(QDir(f.shared).filePath(QStringLiteral("ran"))));
+    QVERIFY(!QFileInfo::exists(
+        QDir(f.data).filePath(QStringLiteral("pipelines/%1/jobs/1").arg(f.engine->pipelineId()))));
 }
 
 void TestEngine::variablesPrecedence()

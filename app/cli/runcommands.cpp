@@ -418,12 +418,12 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         QObject::connect(notifier.get(), &QSocketNotifier::activated, &loop, [&] {
             char c = 0;
             [[maybe_unused]] const auto n = ::read(signalPipe[0], &c, 1);
-            if (!interrupted) {
-                interrupted = true;
-                err << tr("stagecraft-cli: interrupted, canceling the pipeline\n");
-                err.flush();
-                engine.cancelPipeline();
-            }
+            // The first Ctrl+C cancels (after_script still runs), the next stops those too.
+            err << (interrupted ? tr("stagecraft-cli: interrupted again, stopping\n")
+                                : tr("stagecraft-cli: interrupted, canceling the pipeline\n"));
+            err.flush();
+            interrupted = true;
+            engine.cancelPipeline();
         });
         struct sigaction action = {};
         action.sa_handler = onSignal;

@@ -1492,10 +1492,8 @@ void Engine::Private::onScriptFinished(Run &r, int exitCode)
         r.timer = nullptr;
         r.stepExit = exitCode;
         appendTrace(r, sectionEnd(QStringLiteral("step_script")));
-        if (r.canceled) {
-            cleanup(r);
-            return;
-        }
+        // Since GitLab 17.0 the after_script runs for canceled jobs too (CI_JOB_STATUS
+        // canceled); canceling again stops it.
         if (!r.afterScript.isEmpty()) {
             runAfter(r);
             return;
@@ -1535,8 +1533,10 @@ void Engine::Private::runAfter(Run &r)
     appendTrace(r, tr("Running after script...").toUtf8() + '\n');
     const bool success = r.stepExit == 0 && !r.timedOut;
     ScriptOptions so;
-    so.prologue << QStringLiteral("export CI_JOB_STATUS=") +
-                       (success ? QStringLiteral("success") : QStringLiteral("failed"));
+    so.prologue << QStringLiteral("export CI_JOB_STATUS=") + (r.canceled
+                                                                  ? QStringLiteral("canceled")
+                                                              : success ? QStringLiteral("success")
+                                                                        : QStringLiteral("failed"));
     for (const JobVariable &v : std::as_const(r.variables))
         if (v.name == u"CI_DEBUG_TRACE")
             so.debugTrace = v.value == u"true";

@@ -514,6 +514,7 @@ void TestEngine::cancelJob()
     QVERIFY(f.start("stages: [one, two]\n"
                     "job:\n  stage: one\n  script:\n    - echo $$ > $SHARED/pid\n"
                     "    - sleep 30 &\n    - echo $! > $SHARED/child\n    - wait\n"
+                    "  after_script:\n    - echo \"after=$CI_JOB_STATUS\"\n"
                     "next:\n  stage: two\n  script: echo next\n"));
     const QString pidFile = QDir(f.shared).filePath(QStringLiteral("child"));
     QTRY_VERIFY_WITH_TIMEOUT(readPid(pidFile) > 0, 10000);
@@ -531,6 +532,9 @@ void TestEngine::cancelJob()
     QVERIFY(!processAlive(child));
     QVERIFY(f.trace(QStringLiteral("job"))
                 .endsWith(QStringLiteral("\x1b[31;1mERROR: Job failed: canceled\x1b[0;m")));
+    // GitLab 17: the after_script runs for canceled jobs.
+    QVERIFY2(f.trace(QStringLiteral("job")).contains(QStringLiteral("\nafter=canceled\n")),
+             qPrintable(f.trace(QStringLiteral("job"))));
 }
 
 void TestEngine::cancelPipeline()

@@ -96,6 +96,7 @@ private slots:
     void namedJobs();
     void variables();
     void interrupt();
+    void interruptTwice();
 };
 
 void TestRunCli::twoStages()
@@ -248,6 +249,34 @@ void TestRunCli::interrupt()
              QStringLiteral("stagecraft-cli: interrupted, canceling the pipeline\n"));
     // The sleep was killed with its job (a zombie until init collects it counts as dead).
     QTRY_VERIFY_WITH_TIMEOUT(!processAlive(child), 5000);
+}
+
+void TestRunCli::interruptTwice()
+{
+    // The first Ctrl+C cancels and runs the after_script (GitLab 17); the second stops it.
+    Project p("job:\n  script:\n    - touch $SHARED/started\n    - sleep 30\n"
+              "  after_script:\n    - echo cleaning\n    - sleep 30\n");
+    QProcess cli;
+    cli.setWorkingDirectory(p.root);
+    cli.setProcessEnvironment(p.environment());
+    cli.start(QStringLiteral(STAGECRAFT_CLI_PATH),
+              QStringList{QStringLiteral("run")} + p.withDataDir({}));
+    QVERIFY(cli.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(p.dir.filePath(QStringLiteral("started"))), 15000);
+    ::kill(pid_t(cli.processId()), SIGINT);
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += cli.readAllStandardOutput()).contains("job > cleaning\n"),
+                             15000);
+    ::kill(pid_t(cli.processId()), SIGINT);
+    QVERIFY(cli.waitForFinished(15000));
+    QCOMPARE(cli.exitCode(), 130);
+    out += cli.readAllStandardOutput();
+    QVERIFY2(normalized(QString::fromUtf8(out))
+                 .endsWith(QStringLiteral("job test canceled <t>\npipeline 1: canceled\n")),
+             out.constData());
+    QCOMPARE(QString::fromUtf8(cli.readAllStandardError()),
+             QStringLiteral("stagecraft-cli: interrupted, canceling the pipeline\n"
+                            "stagecraft-cli: interrupted again, stopping\n"));
 }
 
 QTEST_GUILESS_MAIN(TestRunCli)

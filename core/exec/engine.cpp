@@ -250,6 +250,16 @@ struct Run
     JobSpec spec;
 };
 
+/// Stops a job's timer; deleted later: this may run inside its own timeout().
+void stopTimer(Run &r)
+{
+    if (!r.timer)
+        return;
+    r.timer->stop();
+    r.timer->deleteLater();
+    r.timer = nullptr;
+}
+
 } // namespace
 
 struct Engine::Private
@@ -322,6 +332,7 @@ struct Engine::Private
     std::shared_ptr<const pipeline::Plan> dynamicChild(Run &r, QString *error);
     void onFilesPrepared(Run &r, const QString &error, const QByteArray &trace);
     void onPrepared(Run &r, bool ok, const QString &error);
+    void onJobTimeout(Run &r);
     void runStep(Run &r);
     void onScriptFinished(Run &r, int exitCode);
     void runAfter(Run &r);
@@ -1073,6 +1084,15 @@ void Engine::Private::startJob(Run &r)
     r.hasArtifacts = false;
     r.dotenv.clear();
     setStatus(r, JobStatus::Preparing);
+    // `timeout:` covers the whole job up to the end of the script (image pulls, services).
+    stopTimer(r);
+    r.timer = new QTimer(q);
+    r.timer->setSingleShot(true);
+    QObject::connect(r.timer, &QTimer::timeout, q, [this, id = r.rec.id] {
+        if (Run *d = run(id))
+            onJobTimeout(*d);
+    });
+    r.timer->start(int(std::min<qint64>(qint64(r.timeoutSeconds) * 1000, INT_MAX)));
 
     r.jobDir = QDir(pipelineDir).filePath(QStringLiteral("jobs/%1").arg(r.rec.id));
     r.workspace = QDir(r.jobDir).filePath(projectName);
@@ -1275,7 +1295,7 @@ void Engine::Private::onFilesPrepared(Run &r, const QString &error, const QByteA
         cleanup(r);
         return;
     }
-    if (r.canceled) {
+    if (r.canceled || r.timedOut) {
         cleanup(r);
         return;
     }
@@ -1458,6 +1478,18 @@ void Engine::Private::onPrepared(Run &r, bool ok, const QString &error)
     runStep(r);
 }
 
+void Engine::Private::onJobTimeout(Run &r)
+{
+    r.timedOut = true;
+    if (r.phase == Phase::Step) {
+        if (r.env)
+            r.env->abortScript();
+    } else if (r.phase == Phase::Preparing && r.env) {
+        // Stuck preparing (an image pull, a service that never answers): give up on it.
+        cleanup(r);
+    } // copying files: onFilesPrepared stops there
+}
+
 void Engine::Private::runStep(Run &r)
 {
     r.phase = Phase::Step;
@@ -1469,27 +1501,14 @@ void Engine::Private::runStep(Run &r)
         if (v.name == u"CI_DEBUG_TRACE")
             so.debugTrace = v.value == u"true";
     const QByteArray script = buildScript(r.beforeScript + r.script, so);
-    delete r.timer;
-    r.timer = new QTimer(q);
-    r.timer->setSingleShot(true);
-    const int id = r.rec.id;
-    QObject::connect(r.timer, &QTimer::timeout, q, [this, id] {
-        Run *d = run(id);
-        if (!d || d->phase != Phase::Step)
-            return;
-        d->timedOut = true;
-        if (d->env)
-            d->env->abortScript();
-    });
-    r.timer->start(int(std::min<qint64>(qint64(r.timeoutSeconds) * 1000, INT_MAX)));
+    // The job's timeout started with the job (startJob): preparing counts too.
     r.env->runScript(ScriptStep::Step, script);
 }
 
 void Engine::Private::onScriptFinished(Run &r, int exitCode)
 {
     if (r.phase == Phase::Step) {
-        delete r.timer;
-        r.timer = nullptr;
+        stopTimer(r);
         r.stepExit = exitCode;
         appendTrace(r, sectionEnd(QStringLiteral("step_script")));
         // Since GitLab 17.0 the after_script runs for canceled jobs too (CI_JOB_STATUS
@@ -1500,8 +1519,7 @@ void Engine::Private::onScriptFinished(Run &r, int exitCode)
         }
         collect(r);
     } else if (r.phase == Phase::AfterScript) {
-        delete r.timer;
-        r.timer = nullptr;
+        stopTimer(r);
         if (r.afterTimedOut) {
             appendTrace(r, ansi::yellow +
                                tr("WARNING: after_script failed, but job will continue "
@@ -1607,8 +1625,7 @@ void Engine::Private::onCollected(Run &r, bool ok, const QString &error)
 void Engine::Private::cleanup(Run &r)
 {
     r.phase = Phase::CleaningUp;
-    delete r.timer;
-    r.timer = nullptr;
+    stopTimer(r);
     appendTrace(r, sectionStart(QStringLiteral("cleanup_file_variables"),
                                 tr("Cleaning up project directory and file based variables")));
     const bool success = r.stepExit == 0 && !r.timedOut && r.systemError.isEmpty();
@@ -1645,8 +1662,7 @@ void Engine::Private::onCleanedUp(Run &r)
 
 void Engine::Private::finishAttempt(Run &r)
 {
-    delete r.timer;
-    r.timer = nullptr;
+    stopTimer(r);
     r.rec.finished = QDateTime::currentDateTimeUtc();
     r.rec.exitCode = r.stepExit;
     JobStatus s = JobStatus::Success;
@@ -1893,8 +1909,7 @@ void Engine::play(int jobId)
         d->setStatus(*r, JobStatus::Pending);
         d->schedule();
     } else if (r->rec.status == JobStatus::Scheduled) {
-        delete r->timer;
-        r->timer = nullptr;
+        stopTimer(*r);
         r->played = true;
         d->finishedEmitted = false;
         d->setStatus(*r, JobStatus::Pending);
@@ -1940,8 +1955,7 @@ void Engine::cancel(int jobId)
             if (c->group == jobId)
                 cancel(c->rec.id);
     }
-    delete r->timer;
-    r->timer = nullptr;
+    stopTimer(*r);
     r->rec.failureReason = FailureReason::Canceled;
     r->rec.finished = QDateTime::currentDateTimeUtc();
     r->rec.log->finish();
@@ -1962,8 +1976,7 @@ void Engine::cancelPipeline()
             d->abort(*r);
             continue;
         }
-        delete r->timer;
-        r->timer = nullptr;
+        stopTimer(*r);
         r->rec.failureReason = FailureReason::Canceled;
         r->rec.finished = QDateTime::currentDateTimeUtc();
         r->rec.log->finish();

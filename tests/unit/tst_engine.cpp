@@ -58,7 +58,8 @@ public:
         plan = pipeline::Planner::planProject(context, po);
         options.projectRoot = root;
         options.dataDir = data;
-        engine = std::make_unique<exec::Engine>(std::make_unique<exec::ShellBackend>());
+        engine = std::make_unique<exec::Engine>(
+            backendFactory ? backendFactory() : std::make_unique<exec::ShellBackend>());
         finished = std::make_unique<QSignalSpy>(engine.get(), &exec::Engine::finished);
         QObject::connect(engine.get(), &exec::Engine::jobChanged, engine.get(), [this](int id) {
             if (const exec::JobRecord *j = engine->job(id))
@@ -122,6 +123,60 @@ public:
     qsizetype consumed = 0;
     QHash<QString, QList<JobStatus>> history;
     QHash<QString, QByteArray> untracked; ///< written after the commit
+    std::function<std::unique_ptr<exec::Backend>()> backendFactory;
+};
+
+/// A backend whose environments fail or never finish preparing (an image pull that is
+/// refused, a service that never answers).
+class BrokenBackend : public exec::ShellBackend
+{
+public:
+    enum Mode { Fail, Hang };
+    BrokenBackend(Mode mode, int *cleanups)
+        : m_mode(mode)
+        , m_cleanups(cleanups)
+    {
+    }
+
+    class Environment : public exec::JobEnvironment
+    {
+    public:
+        Environment(Mode mode, int *cleanups, QObject *parent)
+            : exec::JobEnvironment(parent)
+            , m_mode(mode)
+            , m_cleanups(cleanups)
+        {
+        }
+        void prepare() override
+        {
+            if (m_mode == Fail)
+                QTimer::singleShot(0, this, [this] {
+                    Q_EMIT prepared(false, QStringLiteral("pull access denied for nope"));
+                });
+        }
+        void runScript(exec::ScriptStep, const QByteArray &) override {}
+        void abortScript() override {}
+        void collect() override {}
+        void cleanup(bool) override
+        {
+            ++*m_cleanups;
+            QTimer::singleShot(0, this, [this] { Q_EMIT cleanedUp(); });
+        }
+        QString enterCommand() const override { return {}; }
+
+    private:
+        Mode m_mode;
+        int *m_cleanups;
+    };
+
+    exec::JobEnvironment *createEnvironment(const exec::JobSpec &, QObject *parent) override
+    {
+        return new Environment(m_mode, m_cleanups, parent);
+    }
+
+private:
+    Mode m_mode;
+    int *m_cleanups;
 };
 
 bool processAlive(qint64 pid)
@@ -193,6 +248,8 @@ private slots:
     void missingDependency();
     void debugTrace();
     void destroyedWhileRunning();
+    void systemFailure();
+    void timeoutWhilePreparing();
     void environment();
 };
 
@@ -1074,6 +1131,45 @@ void TestEngine::environment()
     QVERIFY2(f.trace(QStringLiteral("deploy"))
                  .contains(QStringLiteral("\nproduction|production|production|https://prod\n")),
              qPrintable(f.trace(QStringLiteral("deploy"))));
+}
+
+void TestEngine::systemFailure()
+{
+    Fixture f;
+    int cleanups = 0;
+    f.backendFactory = [&cleanups] {
+        return std::make_unique<BrokenBackend>(BrokenBackend::Fail, &cleanups);
+    };
+    QVERIFY(f.start("job:\n  image: nope\n  retry:\n    max: 1\n    when: runner_system_failure\n"
+                    "  script: echo\n"));
+    QVERIFY(f.wait());
+    const exec::JobRecord &job = f.job(QStringLiteral("job"));
+    QCOMPARE(job.status, JobStatus::Failed);
+    QCOMPARE(job.failureReason, FailureReason::RunnerSystemFailure);
+    QCOMPARE(job.attempt, 2);
+    QCOMPARE(cleanups, 2);
+    const QString t = f.trace(QStringLiteral("job"));
+    QVERIFY(t.contains(QStringLiteral(
+        "\x1b[31;1mERROR: Preparation failed: pull access denied for nope\x1b[0;m\n")));
+    QVERIFY(t.endsWith(QStringLiteral("\x1b[31;1mERROR: Job failed (system failure): pull access "
+                                      "denied for nope\x1b[0;m")));
+}
+
+void TestEngine::timeoutWhilePreparing()
+{
+    Fixture f;
+    int cleanups = 0;
+    f.backendFactory = [&cleanups] {
+        return std::make_unique<BrokenBackend>(BrokenBackend::Hang, &cleanups);
+    };
+    QVERIFY(f.start("job:\n  timeout: 1s\n  script: echo\n"));
+    QVERIFY(f.wait(10000));
+    QCOMPARE(f.job(QStringLiteral("job")).status, JobStatus::Failed);
+    QCOMPARE(f.job(QStringLiteral("job")).failureReason, FailureReason::JobExecutionTimeout);
+    QCOMPARE(cleanups, 1);
+    QVERIFY(f.trace(QStringLiteral("job"))
+                .endsWith(QStringLiteral(
+                    "\x1b[31;1mERROR: Job failed: execution took longer than 1s seconds\x1b[0;m")));
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

@@ -156,6 +156,11 @@ QString statusText(const exec::JobRecord &job)
 {
     if (job.status == exec::JobStatus::Failed && job.allowedToFail)
         return tr("failed (allowed)");
+    // Like GitLab's job page: a failure other than the script's says why.
+    if (job.status == exec::JobStatus::Failed &&
+        job.failureReason != exec::FailureReason::ScriptFailure &&
+        job.failureReason != exec::FailureReason::None)
+        return tr("failed (%1)").arg(exec::failureReasonName(job.failureReason));
     return exec::statusName(job.status);
 }
 

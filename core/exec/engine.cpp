@@ -1690,6 +1690,7 @@ void Engine::Private::finishAttempt(Run &r)
     } else if (r.timedOut) {
         s = JobStatus::Failed;
         r.rec.failureReason = FailureReason::JobExecutionTimeout;
+        r.rec.exitCode = -1; // killed, as for cancel
         last = ansi::boldRed +
                tr("ERROR: Job failed: execution took longer than %1 seconds")
                    .arg(goDuration(r.timeoutSeconds))
@@ -2016,6 +2017,12 @@ const JobRecord *Engine::job(const QString &name, int parentId) const
         if (r->rec.name == name && r->rec.parentId == parentId)
             return &r->rec;
     return nullptr;
+}
+
+const pipeline::PlannedJob *Engine::plannedJob(int jobId) const
+{
+    const Run *r = d->run(jobId);
+    return r ? r->planned : nullptr;
 }
 
 Backend *Engine::backend() const

@@ -85,6 +85,8 @@ public:
     QList<JobRecord> jobs() const;
     const JobRecord *job(int jobId) const;
     const JobRecord *job(const QString &name, int parentId = 0) const;
+    /// The planned job a record runs (child pipeline jobs included, dynamic ones too).
+    const pipeline::PlannedJob *plannedJob(int jobId) const;
     Backend *backend() const;
 
 Q_SIGNALS:

@@ -141,6 +141,10 @@ void TestRunCli::exitCodes_data()
     QTest::addColumn<QString>("summaryOrError");
     QTest::newRow("failure") << QByteArray("a:\n  script: exit 3\n") << QStringList() << 1
                              << "a test failed <t> 3\npipeline 1: failed\n";
+    QTest::newRow("timeout") << QByteArray("a:\n  timeout: 1s\n  script: sleep 5\n")
+                             << QStringList() << 1
+                             << "a test failed (job_execution_timeout) <t>\n"
+                                "pipeline 1: failed\n";
     QTest::newRow("allowed failure")
         << QByteArray("a:\n  script: exit 3\n  allow_failure: true\n") << QStringList() << 0
         << "a test failed (allowed) <t> 3\npipeline 1: success\n";

@@ -1165,7 +1165,7 @@ void Engine::Private::startJob(Run &r)
             service.command = texts(s.value(u"command"));
             if (const yaml::Node port = s.value(u"variables").value(u"HEALTHCHECK_TCP_PORT");
                 port.isScalar())
-                service.healthcheckPort = int(port.toInt().value_or(0));
+                service.healthcheckPort = port.scalar().trimmed().toInt(); // usually quoted
         }
         service.variables = r.variables;
         if (s.isMap()) {

@@ -126,6 +126,24 @@ public:
     std::function<std::unique_ptr<exec::Backend>()> backendFactory;
 };
 
+/// The shell backend, keeping the JobSpec of every job.
+class RecordingBackend : public exec::ShellBackend
+{
+public:
+    explicit RecordingBackend(QList<exec::JobSpec> *specs)
+        : m_specs(specs)
+    {
+    }
+    exec::JobEnvironment *createEnvironment(const exec::JobSpec &spec, QObject *parent) override
+    {
+        m_specs->append(spec);
+        return exec::ShellBackend::createEnvironment(spec, parent);
+    }
+
+private:
+    QList<exec::JobSpec> *m_specs;
+};
+
 /// A backend whose environments fail or never finish preparing (an image pull that is
 /// refused, a service that never answers).
 class BrokenBackend : public exec::ShellBackend
@@ -249,6 +267,7 @@ private slots:
     void debugTrace();
     void destroyedWhileRunning();
     void systemFailure();
+    void jobSpec();
     void timeoutWhilePreparing();
     void environment();
 };
@@ -1170,6 +1189,67 @@ void TestEngine::timeoutWhilePreparing()
     QVERIFY(f.trace(QStringLiteral("job"))
                 .endsWith(QStringLiteral(
                     "\x1b[31;1mERROR: Job failed: execution took longer than 1s seconds\x1b[0;m")));
+}
+
+void TestEngine::jobSpec()
+{
+    Fixture f;
+    QList<exec::JobSpec> specs;
+    f.backendFactory = [&specs] { return std::make_unique<RecordingBackend>(&specs); };
+    exec::RunOptions o;
+    o.privileged = true;
+    o.keepFailedEnvironment = true;
+    QVERIFY(f.start("variables:\n  TAG: \"15\"\n"
+                    "job:\n  image:\n    name: registry.example.com/tools/builder:$TAG\n"
+                    "    entrypoint: [\"\"]\n    pull_policy: [always, if-not-present]\n"
+                    "    docker:\n      user: build\n"
+                    "  services:\n    - docker:24-dind\n"
+                    "    - name: registry.example.com/grp/postgres:$TAG\n      alias: db, pg\n"
+                    "      command: [\"-c\", \"fsync=off\"]\n"
+                    "      variables:\n        POSTGRES_DB: test\n"
+                    "        HEALTHCHECK_TCP_PORT: \"5432\"\n"
+                    "  script: echo\n",
+                    o));
+    QVERIFY(f.wait());
+    QCOMPARE(specs.size(), 1);
+    const exec::JobSpec &spec = specs.first();
+    QCOMPARE(spec.pipelineId, f.engine->pipelineId());
+    QCOMPARE(spec.jobId, 1);
+    QCOMPARE(spec.jobName, QStringLiteral("job"));
+    QCOMPARE(spec.stage, QStringLiteral("test"));
+    QCOMPARE(spec.projectPath, QStringLiteral("local/project")); // no remote: the folder
+    QCOMPARE(spec.image.name, QStringLiteral("registry.example.com/tools/builder:15"));
+    QVERIFY(spec.image.hasEntrypoint);
+    QCOMPARE(spec.image.entrypoint, QStringList{QString()});
+    QCOMPARE(spec.image.pullPolicy,
+             (QStringList{QStringLiteral("always"), QStringLiteral("if-not-present")}));
+    QCOMPARE(spec.image.user, QStringLiteral("build"));
+    QCOMPARE(spec.services.size(), 2);
+    QCOMPARE(spec.services.at(0).image.name, QStringLiteral("docker:24-dind"));
+    QCOMPARE(spec.services.at(0).aliases, QStringList{QStringLiteral("docker")});
+    const exec::ServiceSpec &db = spec.services.at(1);
+    QCOMPARE(db.image.name, QStringLiteral("registry.example.com/grp/postgres:15"));
+    QCOMPARE(db.aliases, (QStringList{QStringLiteral("registry.example.com__grp__postgres"),
+                                      QStringLiteral("registry.example.com-grp-postgres"),
+                                      QStringLiteral("db"), QStringLiteral("pg")}));
+    QCOMPARE(db.command, (QStringList{QStringLiteral("-c"), QStringLiteral("fsync=off")}));
+    QCOMPARE(db.healthcheckPort, 5432);
+    QVERIFY(db.variables.contains(
+        exec::JobVariable{QStringLiteral("POSTGRES_DB"), QStringLiteral("test")}));
+    QVERIFY(spec.privileged);
+    QVERIFY(spec.keepOnFailure);
+    QVERIFY(spec.hostWorkspace.endsWith(QStringLiteral("/jobs/1/project")));
+    QVERIFY(!spec.hostScratch.startsWith(spec.hostWorkspace));
+    auto value = [&spec](const QString &name) {
+        for (const exec::JobVariable &v : spec.variables)
+            if (v.name == name)
+                return v.value;
+        return QStringLiteral("<unset>");
+    };
+    QCOMPARE(value(QStringLiteral("CI_PROJECT_DIR")), spec.hostWorkspace);
+    QCOMPARE(value(QStringLiteral("CI_JOB_IMAGE")),
+             QStringLiteral("registry.example.com/tools/builder:15"));
+    QCOMPARE(value(QStringLiteral("TAG")), QStringLiteral("15"));
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

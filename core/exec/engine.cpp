@@ -250,6 +250,13 @@ struct Run
     JobSpec spec;
 };
 
+/// No more trace for this attempt (a log that could not be created is simply absent).
+void finishLog(const JobRecord &rec)
+{
+    if (rec.log)
+        rec.log->finish();
+}
+
 /// Stops a job's timer; deleted later: this may run inside its own timeout().
 void stopTimer(Run &r)
 {
@@ -540,7 +547,7 @@ void Engine::Private::scheduleOnce(bool *changed)
             if (canceledPipeline) {
                 setStatus(r, JobStatus::Canceled);
                 r.rec.failureReason = FailureReason::Canceled;
-                r.rec.log->finish();
+                finishLog(r.rec);
                 *changed = true;
                 continue;
             }
@@ -565,7 +572,7 @@ void Engine::Private::scheduleOnce(bool *changed)
             *changed = true;
             if (!valid) {
                 setStatus(r, JobStatus::Skipped);
-                r.rec.log->finish();
+                finishLog(r.rec);
                 continue;
             }
             if (r.planned->when == When::Manual && !r.played && !options.manualJobsRun) {
@@ -599,7 +606,7 @@ void Engine::Private::scheduleOnce(bool *changed)
             if (canceledPipeline) {
                 setStatus(r, JobStatus::Canceled);
                 r.rec.failureReason = FailureReason::Canceled;
-                r.rec.log->finish();
+                finishLog(r.rec);
                 *changed = true;
                 continue;
             }
@@ -663,7 +670,7 @@ void Engine::Private::scheduleOnce(bool *changed)
         appendTrace(r,
                     tr("Downstream pipeline finished: %1").arg(statusName(child)).toUtf8() + '\n');
         if (s != JobStatus::Manual)
-            r.rec.log->finish();
+            finishLog(r.rec);
         setStatus(r, s);
         *changed = true;
     }
@@ -1404,7 +1411,7 @@ void Engine::Private::startTrigger(Run &r)
         r.rec.failureReason = FailureReason::ScriptFailure;
         r.rec.allowedToFail = job.allowFailure;
         r.rec.finished = QDateTime::currentDateTimeUtc();
-        r.rec.log->finish();
+        finishLog(r.rec);
         setStatus(r, JobStatus::Failed);
         return;
     }
@@ -1417,7 +1424,7 @@ void Engine::Private::startTrigger(Run &r)
                    tr("WARNING: %1 skipped: %2 cannot run locally").arg(r.rec.name, what).toUtf8() +
                    ansi::reset + '\n');
         r.rec.finished = r.rec.started;
-        r.rec.log->finish();
+        finishLog(r.rec);
         setStatus(r, JobStatus::Skipped);
         return;
     }
@@ -1433,7 +1440,7 @@ void Engine::Private::startTrigger(Run &r)
         r.rec.failureReason = FailureReason::ScriptFailure;
         r.rec.allowedToFail = job.allowFailure;
         r.rec.finished = QDateTime::currentDateTimeUtc();
-        r.rec.log->finish();
+        finishLog(r.rec);
         setStatus(r, JobStatus::Failed);
         return;
     }
@@ -1449,7 +1456,7 @@ void Engine::Private::startTrigger(Run &r)
         Q_EMIT q->jobAdded(runs.at(i)->rec.id);
     if (!r.depend) {
         r.rec.finished = QDateTime::currentDateTimeUtc();
-        r.rec.log->finish();
+        finishLog(r.rec);
         setStatus(r, JobStatus::Success);
     }
 }
@@ -1714,12 +1721,12 @@ void Engine::Private::finishAttempt(Run &r)
     appendTrace(r, last + '\n');
     if (r.masker) {
         const QByteArray rest = r.masker->flush();
-        if (!rest.isEmpty()) {
+        if (!rest.isEmpty() && r.rec.log) {
             r.rec.log->append(rest);
             Q_EMIT q->jobOutput(r.rec.id, rest);
         }
     }
-    r.rec.log->finish();
+    finishLog(r.rec);
     r.phase = Phase::Done;
     if (!r.resourceGroup.isEmpty() && resourceHolders.value(r.resourceGroup) == r.rec.id)
         resourceHolders.remove(r.resourceGroup);
@@ -1959,7 +1966,7 @@ void Engine::cancel(int jobId)
     stopTimer(*r);
     r->rec.failureReason = FailureReason::Canceled;
     r->rec.finished = QDateTime::currentDateTimeUtc();
-    r->rec.log->finish();
+    finishLog(r->rec);
     d->setStatus(*r, JobStatus::Canceled);
     d->schedule();
 }
@@ -1980,7 +1987,7 @@ void Engine::cancelPipeline()
         stopTimer(*r);
         r->rec.failureReason = FailureReason::Canceled;
         r->rec.finished = QDateTime::currentDateTimeUtc();
-        r->rec.log->finish();
+        finishLog(r->rec);
         d->setStatus(*r, JobStatus::Canceled);
     }
     d->schedule();

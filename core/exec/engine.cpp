@@ -1937,12 +1937,21 @@ void Engine::retry(int jobId)
     r->phase = Phase::Idle;
     r->played = true;
     d->finishedEmitted = false;
-    // Jobs that were skipped because of this one are evaluated again.
-    for (const auto &other : d->runs) {
-        if (other->rec.status == JobStatus::Skipped && other->prereqs.contains(jobId)) {
-            other->rec.status = JobStatus::Created;
-            d->newLog(*other);
-            Q_EMIT jobChanged(other->rec.id);
+    // Jobs that were skipped because of this one (directly or not) are evaluated again.
+    QSet<int> again{jobId};
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (const auto &other : d->runs) {
+            if (other->rec.status != JobStatus::Skipped || again.contains(other->rec.id))
+                continue;
+            if (std::any_of(other->prereqs.cbegin(), other->prereqs.cend(),
+                            [&again](int id) { return again.contains(id); })) {
+                again.insert(other->rec.id);
+                other->rec.status = JobStatus::Created;
+                d->newLog(*other);
+                Q_EMIT jobChanged(other->rec.id);
+                changed = true;
+            }
         }
     }
     d->setStatus(*r, JobStatus::Pending);

@@ -238,6 +238,7 @@ private slots:
     void allowFailureExitCodes();
     void retry_data();
     void retry();
+    void retryByHand();
     void timeout();
     void resourceGroup();
     void cancelJob();
@@ -547,6 +548,30 @@ void TestEngine::retry()
                     .log->path()
                     .endsWith(QStringLiteral("/1-%1.log").arg(attempts)));
     }
+}
+
+void TestEngine::retryByHand()
+{
+    Fixture f;
+    QVERIFY(f.start("stages: [one, two]\n"
+                    "flaky:\n  stage: one\n  script:\n    - echo run >> $SHARED/events\n"
+                    "    - test $(wc -l < $SHARED/events) -ge 2\n"
+                    "next:\n  stage: two\n  script: echo next\n"
+                    "last:\n  stage: .post\n  script: echo last\n"));
+    QVERIFY(f.wait());
+    QCOMPARE(f.lastStatus(), PipelineStatus::Failed);
+    QCOMPARE(f.job(QStringLiteral("last")).status, JobStatus::Skipped);
+    QCOMPARE(f.job(QStringLiteral("next")).status, JobStatus::Skipped);
+    const QString firstLog = f.job(QStringLiteral("flaky")).log->path();
+    f.engine->retry(f.job(QStringLiteral("flaky")).id);
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("flaky")).status, JobStatus::Success);
+    QCOMPARE(f.job(QStringLiteral("flaky")).attempt, 2);
+    QVERIFY(f.job(QStringLiteral("flaky")).log->path() != firstLog);
+    QVERIFY(QFileInfo::exists(firstLog)); // the first attempt's trace stays
+    QCOMPARE(f.job(QStringLiteral("next")).status, JobStatus::Success);
+    QCOMPARE(f.job(QStringLiteral("last")).status, JobStatus::Success);
+    QCOMPARE(f.lastStatus(), PipelineStatus::Success);
 }
 
 void TestEngine::timeout()

@@ -936,6 +936,7 @@ struct PrepareInput
 {
     QString sourceDir, jobDir, workspace, projectRoot, cacheRoot;
     qsizetype sourceFileCount = 0;
+    bool copySource = true; ///< GIT_STRATEGY none/empty: an empty project folder
     QList<CacheSpec> caches;
     struct Download
     {
@@ -956,20 +957,24 @@ PrepareResult prepareFiles(const PrepareInput &in)
 {
     PrepareResult out;
     QString error;
-    if (!QDir().mkpath(in.jobDir) || !copyTree(in.sourceDir, in.workspace, &error)) {
+    if (!QDir().mkpath(in.workspace) ||
+        (in.copySource && !copyTree(in.sourceDir, in.workspace, &error))) {
         out.error = tr("cannot copy the project into %1: %2").arg(in.workspace, error);
         return out;
     }
     QByteArray &t = out.trace;
     t += sectionStart(QStringLiteral("get_sources"), tr("Getting source from Git repository"));
-    t += (in.sourceFileCount == 1
-              ? tr("Copying the working tree of %1 (1 file, untracked files included)")
-                    .arg(in.projectRoot)
-              : tr("Copying the working tree of %1 (%2 files, untracked files included)")
-                    .arg(in.projectRoot)
-                    .arg(in.sourceFileCount))
-             .toUtf8() +
-         '\n';
+    if (!in.copySource)
+        t += tr("Skipping Git repository setup").toUtf8() + '\n';
+    else
+        t += (in.sourceFileCount == 1
+                  ? tr("Copying the working tree of %1 (1 file, untracked files included)")
+                        .arg(in.projectRoot)
+                  : tr("Copying the working tree of %1 (%2 files, untracked files included)")
+                        .arg(in.projectRoot)
+                        .arg(in.sourceFileCount))
+                 .toUtf8() +
+             '\n';
     t += sectionEnd(QStringLiteral("get_sources"));
     bool header = false;
     for (const CacheSpec &cache : in.caches) {
@@ -1263,6 +1268,9 @@ void Engine::Private::startJob(Run &r)
     in.projectRoot = options.projectRoot;
     in.cacheRoot = QDir(dataDir).filePath(QStringLiteral("cache"));
     in.sourceFileCount = sourceFiles.size();
+    for (const JobVariable &v : std::as_const(r.variables))
+        if (v.name == u"GIT_STRATEGY")
+            in.copySource = v.value != u"none" && v.value != u"empty";
     in.caches = r.caches;
     for (int depId : std::as_const(r.artifactSources)) {
         const Run *dep = run(depId);

@@ -249,6 +249,7 @@ private slots:
     void selection();
     void unknownJob();
     void untrackedAndCheckoutUnchanged();
+    void gitStrategyNone();
     void childPipeline_data();
     void childPipeline();
     void dynamicChildPipeline();
@@ -778,6 +779,21 @@ void TestEngine::untrackedAndCheckoutUnchanged()
     QCOMPARE(tracked.readAll(), QByteArray("original\n"));
     QVERIFY(QFileInfo::exists(QDir(f.root).filePath(QStringLiteral("untracked.txt"))));
     QVERIFY(!QFileInfo::exists(QDir(f.root).filePath(QStringLiteral("created.txt"))));
+}
+
+void TestEngine::gitStrategyNone()
+{
+    Fixture f;
+    QVERIFY(f.start("stages: [build, test]\n"
+                    "build:\n  stage: build\n  script: echo made > made.txt\n"
+                    "  artifacts:\n    paths: [made.txt]\n"
+                    "test:\n  stage: test\n  variables:\n    GIT_STRATEGY: none\n"
+                    "  script:\n    - test ! -e .gitlab-ci.yml\n    - cat made.txt\n"));
+    QVERIFY(f.wait());
+    QCOMPARE(f.lastStatus(), PipelineStatus::Success);
+    QVERIFY(f.trace(QStringLiteral("test"))
+                .contains(QStringLiteral("\nSkipping Git repository setup\n")));
+    QVERIFY(f.trace(QStringLiteral("test")).contains(QStringLiteral("\nmade\n")));
 }
 
 void TestEngine::childPipeline_data()

@@ -1,6 +1,8 @@
 #include "runcommands.h"
 
+#include "ci/linter.h"
 #include "commands.h"
+#include "diag/report.h"
 #include "exec/backends.h"
 #include "exec/engine.h"
 #include "plancommands.h"
@@ -355,7 +357,20 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const pipeline::PipelineContext context = contextFor(*project, a->plan);
     pipeline::PlanOptions planOptions = planOptionsFor(*project, a->plan);
     planOptions.effectiveJobs = true; // jobs run with default: and global variables applied
-    const pipeline::Plan plan = pipeline::Planner::planProject(context, planOptions);
+    // include:rules see the pipeline's variables, as Planner::planProject sets them.
+    planOptions.resolve.variables = vars::predefinedVariables(context.effectiveFacts());
+    planOptions.resolve.variables.insert(context.variables);
+    // GitLab creates no pipeline for an invalid configuration: neither do we.
+    const ci::LintResult lint = ci::lint(planOptions.resolve);
+    diag::Diagnostics errors = lint.diagnostics;
+    errors.removeIf([](const diag::Diagnostic &d) { return !d.isError(); });
+    if (!errors.isEmpty()) {
+        err << tr("stagecraft-cli: the configuration is invalid, GitLab would not create the "
+                  "pipeline:\n");
+        err << QString::fromUtf8(diag::format(errors, diag::ReportFormat::Text));
+        return Findings;
+    }
+    const pipeline::Plan plan = pipeline::Planner::plan(lint.config, context, planOptions);
     for (const QString &warning : plan.warnings)
         err << tr("WARNING: %1\n").arg(warning);
     if (!plan.errors.isEmpty()) {

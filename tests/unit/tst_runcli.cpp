@@ -94,6 +94,7 @@ private slots:
     void exitCodes_data();
     void exitCodes();
     void namedJobs();
+    void invalidConfiguration();
     void variables();
     void interrupt();
     void interruptTwice();
@@ -211,6 +212,18 @@ void TestRunCli::namedJobs()
                                 "build build success <t> 0\ntest test success <t> 0\n"
                                 "pipeline 2: success\n")),
              qPrintable(r.out));
+}
+
+void TestRunCli::invalidConfiguration()
+{
+    Project p("ok:\n  script: echo\nbroken:\n  stage: test\n");
+    const Result r = p.run({});
+    QCOMPARE(r.code, 1);
+    QCOMPARE(r.out, QString());
+    QCOMPARE(r.err, QStringLiteral("stagecraft-cli: the configuration is invalid, GitLab would not "
+                                   "create the pipeline:\n"
+                                   ".gitlab-ci.yml:3:1: error: jobs broken config should implement "
+                                   "the script:, run:, or trigger: keyword [missing-script]\n"));
 }
 
 void TestRunCli::variables()

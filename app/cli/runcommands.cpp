@@ -219,6 +219,9 @@ public:
             print(*job, tr("starting %1 (%2)").arg(m_engine.backend()->id(), job->stage));
         } else if (job->status == exec::JobStatus::Manual) {
             print(*job, tr("waiting to be played (manual)"));
+        } else if (job->status == exec::JobStatus::Scheduled) {
+            const pipeline::PlannedJob *planned = m_engine.plannedJob(id);
+            print(*job, tr("delayed, starts in %1").arg(planned ? planned->startIn : QString()));
         } else if (exec::isFinished(job->status) && job->started.isValid() &&
                    job->status != exec::JobStatus::Skipped) {
             const QByteArray rest = m_buffers.take(id);

@@ -1919,7 +1919,7 @@ void Engine::play(int jobId)
     Run *r = d->run(jobId);
     if (!r)
         return;
-    if (r->rec.status == JobStatus::Manual && !r->planned->trigger) {
+    if (r->rec.status == JobStatus::Manual && !r->childCreated) { // not a blocked downstream
         r->played = true;
         d->finishedEmitted = false;
         d->setStatus(*r, JobStatus::Pending);

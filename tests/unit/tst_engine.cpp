@@ -253,6 +253,7 @@ private slots:
     void childPipeline_data();
     void childPipeline();
     void dynamicChildPipeline();
+    void manualTrigger();
     void triggerProjectSkipped();
     void keepFailed();
     void masking();
@@ -869,6 +870,20 @@ void TestEngine::dynamicChildPipeline()
                 .contains(QStringLiteral("ERROR: Downstream pipeline cannot be created: the "
                                          "artifact nope.yml of job generate does not exist")));
     QCOMPARE(f.lastStatus(), PipelineStatus::Success);
+}
+
+void TestEngine::manualTrigger()
+{
+    Fixture f;
+    QVERIFY(f.start("kid:\n  when: manual\n  trigger:\n    include: child.yml\n", {},
+                    {{QStringLiteral("child.yml"), "c:\n  script: echo child\n"}}));
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("kid")).status, JobStatus::Manual);
+    f.engine->play(f.job(QStringLiteral("kid")).id);
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("kid")).status, JobStatus::Success);
+    QCOMPARE(f.job(QStringLiteral("c"), f.job(QStringLiteral("kid")).id).status,
+             JobStatus::Success);
 }
 
 void TestEngine::triggerProjectSkipped()

@@ -1,12 +1,15 @@
 // The run engine with the shell backend: real processes in real git repositories.
 
 #include "exec/engine.h"
+#include "exec/scriptbuilder.h"
 #include "exec/shell/shellbackend.h"
 #include "gitrepobuilder.h"
 #include "pipeline/gitcontext.h"
 #include "pipeline/planner.h"
 
+#include <QProcess>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -226,6 +229,11 @@ class TestEngine : public QObject
 
 private slots:
     void initTestCase();
+    void goDuration_data();
+    void goDuration();
+    void displayCommand_data();
+    void displayCommand();
+    void scriptRunsInSh();
     void twoStages();
     void traceShape();
     void stagesAndNeeds();
@@ -278,6 +286,64 @@ private slots:
 void TestEngine::initTestCase()
 {
     qRegisterMetaType<PipelineStatus>();
+}
+
+void TestEngine::goDuration_data()
+{
+    QTest::addColumn<qint64>("seconds");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("0") << qint64(0) << "0s";
+    QTest::newRow("59") << qint64(59) << "59s";
+    QTest::newRow("60") << qint64(60) << "1m0s";
+    QTest::newRow("90") << qint64(90) << "1m30s";
+    QTest::newRow("3600") << qint64(3600) << "1h0m0s";
+    QTest::newRow("5432") << qint64(5432) << "1h30m32s";
+}
+
+void TestEngine::goDuration()
+{
+    QFETCH(qint64, seconds);
+    QFETCH(QString, text);
+    QCOMPARE(exec::goDuration(seconds), text);
+}
+
+void TestEngine::displayCommand_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("one line") << "echo hi"
+                              << "echo hi";
+    QTest::newRow("block scalar") << "echo hi\n"
+                                  << "echo hi";
+    QTest::newRow("two lines") << "if true; then\n  echo hi\nfi\n"
+                               << "if true; then # collapsed multi-line command";
+}
+
+void TestEngine::displayCommand()
+{
+    QFETCH(QString, command);
+    QFETCH(QString, shown);
+    QCOMPARE(exec::displayCommand(command), shown);
+}
+
+void TestEngine::scriptRunsInSh()
+{
+    // The script also works in a POSIX sh (images without bash: the runner falls back to sh).
+    const QString sh = QStandardPaths::findExecutable(QStringLiteral("dash"));
+    if (sh.isEmpty())
+        QSKIP("dash is not installed");
+    QTemporaryDir dir;
+    QFile script(dir.filePath(QStringLiteral("s")));
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write(exec::buildScript({QStringLiteral("echo \"it's $((1+1))\""),
+                                    QStringLiteral("false"), QStringLiteral("echo never")}));
+    script.close();
+    QProcess p;
+    p.start(sh, {script.fileName()});
+    QVERIFY(p.waitForFinished());
+    QCOMPARE(p.exitCode(), 1);
+    QCOMPARE(p.readAllStandardOutput(), QByteArray("\x1b[32;1m$ echo \"it's $((1+1))\"\x1b[0;m\n"
+                                                   "it's 2\n\x1b[32;1m$ false\x1b[0;m\n"));
 }
 
 void TestEngine::twoStages()

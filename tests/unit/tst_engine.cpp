@@ -236,6 +236,7 @@ private slots:
     void scriptRunsInSh();
     void twoStages();
     void traceShape();
+    void defaults();
     void stagesAndNeeds();
     void concurrencyLimit();
     void whenKeywords_data();
@@ -410,6 +411,24 @@ void TestEngine::traceShape()
                                     QStringLiteral("cleanup_file_variables")}));
     QCOMPARE(f.job(QStringLiteral("job")).failureReason, FailureReason::ScriptFailure);
     QCOMPARE(f.lastStatus(), PipelineStatus::Failed);
+}
+
+void TestEngine::defaults()
+{
+    // The engine runs the effective job: default: keys the job does not set.
+    Fixture f;
+    QVERIFY(f.start("default:\n  before_script: [echo from-default]\n"
+                    "  after_script: [echo after-default]\n"
+                    "plain:\n  script: echo plain\n"
+                    "own:\n  before_script: [echo own-before]\n  script: echo own\n"
+                    "none:\n  inherit:\n    default: false\n  script: echo none\n"));
+    QVERIFY(f.wait());
+    QVERIFY(f.trace(QStringLiteral("plain")).contains(QStringLiteral("\nfrom-default\n")));
+    QVERIFY(f.trace(QStringLiteral("plain")).contains(QStringLiteral("\nafter-default\n")));
+    QVERIFY(f.trace(QStringLiteral("own")).contains(QStringLiteral("\nown-before\n")));
+    QVERIFY(!f.trace(QStringLiteral("own")).contains(QStringLiteral("from-default")));
+    QVERIFY(f.trace(QStringLiteral("own")).contains(QStringLiteral("\nafter-default\n")));
+    QVERIFY(!f.trace(QStringLiteral("none")).contains(QStringLiteral("default")));
 }
 
 void TestEngine::stagesAndNeeds()

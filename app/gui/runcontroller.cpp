@@ -181,6 +181,11 @@ void RunController::update(const exec::JobRecord &record, bool added)
 {
     const bool known = m_jobs.count(record.id) > 0;
     m_jobs[record.id] = record;
+    // A played or retried job after finished(): the run goes on (finished() comes again).
+    const exec::JobStatus s = record.status;
+    if (s == exec::JobStatus::Pending || s == exec::JobStatus::Preparing ||
+        s == exec::JobStatus::Running || s == exec::JobStatus::WaitingForResource)
+        m_running = true;
     if (added || !known)
         emit jobAdded(record.id);
     else

@@ -379,6 +379,37 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!processAlive(sleeper), 5000);
     }
 
+    void playAManualJobAfterThePipelineStopped()
+    {
+        QTemporaryDir dir;
+        gittest::RepoBuilder repo(dir.path());
+        repo.write(u".gitlab-ci.yml"_qs,
+                   "build:\n  script: echo build\n"
+                   "deploy:\n  when: manual\n  allow_failure: false\n  script: echo deployed\n");
+        repo.commit("init");
+        auto w = openWindow(dir.path());
+        QVERIFY(w);
+        RunController *runs = w->runController();
+        QSignalSpy finished(runs, &RunController::finished);
+        QVERIFY(w->runPipeline());
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(runs->status(), PipelineStatus::Manual); // blocked by the manual job
+        QVERIFY(!runs->isRunning());
+        const int id = runs->job(u"deploy"_qs)->id;
+        QCOMPARE(w->graphPanel()->jobStatus(u"deploy"_qs), JobStatus::Manual);
+        QCOMPARE(jobText(w->jobsPanel(), id, JobsPanel::StatusColumn), u"manual");
+        w->jobsPanel()->selectJob(id);
+        auto *play = w->jobsPanel()->findChild<QToolButton *>(u"playJob"_qs);
+        QVERIFY(play->isEnabled());
+        QTest::mouseClick(play, Qt::LeftButton);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(runs->status(), PipelineStatus::Success);
+        QCOMPARE(runs->job(id)->status, JobStatus::Success);
+        QCOMPARE(w->graphPanel()->jobStatus(u"deploy"_qs), JobStatus::Success);
+        QVERIFY(!runs->isRunning());
+        QVERIFY(w->runPipelineAction()->isEnabled());
+    }
+
     void startFailureIsReported()
     {
         QTemporaryDir dir;

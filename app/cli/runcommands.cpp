@@ -344,6 +344,7 @@ void printSummary(const exec::Engine &engine, const Printer &printer, QTextStrea
             out << tr("%1: environment kept, enter it with: %2\n")
                        .arg(printer.displayName(job), job.enterCommand);
     }
+    out << tr("Logs and artifacts: %1\n").arg(QDir::toNativeSeparators(engine.pipelineDir()));
     out.flush();
 }
 
@@ -354,6 +355,16 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const auto a = parse(arguments, err);
     if (!a)
         return UsageOrIo;
+    // A wrong executor is a usage error, whatever the configuration says.
+    exec::BackendSettings settings;
+    settings.privileged = a->privileged;
+    settings.dockerHost = qEnvironmentVariable("DOCKER_HOST");
+    QString error;
+    std::unique_ptr<exec::Backend> backend = exec::createBackend(a->executor, settings, &error);
+    if (!backend) {
+        err << tr("stagecraft-cli: %1\n").arg(error);
+        return UsageOrIo;
+    }
     const auto project = projectFor(a->plan.path, err);
     if (!project)
         return UsageOrIo;
@@ -386,15 +397,6 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return Findings;
     }
 
-    exec::BackendSettings settings;
-    settings.privileged = a->privileged;
-    settings.dockerHost = qEnvironmentVariable("DOCKER_HOST");
-    QString error;
-    std::unique_ptr<exec::Backend> backend = exec::createBackend(a->executor, settings, &error);
-    if (!backend) {
-        err << tr("stagecraft-cli: %1\n").arg(error);
-        return UsageOrIo;
-    }
 
     exec::RunOptions options;
     options.projectRoot = project->root;
@@ -420,7 +422,11 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const bool colour = ::isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR");
     if (!engine.start(plan, context, options, &error)) {
         err << tr("stagecraft-cli: %1\n").arg(error);
-        return error.contains(QStringLiteral("not found in the pipeline")) ? UsageOrIo : Findings;
+        // A job named on the command line that the pipeline does not have: a usage error.
+        return error.contains(QStringLiteral("not found in the pipeline")) ||
+                       error.contains(QStringLiteral("is not in the pipeline"))
+                   ? UsageOrIo
+                   : Findings;
     }
     Printer printer(engine, out, colour);
     QEventLoop loop;

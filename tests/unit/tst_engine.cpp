@@ -579,6 +579,14 @@ void TestEngine::allowFailureExitCodes_data()
         << QByteArray("\n    exit_codes: 3\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"x\"\n"
                       "      allow_failure: false\n    - when: on_success")
         << 3 << true << PipelineStatus::Success;
+    // The planner says which rule matched: its own exit codes apply.
+    QTest::newRow("rule with exit codes")
+        << QByteArray("false\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"x\"\n"
+                      "    - allow_failure:\n        exit_codes: [3]")
+        << 3 << true << PipelineStatus::Success;
+    QTest::newRow("rule with other exit codes")
+        << QByteArray("true\n  rules:\n    - allow_failure:\n        exit_codes: [3]")
+        << 4 << false << PipelineStatus::Failed;
 }
 
 void TestEngine::allowFailureExitCodes()

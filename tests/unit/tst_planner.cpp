@@ -23,6 +23,8 @@ private slots:
     void workflow_data();
     void workflow();
     void variables();
+    void matchedRule_data();
+    void matchedRule();
     void childPipeline();
     void incompleteConfig();
     void slug_data();
@@ -390,6 +392,60 @@ void TestPlanner::variables()
     QCOMPARE(plan.workflowVariables.size(), 1);
     QCOMPARE(plan.pipelineVariables.value(u"USER"_qs), u"u"_qs);
     QVERIFY(plan.job(u"b")->variables.isEmpty());
+}
+
+void TestPlanner::matchedRule_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<int>("index");
+    QTest::addColumn<bool>("fromRule");
+    QTest::addColumn<bool>("allowFailure");
+    QTest::addColumn<QString>("exitCodes");
+    QTest::newRow("no rules") << QByteArray("a:\n  script: x\n") << -1 << false << false << "";
+    QTest::newRow("job exit codes")
+        << QByteArray("a:\n  script: x\n  allow_failure:\n    exit_codes: [3, 4]\n") << -1
+        << false << false << "3,4";
+    QTest::newRow("single exit code")
+        << QByteArray("a:\n  script: x\n  allow_failure:\n    exit_codes: 137\n") << -1 << false
+        << false << "137";
+    QTest::newRow("second rule, job's codes kept")
+        << QByteArray("a:\n  script: x\n  allow_failure:\n    exit_codes: 3\n  rules:\n"
+                      "    - if: $NOPE\n      allow_failure: true\n    - when: on_success\n")
+        << 1 << false << false << "3";
+    QTest::newRow("rule replaces the job's codes")
+        << QByteArray("a:\n  script: x\n  allow_failure:\n    exit_codes: 3\n  rules:\n"
+                      "    - if: $CI_COMMIT_BRANCH\n      allow_failure: true\n")
+        << 0 << true << true << "";
+    QTest::newRow("rule with its own codes")
+        << QByteArray("a:\n  script: x\n  allow_failure: true\n  rules:\n"
+                      "    - allow_failure:\n        exit_codes: [2]\n")
+        << 0 << true << false << "2";
+    // !reference lists are flattened: the index counts the entries GitLab sees.
+    QTest::newRow("after a referenced list")
+        << QByteArray(".r:\n  rules:\n    - if: $NOPE\n    - if: $NOPE_TOO\n"
+                      "a:\n  script: x\n  rules:\n    - !reference [.r, rules]\n"
+                      "    - if: $CI_COMMIT_BRANCH\n      allow_failure: false\n")
+        << 2 << true << false << "";
+}
+
+void TestPlanner::matchedRule()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(int, index);
+    QFETCH(bool, fromRule);
+    QFETCH(bool, allowFailure);
+    QFETCH(QString, exitCodes);
+    const pipeline::Plan plan = planYaml(yaml, makeContext(u"push main"_qs));
+    const pipeline::PlannedJob *a = plan.job(u"a");
+    QVERIFY2(a, qPrintable(plan.errors.join(u'\n') + plan.reason));
+    QCOMPARE(a->matchedRule, index);
+    QCOMPARE(a->rule.isDefined(), index >= 0);
+    QCOMPARE(a->allowFailureFromRule, fromRule);
+    QCOMPARE(a->allowFailure, allowFailure);
+    QStringList codes;
+    for (int code : a->allowFailureExitCodes)
+        codes << QString::number(code);
+    QCOMPARE(codes.join(u','), exitCodes);
 }
 
 void TestPlanner::childPipeline()

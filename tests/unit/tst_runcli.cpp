@@ -54,8 +54,14 @@ public:
         p.start(QStringLiteral(STAGECRAFT_CLI_PATH),
                 QStringList{QStringLiteral("run")} + withDataDir(args));
         p.waitForFinished(60000);
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
+        return {p.exitCode(), withoutTmp(QString::fromUtf8(p.readAllStandardOutput())),
+                withoutTmp(QString::fromUtf8(p.readAllStandardError()))};
+    }
+
+    /// The temporary folder's path as `$TMP`.
+    QString withoutTmp(QString text) const
+    {
+        return text.replace(dir.path(), QStringLiteral("$TMP"));
     }
 
     QTemporaryDir dir;
@@ -131,7 +137,7 @@ void TestRunCli::twoStages()
                             "job stage status duration exit code\n"
                             "build-job build success <t> 0\n"
                             "test-job test success <t> 0\n"
-                            "pipeline 1: success\n"));
+                            "pipeline 1: success\nLogs and artifacts: $TMP/data/pipelines/1\n"));
 }
 
 void TestRunCli::exitCodes_data()
@@ -141,17 +147,17 @@ void TestRunCli::exitCodes_data()
     QTest::addColumn<int>("code");
     QTest::addColumn<QString>("summaryOrError");
     QTest::newRow("failure") << QByteArray("a:\n  script: exit 3\n") << QStringList() << 1
-                             << "a test failed <t> 3\npipeline 1: failed\n";
+                             << "a test failed <t> 3\npipeline 1: failed\nLogs and artifacts: $TMP/data/pipelines/1\n";
     QTest::newRow("timeout") << QByteArray("a:\n  timeout: 1s\n  script: sleep 5\n")
                              << QStringList() << 1
                              << "a test failed (job_execution_timeout) <t>\n"
-                                "pipeline 1: failed\n";
+                                "pipeline 1: failed\nLogs and artifacts: $TMP/data/pipelines/1\n";
     QTest::newRow("allowed failure")
         << QByteArray("a:\n  script: exit 3\n  allow_failure: true\n") << QStringList() << 0
-        << "a test failed (allowed) <t> 3\npipeline 1: success\n";
+        << "a test failed (allowed) <t> 3\npipeline 1: success\nLogs and artifacts: $TMP/data/pipelines/1\n";
     QTest::newRow("skipped after failure")
         << QByteArray("a:\n  script: exit 1\nb:\n  stage: deploy\n  script: echo\n")
-        << QStringList() << 1 << "a test failed <t> 1\nb deploy skipped\npipeline 1: failed\n";
+        << QStringList() << 1 << "a test failed <t> 1\nb deploy skipped\npipeline 1: failed\nLogs and artifacts: $TMP/data/pipelines/1\n";
     QTest::newRow("unknown option")
         << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--nope")} << 2
         << "stagecraft-cli: unknown option '--nope'\n";
@@ -170,7 +176,7 @@ void TestRunCli::exitCodes_data()
     QTest::newRow("manual left") << QByteArray("a:\n  script: echo\nb:\n  when: manual\n"
                                                "  script: echo\n")
                                  << QStringList() << 0
-                                 << "a test success <t> 0\nb test manual\npipeline 1: success\n";
+                                 << "a test success <t> 0\nb test manual\npipeline 1: success\nLogs and artifacts: $TMP/data/pipelines/1\n";
     QTest::newRow("delayed") << QByteArray("a:\n  when: delayed\n  start_in: 1 second\n"
                                            "  script: echo\n")
                              << QStringList() << 0
@@ -179,7 +185,7 @@ void TestRunCli::exitCodes_data()
                                             "  script: echo\n")
                               << QStringList{QStringLiteral("--manual")} << 0
                               << "a test success <t> 0\nb test success <t> 0\n"
-                                 "pipeline 1: success\n";
+                                 "pipeline 1: success\nLogs and artifacts: $TMP/data/pipelines/1\n";
 }
 
 void TestRunCli::exitCodes()
@@ -209,14 +215,14 @@ void TestRunCli::namedJobs()
     QCOMPARE(r.code, 0);
     QVERIFY2(normalized(r.out).endsWith(
                  QStringLiteral("\njob stage status duration exit code\ntest test success <t> 0\n"
-                                "pipeline 1: success\n")),
+                                "pipeline 1: success\nLogs and artifacts: $TMP/data/pipelines/1\n")),
              qPrintable(r.out));
     r = p.run({p.root, QStringLiteral("test"), QStringLiteral("--needs")});
     QCOMPARE(r.code, 0);
     QVERIFY2(normalized(r.out).endsWith(
                  QStringLiteral("\njob stage status duration exit code\n"
                                 "build build success <t> 0\ntest test success <t> 0\n"
-                                "pipeline 2: success\n")),
+                                "pipeline 2: success\nLogs and artifacts: $TMP/data/pipelines/2\n")),
              qPrintable(r.out));
 }
 
@@ -264,9 +270,9 @@ void TestRunCli::interrupt()
     ::kill(pid_t(cli.processId()), SIGINT);
     QVERIFY(cli.waitForFinished(15000));
     QCOMPARE(cli.exitCode(), 130);
-    const QString out = normalized(QString::fromUtf8(cli.readAllStandardOutput()));
+    const QString out = normalized(p.withoutTmp(QString::fromUtf8(cli.readAllStandardOutput())));
     QVERIFY2(out.endsWith(QStringLiteral("sleeper one canceled <t>\nnext two canceled\n"
-                                         "pipeline 1: canceled\n")),
+                                         "pipeline 1: canceled\nLogs and artifacts: $TMP/data/pipelines/1\n")),
              qPrintable(out));
     QCOMPARE(QString::fromUtf8(cli.readAllStandardError()),
              QStringLiteral("stagecraft-cli: interrupted, canceling the pipeline\n"));
@@ -294,8 +300,8 @@ void TestRunCli::interruptTwice()
     QVERIFY(cli.waitForFinished(15000));
     QCOMPARE(cli.exitCode(), 130);
     out += cli.readAllStandardOutput();
-    QVERIFY2(normalized(QString::fromUtf8(out))
-                 .endsWith(QStringLiteral("job test canceled <t>\npipeline 1: canceled\n")),
+    QVERIFY2(normalized(p.withoutTmp(QString::fromUtf8(out)))
+                 .endsWith(QStringLiteral("job test canceled <t>\npipeline 1: canceled\nLogs and artifacts: $TMP/data/pipelines/1\n")),
              out.constData());
     QCOMPARE(QString::fromUtf8(cli.readAllStandardError()),
              QStringLiteral("stagecraft-cli: interrupted, canceling the pipeline\n"

@@ -62,7 +62,8 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
         auto value = [&]() -> std::optional<QString> {
             if (inlineValue)
                 return inlineValue;
-            if (i + 1 < arguments.size())
+            // `--concurrency --needs`: the next option is no value.
+            if (i + 1 < arguments.size() && !arguments.at(i + 1).startsWith(QStringLiteral("--")))
                 return arguments.at(++i);
             err << tr("stagecraft-cli: %1 needs a value\n").arg(name);
             return std::nullopt;
@@ -368,7 +369,19 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const auto project = projectFor(a->plan.path, err);
     if (!project)
         return UsageOrIo;
-    const pipeline::PipelineContext context = contextFor(*project, a->plan);
+    pipeline::PipelineContext context = contextFor(*project, a->plan);
+    if (context.facts.sha.isEmpty()) {
+        // No repository (or no commit yet): the folder runs as it is, for a push of the ref
+        // (--ref, else the default branch) with no commit, as a project without a remote.
+        const QString folder = QDir(project->root).dirName();
+        if (context.facts.projectPath == vars::PipelineFacts().projectPath)
+            context.facts.projectPath = QStringLiteral("local/") + folder;
+        err << tr("stagecraft-cli: WARNING: %1 is not a git repository with a commit: running "
+                  "the files of the folder as they are, for a %2 pipeline of %3 without a commit "
+                  "(CI_COMMIT_SHA is zeros)\n")
+                   .arg(QDir::toNativeSeparators(project->root), context.source, context.ref);
+        err.flush();
+    }
     pipeline::PlanOptions planOptions = planOptionsFor(*project, a->plan);
     planOptions.effectiveJobs = true; // jobs run with default: and global variables applied
     // include:rules see the pipeline's variables, as Planner::planProject sets them.

@@ -21,10 +21,21 @@ struct Result
 class Project
 {
 public:
-    explicit Project(const QByteArray &ci, const QHash<QString, QByteArray> &files = {})
+    explicit Project(const QByteArray &ci, const QHash<QString, QByteArray> &files = {},
+                     bool git = true)
     {
         root = dir.filePath(QStringLiteral("project"));
         QDir().mkpath(root);
+        if (!git) {
+            QHash<QString, QByteArray> all = files;
+            all.insert(QStringLiteral(".gitlab-ci.yml"), ci);
+            for (auto it = all.cbegin(); it != all.cend(); ++it) {
+                QFile f(QDir(root).filePath(it.key()));
+                if (f.open(QIODevice::WriteOnly))
+                    f.write(it.value());
+            }
+            return;
+        }
         gittest::RepoBuilder repo(root);
         repo.write(QStringLiteral(".gitlab-ci.yml"), ci);
         for (auto it = files.cbegin(); it != files.cend(); ++it)
@@ -101,6 +112,10 @@ private slots:
     void exitCodes();
     void namedJobs();
     void invalidConfiguration();
+    void badInput_data();
+    void badInput();
+    void notARepository();
+    void keepFailedSummary();
     void variables();
     void interrupt();
     void interruptTwice();
@@ -236,6 +251,86 @@ void TestRunCli::invalidConfiguration()
                                    "create the pipeline:\n"
                                    ".gitlab-ci.yml:3:1: error: jobs broken config should implement "
                                    "the script:, run:, or trigger: keyword [missing-script]\n"));
+}
+
+void TestRunCli::badInput_data()
+{
+    QTest::addColumn<QByteArray>("ci");
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("invalid YAML")
+        << QByteArray("a:\n  script: [echo\n") << QStringList() << 1
+        << "stagecraft-cli: the configuration is invalid, GitLab would not create the "
+           "pipeline:\n.gitlab-ci.yml:2:11: error: this flow sequence '[' is never closed "
+           "[yaml-syntax]\n  hint: yaml-cpp: end of sequence flow not found (noticed at line 3)\n";
+    // The executor is checked first: a usage error whatever the configuration says.
+    QTest::newRow("unknown executor, invalid YAML")
+        << QByteArray("a:\n  script: [echo\n")
+        << QStringList{QStringLiteral("--executor=lxc")} << 2
+        << "stagecraft-cli: Unknown executor \"lxc\"; use shell, docker or kubernetes\n";
+    QTest::newRow("junk concurrency")
+        << QByteArray("a:\n  script: echo\n")
+        << QStringList{QStringLiteral("--concurrency"), QStringLiteral("two")} << 2
+        << "stagecraft-cli: --concurrency needs a number of 1 or more, got 'two'\n";
+    QTest::newRow("negative concurrency")
+        << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--concurrency=-1")}
+        << 2 << "stagecraft-cli: --concurrency needs a number of 1 or more, got '-1'\n";
+    QTest::newRow("concurrency without value")
+        << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--concurrency")}
+        << 2 << "stagecraft-cli: --concurrency needs a value\n";
+    QTest::newRow("job excluded by rules")
+        << QByteArray("a:\n  script: echo\nb:\n  script: echo\n  rules:\n    - if: $NOPE\n")
+        << QStringList{QStringLiteral("b")} << 2
+        << "stagecraft-cli: Job \"b\" is not in the pipeline: rules: no rule matched\n";
+    QTest::newRow("hidden job")
+        << QByteArray(".b:\n  script: echo\na:\n  extends: .b\n")
+        << QStringList{QStringLiteral(".b")} << 2
+        << "stagecraft-cli: Job \".b\" is not in the pipeline: it is hidden (its name starts "
+           "with a dot), a template for other jobs\n";
+}
+
+void TestRunCli::badInput()
+{
+    QFETCH(QByteArray, ci);
+    QFETCH(QStringList, args);
+    QFETCH(int, code);
+    QFETCH(QString, error);
+    Project p(ci);
+    const Result r = p.run(args);
+    QCOMPARE(r.err, error);
+    QCOMPARE(r.code, code);
+    QCOMPARE(r.out, QString());
+}
+
+void TestRunCli::notARepository()
+{
+    Project p("job:\n  script:\n    - echo \"$CI_COMMIT_REF_NAME $CI_COMMIT_SHA $CI_PROJECT_PATH\"\n"
+              "    - cat file\n",
+              {{QStringLiteral("file"), "on disk\n"}}, false);
+    const Result r = p.run({});
+    QCOMPARE(r.err, QStringLiteral("stagecraft-cli: WARNING: $TMP/project is not a git repository "
+                                   "with a commit: running the files of the folder as they are, "
+                                   "for a push pipeline of main without a commit (CI_COMMIT_SHA "
+                                   "is zeros)\n"));
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("job > main 0000000000000000000000000000000000000000 "
+                                           "local/project\njob $ cat file\njob > on disk\n")),
+             qPrintable(r.out));
+}
+
+void TestRunCli::keepFailedSummary()
+{
+    Project p("ok:\n  script: echo\nbroken:\n  script: exit 2\n");
+    const Result r = p.run({QStringLiteral("--keep-failed")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(normalized(r.out).endsWith(
+                 QStringLiteral("ok test success <t> 0\nbroken test failed <t> 2\n"
+                                "pipeline 1: failed\n"
+                                "broken: environment kept, enter it with: cd "
+                                "$TMP/data/pipelines/1/jobs/2/project && bash\n"
+                                "Logs and artifacts: $TMP/data/pipelines/1\n")),
+             qPrintable(r.out));
 }
 
 void TestRunCli::variables()

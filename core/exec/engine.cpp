@@ -2098,29 +2098,36 @@ bool Engine::autoCancelable() const
 {
     if (!d->started || d->canceledPipeline || d->finishedEmitted)
         return false;
+    const QString mode = d->plan.autoCancelOnNewCommit;
+    if (mode == u"none")
+        return false;
     bool inProgress = false;
+    bool interruptibleLeft = false;
     for (const auto &r : d->runs) {
-        if (d->isActive(*r) || r->rec.status == JobStatus::Created)
-            inProgress = true;
+        const bool unfinished = !isFinished(r->rec.status) && r->rec.status != JobStatus::Manual;
+        inProgress = inProgress || d->isActive(*r) || r->rec.status == JobStatus::Created;
+        interruptibleLeft = interruptibleLeft || (unfinished && r->interruptible);
         if (r->planned->trigger || r->interruptible)
             continue;
         switch (r->rec.status) {
         case JobStatus::Preparing:
         case JobStatus::Running:
-            return false;
+            if (mode != u"interruptible")
+                return false;
+            break;
         case JobStatus::Success:
         case JobStatus::Failed:
-            if (r->rec.started.isValid())
+            if (r->rec.started.isValid() && mode != u"interruptible")
                 return false;
             break;
         default:
             // A retried job that ran before has started too.
-            if (r->rec.attempt > 1)
+            if (r->rec.attempt > 1 && mode != u"interruptible")
                 return false;
             break;
         }
     }
-    return inProgress;
+    return inProgress && (mode != u"interruptible" || interruptibleLeft);
 }
 
 bool Engine::cancelRedundant(const QString &newerPipelineId)
@@ -2135,10 +2142,16 @@ bool Engine::cancelRedundant(const QString &newerPipelineId)
                    .arg(newerPipelineId))
             .toUtf8() +
         ansi::reset + '\n';
-    d->canceledPipeline = true;
-    d->finishedEmitted = false;
+    // on_new_commit: interruptible cancels those jobs only; the others run on.
+    const bool onlyInterruptible = d->plan.autoCancelOnNewCommit == u"interruptible";
+    if (!onlyInterruptible) {
+        d->canceledPipeline = true;
+        d->finishedEmitted = false;
+    }
     for (const auto &r : d->runs) {
         if (isFinished(r->rec.status) || r->rec.status == JobStatus::Manual)
+            continue;
+        if (onlyInterruptible && !r->interruptible)
             continue;
         d->appendTrace(*r, line);
         if (r->phase != Phase::Idle && r->phase != Phase::Done) {

@@ -103,7 +103,9 @@ public:
     /// that have not started are canceled whatever their `interruptible`, and the running ones,
     /// all interruptible, are canceled too (after_script runs, as for cancel()); manual jobs are
     /// left alone. Once a non-interruptible job has started, the pipeline is no longer
-    /// auto-cancelable and runs to its end.
+    /// auto-cancelable and runs to its end. `workflow:auto_cancel:on_new_commit` changes this
+    /// (pipeline::Plan::autoCancelOnNewCommit): `interruptible` cancels only the unfinished
+    /// interruptible jobs (started or not) and lets the others run on; `none` never cancels.
     bool autoCancelable() const;
     /// Cancels the pipeline when autoCancelable(); each canceled job's trace says it was
     /// redundant with `newerPipelineId`. Whether it was canceled.

@@ -651,6 +651,9 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
     const yaml::Node workflow = config.root.value(u"workflow");
     const yaml::Node workflowRules = workflow.value(u"rules");
     plan.created = true;
+    if (const QString mode = text(workflow.value(u"auto_cancel").value(u"on_new_commit"));
+        !mode.isEmpty())
+        plan.autoCancelOnNewCommit = mode;
     if (workflowRules.isSequence()) {
         const QHash<QString, QString> values = withUser(vars::expandAll(globals, pipelineVars));
         const std::vector<yaml::Node> ruleList = flatItems(workflowRules);
@@ -667,6 +670,10 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
                 plan.reason = tr("workflow: rule %1 matched").arg(match + 1);
                 plan.workflowVariables = readVariables(rule.value(u"variables"));
                 overrideVariables(globals, plan.workflowVariables);
+                if (const QString mode =
+                        text(rule.value(u"auto_cancel").value(u"on_new_commit"));
+                    !mode.isEmpty())
+                    plan.autoCancelOnNewCommit = mode;
             }
         }
     }

@@ -903,31 +903,50 @@ void TestEngine::autoCancel_data()
     QTest::addColumn<QByteArray>("ci");
     QTest::addColumn<int>("concurrency");
     QTest::addColumn<bool>("canceled");
+    QTest::addColumn<QStringList>("survivors"); ///< jobs that run on and succeed
     const QByteArray sleeper = "sleeper:\n  script:\n    - touch $SHARED/started\n"
                                "    - sleep 30\n";
     QTest::newRow("interruptible running")
         << sleeper + "  interruptible: true\nlater:\n  stage: deploy\n  script: echo\n" << 0
-        << true;
-    QTest::newRow("non-interruptible running") << sleeper << 0 << false;
+        << true << QStringList();
+    QTest::newRow("non-interruptible running") << sleeper << 0 << false << QStringList();
     QTest::newRow("interruptible: false running")
-        << sleeper + "  interruptible: false\n" << 0 << false;
+        << sleeper + "  interruptible: false\n" << 0 << false << QStringList();
     QTest::newRow("non-interruptible job done before")
         << "first:\n  stage: .pre\n  script: echo\n" + sleeper + "  interruptible: true\n" << 0
-        << false;
+        << false << QStringList();
     QTest::newRow("interruptible job done before")
         << "first:\n  stage: .pre\n  interruptible: true\n  script: echo\n" + sleeper +
                "  interruptible: true\n"
-        << 0 << true;
+        << 0 << true << QStringList();
     // Jobs that did not start are canceled whatever their interruptible.
     QTest::newRow("non-interruptible pending")
-        << sleeper + "  interruptible: true\nwaiting:\n  script: echo\n" << 1 << true;
+        << sleeper + "  interruptible: true\nwaiting:\n  script: echo\n" << 1 << true << QStringList();
     QTest::newRow("default: interruptible")
-        << "default:\n  interruptible: true\n" + sleeper << 0 << true;
+        << "default:\n  interruptible: true\n" + sleeper << 0 << true << QStringList();
     QTest::newRow("rules:interruptible overrides")
-        << sleeper + "  interruptible: false\n  rules:\n    - interruptible: true\n" << 0 << true;
+        << sleeper + "  interruptible: false\n  rules:\n    - interruptible: true\n" << 0 << true << QStringList();
     QTest::newRow("rules:interruptible false")
         << sleeper + "  interruptible: true\n  rules:\n    - interruptible: false\n" << 0
-        << false;
+        << false << QStringList();
+    QTest::newRow("on_new_commit: none")
+        << "workflow:\n  auto_cancel:\n    on_new_commit: none\n" + sleeper +
+               "  interruptible: true\n"
+        << 0 << false << QStringList();
+    QTest::newRow("workflow rule: none")
+        << "workflow:\n  rules:\n    - auto_cancel:\n        on_new_commit: none\n" + sleeper +
+               "  interruptible: true\n"
+        << 0 << false << QStringList();
+    // on_new_commit: interruptible cancels the interruptible jobs only, started or not.
+    QTest::newRow("on_new_commit: interruptible")
+        << "workflow:\n  auto_cancel:\n    on_new_commit: interruptible\n" + sleeper +
+               "  interruptible: true\nwaiting:\n  script: echo\n"
+               "later:\n  stage: deploy\n  needs: []\n  interruptible: true\n  script: echo\n"
+        << 1 << true << QStringList{QStringLiteral("waiting")};
+    QTest::newRow("on_new_commit: interruptible, running non-interruptible")
+        << "workflow:\n  auto_cancel:\n    on_new_commit: interruptible\n" + sleeper +
+               "waiting:\n  interruptible: true\n  script: echo\n"
+        << 1 << true << QStringList{QStringLiteral("sleeper")};
 }
 
 void TestEngine::autoCancel()
@@ -935,6 +954,7 @@ void TestEngine::autoCancel()
     QFETCH(QByteArray, ci);
     QFETCH(int, concurrency);
     QFETCH(bool, canceled);
+    QFETCH(QStringList, survivors);
     Fixture f;
     exec::RunOptions o;
     o.concurrency = concurrency;
@@ -943,7 +963,11 @@ void TestEngine::autoCancel()
                              10000);
     QCOMPARE(f.engine->autoCancelable(), canceled);
     QCOMPARE(f.engine->cancelRedundant(QStringLiteral("7")), canceled);
-    if (!canceled) {
+    // What runs on is canceled by hand once the rest settled.
+    const bool sleeperRunsOn = !canceled || survivors.removeAll(u"sleeper"_qs) > 0;
+    if (sleeperRunsOn) {
+        if (canceled)
+            QTRY_COMPARE(f.job(QStringLiteral("waiting")).status, JobStatus::Canceled);
         QCOMPARE(f.job(QStringLiteral("sleeper")).status, JobStatus::Running);
         f.engine->cancelPipeline();
     }
@@ -951,8 +975,12 @@ void TestEngine::autoCancel()
     QCOMPARE(f.lastStatus(), PipelineStatus::Canceled);
     if (canceled) {
         for (const exec::JobRecord &j : f.engine->jobs()) {
-            if (j.name == u"first")
+            if (j.name == u"first" || (sleeperRunsOn && j.name == u"sleeper"))
                 continue;
+            if (survivors.contains(j.name)) {
+                QCOMPARE(j.status, JobStatus::Success);
+                continue;
+            }
             QCOMPARE(j.status, JobStatus::Canceled);
             QVERIFY2(f.trace(j.name).contains(QStringLiteral(
                          "Job canceled: pipeline #7 on the same ref made this one redundant")),

@@ -25,6 +25,8 @@ private slots:
     void variables();
     void matchedRule_data();
     void matchedRule();
+    void autoCancel_data();
+    void autoCancel();
     void childPipeline();
     void incompleteConfig();
     void slug_data();
@@ -446,6 +448,37 @@ void TestPlanner::matchedRule()
     for (int code : a->allowFailureExitCodes)
         codes << QString::number(code);
     QCOMPARE(codes.join(u','), exitCodes);
+}
+
+void TestPlanner::autoCancel_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("mode");
+    const QByteArray job = "a:\n  script: x\n";
+    QTest::newRow("default") << job << "conservative";
+    QTest::newRow("workflow") << "workflow:\n  auto_cancel:\n    on_new_commit: interruptible\n" +
+                                     job
+                              << "interruptible";
+    QTest::newRow("matching rule wins")
+        << "workflow:\n  auto_cancel:\n    on_new_commit: interruptible\n  rules:\n"
+           "    - if: $NOPE\n      auto_cancel:\n        on_new_commit: conservative\n"
+           "    - auto_cancel:\n        on_new_commit: none\n" +
+               job
+        << "none";
+    QTest::newRow("rule without auto_cancel")
+        << "workflow:\n  auto_cancel:\n    on_new_commit: interruptible\n  rules:\n"
+           "    - when: always\n" +
+               job
+        << "interruptible";
+}
+
+void TestPlanner::autoCancel()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, mode);
+    const pipeline::Plan plan = planYaml(yaml, makeContext(u"push main"_qs));
+    QVERIFY2(plan.created, qPrintable(plan.reason));
+    QCOMPARE(plan.autoCancelOnNewCommit, mode);
 }
 
 void TestPlanner::childPipeline()

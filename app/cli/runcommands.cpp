@@ -410,7 +410,6 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return Findings;
     }
 
-
     exec::RunOptions options;
     options.projectRoot = project->root;
     options.jobs = a->jobs;

@@ -1913,8 +1913,8 @@ bool Engine::start(const pipeline::Plan &plan, const pipeline::PipelineContext &
                                 .arg(name));
             for (const pipeline::ExcludedJob &excluded : d->plan.excluded)
                 if (excluded.name == name)
-                    return fail(tr("Job \"%1\" is not in the pipeline: %2")
-                                    .arg(name, excluded.reason));
+                    return fail(
+                        tr("Job \"%1\" is not in the pipeline: %2").arg(name, excluded.reason));
             if (!names.contains(name))
                 return fail(tr("Job \"%1\" not found in the pipeline; jobs are: %2")
                                 .arg(name, names.join(QStringLiteral(", "))));

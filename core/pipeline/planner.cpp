@@ -670,8 +670,7 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
                 plan.reason = tr("workflow: rule %1 matched").arg(match + 1);
                 plan.workflowVariables = readVariables(rule.value(u"variables"));
                 overrideVariables(globals, plan.workflowVariables);
-                if (const QString mode =
-                        text(rule.value(u"auto_cancel").value(u"on_new_commit"));
+                if (const QString mode = text(rule.value(u"auto_cancel").value(u"on_new_commit"));
                     !mode.isEmpty())
                     plan.autoCancelOnNewCommit = mode;
             }

@@ -95,10 +95,10 @@ struct Plan
     QList<PlannedJob> jobs;                  ///< by stage, then definition order
     QList<ExcludedJob> excluded;             ///< definition order
     QList<vars::Variable> workflowVariables; ///< from the matching `workflow:rules` entry
+    QStringList errors;                      ///< pipeline-creation errors with GitLab's wording
     /// `workflow:auto_cancel:on_new_commit` (the matching `workflow:rules` entry's first):
     /// `conservative` (GitLab's default), `interruptible` or `none`.
     QString autoCancelOnNewCommit = QStringLiteral("conservative");
-    QStringList errors;                      ///< pipeline-creation errors with GitLab's wording
     /// Some include could not be read offline (ci::ResolvedConfig::incomplete): jobs may be
     /// missing, and findings that could come from the missing content are in `warnings`.
     bool incomplete = false;

@@ -593,8 +593,8 @@ void TestEngine::allowFailureExitCodes_data()
                       "    - allow_failure:\n        exit_codes: [3]")
         << 3 << true << PipelineStatus::Success;
     QTest::newRow("rule with other exit codes")
-        << QByteArray("true\n  rules:\n    - allow_failure:\n        exit_codes: [3]")
-        << 4 << false << PipelineStatus::Failed;
+        << QByteArray("true\n  rules:\n    - allow_failure:\n        exit_codes: [3]") << 4 << false
+        << PipelineStatus::Failed;
 }
 
 void TestEngine::allowFailureExitCodes()
@@ -871,14 +871,18 @@ void TestEngine::notInPipeline_data()
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("error");
     QTest::newRow("excluded by rules")
-        << "b" << "Job \"b\" is not in the pipeline: rules: no rule matched";
-    QTest::newRow("when: never") << "c" << "Job \"c\" is not in the pipeline: rules: rule 1 sets "
-                                            "when: never";
-    QTest::newRow("except") << "d" << "Job \"d\" is not in the pipeline: except: refs main";
+        << "b"
+        << "Job \"b\" is not in the pipeline: rules: no rule matched";
+    QTest::newRow("when: never") << "c"
+                                 << "Job \"c\" is not in the pipeline: rules: rule 1 sets "
+                                    "when: never";
+    QTest::newRow("except") << "d"
+                            << "Job \"d\" is not in the pipeline: except: refs main";
     QTest::newRow("hidden") << ".t"
                             << "Job \".t\" is not in the pipeline: it is hidden (its name starts "
                                "with a dot), a template for other jobs";
-    QTest::newRow("unknown") << "e" << "Job \"e\" not found in the pipeline; jobs are: a";
+    QTest::newRow("unknown") << "e"
+                             << "Job \"e\" not found in the pipeline; jobs are: a";
 }
 
 void TestEngine::notInPipeline()
@@ -907,32 +911,33 @@ void TestEngine::autoCancel_data()
     const QByteArray sleeper = "sleeper:\n  script:\n    - touch $SHARED/started\n"
                                "    - sleep 30\n";
     QTest::newRow("interruptible running")
-        << sleeper + "  interruptible: true\nlater:\n  stage: deploy\n  script: echo\n" << 0
-        << true << QStringList();
+        << sleeper + "  interruptible: true\nlater:\n  stage: deploy\n  script: echo\n"
+        << 0 << true << QStringList();
     QTest::newRow("non-interruptible running") << sleeper << 0 << false << QStringList();
-    QTest::newRow("interruptible: false running")
-        << sleeper + "  interruptible: false\n" << 0 << false << QStringList();
+    QTest::newRow("interruptible: false running") << sleeper + "  interruptible: false\n"
+                                                  << 0 << false << QStringList();
     QTest::newRow("non-interruptible job done before")
-        << "first:\n  stage: .pre\n  script: echo\n" + sleeper + "  interruptible: true\n" << 0
-        << false << QStringList();
+        << "first:\n  stage: .pre\n  script: echo\n" + sleeper + "  interruptible: true\n"
+        << 0 << false << QStringList();
     QTest::newRow("interruptible job done before")
         << "first:\n  stage: .pre\n  interruptible: true\n  script: echo\n" + sleeper +
                "  interruptible: true\n"
         << 0 << true << QStringList();
     // Jobs that did not start are canceled whatever their interruptible.
     QTest::newRow("non-interruptible pending")
-        << sleeper + "  interruptible: true\nwaiting:\n  script: echo\n" << 1 << true << QStringList();
+        << sleeper + "  interruptible: true\nwaiting:\n  script: echo\n"
+        << 1 << true << QStringList();
     QTest::newRow("default: interruptible")
         << "default:\n  interruptible: true\n" + sleeper << 0 << true << QStringList();
     QTest::newRow("rules:interruptible overrides")
-        << sleeper + "  interruptible: false\n  rules:\n    - interruptible: true\n" << 0 << true << QStringList();
+        << sleeper + "  interruptible: false\n  rules:\n    - interruptible: true\n"
+        << 0 << true << QStringList();
     QTest::newRow("rules:interruptible false")
-        << sleeper + "  interruptible: true\n  rules:\n    - interruptible: false\n" << 0
-        << false << QStringList();
-    QTest::newRow("on_new_commit: none")
-        << "workflow:\n  auto_cancel:\n    on_new_commit: none\n" + sleeper +
-               "  interruptible: true\n"
+        << sleeper + "  interruptible: true\n  rules:\n    - interruptible: false\n"
         << 0 << false << QStringList();
+    QTest::newRow("on_new_commit: none") << "workflow:\n  auto_cancel:\n    on_new_commit: none\n" +
+                                                sleeper + "  interruptible: true\n"
+                                         << 0 << false << QStringList();
     QTest::newRow("workflow rule: none")
         << "workflow:\n  rules:\n    - auto_cancel:\n        on_new_commit: none\n" + sleeper +
                "  interruptible: true\n"
@@ -1021,9 +1026,10 @@ void TestEngine::workFilesRemoved()
     f.engine->retry(ok);
     QVERIFY(f.wait());
     QCOMPARE(f.job(QStringLiteral("ok")).status, JobStatus::Success);
-    QVERIFY2(f.trace(QStringLiteral("ok")).contains(
-                 QStringLiteral("The pipeline's copy of the project was removed when the pipeline "
-                                "finished: copying the working tree again\n")),
+    QVERIFY2(f.trace(QStringLiteral("ok"))
+                 .contains(QStringLiteral(
+                     "The pipeline's copy of the project was removed when the pipeline "
+                     "finished: copying the working tree again\n")),
              qPrintable(f.trace(QStringLiteral("ok"))));
     QVERIFY(!dir.exists(QStringLiteral("source")));
 }

@@ -405,8 +405,8 @@ void TestPlanner::matchedRule_data()
     QTest::addColumn<QString>("exitCodes");
     QTest::newRow("no rules") << QByteArray("a:\n  script: x\n") << -1 << false << false << "";
     QTest::newRow("job exit codes")
-        << QByteArray("a:\n  script: x\n  allow_failure:\n    exit_codes: [3, 4]\n") << -1
-        << false << false << "3,4";
+        << QByteArray("a:\n  script: x\n  allow_failure:\n    exit_codes: [3, 4]\n") << -1 << false
+        << false << "3,4";
     QTest::newRow("single exit code")
         << QByteArray("a:\n  script: x\n  allow_failure:\n    exit_codes: 137\n") << -1 << false
         << false << "137";

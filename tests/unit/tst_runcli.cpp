@@ -161,18 +161,22 @@ void TestRunCli::exitCodes_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<int>("code");
     QTest::addColumn<QString>("summaryOrError");
-    QTest::newRow("failure") << QByteArray("a:\n  script: exit 3\n") << QStringList() << 1
-                             << "a test failed <t> 3\npipeline 1: failed\nLogs and artifacts: $TMP/data/pipelines/1\n";
+    QTest::newRow("failure")
+        << QByteArray("a:\n  script: exit 3\n") << QStringList() << 1
+        << "a test failed <t> 3\npipeline 1: failed\nLogs and artifacts: $TMP/data/pipelines/1\n";
     QTest::newRow("timeout") << QByteArray("a:\n  timeout: 1s\n  script: sleep 5\n")
                              << QStringList() << 1
                              << "a test failed (job_execution_timeout) <t>\n"
                                 "pipeline 1: failed\nLogs and artifacts: $TMP/data/pipelines/1\n";
     QTest::newRow("allowed failure")
         << QByteArray("a:\n  script: exit 3\n  allow_failure: true\n") << QStringList() << 0
-        << "a test failed (allowed) <t> 3\npipeline 1: success\nLogs and artifacts: $TMP/data/pipelines/1\n";
+        << "a test failed (allowed) <t> 3\npipeline 1: success\nLogs and artifacts: "
+           "$TMP/data/pipelines/1\n";
     QTest::newRow("skipped after failure")
         << QByteArray("a:\n  script: exit 1\nb:\n  stage: deploy\n  script: echo\n")
-        << QStringList() << 1 << "a test failed <t> 1\nb deploy skipped\npipeline 1: failed\nLogs and artifacts: $TMP/data/pipelines/1\n";
+        << QStringList() << 1
+        << "a test failed <t> 1\nb deploy skipped\npipeline 1: failed\nLogs and artifacts: "
+           "$TMP/data/pipelines/1\n";
     QTest::newRow("unknown option")
         << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--nope")} << 2
         << "stagecraft-cli: unknown option '--nope'\n";
@@ -191,7 +195,8 @@ void TestRunCli::exitCodes_data()
     QTest::newRow("manual left") << QByteArray("a:\n  script: echo\nb:\n  when: manual\n"
                                                "  script: echo\n")
                                  << QStringList() << 0
-                                 << "a test success <t> 0\nb test manual\npipeline 1: success\nLogs and artifacts: $TMP/data/pipelines/1\n";
+                                 << "a test success <t> 0\nb test manual\npipeline 1: "
+                                    "success\nLogs and artifacts: $TMP/data/pipelines/1\n";
     QTest::newRow("delayed") << QByteArray("a:\n  when: delayed\n  start_in: 1 second\n"
                                            "  script: echo\n")
                              << QStringList() << 0
@@ -228,16 +233,16 @@ void TestRunCli::namedJobs()
               "test:\n  stage: test\n  needs: [build]\n  script: echo t\n");
     Result r = p.run({QStringLiteral("test")});
     QCOMPARE(r.code, 0);
-    QVERIFY2(normalized(r.out).endsWith(
-                 QStringLiteral("\njob stage status duration exit code\ntest test success <t> 0\n"
-                                "pipeline 1: success\nLogs and artifacts: $TMP/data/pipelines/1\n")),
+    QVERIFY2(normalized(r.out).endsWith(QStringLiteral(
+                 "\njob stage status duration exit code\ntest test success <t> 0\n"
+                 "pipeline 1: success\nLogs and artifacts: $TMP/data/pipelines/1\n")),
              qPrintable(r.out));
     r = p.run({p.root, QStringLiteral("test"), QStringLiteral("--needs")});
     QCOMPARE(r.code, 0);
-    QVERIFY2(normalized(r.out).endsWith(
-                 QStringLiteral("\njob stage status duration exit code\n"
-                                "build build success <t> 0\ntest test success <t> 0\n"
-                                "pipeline 2: success\nLogs and artifacts: $TMP/data/pipelines/2\n")),
+    QVERIFY2(normalized(r.out).endsWith(QStringLiteral(
+                 "\njob stage status duration exit code\n"
+                 "build build success <t> 0\ntest test success <t> 0\n"
+                 "pipeline 2: success\nLogs and artifacts: $TMP/data/pipelines/2\n")),
              qPrintable(r.out));
 }
 
@@ -266,8 +271,7 @@ void TestRunCli::badInput_data()
            "[yaml-syntax]\n  hint: yaml-cpp: end of sequence flow not found (noticed at line 3)\n";
     // The executor is checked first: a usage error whatever the configuration says.
     QTest::newRow("unknown executor, invalid YAML")
-        << QByteArray("a:\n  script: [echo\n")
-        << QStringList{QStringLiteral("--executor=lxc")} << 2
+        << QByteArray("a:\n  script: [echo\n") << QStringList{QStringLiteral("--executor=lxc")} << 2
         << "stagecraft-cli: Unknown executor \"lxc\"; use shell, docker or kubernetes\n";
     QTest::newRow("junk concurrency")
         << QByteArray("a:\n  script: echo\n")
@@ -277,8 +281,8 @@ void TestRunCli::badInput_data()
         << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--concurrency=-1")}
         << 2 << "stagecraft-cli: --concurrency needs a number of 1 or more, got '-1'\n";
     QTest::newRow("concurrency without value")
-        << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--concurrency")}
-        << 2 << "stagecraft-cli: --concurrency needs a value\n";
+        << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--concurrency")} << 2
+        << "stagecraft-cli: --concurrency needs a value\n";
     QTest::newRow("job excluded by rules")
         << QByteArray("a:\n  script: echo\nb:\n  script: echo\n  rules:\n    - if: $NOPE\n")
         << QStringList{QStringLiteral("b")} << 2
@@ -305,9 +309,10 @@ void TestRunCli::badInput()
 
 void TestRunCli::notARepository()
 {
-    Project p("job:\n  script:\n    - echo \"$CI_COMMIT_REF_NAME $CI_COMMIT_SHA $CI_PROJECT_PATH\"\n"
-              "    - cat file\n",
-              {{QStringLiteral("file"), "on disk\n"}}, false);
+    Project p(
+        "job:\n  script:\n    - echo \"$CI_COMMIT_REF_NAME $CI_COMMIT_SHA $CI_PROJECT_PATH\"\n"
+        "    - cat file\n",
+        {{QStringLiteral("file"), "on disk\n"}}, false);
     const Result r = p.run({});
     QCOMPARE(r.err, QStringLiteral("stagecraft-cli: WARNING: $TMP/project is not a git repository "
                                    "with a commit: running the files of the folder as they are, "
@@ -366,8 +371,9 @@ void TestRunCli::interrupt()
     QVERIFY(cli.waitForFinished(15000));
     QCOMPARE(cli.exitCode(), 130);
     const QString out = normalized(p.withoutTmp(QString::fromUtf8(cli.readAllStandardOutput())));
-    QVERIFY2(out.endsWith(QStringLiteral("sleeper one canceled <t>\nnext two canceled\n"
-                                         "pipeline 1: canceled\nLogs and artifacts: $TMP/data/pipelines/1\n")),
+    QVERIFY2(out.endsWith(QStringLiteral(
+                 "sleeper one canceled <t>\nnext two canceled\n"
+                 "pipeline 1: canceled\nLogs and artifacts: $TMP/data/pipelines/1\n")),
              qPrintable(out));
     QCOMPARE(QString::fromUtf8(cli.readAllStandardError()),
              QStringLiteral("stagecraft-cli: interrupted, canceling the pipeline\n"));
@@ -396,7 +402,8 @@ void TestRunCli::interruptTwice()
     QCOMPARE(cli.exitCode(), 130);
     out += cli.readAllStandardOutput();
     QVERIFY2(normalized(p.withoutTmp(QString::fromUtf8(out)))
-                 .endsWith(QStringLiteral("job test canceled <t>\npipeline 1: canceled\nLogs and artifacts: $TMP/data/pipelines/1\n")),
+                 .endsWith(QStringLiteral("job test canceled <t>\npipeline 1: canceled\nLogs and "
+                                          "artifacts: $TMP/data/pipelines/1\n")),
              out.constData());
     QCOMPARE(QString::fromUtf8(cli.readAllStandardError()),
              QStringLiteral("stagecraft-cli: interrupted, canceling the pipeline\n"

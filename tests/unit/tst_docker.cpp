@@ -667,6 +667,33 @@ private Q_SLOTS:
         QCOMPARE(job.output, QByteArray("rows\n"));
     }
 
+    // GitLab's derived names of a registry path: `__` and `-` variants (gitlab-ci-local's
+    // alias-job-multiple-slashes case), with an explicit alias.
+    void serviceDerivedNames_data() { engines(); }
+    void serviceDerivedNames()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        ServiceSpec web;
+        web.image.name = u"docker.io/library/busybox:latest"_qs;
+        web.command = {
+            u"sh"_qs, u"-c"_qs,
+            u"mkdir -p /www && echo derived > /www/index.html && exec httpd -f -p 80 -h /www"_qs};
+        web.aliases = stagecraft::exec::serviceAliases(web.image.name, u"web-alias"_qs);
+        QCOMPARE(web.aliases, (QStringList{u"docker.io__library__busybox"_qs,
+                                           u"docker.io-library-busybox"_qs, u"web-alias"_qs}));
+        web.healthcheckPort = 80;
+        job.spec.services = {web};
+        QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        job.output.clear();
+        QCOMPARE(
+            job.run("wget -qO- http://docker.io-library-busybox/; "
+                    "wget -qO- http://docker.io__library__busybox/; wget -qO- http://web-alias/\n"),
+            0);
+        QCOMPARE(job.output, QByteArray("derived\nderived\nderived\n"));
+    }
+
     void serviceHealthTimeout_data() { engines(); }
     void serviceHealthTimeout()
     {

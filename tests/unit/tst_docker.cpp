@@ -1198,6 +1198,80 @@ private Q_SLOTS:
         QCOMPARE(owned(), 0);
     }
 
+    // --keep-failed: the CLI prints the enter command; the next run's sweep leaves the kept
+    // environment alone (its process is gone, but the user may still be inside).
+    void cliKeepFailed_data() { engines(); }
+    void cliKeepFailed()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        CliProject project("fails:\n"
+                           "  image: busybox:local\n"
+                           "  script:\n"
+                           "    - echo state > /tmp/state\n"
+                           "    - exit 2\n");
+        const CliResult first = project.run(host, {u"--keep-failed"_qs});
+        QCOMPARE(first.code, 1);
+        static const QRegularExpression enter(
+            u"fails: environment kept, enter it with: docker -H (\\S+) exec -it "
+            "(stagecraft-1-1-([0-9a-f]{6})-build) sh\n"_qs);
+        const QRegularExpressionMatch m = enter.match(first.out);
+        QVERIFY2(m.hasMatch(), qPrintable(first.out));
+        QCOMPARE(m.captured(1), host);
+        const QString container = m.captured(2);
+        const DockerClient client = clientFor(host);
+        struct Remove
+        {
+            const DockerClient &client;
+            QString instance;
+            ~Remove()
+            {
+                const QJsonObject f{
+                    {u"label"_qs, QJsonArray{QString(u"com.stagecraft.instance="_qs + instance)}}};
+                const QString q = DockerClient::encode(
+                    QString::fromUtf8(QJsonDocument(f).toJson(QJsonDocument::Compact)));
+                for (const QJsonValue &c :
+                     client.call("GET", u"/containers/json?all=true&filters="_qs + q)
+                         .json()
+                         .array())
+                    client.call("DELETE", u"/containers/"_qs +
+                                              c.toObject().value(u"Id"_qs).toString() +
+                                              u"?force=true"_qs);
+                for (const QJsonValue &n :
+                     client.call("GET", u"/networks?filters="_qs + q).json().array())
+                    client.call("DELETE",
+                                u"/networks/"_qs + n.toObject().value(u"Id"_qs).toString());
+                for (const QJsonValue &v : client.call("GET", u"/volumes?filters="_qs + q)
+                                               .json()
+                                               .object()
+                                               .value(u"Volumes"_qs)
+                                               .toArray())
+                    client.call("DELETE",
+                                u"/volumes/"_qs + v.toObject().value(u"Name"_qs).toString());
+            }
+        } remove{client, m.captured(3)};
+        // Another run (another process: it sweeps left-overs first).
+        CliProject other("passes:\n  image: busybox:local\n  script: [\"true\"]\n");
+        QCOMPARE(other.run(host, {}).code, 0);
+        const auto created =
+            client.call("POST", u"/containers/"_qs + container + u"/exec"_qs,
+                        R"({"AttachStdout":true,"AttachStderr":true,"Cmd":["cat","/tmp/state"]})");
+        QVERIFY2(created.ok(), qPrintable(client.errorText(created)));
+        QByteArray out;
+        StreamDemuxer demux([&out](int, const QByteArray &p) { out.append(p); });
+        QVERIFY(client
+                    .stream("POST",
+                            u"/exec/"_qs + created.json().object().value(u"Id"_qs).toString() +
+                                u"/start"_qs,
+                            R"({"Detach":false,"Tty":false})",
+                            [&demux](const QByteArray &b) {
+                                demux.feed(b);
+                                return true;
+                            })
+                    .ok());
+        QCOMPARE(out, QByteArray("state\n"));
+    }
+
     // A `.gitlab-ci.yml` as GitLab's docs write it for Docker-in-Docker with TLS, offline: the
     // names are the local stand-ins engines.sh tags (Podman only: privileged).
     void cliDind()
@@ -1274,14 +1348,36 @@ private Q_SLOTS:
                       {u"Cmd"_qs, QJsonArray{u"true"_qs}},
                       {u"Labels"_qs, labelsFor(alive)}})
                     .ok());
-        QCOMPARE(leftOvers(client, pipeline), 4);
+        // Kept for debugging (--keep-failed) an hour ago, and two days ago.
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        for (const auto &[name, age] : {std::pair{"recent", 3600}, std::pair{"old", 2 * 86400}}) {
+            const QString instance = pipeline + QLatin1String(name);
+            QJsonObject labels = labelsFor(dead);
+            labels.insert(u"com.stagecraft.instance"_qs, instance);
+            QVERIFY(post(u"/containers/create?name=stagecraft-"_qs + instance + u"-build"_qs,
+                         {{u"Image"_qs, u"busybox:local"_qs},
+                          {u"Cmd"_qs, QJsonArray{u"true"_qs}},
+                          {u"Labels"_qs, labels}})
+                        .ok());
+            labels.insert(u"com.stagecraft.kept"_qs, QString::number(now - age));
+            QVERIFY(
+                post(u"/volumes/create"_qs,
+                     QJsonObject{{u"Name"_qs, QString(u"stagecraft-"_qs + instance + u"-kept"_qs)},
+                                 {u"Labels"_qs, labels}})
+                    .ok());
+        }
+        QCOMPARE(leftOvers(client, pipeline), 8);
         DockerSettings settings;
         settings.host = host;
         DockerBackend backend(settings);
         QString error;
         QVERIFY2(backend.initialize(&error), qPrintable(error));
-        QCOMPARE(leftOvers(client, pipeline), 1); // ours stays
+        QCOMPARE(leftOvers(client, pipeline), 3); // ours, and the environment kept an hour ago
+        QCOMPARE(backend.sweep(), 0);
         client.call("DELETE", u"/containers/stagecraft-"_qs + pipeline + u"-alive?force=true"_qs);
+        client.call("DELETE",
+                    u"/containers/stagecraft-"_qs + pipeline + u"recent-build?force=true"_qs);
+        client.call("DELETE", u"/volumes/stagecraft-"_qs + pipeline + u"recent-kept"_qs);
         QCOMPARE(leftOvers(client, pipeline), 0);
     }
 
@@ -1300,7 +1396,7 @@ private Q_SLOTS:
                  QStringLiteral("docker -H %1 exec -it %2 sh").arg(host, name));
         // What `docker exec` does, through the API: the kept container still answers.
         const DockerClient client = clientFor(host);
-        QCOMPARE(leftOvers(client, job.spec.pipelineId), 2);
+        QCOMPARE(leftOvers(client, job.spec.pipelineId), 3); // container, network, marker
         const auto created = client.call(
             "POST", u"/containers/"_qs + name + u"/exec"_qs,
             "{\"AttachStdout\":true,\"AttachStderr\":true,\"Cmd\":[\"cat\",\"/tmp/state\"]}");

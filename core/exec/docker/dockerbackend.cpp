@@ -3,10 +3,12 @@
 #include "exec/docker/dockerenvironment.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QHostInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 
 #include <cerrno>
 #include <csignal>
@@ -100,13 +102,33 @@ int DockerBackend::sweep(QString *error)
         if (error && error->isEmpty())
             *error = m_client.errorText(r);
     };
-    DockerClient::Reply r = m_client.call("GET", u"/containers/json?all=true&filters=" + filter);
+    DockerClient::Reply r = m_client.call("GET", u"/volumes?filters=" + filter);
+    if (!r.ok())
+        fail(r);
+    const QJsonArray volumes = r.json().object().value(u"Volumes").toArray();
+    // Environments kept for debugging (--keep-failed) stay for a day, even once their process
+    // is gone: the user may still be inside.
+    QSet<QString> kept;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    for (const QJsonValue &v : volumes) {
+        const QJsonObject labels = v.toObject().value(u"Labels").toObject();
+        const qint64 since =
+            labels.value(QLatin1String(dockerlabels::kept)).toString().toLongLong();
+        if (since > 0 && now - since < keptSeconds)
+            kept.insert(labels.value(QLatin1String(dockerlabels::instance)).toString());
+    }
+    const auto sweepable = [&](const QJsonObject &o) {
+        const QJsonObject labels = o.value(u"Labels").toObject();
+        return isLeftOver(labels) &&
+               !kept.contains(labels.value(QLatin1String(dockerlabels::instance)).toString());
+    };
+    r = m_client.call("GET", u"/containers/json?all=true&filters=" + filter);
     if (!r.ok())
         fail(r);
     const QJsonArray containers = r.json().array();
     for (const QJsonValue &c : containers) {
         const QJsonObject o = c.toObject();
-        if (!isLeftOver(o.value(u"Labels").toObject()))
+        if (!sweepable(o))
             continue;
         const auto d = m_client.call("DELETE", u"/containers/" + o.value(u"Id").toString() +
                                                    u"?force=true&v=true");
@@ -116,16 +138,14 @@ int DockerBackend::sweep(QString *error)
     const QJsonArray networks = r.json().array();
     for (const QJsonValue &n : networks) {
         const QJsonObject o = n.toObject();
-        if (!isLeftOver(o.value(u"Labels").toObject()))
+        if (!sweepable(o))
             continue;
         const auto d = m_client.call("DELETE", u"/networks/" + o.value(u"Id").toString());
         d.ok() ? void(++removed) : fail(d);
     }
-    r = m_client.call("GET", u"/volumes?filters=" + filter);
-    const QJsonArray volumes = r.json().object().value(u"Volumes").toArray();
     for (const QJsonValue &v : volumes) {
         const QJsonObject o = v.toObject();
-        if (!isLeftOver(o.value(u"Labels").toObject()))
+        if (!sweepable(o))
             continue;
         const auto d =
             m_client.call("DELETE", u"/volumes/" + o.value(u"Name").toString() + u"?force=true");

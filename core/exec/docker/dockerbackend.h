@@ -35,6 +35,8 @@ inline constexpr auto job = "com.stagecraft.job";
 inline constexpr auto owner = "com.stagecraft.owner";
 /// One job environment's objects (random: pipeline ids repeat between data folders).
 inline constexpr auto instance = "com.stagecraft.instance";
+/// On the marker volume of an environment kept for debugging: when (seconds since the epoch).
+inline constexpr auto kept = "com.stagecraft.kept";
 } // namespace dockerlabels
 
 /// GitLab Runner's Docker executor on Docker Engine or Podman's Docker-compatible service: a
@@ -56,8 +58,10 @@ public:
     const DockerSettings &settings() const { return m_settings; }
     const DockerClient &client() const { return m_client; }
     /// Removes labelled containers, networks and volumes whose creating process is gone
-    /// (same host name, pid not running). Returns how many objects were removed.
+    /// (same host name, pid not running), except environments kept for debugging less than
+    /// `keptSeconds` ago. Returns how many objects were removed.
     int sweep(QString *error = nullptr);
+    static constexpr qint64 keptSeconds = 24 * 3600;
 
     /// `<host name>:<pid>` of this process, the value of the owner label.
     static QString ownerLabel();

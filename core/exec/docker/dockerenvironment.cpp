@@ -5,6 +5,7 @@
 
 #include <QBuffer>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QDirIterator>
@@ -824,8 +825,18 @@ void DockerEnvironment::cleanup(bool keep)
         m_scriptCancel = true;
     }
     m_worker.start([this, keep] {
-        if (!keep)
+        if (keep) {
+            // A marker the sweep of later runs respects (labels of containers cannot change).
+            QJsonObject marker;
+            QJsonObject l = labels();
+            l.insert(QLatin1String(dockerlabels::kept),
+                     QString::number(QDateTime::currentSecsSinceEpoch()));
+            marker.insert(u"Name", QString(m_prefix + QStringLiteral("-kept")));
+            marker.insert(u"Labels", l);
+            m_client.call("POST", QStringLiteral("/volumes/create"), toJson(marker));
+        } else {
             doCleanup();
+        }
         post([this] { Q_EMIT cleanedUp(); });
     });
 }

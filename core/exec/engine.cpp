@@ -3,6 +3,7 @@
 #include "ci/duration.h"
 #include "exec/jobvariables.h"
 #include "exec/scriptbuilder.h"
+#include "exec/services.h"
 #include "exec/variablesfile.h"
 #include "exec/workspace.h"
 #include "yaml/emitter.h"
@@ -899,23 +900,6 @@ ImageSpec imageSpec(const yaml::Node &node, const QHash<QString, QString> &value
     return spec;
 }
 
-/// GitLab's service host names: `registry.x/grp/pg:15` -> `registry.x__grp__pg`,
-/// `registry.x-grp-pg`.
-QStringList serviceAliases(const QString &image)
-{
-    QString name = image.section(u'@', 0, 0);
-    const qsizetype slash = name.lastIndexOf(u'/');
-    const qsizetype colon = name.lastIndexOf(u':');
-    if (colon > slash)
-        name = name.left(colon);
-    QStringList out;
-    out << QString(name).replace(u'/', QStringLiteral("__"));
-    const QString dashed = QString(name).replace(u'/', u'-');
-    if (!out.contains(dashed))
-        out << dashed;
-    return out;
-}
-
 } // namespace
 
 namespace {
@@ -1233,20 +1217,25 @@ void Engine::Private::startJob(Run &r)
     for (const yaml::Node &s : services.items()) {
         ServiceSpec service;
         service.image = imageSpec(s, values);
-        service.aliases = serviceAliases(service.image.name);
-        if (s.isMap()) {
-            for (const QString &alias : text(s.value(u"alias")).split(u',', Qt::SkipEmptyParts))
-                service.aliases << alias.trimmed();
+        service.aliases =
+            serviceAliases(service.image.name, s.isMap() ? text(s.value(u"alias")) : QString());
+        if (s.isMap())
             service.command = texts(s.value(u"command"));
-            if (const yaml::Node port = s.value(u"variables").value(u"HEALTHCHECK_TCP_PORT");
-                port.isScalar())
-                service.healthcheckPort = port.scalar().trimmed().toInt(); // usually quoted
-        }
         service.variables = r.variables;
         if (s.isMap()) {
             for (const yaml::MapEntry &e : s.value(u"variables").entries())
                 service.variables << JobVariable{e.key.scalar(),
                                                  vars::expand(text(e.value), values)};
+        }
+        // The service's own variables come last and win over the job's (GitLab Runner reads
+        // the service container's environment). The value is a string ("8080", quoted as
+        // GitLab's docs write it); a malformed one leaves the image's exposed port.
+        for (const JobVariable &v : std::as_const(service.variables)) {
+            if (v.name != u"HEALTHCHECK_TCP_PORT")
+                continue;
+            bool ok = false;
+            const int port = v.value.trimmed().toInt(&ok);
+            service.healthcheckPort = ok && port > 0 && port < 65536 ? port : 0;
         }
         spec.services << service;
     }

@@ -288,6 +288,8 @@ private slots:
     void destroyedWhileRunning();
     void systemFailure();
     void jobSpec();
+    void serviceSpec_data();
+    void serviceSpec();
     void timeoutWhilePreparing();
     void environment();
 };
@@ -1622,6 +1624,67 @@ void TestEngine::jobSpec()
     QCOMPARE(value(QStringLiteral("CI_JOB_IMAGE")),
              QStringLiteral("registry.example.com/tools/builder:15"));
     QCOMPARE(value(QStringLiteral("TAG")), QStringLiteral("15"));
+}
+
+void TestEngine::serviceSpec_data()
+{
+    QTest::addColumn<QString>("yaml");
+    QTest::addColumn<QStringList>("aliases");
+    QTest::addColumn<int>("healthcheckPort");
+    QTest::newRow("registry port dropped")
+        << QStringLiteral("job:\n  services:\n    - localhost:5000/grp/redis:7\n  script: echo\n")
+        << QStringList{QStringLiteral("localhost__grp__redis"), QStringLiteral("localhost-grp-redis")}
+        << 0;
+    QTest::newRow("digest")
+        << QStringLiteral("job:\n  services:\n    - postgres@sha256:0123\n  script: echo\n")
+        << QStringList{QStringLiteral("postgres")} << 0;
+    QTest::newRow("alias split on spaces and commas")
+        << QStringLiteral("job:\n  services:\n    - name: mysql:8\n      alias: db  sql,mysql\n"
+                          "  script: echo\n")
+        << QStringList{QStringLiteral("mysql"), QStringLiteral("db"), QStringLiteral("sql")} << 0;
+    QTest::newRow("quoted port in the service's variables")
+        << QStringLiteral("job:\n  services:\n    - name: tomcat:9\n      variables:\n"
+                          "        HEALTHCHECK_TCP_PORT: \"8080\"\n  script: echo\n")
+        << QStringList{QStringLiteral("tomcat")} << 8080;
+    QTest::newRow("quoted port in the job's variables")
+        << QStringLiteral("job:\n  variables:\n    HEALTHCHECK_TCP_PORT: \"8080\"\n"
+                          "  services:\n    - tomcat:9\n  script: echo\n")
+        << QStringList{QStringLiteral("tomcat")} << 8080;
+    QTest::newRow("quoted port in the global variables")
+        << QStringLiteral("variables:\n  HEALTHCHECK_TCP_PORT: \"8080\"\n"
+                          "job:\n  services:\n    - tomcat:9\n  script: echo\n")
+        << QStringList{QStringLiteral("tomcat")} << 8080;
+    QTest::newRow("service's port wins over the job's")
+        << QStringLiteral("job:\n  variables:\n    HEALTHCHECK_TCP_PORT: \"8080\"\n"
+                          "  services:\n    - name: tomcat:9\n      variables:\n"
+                          "        HEALTHCHECK_TCP_PORT: \"9090\"\n  script: echo\n")
+        << QStringList{QStringLiteral("tomcat")} << 9090;
+    QTest::newRow("port from a variable")
+        << QStringLiteral("variables:\n  PORT: \"7000\"\n"
+                          "job:\n  services:\n    - name: tomcat:9\n      variables:\n"
+                          "        HEALTHCHECK_TCP_PORT: $PORT\n  script: echo\n")
+        << QStringList{QStringLiteral("tomcat")} << 7000;
+    QTest::newRow("not a port")
+        << QStringLiteral("job:\n  services:\n    - name: tomcat:9\n      variables:\n"
+                          "        HEALTHCHECK_TCP_PORT: http\n  script: echo\n")
+        << QStringList{QStringLiteral("tomcat")} << 0;
+}
+
+void TestEngine::serviceSpec()
+{
+    QFETCH(QString, yaml);
+    QFETCH(QStringList, aliases);
+    QFETCH(int, healthcheckPort);
+    Fixture f;
+    QList<exec::JobSpec> specs;
+    f.backendFactory = [&specs] { return std::make_unique<RecordingBackend>(&specs); };
+    QVERIFY(f.start(yaml.toUtf8()));
+    QVERIFY(f.wait());
+    QCOMPARE(specs.size(), 1);
+    QCOMPARE(specs.first().services.size(), 1);
+    const exec::ServiceSpec &service = specs.first().services.first();
+    QCOMPARE(service.aliases, aliases);
+    QCOMPARE(service.healthcheckPort, healthcheckPort);
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

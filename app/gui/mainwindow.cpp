@@ -235,11 +235,10 @@ bool MainWindow::openProject(const QString &folder)
     m_git->refresh(m_projectRoot);
     m_lint->lintNow();
     m_recovery->projectOpened(m_projectRoot);
-    if (!m_runs->isRunning()) {
-        m_runPipeline->setEnabled(true);
-        m_runJobMenu->setEnabled(true);
-        m_runJobNeedsMenu->setEnabled(true);
-    }
+    // A run still going is auto-canceled (or runs on) when a new one starts.
+    m_runPipeline->setEnabled(true);
+    m_runJobMenu->setEnabled(true);
+    m_runJobNeedsMenu->setEnabled(true);
     return true;
 }
 
@@ -456,10 +455,12 @@ void MainWindow::createRunActions()
     bar->addAction(m_cancelPipeline);
 
     auto updateActions = [this] {
+        // Starting while a run goes on is GitLab's newer pipeline: the running one is
+        // auto-canceled when it is redundant (RunController).
         const bool running = m_runs->isRunning();
-        m_runPipeline->setEnabled(!running && !m_projectRoot.isEmpty());
-        m_runJobMenu->setEnabled(!running && !m_projectRoot.isEmpty());
-        m_runJobNeedsMenu->setEnabled(!running && !m_projectRoot.isEmpty());
+        m_runPipeline->setEnabled(!m_projectRoot.isEmpty());
+        m_runJobMenu->setEnabled(!m_projectRoot.isEmpty());
+        m_runJobNeedsMenu->setEnabled(!m_projectRoot.isEmpty());
         m_cancelPipeline->setEnabled(running);
     };
     connect(m_runs, &RunController::runStarting, this, [this, updateActions] {
@@ -476,6 +477,29 @@ void MainWindow::createRunActions()
     connect(m_runs, &RunController::started, this, [this] {
         statusBar()->showMessage(tr("Pipeline %1 started").arg(m_runs->pipelineId()), 5000);
     });
+    connect(m_runs, &RunController::previousRun, this,
+            [this](const QString &previous, PreviousRun outcome) {
+                const QString id = m_runs->pipelineId();
+                QString text;
+                switch (outcome) {
+                case PreviousRun::AutoCanceled:
+                    text = tr("Pipeline %1 started; pipeline %2 on the same ref was "
+                              "auto-canceled as redundant")
+                               .arg(id, previous);
+                    break;
+                case PreviousRun::NotInterruptible:
+                    text = tr("Pipeline %1 started; pipeline %2 runs on in the background: a "
+                              "job that is not interruptible has started")
+                               .arg(id, previous);
+                    break;
+                case PreviousRun::OtherRef:
+                    text = tr("Pipeline %1 started; pipeline %2 of another ref runs on in the "
+                              "background")
+                               .arg(id, previous);
+                    break;
+                }
+                statusBar()->showMessage(text, 15000);
+            });
     connect(m_runs, &RunController::startFailed, this, [this, updateActions](const QString &e) {
         updateActions();
         statusBar()->showMessage(tr("The pipeline could not start: %1").arg(e));
@@ -504,13 +528,19 @@ RunRequest MainWindow::runRequest() const
     r.keepFailedEnvironment = m_settings.keepFailedEnvironment;
     r.concurrency = m_settings.concurrency;
     r.kubeContext = m_settings.kubeContext;
+    r.kubeNamespace = m_settings.kubeNamespace;
+    r.kubeHelperImage = m_settings.kubeHelperImage;
+    r.kubeMountProject = m_settings.kubeMountProject;
+    r.dockerHost = m_settings.dockerHost;
+    r.dockerDefaultImage = m_settings.dockerDefaultImage;
+    r.dockerPullPolicy = m_settings.dockerPullPolicy;
     r.dataDir = m_runDataDir;
     return r;
 }
 
 bool MainWindow::startRun(const RunRequest &request)
 {
-    if (m_projectRoot.isEmpty() || m_runs->isRunning())
+    if (m_projectRoot.isEmpty())
         return false;
     // The engine copies the files on disk: unsaved edits would not be what runs.
     if (!m_tabs->askToSaveAll())
@@ -549,7 +579,7 @@ void MainWindow::fillRunJobMenu(QMenu *menu, bool withNeeds)
 
 void MainWindow::fillCardMenu(QMenu *menu, const QString &job)
 {
-    const bool canRun = !m_projectRoot.isEmpty() && !m_runs->isRunning();
+    const bool canRun = !m_projectRoot.isEmpty(); // a running pipeline is auto-canceled
     menu->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Run Job"), this,
                     [this, job] { runJob(job, false); })
         ->setEnabled(canRun);

@@ -33,17 +33,21 @@ RunController::~RunController()
     QMetaObject::invokeMethod(
         m_context,
         [this] {
-            if (!m_engine)
-                return;
-            if (m_engine->status() == exec::PipelineStatus::Running) {
-                QEventLoop loop;
-                connect(m_engine, &exec::Engine::finished, &loop, &QEventLoop::quit);
-                QTimer::singleShot(shutdownCancelMs, &loop, &QEventLoop::quit);
-                m_engine->cancelPipeline();
-                loop.exec();
-            }
-            delete m_engine;
+            QList<exec::Engine *> engines = m_background;
+            m_background.clear();
+            if (m_engine)
+                engines.append(m_engine);
             m_engine = nullptr;
+            for (exec::Engine *engine : std::as_const(engines)) {
+                if (engine->status() == exec::PipelineStatus::Running) {
+                    QEventLoop loop;
+                    connect(engine, &exec::Engine::finished, &loop, &QEventLoop::quit);
+                    QTimer::singleShot(shutdownCancelMs, &loop, &QEventLoop::quit);
+                    engine->cancelPipeline();
+                    loop.exec();
+                }
+                delete engine;
+            }
         },
         Qt::BlockingQueuedConnection);
     m_thread->quit();
@@ -60,8 +64,6 @@ void RunController::runInEngine(std::function<void(exec::Engine &)> call)
 
 bool RunController::start(const RunRequest &request)
 {
-    if (m_running)
-        return false;
     const quint64 generation = ++m_generation;
     m_running = true;
     m_jobs.clear();
@@ -71,8 +73,15 @@ bool RunController::start(const RunRequest &request)
     // Everything below runs in the engine's thread; it touches m_engine only, and reports
     // through queued calls back to this thread.
     QMetaObject::invokeMethod(m_context, [this, request, generation] {
-        delete m_engine;
+        // The run that was going, if any, is decided about once the new one has its id.
+        exec::Engine *previous = m_engine;
+        const QString previousRoot = m_engineRoot;
+        const QString previousRef = m_engineRef;
         m_engine = nullptr;
+        if (previous && previous->status() != exec::PipelineStatus::Running) {
+            delete previous;
+            previous = nullptr;
+        }
         auto fail = [this, generation](const QString &error) {
             QMetaObject::invokeMethod(this, [this, generation, error] {
                 if (generation != m_generation)
@@ -83,6 +92,14 @@ bool RunController::start(const RunRequest &request)
         };
         const pipeline::PipelineContext context =
             PlanController::contextFor(request.projectRoot, request.ref);
+        // A run that is still going when this one cannot start goes on as before.
+        auto keepPrevious = [this, previous, previousRoot, previousRef] {
+            if (!previous)
+                return;
+            m_engine = previous;
+            m_engineRoot = previousRoot;
+            m_engineRef = previousRef;
+        };
         pipeline::PlanOptions planOptions;
         planOptions.resolve.projectRoot = request.projectRoot;
         planOptions.resolve.mainFile = request.mainFile;
@@ -90,21 +107,30 @@ bool RunController::start(const RunRequest &request)
         planOptions.effectiveJobs = true; // jobs run with default: and global variables applied
         const pipeline::Plan plan = pipeline::Planner::planProject(context, planOptions);
         if (!plan.errors.isEmpty()) {
+            keepPrevious();
             fail(plan.errors.join(u"; "));
             return;
         }
         if (!plan.created) {
+            keepPrevious();
             fail(tr("The pipeline is not created: %1").arg(plan.reason));
             return;
         }
         exec::BackendSettings settings;
         settings.privileged = request.privileged;
-        settings.dockerHost = qEnvironmentVariable("DOCKER_HOST");
+        settings.dockerHost = request.dockerHost; // empty: DOCKER_HOST, else the default socket
+        settings.dockerDefaultImage = request.dockerDefaultImage;
+        if (!request.dockerPullPolicy.isEmpty())
+            settings.dockerPullPolicy = QStringList{request.dockerPullPolicy};
         settings.kubeContext = request.kubeContext;
+        settings.kubeNamespace = request.kubeNamespace;
+        settings.extra.insert(QStringLiteral("kubeHelperImage"), request.kubeHelperImage);
+        settings.extra.insert(QStringLiteral("kubeMountProject"), request.kubeMountProject);
         QString error;
         std::unique_ptr<exec::Backend> backend =
             exec::createBackend(request.executor, settings, &error);
         if (!backend) {
+            keepPrevious();
             fail(error);
             return;
         }
@@ -163,9 +189,12 @@ bool RunController::start(const RunRequest &request)
         if (!engine->start(plan, context, options, &error)) {
             delete engine;
             m_engine = nullptr;
+            keepPrevious();
             fail(error);
             return;
         }
+        m_engineRoot = QDir(request.projectRoot).canonicalPath();
+        m_engineRef = context.ref;
         const QString id = engine->pipelineId();
         QMetaObject::invokeMethod(this, [this, generation, id] {
             if (generation != m_generation)
@@ -173,8 +202,33 @@ bool RunController::start(const RunRequest &request)
             m_pipelineId = id;
             emit started();
         });
+        if (previous)
+            retire(previous, previousRoot == m_engineRoot && previousRef == m_engineRef, id,
+                   generation);
     });
     return true;
+}
+
+void RunController::retire(exec::Engine *previous, bool sameRef, const QString &newerId,
+                           quint64 generation)
+{
+    // GitLab cancels a redundant pipeline when a newer one starts on the same ref.
+    PreviousRun outcome = PreviousRun::OtherRef;
+    if (sameRef)
+        outcome = previous->cancelRedundant(newerId) ? PreviousRun::AutoCanceled
+                                                     : PreviousRun::NotInterruptible;
+    // Its reports went with its generation; it is deleted once it finished (cleanup included).
+    m_background.append(previous);
+    connect(previous, &exec::Engine::finished, m_context, [this, previous] {
+        if (!m_background.removeOne(previous))
+            return;
+        previous->deleteLater();
+    });
+    const QString id = previous->pipelineId();
+    QMetaObject::invokeMethod(this, [this, id, outcome, generation] {
+        if (generation == m_generation)
+            emit previousRun(id, outcome);
+    });
 }
 
 void RunController::update(const exec::JobRecord &record, bool added)

@@ -9,6 +9,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <QMetaType>
+
 #include <functional>
 #include <map>
 
@@ -31,12 +33,28 @@ struct RunRequest
     int concurrency = 0;
     QString kubeContext;
     QString dataDir; ///< empty: the engine's default
+    // The executors' settings (exec::BackendSettings); empty: the backend's default.
+    QString dockerHost;
+    QString dockerDefaultImage;
+    QString dockerPullPolicy;
+    QString kubeNamespace;
+    QString kubeHelperImage;
+    bool kubeMountProject = false;
+};
+
+/// What became of a run that was going when a new one started.
+enum class PreviousRun {
+    AutoCanceled,   ///< redundant: same project and ref, nothing non-interruptible started
+    NotInterruptible, ///< same ref, but a job with `interruptible: false` has started
+    OtherRef,       ///< another project or ref: GitLab would not cancel it either
 };
 
 /// Runs pipelines for the IDE: the Engine lives in a thread of its own (planning, the
 /// backend's processes and containers never block the window) and is only spoken to by queued
-/// calls; its state comes back as copies of the job records. One run at a time; a new run
-/// replaces the finished one.
+/// calls; its state comes back as copies of the job records. One run is shown at a time; a new
+/// run replaces the finished one. Starting a run while one is going does what GitLab does for a
+/// newer pipeline: the running one is auto-canceled when it is redundant (same project and ref,
+/// Engine::cancelRedundant()); otherwise it runs on out of sight until it finishes.
 class RunController final : public QObject
 {
     Q_OBJECT
@@ -47,7 +65,8 @@ public:
     ~RunController() override;
 
     /// Plans the project as it is on disk (what the engine copies) and starts the run.
-    /// False when a run is still going; startFailed() reports later errors.
+    /// A run still going is auto-canceled or goes on in the background (previousRun() says
+    /// which, after started()); startFailed() reports later errors.
     bool start(const RunRequest &request);
     bool isRunning() const { return m_running; }
     /// The status of the current (or last) run.
@@ -74,14 +93,23 @@ signals:
     void jobChanged(int jobId);
     void statusChanged(stagecraft::exec::PipelineStatus status);
     void finished(stagecraft::exec::PipelineStatus status);
+    /// What became of the run that was going when this one started (after started()).
+    void previousRun(const QString &pipelineId, stagecraft::gui::PreviousRun outcome);
 
 private:
     void runInEngine(std::function<void(exec::Engine &)> call);
     void update(const exec::JobRecord &record, bool added);
+    /// In m_thread: what becomes of `previous`, still going when the run `newerId` started.
+    void retire(exec::Engine *previous, bool sameRef, const QString &newerId, quint64 generation);
 
     QThread *m_thread;
     QObject *m_context;               ///< lives in m_thread: queued calls go through it
     exec::Engine *m_engine = nullptr; ///< owned and used in m_thread only
+    /// Where m_engine runs (m_thread only): project root and ref name.
+    QString m_engineRoot;
+    QString m_engineRef;
+    /// Runs replaced while still going (m_thread only): deleted once they finish.
+    QList<exec::Engine *> m_background;
     bool m_running = false;
     exec::PipelineStatus m_status = exec::PipelineStatus::Created;
     QString m_pipelineId;
@@ -90,3 +118,5 @@ private:
 };
 
 } // namespace stagecraft::gui
+
+Q_DECLARE_METATYPE(stagecraft::gui::PreviousRun)

@@ -30,6 +30,14 @@ Settings Settings::load()
     out.keepFailedEnvironment = s.value(u"run/keepFailedEnvironment"_qs, false).toBool();
     out.concurrency = qBound(0, s.value(u"run/concurrency"_qs, 0).toInt(), 64);
     out.kubeContext = s.value(u"run/kubeContext"_qs).toString();
+    out.dockerHost = s.value(u"docker/host"_qs).toString();
+    out.dockerDefaultImage = s.value(u"docker/defaultImage"_qs).toString();
+    const QString policy = s.value(u"docker/pullPolicy"_qs).toString();
+    if (policy == u"always" || policy == u"if-not-present" || policy == u"never")
+        out.dockerPullPolicy = policy;
+    out.kubeNamespace = s.value(u"kubernetes/namespace"_qs).toString();
+    out.kubeHelperImage = s.value(u"kubernetes/helperImage"_qs).toString();
+    out.kubeMountProject = s.value(u"kubernetes/mountProject"_qs, false).toBool();
     return out;
 }
 
@@ -47,6 +55,12 @@ void Settings::save() const
     s.setValue(u"run/keepFailedEnvironment"_qs, keepFailedEnvironment);
     s.setValue(u"run/concurrency"_qs, concurrency);
     s.setValue(u"run/kubeContext"_qs, kubeContext);
+    s.setValue(u"docker/host"_qs, dockerHost);
+    s.setValue(u"docker/defaultImage"_qs, dockerDefaultImage);
+    s.setValue(u"docker/pullPolicy"_qs, dockerPullPolicy);
+    s.setValue(u"kubernetes/namespace"_qs, kubeNamespace);
+    s.setValue(u"kubernetes/helperImage"_qs, kubeHelperImage);
+    s.setValue(u"kubernetes/mountProject"_qs, kubeMountProject);
 }
 
 QStringList Settings::recentProjects()

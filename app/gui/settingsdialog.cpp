@@ -6,6 +6,7 @@
 #include <QFileDialog>
 #include <QFontComboBox>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QPushButton>
@@ -41,7 +42,15 @@ SettingsDialog::SettingsDialog(const Settings &settings, QWidget *parent)
     , m_keepFailed(
           new QCheckBox(tr("Keep the environment of a failed job for debugging"), this))
     , m_concurrency(new QSpinBox(this))
-    , m_kubeContext(new QComboBox(this))
+    , m_docker(new QGroupBox(tr("Docker executor"), this))
+    , m_dockerHost(new QLineEdit(m_docker))
+    , m_dockerImage(new QLineEdit(m_docker))
+    , m_pullPolicy(new QComboBox(m_docker))
+    , m_kube(new QGroupBox(tr("Kubernetes executor"), this))
+    , m_kubeContext(new QComboBox(m_kube))
+    , m_kubeNamespace(new QLineEdit(m_kube))
+    , m_kubeHelperImage(new QLineEdit(m_kube))
+    , m_kubeMount(new QCheckBox(tr("Mount the project folder (hostPath)"), m_kube))
 {
     setWindowTitle(tr("Settings"));
     auto *form = new QFormLayout(this);
@@ -91,13 +100,6 @@ SettingsDialog::SettingsDialog(const Settings &settings, QWidget *parent)
     m_executor->addItem(tr("Kubernetes"), QStringLiteral("kubernetes"));
     m_executor->setCurrentIndex(std::max(0, m_executor->findData(settings.executor)));
     form->addRow(tr("Executor:"), m_executor);
-    m_kubeContext->setObjectName(QStringLiteral("kubeContext"));
-    m_kubeContext->setEditable(true);
-    m_kubeContext->lineEdit()->setPlaceholderText(tr("The kubeconfig's current context"));
-    if (contextProvider())
-        m_kubeContext->addItems(contextProvider()());
-    m_kubeContext->setCurrentText(settings.kubeContext);
-    form->addRow(tr("Kubernetes context:"), m_kubeContext);
     m_privileged->setObjectName(QStringLiteral("privileged"));
     m_privileged->setChecked(settings.privileged);
     form->addRow(QString(), m_privileged);
@@ -109,9 +111,71 @@ SettingsDialog::SettingsDialog(const Settings &settings, QWidget *parent)
     m_concurrency->setSpecialValueText(tr("Number of cores"));
     m_concurrency->setValue(settings.concurrency);
     form->addRow(tr("Jobs at the same time:"), m_concurrency);
+
+    // The Docker executor: an empty field leaves the backend's default, which the placeholder
+    // names.
+    auto *docker = new QFormLayout(m_docker);
+    m_docker->setObjectName(QStringLiteral("dockerGroup"));
+    m_dockerHost->setObjectName(QStringLiteral("dockerHost"));
+    m_dockerHost->setText(settings.dockerHost);
+    const QString dockerHostEnv = qEnvironmentVariable("DOCKER_HOST");
+    m_dockerHost->setPlaceholderText(
+        dockerHostEnv.isEmpty() ? tr("unix:///var/run/docker.sock (the default socket)")
+                                : tr("%1 (DOCKER_HOST)").arg(dockerHostEnv));
+    docker->addRow(tr("Host:"), m_dockerHost);
+    m_dockerImage->setObjectName(QStringLiteral("dockerImage"));
+    m_dockerImage->setText(settings.dockerDefaultImage);
+    m_dockerImage->setPlaceholderText(tr("busybox:latest"));
+    m_dockerImage->setToolTip(tr("The image of jobs without image:"));
+    docker->addRow(tr("Default image:"), m_dockerImage);
+    m_pullPolicy->setObjectName(QStringLiteral("pullPolicy"));
+    m_pullPolicy->addItem(tr("If not present (default)"), QString());
+    m_pullPolicy->addItem(tr("Always"), QStringLiteral("always"));
+    m_pullPolicy->addItem(tr("If not present"), QStringLiteral("if-not-present"));
+    m_pullPolicy->addItem(tr("Never"), QStringLiteral("never"));
+    m_pullPolicy->setCurrentIndex(std::max(0, m_pullPolicy->findData(settings.dockerPullPolicy)));
+    m_pullPolicy->setToolTip(tr("For images whose job gives no pull_policy:"));
+    docker->addRow(tr("Pull policy:"), m_pullPolicy);
+    form->addRow(m_docker);
+
+    // The Kubernetes executor.
+    auto *kube = new QFormLayout(m_kube);
+    m_kube->setObjectName(QStringLiteral("kubeGroup"));
+    m_kubeContext->setObjectName(QStringLiteral("kubeContext"));
+    m_kubeContext->setEditable(true);
+    m_kubeContext->lineEdit()->setPlaceholderText(tr("The kubeconfig's current context"));
+    if (contextProvider()) {
+        for (const KubeContext &c : contextProvider()()) {
+            m_kubeContext->addItem(
+                c.kind.isEmpty() ? c.name : tr("%1 (%2)", "context (kind)").arg(c.name, c.kind),
+                c.name);
+        }
+    }
+    const int known = m_kubeContext->findData(settings.kubeContext);
+    if (known >= 0)
+        m_kubeContext->setCurrentIndex(known);
+    else
+        m_kubeContext->setCurrentText(settings.kubeContext);
+    kube->addRow(tr("Context:"), m_kubeContext);
+    m_kubeNamespace->setObjectName(QStringLiteral("kubeNamespace"));
+    m_kubeNamespace->setText(settings.kubeNamespace);
+    m_kubeNamespace->setPlaceholderText(tr("The context's namespace"));
+    kube->addRow(tr("Namespace:"), m_kubeNamespace);
+    m_kubeHelperImage->setObjectName(QStringLiteral("kubeHelperImage"));
+    m_kubeHelperImage->setText(settings.kubeHelperImage);
+    m_kubeHelperImage->setPlaceholderText(tr("busybox:latest"));
+    kube->addRow(tr("Helper image:"), m_kubeHelperImage);
+    m_kubeMount->setObjectName(QStringLiteral("kubeMount"));
+    m_kubeMount->setChecked(settings.kubeMountProject);
+    m_kubeMount->setToolTip(tr("For a cluster on this computer (Minikube, MicroK8s): the pods "
+                               "use the project folder instead of a copy"));
+    kube->addRow(QString(), m_kubeMount);
+    form->addRow(m_kube);
+
     auto executorChanged = [this] {
         const QString id = m_executor->currentData().toString();
-        m_kubeContext->setEnabled(id == u"kubernetes");
+        m_docker->setEnabled(id == u"docker");
+        m_kube->setEnabled(id == u"kubernetes");
         m_privileged->setEnabled(id != u"shell");
     };
     connect(m_executor, &QComboBox::currentIndexChanged, this, executorChanged);
@@ -136,7 +200,17 @@ Settings SettingsDialog::settings() const
     s.privileged = m_privileged->isChecked();
     s.keepFailedEnvironment = m_keepFailed->isChecked();
     s.concurrency = m_concurrency->value();
-    s.kubeContext = m_kubeContext->currentText().trimmed();
+    // A listed context is shown with its kind: the name is the item's data.
+    const int index = m_kubeContext->currentIndex();
+    s.kubeContext = index >= 0 && m_kubeContext->itemText(index) == m_kubeContext->currentText()
+                        ? m_kubeContext->itemData(index).toString()
+                        : m_kubeContext->currentText().trimmed();
+    s.dockerHost = m_dockerHost->text().trimmed();
+    s.dockerDefaultImage = m_dockerImage->text().trimmed();
+    s.dockerPullPolicy = m_pullPolicy->currentData().toString();
+    s.kubeNamespace = m_kubeNamespace->text().trimmed();
+    s.kubeHelperImage = m_kubeHelperImage->text().trimmed();
+    s.kubeMountProject = m_kubeMount->isChecked();
     return s;
 }
 

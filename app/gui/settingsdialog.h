@@ -9,13 +9,15 @@
 class QCheckBox;
 class QComboBox;
 class QFontComboBox;
+class QGroupBox;
 class QLineEdit;
 class QSpinBox;
 
 namespace stagecraft::gui {
 
 /// Edits a `Settings` value: font, theme, validation delay, ShellCheck, include cache folder,
-/// and how pipelines run (executor, privileged, keep failed environments, concurrency).
+/// and how pipelines run (executor, privileged, keep failed environments, concurrency, and the
+/// Docker and Kubernetes executors' own settings).
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
@@ -25,9 +27,15 @@ public:
     explicit SettingsDialog(const Settings &settings, QWidget *parent = nullptr);
     Settings settings() const;
 
+    /// A kubeconfig context as the context choice shows it: "minikube (Minikube)".
+    struct KubeContext
+    {
+        QString name;
+        QString kind; ///< "Minikube", "MicroK8s"; empty for other clusters
+    };
     /// Lists the kubeconfig's contexts for the kubernetes executor (set by the Kubernetes
     /// backend when it is built in; without it the context field is free text).
-    using ContextProvider = std::function<QStringList()>;
+    using ContextProvider = std::function<QList<KubeContext>()>;
     static void setKubeContextProvider(ContextProvider provider);
 
 private:
@@ -42,7 +50,15 @@ private:
     QCheckBox *m_privileged;
     QCheckBox *m_keepFailed;
     QSpinBox *m_concurrency;
+    QGroupBox *m_docker;
+    QLineEdit *m_dockerHost;
+    QLineEdit *m_dockerImage;
+    QComboBox *m_pullPolicy;
+    QGroupBox *m_kube;
     QComboBox *m_kubeContext;
+    QLineEdit *m_kubeNamespace;
+    QLineEdit *m_kubeHelperImage;
+    QCheckBox *m_kubeMount;
 };
 
 } // namespace stagecraft::gui

@@ -20,6 +20,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -120,6 +121,11 @@ bool processAlive(qint64 pid)
     return close < 0 || text.mid(close + 2, 1) != "Z"; // a zombie is dead already
 }
 
+QString storeText(const std::shared_ptr<exec::LogStore> &store)
+{
+    return QString::fromUtf8(store->lines(0, store->lineCount()).join('\n'));
+}
+
 bool logContains(LogView *view, const QString &text)
 {
     for (qint64 row = 0; row < view->rowCount(); ++row) {
@@ -186,7 +192,7 @@ private slots:
         QSignalSpy changed(runs, &RunController::jobChanged);
         w->runPipelineAction()->trigger();
         QVERIFY(runs->isRunning());
-        QVERIFY(!w->runPipelineAction()->isEnabled());
+        QVERIFY(w->runPipelineAction()->isEnabled()); // a newer pipeline auto-cancels this one
         QVERIFY(finished.wait(120000));
         QCOMPARE(runs->status(), PipelineStatus::Success);
         QVERIFY(!runs->isRunning());
@@ -319,6 +325,74 @@ private slots:
         QCOMPARE(runs->status(), PipelineStatus::Canceled);
         QCOMPARE(runs->job(id)->status, JobStatus::Canceled);
         QCOMPARE(w->graphPanel()->jobStatus(u"slow"_qs), JobStatus::Canceled);
+    }
+
+    void newPipelineAutoCancelsTheRedundantOne_data()
+    {
+        QTest::addColumn<bool>("interruptible");
+        QTest::newRow("interruptible: redundant, auto-canceled") << true;
+        QTest::newRow("not interruptible: runs on") << false;
+    }
+
+    void newPipelineAutoCancelsTheRedundantOne()
+    {
+        QFETCH(bool, interruptible);
+        QTemporaryDir dir;
+        gittest::RepoBuilder repo(dir.path());
+        repo.write(u".gitlab-ci.yml"_qs,
+                   QByteArray("slow:\n  interruptible: ") + (interruptible ? "true" : "false") +
+                       "\n  script:\n    - echo started\n    - sleep 60\n"
+                       "    - echo never printed\n");
+        repo.commit("init");
+        auto w = openWindow(dir.path());
+        QVERIFY(w);
+        RunController *runs = w->runController();
+        QSignalSpy started(runs, &RunController::started);
+        QSignalSpy previous(runs, &RunController::previousRun);
+        QVERIFY(w->runPipeline());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            runs->job(u"slow"_qs) && runs->job(u"slow"_qs)->status == JobStatus::Running, 60000);
+        const std::shared_ptr<exec::LogStore> oldLog = runs->job(u"slow"_qs)->log;
+        const QString oldId = runs->pipelineId();
+        QVERIFY(!oldId.isEmpty());
+
+        // The same project on the same ref again: GitLab's newer pipeline.
+        QVERIFY(w->runPipelineAction()->isEnabled());
+        w->runPipelineAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(previous.size(), 1, 60000);
+        QCOMPARE(started.size(), 2);
+        const QString newId = runs->pipelineId();
+        QVERIFY(newId != oldId);
+        QCOMPARE(previous.first().at(0).toString(), oldId);
+        const auto outcome = previous.first().at(1).value<PreviousRun>();
+        const QString message = w->statusBar()->currentMessage();
+        if (interruptible) {
+            QCOMPARE(outcome, PreviousRun::AutoCanceled);
+            QCOMPARE(message, u"Pipeline %1 started; pipeline %2 on the same ref was auto-canceled "
+                              u"as redundant"_qs.arg(newId, oldId));
+            // The old job stopped at once, and its trace says why.
+            QTRY_VERIFY_WITH_TIMEOUT(
+                storeText(oldLog)
+                    .contains(u"Job canceled: pipeline #%1 on the same ref made this one "
+                              u"redundant"_qs.arg(newId)),
+                30000);
+        } else {
+            QCOMPARE(outcome, PreviousRun::NotInterruptible);
+            QCOMPARE(message, u"Pipeline %1 started; pipeline %2 runs on in the background: a "
+                              u"job that is not interruptible has started"_qs.arg(newId, oldId));
+            QTest::qWait(500);
+            QVERIFY(!storeText(oldLog).contains(u"redundant"_qs));
+        }
+        // The window shows the new run only.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            runs->job(u"slow"_qs) && runs->job(u"slow"_qs)->status == JobStatus::Running, 60000);
+        QCOMPARE(runs->jobs().size(), 1);
+        QVERIFY(runs->job(u"slow"_qs)->log != oldLog);
+        QSignalSpy finished(runs, &RunController::finished);
+        w->cancelPipelineAction()->trigger();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(runs->status(), PipelineStatus::Canceled);
+        // Closing the window cancels what still runs in the background.
     }
 
     void childPipelineJobsUnderTheirTrigger()

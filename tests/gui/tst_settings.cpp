@@ -8,6 +8,8 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QGroupBox>
+#include <QLineEdit>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -109,12 +111,107 @@ private slots:
         QVERIFY(back.keepFailedEnvironment);
         QCOMPARE(back.concurrency, 3);
         // The contexts come from the Kubernetes backend when it provides them.
-        SettingsDialog::setKubeContextProvider([] { return QStringList{u"a"_qs, u"b"_qs}; });
+        SettingsDialog::setKubeContextProvider([] {
+            return QList<SettingsDialog::KubeContext>{{u"a"_qs, QString()}, {u"b"_qs, QString()}};
+        });
         SettingsDialog again(back);
         auto *contexts = again.findChild<QComboBox *>(u"kubeContext"_qs);
         QCOMPARE(contexts->count(), 2);
         QCOMPARE(contexts->currentText(), u"kind-ci");
+        QCOMPARE(again.settings().kubeContext, u"kind-ci");
         SettingsDialog::setKubeContextProvider({});
+    }
+
+    void executorSettings_data()
+    {
+        QTest::addColumn<QString>("executor");
+        QTest::addColumn<bool>("docker");
+        QTest::addColumn<bool>("kubernetes");
+        QTest::newRow("shell") << u"shell"_qs << false << false;
+        QTest::newRow("docker") << u"docker"_qs << true << false;
+        QTest::newRow("kubernetes") << u"kubernetes"_qs << false << true;
+    }
+
+    void executorSettings()
+    {
+        QFETCH(QString, executor);
+        QFETCH(bool, docker);
+        QFETCH(bool, kubernetes);
+        QSettings().clear();
+        Settings s = Settings::load();
+        QCOMPARE(s.dockerHost, QString());
+        QCOMPARE(s.dockerDefaultImage, QString());
+        QCOMPARE(s.dockerPullPolicy, QString());
+        QCOMPARE(s.kubeNamespace, QString());
+        QCOMPARE(s.kubeHelperImage, QString());
+        QVERIFY(!s.kubeMountProject);
+        SettingsDialog::setKubeContextProvider([] {
+            return QList<SettingsDialog::KubeContext>{{u"minikube"_qs, u"Minikube"_qs},
+                                                      {u"microk8s"_qs, u"MicroK8s"_qs},
+                                                      {u"prod"_qs, QString()}};
+        });
+        SettingsDialog dialog(s);
+        auto *executorBox = dialog.findChild<QComboBox *>(u"executor"_qs);
+        auto *dockerGroup = dialog.findChild<QGroupBox *>(u"dockerGroup"_qs);
+        auto *kubeGroup = dialog.findChild<QGroupBox *>(u"kubeGroup"_qs);
+        auto *host = dialog.findChild<QLineEdit *>(u"dockerHost"_qs);
+        auto *image = dialog.findChild<QLineEdit *>(u"dockerImage"_qs);
+        auto *policy = dialog.findChild<QComboBox *>(u"pullPolicy"_qs);
+        auto *context = dialog.findChild<QComboBox *>(u"kubeContext"_qs);
+        auto *ns = dialog.findChild<QLineEdit *>(u"kubeNamespace"_qs);
+        auto *helper = dialog.findChild<QLineEdit *>(u"kubeHelperImage"_qs);
+        auto *mount = dialog.findChild<QCheckBox *>(u"kubeMount"_qs);
+        QVERIFY(executorBox && dockerGroup && kubeGroup && host && image && policy && context &&
+                ns && helper && mount);
+        // The empty host says what is used instead.
+        const QByteArray env = qgetenv("DOCKER_HOST");
+        QCOMPARE(host->placeholderText(),
+                 env.isEmpty() ? u"unix:///var/run/docker.sock (the default socket)"_qs
+                               : QString::fromLocal8Bit(env) + u" (DOCKER_HOST)"_qs);
+        QCOMPARE(image->placeholderText(), u"busybox:latest");
+        QCOMPARE(policy->currentText(), u"If not present (default)");
+        // Contexts with their kind; the current one of the kubeconfig when none is chosen.
+        QCOMPARE(context->count(), 3);
+        QCOMPARE(context->itemText(0), u"minikube (Minikube)");
+        QCOMPARE(context->itemText(1), u"microk8s (MicroK8s)");
+        QCOMPARE(context->itemText(2), u"prod");
+        QCOMPARE(dialog.settings().kubeContext, QString());
+
+        executorBox->setCurrentIndex(executorBox->findData(executor));
+        QCOMPARE(dockerGroup->isEnabled(), docker);
+        QCOMPARE(kubeGroup->isEnabled(), kubernetes);
+        host->setText(u" tcp://127.0.0.1:2375 "_qs);
+        image->setText(u"alpine:3.20"_qs);
+        policy->setCurrentIndex(policy->findText(u"Never"_qs));
+        context->setCurrentIndex(0);
+        QCOMPARE(context->currentText(), u"minikube (Minikube)");
+        ns->setText(u"ci"_qs);
+        helper->setText(u"registry.local/helper:1"_qs);
+        mount->setChecked(true);
+        dialog.settings().save();
+        const Settings back = Settings::load();
+        QCOMPARE(back.executor, executor);
+        QCOMPARE(back.dockerHost, u"tcp://127.0.0.1:2375");
+        QCOMPARE(back.dockerDefaultImage, u"alpine:3.20");
+        QCOMPARE(back.dockerPullPolicy, u"never");
+        QCOMPARE(back.kubeContext, u"minikube"); // the name, not what the list shows
+        QCOMPARE(back.kubeNamespace, u"ci");
+        QCOMPARE(back.kubeHelperImage, u"registry.local/helper:1");
+        QVERIFY(back.kubeMountProject);
+
+        // Shown again as saved; a context typed by hand stays as typed.
+        SettingsDialog again(back);
+        auto *context2 = again.findChild<QComboBox *>(u"kubeContext"_qs);
+        QCOMPARE(context2->currentText(), u"minikube (Minikube)");
+        QCOMPARE(again.findChild<QComboBox *>(u"pullPolicy"_qs)->currentText(), u"Never");
+        QCOMPARE(again.findChild<QLineEdit *>(u"dockerHost"_qs)->text(), u"tcp://127.0.0.1:2375");
+        context2->setEditText(u"kind-other"_qs);
+        QCOMPARE(again.settings().kubeContext, u"kind-other");
+        SettingsDialog::setKubeContextProvider({});
+
+        // A pull policy the backend does not know is not read back.
+        QSettings().setValue(u"docker/pullPolicy"_qs, u"sometimes"_qs);
+        QCOMPARE(Settings::load().dockerPullPolicy, QString());
     }
 
     void editorsFollowTheDesktop()

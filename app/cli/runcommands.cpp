@@ -44,6 +44,10 @@ struct RunArguments
     bool keepFailed = false;
     bool manual = false;
     QString dataDir;
+    std::optional<int> keepPipelines; ///< unset: RunOptions' default
+    QString dockerHost;               ///< empty: DOCKER_HOST, else the default socket
+    QString defaultImage;
+    QStringList pullPolicy;
 };
 
 std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err)
@@ -72,7 +76,9 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
             QStringLiteral("--executor"),       QStringLiteral("--var"),
             QStringLiteral("--variables-file"), QStringLiteral("--concurrency"),
             QStringLiteral("--data-dir"),       QStringLiteral("--ref"),
-            QStringLiteral("--source"),         QStringLiteral("--include-cache")};
+            QStringLiteral("--source"),         QStringLiteral("--include-cache"),
+            QStringLiteral("--keep-pipelines"), QStringLiteral("--docker-host"),
+            QStringLiteral("--default-image"),  QStringLiteral("--pull-policy")};
         static const QStringList flags = {QStringLiteral("--needs"), QStringLiteral("--privileged"),
                                           QStringLiteral("--keep-failed"),
                                           QStringLiteral("--manual")};
@@ -107,6 +113,38 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
                 a.plan.source = *v;
             } else if (name == u"--include-cache") {
                 a.plan.includeCache = *v;
+            } else if (name == u"--keep-pipelines") {
+                bool ok = false;
+                const int keep = v->toInt(&ok);
+                if (!ok || keep < 0) {
+                    err << tr("stagecraft-cli: --keep-pipelines needs a number of 0 (keep all) "
+                              "or more, got '%1'\n")
+                               .arg(*v);
+                    return std::nullopt;
+                }
+                a.keepPipelines = keep;
+            } else if (name == u"--docker-host") {
+                a.dockerHost = *v;
+            } else if (name == u"--default-image") {
+                a.defaultImage = *v;
+            } else if (name == u"--pull-policy") {
+                // GitLab Runner's pull_policy: one or several, tried in order.
+                static const QStringList known = {QStringLiteral("always"),
+                                                  QStringLiteral("if-not-present"),
+                                                  QStringLiteral("never")};
+                for (const QString &policy : v->split(u',', Qt::SkipEmptyParts)) {
+                    if (!known.contains(policy.trimmed())) {
+                        err << tr("stagecraft-cli: --pull-policy needs always, if-not-present "
+                                  "or never (several separated by commas), got '%1'\n")
+                                   .arg(*v);
+                        return std::nullopt;
+                    }
+                    a.pullPolicy << policy.trimmed();
+                }
+                if (a.pullPolicy.isEmpty()) {
+                    err << tr("stagecraft-cli: --pull-policy needs a value\n");
+                    return std::nullopt;
+                }
             }
         } else if (flags.contains(arg)) {
             if (arg == u"--needs")
@@ -359,7 +397,9 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     // A wrong executor is a usage error, whatever the configuration says.
     exec::BackendSettings settings;
     settings.privileged = a->privileged;
-    settings.dockerHost = qEnvironmentVariable("DOCKER_HOST");
+    settings.dockerHost = a->dockerHost; // empty: DOCKER_HOST, else the default socket
+    settings.dockerDefaultImage = a->defaultImage;
+    settings.dockerPullPolicy = a->pullPolicy;
     QString error;
     std::unique_ptr<exec::Backend> backend = exec::createBackend(a->executor, settings, &error);
     if (!backend) {
@@ -429,6 +469,8 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     options.keepFailedEnvironment = a->keepFailed;
     options.dataDir = a->dataDir;
     options.manualJobsRun = a->manual;
+    if (a->keepPipelines)
+        options.keepPipelines = *a->keepPipelines;
 
     exec::Engine engine(std::move(backend));
     const bool colour = ::isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR");

@@ -117,6 +117,10 @@ private slots:
     void notARepository();
     void keepFailedSummary();
     void variables();
+    void keepPipelines_data();
+    void keepPipelines();
+    void dockerOptions_data();
+    void dockerOptions();
     void interrupt();
     void interruptTwice();
 };
@@ -283,6 +287,26 @@ void TestRunCli::badInput_data()
     QTest::newRow("concurrency without value")
         << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--concurrency")} << 2
         << "stagecraft-cli: --concurrency needs a value\n";
+    QTest::newRow("junk keep-pipelines")
+        << QByteArray("a:\n  script: echo\n")
+        << QStringList{QStringLiteral("--keep-pipelines"), QStringLiteral("few")} << 2
+        << "stagecraft-cli: --keep-pipelines needs a number of 0 (keep all) or more, got 'few'\n";
+    QTest::newRow("negative keep-pipelines")
+        << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--keep-pipelines=-2")}
+        << 2 << "stagecraft-cli: --keep-pipelines needs a number of 0 (keep all) or more, got "
+                "'-2'\n";
+    QTest::newRow("unknown pull policy")
+        << QByteArray("a:\n  script: echo\n")
+        << QStringList{QStringLiteral("--pull-policy"), QStringLiteral("always,sometimes")} << 2
+        << "stagecraft-cli: --pull-policy needs always, if-not-present or never (several "
+           "separated by commas), got 'always,sometimes'\n";
+    QTest::newRow("default image without value")
+        << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--default-image")}
+        << 2 << "stagecraft-cli: --default-image needs a value\n";
+    QTest::newRow("docker host without value")
+        << QByteArray("a:\n  script: echo\n")
+        << QStringList{QStringLiteral("--docker-host"), QStringLiteral("--needs")} << 2
+        << "stagecraft-cli: --docker-host needs a value\n";
     QTest::newRow("job excluded by rules")
         << QByteArray("a:\n  script: echo\nb:\n  script: echo\n  rules:\n    - if: $NOPE\n")
         << QStringList{QStringLiteral("b")} << 2
@@ -346,6 +370,103 @@ void TestRunCli::variables()
         p.run({QStringLiteral("--var"), QStringLiteral("A=cli"), QStringLiteral("--var=B=two=2")});
     QCOMPARE(r.code, 0);
     QVERIFY2(r.out.contains(QStringLiteral("job > A=cli B=two=2\n")), qPrintable(r.out));
+}
+
+void TestRunCli::keepPipelines_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QStringList>("kept");
+    const QStringList all{QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3"),
+                          QStringLiteral("4")};
+    QTest::newRow("default (20)") << QStringList() << all;
+    QTest::newRow("0: all") << QStringList{QStringLiteral("--keep-pipelines"), QStringLiteral("0")}
+                            << all;
+    QTest::newRow("2") << QStringList{QStringLiteral("--keep-pipelines"), QStringLiteral("2")}
+                       << QStringList{QStringLiteral("3"), QStringLiteral("4")};
+    QTest::newRow("1, inline") << QStringList{QStringLiteral("--keep-pipelines=1")}
+                               << QStringList{QStringLiteral("4")};
+}
+
+void TestRunCli::keepPipelines()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QStringList, kept);
+    Project p("job:\n  script: echo\n");
+    for (int i = 1; i <= 4; ++i) {
+        const Result r = p.run(args);
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.endsWith(QStringLiteral("pipeline %1: success\nLogs and artifacts: "
+                                               "$TMP/data/pipelines/%1\n")
+                                    .arg(i)),
+                 qPrintable(r.out));
+    }
+    QDir pipelines(p.dir.filePath(QStringLiteral("data/pipelines")));
+    QStringList names = pipelines.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    std::sort(names.begin(), names.end());
+    QCOMPARE(names, kept);
+}
+
+void TestRunCli::dockerOptions_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<QString>("image");
+    QTest::newRow("default image, never pulled")
+        << QStringList{QStringLiteral("--default-image"), QStringLiteral("busybox:local"),
+                       QStringLiteral("--pull-policy"), QStringLiteral("never")}
+        << 0 << QStringLiteral("job > hi\n") << QStringLiteral("busybox:local");
+    QTest::newRow("absent default image, never pulled")
+        << QStringList{QStringLiteral("--default-image=stagecraft-test/absent:1"),
+                       QStringLiteral("--pull-policy=never")}
+        << 1
+        << QStringLiteral("job ERROR: Job failed (system failure): failed to pull image "
+                          "\"stagecraft-test/absent:1\" with specified policies [never]: Error: "
+                          "No such image: stagecraft-test/absent:1\n")
+        << QStringLiteral("stagecraft-test/absent:1");
+}
+
+void TestRunCli::dockerOptions()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, code);
+    QFETCH(QString, expected);
+    QFETCH(QString, image);
+    const QString host = qEnvironmentVariable("STAGECRAFT_TEST_DOCKER_HOST");
+    if (host.isEmpty())
+        QSKIP("STAGECRAFT_TEST_DOCKER_HOST is not set: no container engine (scripts/engines.sh)");
+    Project p("job:\n  script: echo hi\n");
+    // The host comes from --docker-host only: DOCKER_HOST names a socket that does not exist.
+    QProcess process;
+    process.setWorkingDirectory(p.root);
+    QProcessEnvironment env = p.environment();
+    env.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("unix:///nonexistent/docker.sock"));
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(STAGECRAFT_CLI_PATH),
+                  QStringList{QStringLiteral("run"), QStringLiteral("--executor"),
+                              QStringLiteral("docker"), QStringLiteral("--docker-host"), host} +
+                      p.withDataDir(args));
+    QVERIFY(process.waitForFinished(120000));
+    const QString out = QString::fromUtf8(process.readAllStandardOutput());
+    QVERIFY2(out.contains(expected), qPrintable(out));
+    QCOMPARE(process.exitCode(), code);
+    // The job's trace names the image it ran in.
+    QFile log(p.dir.filePath(QStringLiteral("data/pipelines/1/logs/1.log")));
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QString trace = QString::fromUtf8(log.readAll());
+    QVERIFY2(trace.contains(u"Using Docker executor with image " + image + u" ...\n"),
+             qPrintable(trace));
+
+    // Without --docker-host, DOCKER_HOST is the host.
+    process.start(QStringLiteral(STAGECRAFT_CLI_PATH),
+                  QStringList{QStringLiteral("run"), QStringLiteral("--executor"),
+                              QStringLiteral("docker")} +
+                      p.withDataDir(args));
+    QVERIFY(process.waitForFinished(120000));
+    QCOMPARE(QString::fromUtf8(process.readAllStandardError()),
+             QStringLiteral("stagecraft-cli: Cannot connect to the Docker daemon at "
+                            "unix:///nonexistent/docker.sock: dial unix /nonexistent/docker.sock: "
+                            "connect: no such file or directory. Is the docker daemon running?\n"));
 }
 
 void TestRunCli::interrupt()

@@ -228,9 +228,43 @@ DE = {
     "Kubernetes": "Kubernetes",
     "Executor:": "Executor:",
     "The kubeconfig's current context": "Der aktuelle Kontext der kubeconfig",
-    "Kubernetes context:": "Kubernetes-Kontext:",
     "Number of cores": "Anzahl der Kerne",
     "Jobs at the same time:": "Gleichzeitige Jobs:",
+    "Pipeline %1 started; pipeline %2 on the same ref was auto-canceled as redundant":
+        "Pipeline %1 gestartet; Pipeline %2 auf derselben Ref wurde als überflüssig "
+        "automatisch abgebrochen",
+    "Pipeline %1 started; pipeline %2 runs on in the background: a job that is not "
+    "interruptible has started":
+        "Pipeline %1 gestartet; Pipeline %2 läuft im Hintergrund weiter: ein nicht "
+        "unterbrechbarer Job hat begonnen",
+    "Pipeline %1 started; pipeline %2 of another ref runs on in the background":
+        "Pipeline %1 gestartet; Pipeline %2 einer anderen Ref läuft im Hintergrund weiter",
+    "Docker executor": "Docker-Executor",
+    "Kubernetes executor": "Kubernetes-Executor",
+    "Mount the project folder (hostPath)": "Den Projektordner einhängen (hostPath)",
+    "unix:///var/run/docker.sock (the default socket)":
+        "unix:///var/run/docker.sock (der Standard-Socket)",
+    "%1 (DOCKER_HOST)": "%1 (DOCKER_HOST)",
+    "Host:": "Host:",
+    "busybox:latest": "busybox:latest",
+    "The image of jobs without image:": "Das Image der Jobs ohne image:",
+    "Default image:": "Standard-Image:",
+    "If not present (default)": "Falls nicht vorhanden (Standard)",
+    "Always": "Immer",
+    "If not present": "Falls nicht vorhanden",
+    "Never": "Nie",
+    "For images whose job gives no pull_policy:":
+        "Für Images, deren Job keine pull_policy: angibt",
+    "Pull policy:": "Pull-Richtlinie:",
+    "%1 (%2)": "%1 (%2)",
+    "Context:": "Kontext:",
+    "The context's namespace": "Der Namespace des Kontexts",
+    "Namespace:": "Namespace:",
+    "Helper image:": "Hilfs-Image:",
+    "For a cluster on this computer (Minikube, MicroK8s): the pods use the project folder "
+    "instead of a copy":
+        "Für einen Cluster auf diesem Rechner (Minikube, MicroK8s): die Pods verwenden den "
+        "Projektordner statt einer Kopie",
 }
 
 path = sys.argv[1] if len(sys.argv) > 1 else "translations/stagecraft_de.ts"

@@ -721,6 +721,18 @@ Speichern?</translation>
         <source>%1 #%2</source>
         <translation>%1 #%2</translation>
     </message>
+    <message>
+        <source>Pipeline %1 started; pipeline %2 on the same ref was auto-canceled as redundant</source>
+        <translation>Pipeline %1 gestartet; Pipeline %2 auf derselben Ref wurde als überflüssig automatisch abgebrochen</translation>
+    </message>
+    <message>
+        <source>Pipeline %1 started; pipeline %2 runs on in the background: a job that is not interruptible has started</source>
+        <translation>Pipeline %1 gestartet; Pipeline %2 läuft im Hintergrund weiter: ein nicht unterbrechbarer Job hat begonnen</translation>
+    </message>
+    <message>
+        <source>Pipeline %1 started; pipeline %2 of another ref runs on in the background</source>
+        <translation>Pipeline %1 gestartet; Pipeline %2 einer anderen Ref läuft im Hintergrund weiter</translation>
+    </message>
 </context>
 <context>
     <name>stagecraft::gui::ProblemsModel</name>
@@ -880,16 +892,97 @@ Speichern?</translation>
         <translation>Der aktuelle Kontext der kubeconfig</translation>
     </message>
     <message>
-        <source>Kubernetes context:</source>
-        <translation>Kubernetes-Kontext:</translation>
-    </message>
-    <message>
         <source>Number of cores</source>
         <translation>Anzahl der Kerne</translation>
     </message>
     <message>
         <source>Jobs at the same time:</source>
         <translation>Gleichzeitige Jobs:</translation>
+    </message>
+    <message>
+        <source>Docker executor</source>
+        <translation>Docker-Executor</translation>
+    </message>
+    <message>
+        <source>Kubernetes executor</source>
+        <translation>Kubernetes-Executor</translation>
+    </message>
+    <message>
+        <source>Mount the project folder (hostPath)</source>
+        <translation>Den Projektordner einhängen (hostPath)</translation>
+    </message>
+    <message>
+        <source>unix:///var/run/docker.sock (the default socket)</source>
+        <translation>unix:///var/run/docker.sock (der Standard-Socket)</translation>
+    </message>
+    <message>
+        <source>%1 (DOCKER_HOST)</source>
+        <translation>%1 (DOCKER_HOST)</translation>
+    </message>
+    <message>
+        <source>Host:</source>
+        <translation>Host:</translation>
+    </message>
+    <message>
+        <source>busybox:latest</source>
+        <translation>busybox:latest</translation>
+    </message>
+    <message>
+        <source>The image of jobs without image:</source>
+        <translation>Das Image der Jobs ohne image:</translation>
+    </message>
+    <message>
+        <source>Default image:</source>
+        <translation>Standard-Image:</translation>
+    </message>
+    <message>
+        <source>If not present (default)</source>
+        <translation>Falls nicht vorhanden (Standard)</translation>
+    </message>
+    <message>
+        <source>Always</source>
+        <translation>Immer</translation>
+    </message>
+    <message>
+        <source>If not present</source>
+        <translation>Falls nicht vorhanden</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Nie</translation>
+    </message>
+    <message>
+        <source>For images whose job gives no pull_policy:</source>
+        <translation>Für Images, deren Job keine pull_policy: angibt</translation>
+    </message>
+    <message>
+        <source>Pull policy:</source>
+        <translation>Pull-Richtlinie:</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <comment>context (kind)</comment>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Context:</source>
+        <translation>Kontext:</translation>
+    </message>
+    <message>
+        <source>The context&apos;s namespace</source>
+        <translation>Der Namespace des Kontexts</translation>
+    </message>
+    <message>
+        <source>Namespace:</source>
+        <translation>Namespace:</translation>
+    </message>
+    <message>
+        <source>Helper image:</source>
+        <translation>Hilfs-Image:</translation>
+    </message>
+    <message>
+        <source>For a cluster on this computer (Minikube, MicroK8s): the pods use the project folder instead of a copy</source>
+        <translation>Für einen Cluster auf diesem Rechner (Minikube, MicroK8s): die Pods verwenden den Projektordner statt einer Kopie</translation>
     </message>
 </context>
 </TS>

@@ -51,3 +51,15 @@ git -C "$review" -c user.name=Docs -c user.email=docs@example.com commit -q -m i
   printf 'deploy:\n  stage: deploy\n  needs: [unit, typecheck]\n  script: ./deploy.sh staging\n'
 } >"$review/.gitlab-ci.yml"
 shoot review-diff --compare HEAD "$review"
+
+# Running pipelines: the Qt tests take these pictures while a real pipeline runs on the shell
+# executor (run.png) and of the log view with sections and a search (logview.png).
+for test in tst_runui:screenshot tst_logview:screenshot; do
+    binary=$build/tests/gui/${test%%:*}
+    if [ -x "$binary" ]; then
+        STAGECRAFT_SCREENSHOTS=$out "$binary" "${test#*:}" >/dev/null
+        echo "wrote $out/$([ "${test%%:*}" = tst_runui ] && echo run || echo logview).png"
+    else
+        echo "skipped ${test%%:*}: build it first (cmake --build $build --target ${test%%:*})" >&2
+    fi
+done

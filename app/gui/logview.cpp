@@ -478,7 +478,10 @@ void LogView::updateGeometryMetrics()
     m_barHeight = m_bar->sizeHint().height();
     setViewportMargins(0, m_barHeight, 0, 0);
     const QRect r = contentsRect();
-    m_bar->setGeometry(r.x(), r.y(), r.width(), m_barHeight);
+    // The vertical scroll bar (always on) runs the full height, beside the bar: the bar ends
+    // where it begins, or its right end (the Follow button) would be drawn under it.
+    const int scrollBar = verticalScrollBar()->sizeHint().width();
+    m_bar->setGeometry(r.x(), r.y(), std::max(0, r.width() - scrollBar), m_barHeight);
 }
 
 void LogView::updateScrollBars()

@@ -11,6 +11,7 @@
 #include "settings.h"
 
 #include <QAction>
+#include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
@@ -504,10 +505,13 @@ private slots:
     void screenshot()
     {
         QTemporaryDir dir;
-        gittest::RepoBuilder repo(dir.path());
+        // A project folder with a name: the log says which folder was copied.
+        const QString root = dir.filePath(u"shop-frontend"_qs);
+        QVERIFY(QDir().mkpath(root));
+        gittest::RepoBuilder repo(root);
         repo.write(u".gitlab-ci.yml"_qs, showcase);
         repo.commit("init");
-        auto w = openWindow(dir.path());
+        auto w = openWindow(root);
         QVERIFY(w);
         RunController *runs = w->runController();
         QSignalSpy finished(runs, &RunController::finished);

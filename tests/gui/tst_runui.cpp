@@ -176,6 +176,17 @@ private slots:
         QVERIFY(m_data.isValid());
     }
 
+    void cleanup()
+    {
+        // A test that changed the executor settings and failed leaves the next on the shell.
+        Settings s = Settings::load();
+        s.executor = u"shell"_qs;
+        s.dockerHost.clear();
+        s.dockerDefaultImage.clear();
+        s.dockerPullPolicy.clear();
+        s.save();
+    }
+
     void runPipelineFromTheWindow()
     {
         QTemporaryDir dir;
@@ -394,6 +405,56 @@ private slots:
         QVERIFY(finished.wait(60000));
         QCOMPARE(runs->status(), PipelineStatus::Canceled);
         // Closing the window cancels what still runs in the background.
+    }
+
+    void executorSettingsReachTheBackend()
+    {
+        // The Docker settings go to the backend: a host that does not exist is what the
+        // start reports, whatever DOCKER_HOST says.
+        Settings s = Settings::load();
+        s.executor = u"docker"_qs;
+        s.dockerHost = u"unix:///nonexistent/stagecraft-docker.sock"_qs;
+        s.save();
+        QTemporaryDir dir;
+        gittest::RepoBuilder repo(dir.path());
+        repo.write(u".gitlab-ci.yml"_qs, "job:\n  script: echo hi\n");
+        repo.commit("init");
+        {
+            auto w = openWindow(dir.path());
+            QVERIFY(w);
+            QSignalSpy failed(w->runController(), &RunController::startFailed);
+            QVERIFY(w->runPipeline());
+            QVERIFY(failed.wait(60000));
+            QCOMPARE(failed.first().first().toString(),
+                     u"Cannot connect to the Docker daemon at "
+                     u"unix:///nonexistent/stagecraft-docker.sock: dial unix "
+                     u"/nonexistent/stagecraft-docker.sock: connect: no such file or directory. "
+                     u"Is the docker daemon running?"_qs);
+        }
+        // With a real engine: the default image and the pull policy are the settings'.
+        const QString host = qEnvironmentVariable("STAGECRAFT_TEST_DOCKER_HOST");
+        if (!host.isEmpty()) {
+            s.dockerHost = host;
+            s.dockerDefaultImage = u"stagecraft-test/absent:1"_qs;
+            s.dockerPullPolicy = u"never"_qs;
+            s.save();
+            auto w = openWindow(dir.path());
+            QVERIFY(w);
+            RunController *runs = w->runController();
+            QSignalSpy finished(runs, &RunController::finished);
+            QVERIFY(w->runPipeline());
+            QVERIFY(finished.wait(120000));
+            QCOMPARE(runs->status(), PipelineStatus::Failed);
+            const exec::JobRecord *job = runs->job(u"job"_qs);
+            QVERIFY(job);
+            QCOMPARE(job->failureReason, exec::FailureReason::RunnerSystemFailure);
+            QVERIFY2(storeText(job->log).contains(
+                         u"failed to pull image \"stagecraft-test/absent:1\" with specified "
+                         u"policies [never]"_qs),
+                     qPrintable(storeText(job->log)));
+        }
+        if (host.isEmpty())
+            QSKIP("STAGECRAFT_TEST_DOCKER_HOST is not set: the image settings were not run");
     }
 
     void childPipelineJobsUnderTheirTrigger()

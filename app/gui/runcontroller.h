@@ -5,11 +5,10 @@
 
 #include <QHash>
 #include <QList>
+#include <QMetaType>
 #include <QObject>
 #include <QString>
 #include <QStringList>
-
-#include <QMetaType>
 
 #include <functional>
 #include <map>
@@ -44,9 +43,9 @@ struct RunRequest
 
 /// What became of a run that was going when a new one started.
 enum class PreviousRun {
-    AutoCanceled,   ///< redundant: same project and ref, nothing non-interruptible started
+    AutoCanceled,     ///< redundant: same project and ref, nothing non-interruptible started
     NotInterruptible, ///< same ref, but a job with `interruptible: false` has started
-    OtherRef,       ///< another project or ref: GitLab would not cancel it either
+    OtherRef,         ///< another project or ref: GitLab would not cancel it either
 };
 
 /// Runs pipelines for the IDE: the Engine lives in a thread of its own (planning, the

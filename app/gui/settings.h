@@ -25,11 +25,11 @@ struct Settings
     int concurrency = 0; ///< 0: number of cores
     QString kubeContext; ///< empty: the kubeconfig's current context
     // The executors' own settings (exec::BackendSettings).
-    QString dockerHost;         ///< empty: DOCKER_HOST, else the default socket
-    QString dockerDefaultImage; ///< jobs without `image:`; empty: the backend's default
-    QString dockerPullPolicy;   ///< always, if-not-present, never; empty: the backend's default
-    QString kubeNamespace;      ///< empty: the backend's default
-    QString kubeHelperImage;    ///< empty: the backend's default
+    QString dockerHost;            ///< empty: DOCKER_HOST, else the default socket
+    QString dockerDefaultImage;    ///< jobs without `image:`; empty: the backend's default
+    QString dockerPullPolicy;      ///< always, if-not-present, never; empty: the backend's default
+    QString kubeNamespace;         ///< empty: the backend's default
+    QString kubeHelperImage;       ///< empty: the backend's default
     bool kubeMountProject = false; ///< mount the project folder into the pods (hostPath)
 
     static Settings load();

@@ -39,8 +39,7 @@ SettingsDialog::SettingsDialog(const Settings &settings, QWidget *parent)
     , m_cache(new QLineEdit(this))
     , m_executor(new QComboBox(this))
     , m_privileged(new QCheckBox(tr("Run containers privileged (Docker-in-Docker)"), this))
-    , m_keepFailed(
-          new QCheckBox(tr("Keep the environment of a failed job for debugging"), this))
+    , m_keepFailed(new QCheckBox(tr("Keep the environment of a failed job for debugging"), this))
     , m_concurrency(new QSpinBox(this))
     , m_docker(new QGroupBox(tr("Docker executor"), this))
     , m_dockerHost(new QLineEdit(m_docker))
@@ -119,9 +118,9 @@ SettingsDialog::SettingsDialog(const Settings &settings, QWidget *parent)
     m_dockerHost->setObjectName(QStringLiteral("dockerHost"));
     m_dockerHost->setText(settings.dockerHost);
     const QString dockerHostEnv = qEnvironmentVariable("DOCKER_HOST");
-    m_dockerHost->setPlaceholderText(
-        dockerHostEnv.isEmpty() ? tr("unix:///var/run/docker.sock (the default socket)")
-                                : tr("%1 (DOCKER_HOST)").arg(dockerHostEnv));
+    m_dockerHost->setPlaceholderText(dockerHostEnv.isEmpty()
+                                         ? tr("unix:///var/run/docker.sock (the default socket)")
+                                         : tr("%1 (DOCKER_HOST)").arg(dockerHostEnv));
     docker->addRow(tr("Host:"), m_dockerHost);
     m_dockerImage->setObjectName(QStringLiteral("dockerImage"));
     m_dockerImage->setText(settings.dockerDefaultImage);

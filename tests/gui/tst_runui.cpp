@@ -21,8 +21,8 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
-#include <QStatusBar>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -351,10 +351,10 @@ private slots:
         QFETCH(bool, interruptible);
         QTemporaryDir dir;
         gittest::RepoBuilder repo(dir.path());
-        repo.write(u".gitlab-ci.yml"_qs,
-                   QByteArray("slow:\n  interruptible: ") + (interruptible ? "true" : "false") +
-                       "\n  script:\n    - echo started\n    - sleep 60\n"
-                       "    - echo never printed\n");
+        repo.write(u".gitlab-ci.yml"_qs, QByteArray("slow:\n  interruptible: ") +
+                                             (interruptible ? "true" : "false") +
+                                             "\n  script:\n    - echo started\n    - sleep 60\n"
+                                             "    - echo never printed\n");
         repo.commit("init");
         auto w = openWindow(dir.path());
         QVERIFY(w);
@@ -384,9 +384,9 @@ private slots:
                               u"as redundant"_qs.arg(newId, oldId));
             // The old job stopped at once, and its trace says why.
             QTRY_VERIFY_WITH_TIMEOUT(
-                storeText(oldLog)
-                    .contains(u"Job canceled: pipeline #%1 on the same ref made this one "
-                              u"redundant"_qs.arg(newId)),
+                storeText(oldLog).contains(
+                    u"Job canceled: pipeline #%1 on the same ref made this one "
+                    u"redundant"_qs.arg(newId)),
                 30000);
         } else {
             QCOMPARE(outcome, PreviousRun::NotInterruptible);

@@ -1633,7 +1633,8 @@ void TestEngine::serviceSpec_data()
     QTest::addColumn<int>("healthcheckPort");
     QTest::newRow("registry port dropped")
         << QStringLiteral("job:\n  services:\n    - localhost:5000/grp/redis:7\n  script: echo\n")
-        << QStringList{QStringLiteral("localhost__grp__redis"), QStringLiteral("localhost-grp-redis")}
+        << QStringList{QStringLiteral("localhost__grp__redis"),
+                       QStringLiteral("localhost-grp-redis")}
         << 0;
     QTest::newRow("digest")
         << QStringLiteral("job:\n  services:\n    - postgres@sha256:0123\n  script: echo\n")
@@ -1664,10 +1665,10 @@ void TestEngine::serviceSpec_data()
                           "job:\n  services:\n    - name: tomcat:9\n      variables:\n"
                           "        HEALTHCHECK_TCP_PORT: $PORT\n  script: echo\n")
         << QStringList{QStringLiteral("tomcat")} << 7000;
-    QTest::newRow("not a port")
-        << QStringLiteral("job:\n  services:\n    - name: tomcat:9\n      variables:\n"
-                          "        HEALTHCHECK_TCP_PORT: http\n  script: echo\n")
-        << QStringList{QStringLiteral("tomcat")} << 0;
+    QTest::newRow("not a port") << QStringLiteral(
+                                       "job:\n  services:\n    - name: tomcat:9\n      variables:\n"
+                                       "        HEALTHCHECK_TCP_PORT: http\n  script: echo\n")
+                                << QStringList{QStringLiteral("tomcat")} << 0;
 }
 
 void TestEngine::serviceSpec()

@@ -293,16 +293,17 @@ void TestRunCli::badInput_data()
         << "stagecraft-cli: --keep-pipelines needs a number of 0 (keep all) or more, got 'few'\n";
     QTest::newRow("negative keep-pipelines")
         << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--keep-pipelines=-2")}
-        << 2 << "stagecraft-cli: --keep-pipelines needs a number of 0 (keep all) or more, got "
-                "'-2'\n";
+        << 2
+        << "stagecraft-cli: --keep-pipelines needs a number of 0 (keep all) or more, got "
+           "'-2'\n";
     QTest::newRow("unknown pull policy")
         << QByteArray("a:\n  script: echo\n")
         << QStringList{QStringLiteral("--pull-policy"), QStringLiteral("always,sometimes")} << 2
         << "stagecraft-cli: --pull-policy needs always, if-not-present or never (several "
            "separated by commas), got 'always,sometimes'\n";
     QTest::newRow("default image without value")
-        << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--default-image")}
-        << 2 << "stagecraft-cli: --default-image needs a value\n";
+        << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--default-image")} << 2
+        << "stagecraft-cli: --default-image needs a value\n";
     QTest::newRow("docker host without value")
         << QByteArray("a:\n  script: echo\n")
         << QStringList{QStringLiteral("--docker-host"), QStringLiteral("--needs")} << 2
@@ -458,10 +459,10 @@ void TestRunCli::dockerOptions()
              qPrintable(trace));
 
     // Without --docker-host, DOCKER_HOST is the host.
-    process.start(QStringLiteral(STAGECRAFT_CLI_PATH),
-                  QStringList{QStringLiteral("run"), QStringLiteral("--executor"),
-                              QStringLiteral("docker")} +
-                      p.withDataDir(args));
+    process.start(
+        QStringLiteral(STAGECRAFT_CLI_PATH),
+        QStringList{QStringLiteral("run"), QStringLiteral("--executor"), QStringLiteral("docker")} +
+            p.withDataDir(args));
     QVERIFY(process.waitForFinished(120000));
     QCOMPARE(QString::fromUtf8(process.readAllStandardError()),
              QStringLiteral("stagecraft-cli: Cannot connect to the Docker daemon at "

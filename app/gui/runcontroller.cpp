@@ -125,7 +125,7 @@ bool RunController::start(const RunRequest &request)
         settings.kubeContext = request.kubeContext;
         settings.kubeNamespace = request.kubeNamespace;
         settings.extra.insert(QStringLiteral("kubeHelperImage"), request.kubeHelperImage);
-        settings.extra.insert(QStringLiteral("kubeMountProject"), request.kubeMountProject);
+        settings.extra.insert(QStringLiteral("kubeMountProjectFolder"), request.kubeMountProject);
         QString error;
         std::unique_ptr<exec::Backend> backend =
             exec::createBackend(request.executor, settings, &error);

@@ -330,16 +330,22 @@ void Engine::Private::addRuns(const pipeline::Plan &p, int group, const QSet<QSt
     for (Run *r : std::as_const(added)) {
         const pipeline::PlannedJob &job = *r->planned;
         r->needsBased = job.hasNeeds;
+        // With needs, artifacts come only from needs with `artifacts: true`; `dependencies`
+        // narrows that set further (GitLab's Ci::BuildDependencies: from_needs, then
+        // from_dependencies), so `needs: []` downloads nothing.
+        QList<int> needArtifacts;
         if (job.hasNeeds) {
             for (const pipeline::Need &need : job.needs) {
                 if (!need.isLocal())
                     continue;
                 if (const int id = idOf.value(need.job)) {
                     r->prereqs << id;
-                    if (need.artifacts && !job.hasDependencies)
-                        r->artifactSources << id;
+                    if (need.artifacts)
+                        needArtifacts << id;
                 }
             }
+            if (!job.hasDependencies)
+                r->artifactSources = needArtifacts;
         } else {
             for (Run *other : std::as_const(added)) {
                 if (other->planned->stageIndex < job.stageIndex)
@@ -350,7 +356,8 @@ void Engine::Private::addRuns(const pipeline::Plan &p, int group, const QSet<QSt
         }
         if (job.hasDependencies) {
             for (const QString &dep : job.dependencies) {
-                if (const int id = idOf.value(dep))
+                const int id = idOf.value(dep);
+                if (id && (!job.hasNeeds || needArtifacts.contains(id)))
                     r->artifactSources << id;
             }
         }
@@ -929,8 +936,16 @@ void Engine::Private::startJob(Run &r)
     for (const vars::Variable &v : layers.yaml)
         values.insert(v.name, v.value);
     const yaml::Node environment = r.node.value(u"environment");
-    r.environment =
-        vars::expand(text(environment.isMap() ? environment.value(u"name") : environment), values);
+    {
+        // The name may also use project variables that are not scoped to an environment and
+        // pipeline variables (GitLab expands it with the unscoped variables).
+        QHash<QString, QString> unscoped = values;
+        for (const JobVariable &v : fileVariablesFor(QString()).variables)
+            unscoped.insert(v.name, v.value);
+        unscoped.insert(layers.user);
+        r.environment = vars::expand(
+            text(environment.isMap() ? environment.value(u"name") : environment), unscoped);
+    }
     r.environmentUrl = vars::expand(text(environment.value(u"url")), values);
     r.environmentAction = text(environment.value(u"action"));
     r.environmentTier = text(environment.value(u"deployment_tier"));
@@ -1223,6 +1238,9 @@ void Engine::Private::runStep(Run &r)
     appendTrace(r, sectionStart(QStringLiteral("step_script"),
                                 tr("Executing \"step_script\" stage of the job script")));
     ScriptOptions so;
+    // GitLab Runner's CI_JOB_STATUS is `running` while the job runs ("the status of the job as
+    // each runner stage is executed"); after_script gets the outcome.
+    so.prologue << QStringLiteral("export CI_JOB_STATUS=running");
     for (const JobVariable &v : std::as_const(r.variables))
         if (v.name == u"CI_DEBUG_TRACE")
             so.debugTrace = v.value == u"true";

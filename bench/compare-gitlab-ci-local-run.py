@@ -345,6 +345,7 @@ def main():
                                                   "stagecraft-cli"))
     ap.add_argument("--gcl", default=os.environ.get("GCL", "/work/peers/bin/gitlab-ci-local"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary repositories")
+    ap.add_argument("--markdown", help="write the results table (Markdown) to this file")
     ap.add_argument("labels", nargs="*")
     args = ap.parse_args()
     if not os.path.isdir(CASES):
@@ -388,6 +389,26 @@ def main():
             print(f"repositories kept in {scratch_root}")
         else:
             shutil.rmtree(scratch_root, ignore_errors=True)
+    if args.markdown:
+        short = {"success": "ok", "failed": "FAIL", "allowed failure": "WARN", "skipped": "skip",
+                 "manual": "manual", "created": "created"}
+        def outcomes(result):
+            if "error" in result:
+                return "refused"
+            return ", ".join(f"`{j['name']}` {short.get(j['outcome'], j['outcome'])}"
+                             for j in result["jobs"])
+        with open(args.markdown, "w", encoding="utf-8") as f:
+            f.write("| case | gitlab-ci-local arguments | gitlab-ci-local | Stagecraft |\n")
+            f.write("|---|---|---|---|\n")
+            for row, expected, actual, diffs in summary:
+                args_text = " ".join(a for a in expected.get("gitlab-ci-local", [])
+                                     if a != "--no-color")
+                theirs = outcomes(expected)
+                ours = "same" if not diffs else outcomes(actual)
+                if diffs and ours == theirs:
+                    ours = "same outcomes, output differs"
+                f.write(f"| `{row['label']}` | `{args_text or '(whole pipeline)'}` | {theirs} "
+                        f"| {ours} |\n")
     same = sum(1 for s in summary if not s[3])
     print(f"\n{same} of {len(summary)} cases agree without allowances")
 

@@ -404,9 +404,19 @@ def main():
                 args_text = " ".join(a for a in expected.get("gitlab-ci-local", [])
                                      if a != "--no-color")
                 theirs = outcomes(expected)
-                ours = "same" if not diffs else outcomes(actual)
-                if diffs and ours == theirs:
-                    ours = "same outcomes, output differs"
+                if not diffs:
+                    ours = "same"
+                elif "error" in expected or "error" in actual:
+                    ours = outcomes(actual)
+                else:
+                    e = {j["name"]: j["outcome"] for j in expected["jobs"]}
+                    a = {j["name"]: j["outcome"] for j in actual["jobs"]}
+                    changed = [n for n in a if e.get(n) != a[n]] + [n for n in e if n not in a]
+                    ours = ", ".join(f"`{n}` {short.get(a[n], a[n]) if n in a else 'absent'}"
+                                     for n in changed)
+                    ours = (ours + "; other jobs same") if ours and len(changed) < len(a) else ours
+                    if not changed:
+                        ours = "same outcomes, output differs"
                 f.write(f"| `{row['label']}` | `{args_text or '(whole pipeline)'}` | {theirs} "
                         f"| {ours} |\n")
     same = sum(1 for s in summary if not s[3])

@@ -1,6 +1,8 @@
 #include "runcommands.h"
 
+#include "ci/linter.h"
 #include "commands.h"
+#include "diag/report.h"
 #include "exec/backends.h"
 #include "exec/engine.h"
 #include "plancommands.h"
@@ -156,6 +158,11 @@ QString statusText(const exec::JobRecord &job)
 {
     if (job.status == exec::JobStatus::Failed && job.allowedToFail)
         return tr("failed (allowed)");
+    // Like GitLab's job page: a failure other than the script's says why.
+    if (job.status == exec::JobStatus::Failed &&
+        job.failureReason != exec::FailureReason::ScriptFailure &&
+        job.failureReason != exec::FailureReason::None)
+        return tr("failed (%1)").arg(exec::failureReasonName(job.failureReason));
     return exec::statusName(job.status);
 }
 
@@ -212,12 +219,23 @@ public:
             print(*job, tr("starting %1 (%2)").arg(m_engine.backend()->id(), job->stage));
         } else if (job->status == exec::JobStatus::Manual) {
             print(*job, tr("waiting to be played (manual)"));
+        } else if (job->status == exec::JobStatus::Scheduled) {
+            const pipeline::PlannedJob *planned = m_engine.plannedJob(id);
+            print(*job, tr("delayed, starts in %1").arg(planned ? planned->startIn : QString()));
         } else if (exec::isFinished(job->status) && job->started.isValid() &&
                    job->status != exec::JobStatus::Skipped) {
             const QByteArray rest = m_buffers.take(id);
             if (!rest.isEmpty())
                 line(id, QString::fromUtf8(rest));
-            print(*job, tr("finished in %1: %2").arg(duration(*job), statusText(*job)));
+            QString status = statusText(*job);
+            if (m_colour) {
+                const char *code = job->status == exec::JobStatus::Success ? "32;1"
+                                   : job->allowedToFail                    ? "33;1"
+                                                                           : "31;1";
+                status = QStringLiteral("\x1b[%1m").arg(QLatin1String(code)) + status +
+                         QStringLiteral("\x1b[0m");
+            }
+            print(*job, tr("finished in %1: %2").arg(duration(*job), status));
         }
     }
 
@@ -342,7 +360,20 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const pipeline::PipelineContext context = contextFor(*project, a->plan);
     pipeline::PlanOptions planOptions = planOptionsFor(*project, a->plan);
     planOptions.effectiveJobs = true; // jobs run with default: and global variables applied
-    const pipeline::Plan plan = pipeline::Planner::planProject(context, planOptions);
+    // include:rules see the pipeline's variables, as Planner::planProject sets them.
+    planOptions.resolve.variables = vars::predefinedVariables(context.effectiveFacts());
+    planOptions.resolve.variables.insert(context.variables);
+    // GitLab creates no pipeline for an invalid configuration: neither do we.
+    const ci::LintResult lint = ci::lint(planOptions.resolve);
+    diag::Diagnostics errors = lint.diagnostics;
+    errors.removeIf([](const diag::Diagnostic &d) { return !d.isError(); });
+    if (!errors.isEmpty()) {
+        err << tr("stagecraft-cli: the configuration is invalid, GitLab would not create the "
+                  "pipeline:\n");
+        err << QString::fromUtf8(diag::format(errors, diag::ReportFormat::Text));
+        return Findings;
+    }
+    const pipeline::Plan plan = pipeline::Planner::plan(lint.config, context, planOptions);
     for (const QString &warning : plan.warnings)
         err << tr("WARNING: %1\n").arg(warning);
     if (!plan.errors.isEmpty()) {
@@ -410,12 +441,12 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         QObject::connect(notifier.get(), &QSocketNotifier::activated, &loop, [&] {
             char c = 0;
             [[maybe_unused]] const auto n = ::read(signalPipe[0], &c, 1);
-            if (!interrupted) {
-                interrupted = true;
-                err << tr("stagecraft-cli: interrupted, canceling the pipeline\n");
-                err.flush();
-                engine.cancelPipeline();
-            }
+            // The first Ctrl+C cancels (after_script still runs), the next stops those too.
+            err << (interrupted ? tr("stagecraft-cli: interrupted again, stopping\n")
+                                : tr("stagecraft-cli: interrupted, canceling the pipeline\n"));
+            err.flush();
+            interrupted = true;
+            engine.cancelPipeline();
         });
         struct sigaction action = {};
         action.sa_handler = onSignal;

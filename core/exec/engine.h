@@ -61,8 +61,14 @@ struct JobRecord
 /// Runs a planned pipeline job by job as GitLab Runner would: stages and the `needs` DAG, a
 /// concurrency limit, `when`, `allow_failure`, `retry`, `timeout`, `resource_group`,
 /// `interruptible`, manual and delayed jobs, artifacts, cache, dotenv, masked variables, child
-/// pipelines of `trigger:include:local`. Lives in one thread (its event loop drives the
-/// backend); every state change is reported through signals.
+/// pipelines of `trigger:include:local` (and `include:artifact`, planned once the generating job
+/// ran). Lives in one thread (its event loop drives the backend; copies of the project, cache
+/// and artifacts run on worker threads); every state change is reported through signals.
+///
+/// finished() comes whenever nothing is running or waiting for a timer any more: at the end,
+/// or with manual jobs left to play (status Manual when one of them blocks). play() and retry()
+/// start it again, and finished() follows again. Plan with PlanOptions::effectiveJobs so that
+/// jobs see `default:` (before_script, image, cache...).
 class Engine : public QObject
 {
     Q_OBJECT
@@ -85,6 +91,8 @@ public:
     QList<JobRecord> jobs() const;
     const JobRecord *job(int jobId) const;
     const JobRecord *job(const QString &name, int parentId = 0) const;
+    /// The planned job a record runs (child pipeline jobs included, dynamic ones too).
+    const pipeline::PlannedJob *plannedJob(int jobId) const;
     Backend *backend() const;
 
 Q_SIGNALS:

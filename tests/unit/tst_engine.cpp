@@ -1,12 +1,15 @@
 // The run engine with the shell backend: real processes in real git repositories.
 
 #include "exec/engine.h"
+#include "exec/scriptbuilder.h"
 #include "exec/shell/shellbackend.h"
 #include "gitrepobuilder.h"
 #include "pipeline/gitcontext.h"
 #include "pipeline/planner.h"
 
+#include <QProcess>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -58,7 +61,8 @@ public:
         plan = pipeline::Planner::planProject(context, po);
         options.projectRoot = root;
         options.dataDir = data;
-        engine = std::make_unique<exec::Engine>(std::make_unique<exec::ShellBackend>());
+        engine = std::make_unique<exec::Engine>(
+            backendFactory ? backendFactory() : std::make_unique<exec::ShellBackend>());
         finished = std::make_unique<QSignalSpy>(engine.get(), &exec::Engine::finished);
         QObject::connect(engine.get(), &exec::Engine::jobChanged, engine.get(), [this](int id) {
             if (const exec::JobRecord *j = engine->job(id))
@@ -122,6 +126,78 @@ public:
     qsizetype consumed = 0;
     QHash<QString, QList<JobStatus>> history;
     QHash<QString, QByteArray> untracked; ///< written after the commit
+    std::function<std::unique_ptr<exec::Backend>()> backendFactory;
+};
+
+/// The shell backend, keeping the JobSpec of every job.
+class RecordingBackend : public exec::ShellBackend
+{
+public:
+    explicit RecordingBackend(QList<exec::JobSpec> *specs)
+        : m_specs(specs)
+    {
+    }
+    exec::JobEnvironment *createEnvironment(const exec::JobSpec &spec, QObject *parent) override
+    {
+        m_specs->append(spec);
+        return exec::ShellBackend::createEnvironment(spec, parent);
+    }
+
+private:
+    QList<exec::JobSpec> *m_specs;
+};
+
+/// A backend whose environments fail or never finish preparing (an image pull that is
+/// refused, a service that never answers).
+class BrokenBackend : public exec::ShellBackend
+{
+public:
+    enum Mode { Fail, Hang };
+    BrokenBackend(Mode mode, int *cleanups)
+        : m_mode(mode)
+        , m_cleanups(cleanups)
+    {
+    }
+
+    class Environment : public exec::JobEnvironment
+    {
+    public:
+        Environment(Mode mode, int *cleanups, QObject *parent)
+            : exec::JobEnvironment(parent)
+            , m_mode(mode)
+            , m_cleanups(cleanups)
+        {
+        }
+        void prepare() override
+        {
+            if (m_mode == Fail)
+                QTimer::singleShot(0, this, [this] {
+                    Q_EMIT prepared(false, QStringLiteral("pull access denied for nope"));
+                });
+        }
+        void runScript(exec::ScriptStep, const QByteArray &) override {}
+        void abortScript() override {}
+        void collect() override {}
+        void cleanup(bool) override
+        {
+            ++*m_cleanups;
+            QTimer::singleShot(0, this, [this] { Q_EMIT cleanedUp(); });
+        }
+        QString enterCommand() const override { return {}; }
+
+    private:
+        Mode m_mode;
+        int *m_cleanups;
+    };
+
+    exec::JobEnvironment *createEnvironment(const exec::JobSpec &, QObject *parent) override
+    {
+        return new Environment(m_mode, m_cleanups, parent);
+    }
+
+private:
+    Mode m_mode;
+    int *m_cleanups;
 };
 
 bool processAlive(qint64 pid)
@@ -153,8 +229,14 @@ class TestEngine : public QObject
 
 private slots:
     void initTestCase();
+    void goDuration_data();
+    void goDuration();
+    void displayCommand_data();
+    void displayCommand();
+    void scriptRunsInSh();
     void twoStages();
     void traceShape();
+    void defaults();
     void stagesAndNeeds();
     void concurrencyLimit();
     void whenKeywords_data();
@@ -165,17 +247,22 @@ private slots:
     void allowFailureExitCodes();
     void retry_data();
     void retry();
+    void retryByHand();
     void timeout();
     void resourceGroup();
     void cancelJob();
     void cancelPipeline();
+    void cancelWhilePreparing();
     void variablesPrecedence();
     void selection_data();
     void selection();
     void unknownJob();
     void untrackedAndCheckoutUnchanged();
+    void gitStrategyNone();
     void childPipeline_data();
     void childPipeline();
+    void dynamicChildPipeline();
+    void manualTrigger();
     void triggerProjectSkipped();
     void keepFailed();
     void masking();
@@ -183,18 +270,81 @@ private slots:
     void variablesFilePrecedence();
     void dotenv();
     void artifacts();
+    void artifactSources_data();
+    void artifactSources();
     void artifactsWhen_data();
     void artifactsWhen();
     void cache();
     void missingDependency();
     void debugTrace();
     void destroyedWhileRunning();
+    void systemFailure();
+    void jobSpec();
+    void timeoutWhilePreparing();
     void environment();
 };
 
 void TestEngine::initTestCase()
 {
     qRegisterMetaType<PipelineStatus>();
+}
+
+void TestEngine::goDuration_data()
+{
+    QTest::addColumn<qint64>("seconds");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("0") << qint64(0) << "0s";
+    QTest::newRow("59") << qint64(59) << "59s";
+    QTest::newRow("60") << qint64(60) << "1m0s";
+    QTest::newRow("90") << qint64(90) << "1m30s";
+    QTest::newRow("3600") << qint64(3600) << "1h0m0s";
+    QTest::newRow("5432") << qint64(5432) << "1h30m32s";
+}
+
+void TestEngine::goDuration()
+{
+    QFETCH(qint64, seconds);
+    QFETCH(QString, text);
+    QCOMPARE(exec::goDuration(seconds), text);
+}
+
+void TestEngine::displayCommand_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("one line") << "echo hi"
+                              << "echo hi";
+    QTest::newRow("block scalar") << "echo hi\n"
+                                  << "echo hi";
+    QTest::newRow("two lines") << "if true; then\n  echo hi\nfi\n"
+                               << "if true; then # collapsed multi-line command";
+}
+
+void TestEngine::displayCommand()
+{
+    QFETCH(QString, command);
+    QFETCH(QString, shown);
+    QCOMPARE(exec::displayCommand(command), shown);
+}
+
+void TestEngine::scriptRunsInSh()
+{
+    // The script also works in a POSIX sh (images without bash: the runner falls back to sh).
+    const QString sh = QStandardPaths::findExecutable(QStringLiteral("dash"));
+    if (sh.isEmpty())
+        QSKIP("dash is not installed");
+    QTemporaryDir dir;
+    QFile script(dir.filePath(QStringLiteral("s")));
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write(exec::buildScript({QStringLiteral("echo \"it's $((1+1))\""),
+                                    QStringLiteral("false"), QStringLiteral("echo never")}));
+    script.close();
+    QProcess p;
+    p.start(sh, {script.fileName()});
+    QVERIFY(p.waitForFinished());
+    QCOMPARE(p.exitCode(), 1);
+    QCOMPARE(p.readAllStandardOutput(), QByteArray("\x1b[32;1m$ echo \"it's $((1+1))\"\x1b[0;m\n"
+                                                   "it's 2\n\x1b[32;1m$ false\x1b[0;m\n"));
 }
 
 void TestEngine::twoStages()
@@ -261,6 +411,24 @@ void TestEngine::traceShape()
                                     QStringLiteral("cleanup_file_variables")}));
     QCOMPARE(f.job(QStringLiteral("job")).failureReason, FailureReason::ScriptFailure);
     QCOMPARE(f.lastStatus(), PipelineStatus::Failed);
+}
+
+void TestEngine::defaults()
+{
+    // The engine runs the effective job: default: keys the job does not set.
+    Fixture f;
+    QVERIFY(f.start("default:\n  before_script: [echo from-default]\n"
+                    "  after_script: [echo after-default]\n"
+                    "plain:\n  script: echo plain\n"
+                    "own:\n  before_script: [echo own-before]\n  script: echo own\n"
+                    "none:\n  inherit:\n    default: false\n  script: echo none\n"));
+    QVERIFY(f.wait());
+    QVERIFY(f.trace(QStringLiteral("plain")).contains(QStringLiteral("\nfrom-default\n")));
+    QVERIFY(f.trace(QStringLiteral("plain")).contains(QStringLiteral("\nafter-default\n")));
+    QVERIFY(f.trace(QStringLiteral("own")).contains(QStringLiteral("\nown-before\n")));
+    QVERIFY(!f.trace(QStringLiteral("own")).contains(QStringLiteral("from-default")));
+    QVERIFY(f.trace(QStringLiteral("own")).contains(QStringLiteral("\nafter-default\n")));
+    QVERIFY(!f.trace(QStringLiteral("none")).contains(QStringLiteral("default")));
 }
 
 void TestEngine::stagesAndNeeds()
@@ -402,6 +570,15 @@ void TestEngine::allowFailureExitCodes_data()
                                  << PipelineStatus::Success;
     QTest::newRow("other code") << QByteArray("\n    exit_codes: [137, 3]") << 4 << false
                                 << PipelineStatus::Failed;
+    // rules:allow_failure replaces the job's, exit codes included.
+    QTest::newRow("rule says false")
+        << QByteArray("\n    exit_codes: 3\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"main\"\n"
+                      "      allow_failure: false")
+        << 3 << false << PipelineStatus::Failed;
+    QTest::newRow("rule without allow_failure")
+        << QByteArray("\n    exit_codes: 3\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"x\"\n"
+                      "      allow_failure: false\n    - when: on_success")
+        << 3 << true << PipelineStatus::Success;
 }
 
 void TestEngine::allowFailureExitCodes()
@@ -460,6 +637,30 @@ void TestEngine::retry()
     }
 }
 
+void TestEngine::retryByHand()
+{
+    Fixture f;
+    QVERIFY(f.start("stages: [one, two]\n"
+                    "flaky:\n  stage: one\n  script:\n    - echo run >> $SHARED/events\n"
+                    "    - test $(wc -l < $SHARED/events) -ge 2\n"
+                    "next:\n  stage: two\n  script: echo next\n"
+                    "last:\n  stage: .post\n  script: echo last\n"));
+    QVERIFY(f.wait());
+    QCOMPARE(f.lastStatus(), PipelineStatus::Failed);
+    QCOMPARE(f.job(QStringLiteral("last")).status, JobStatus::Skipped);
+    QCOMPARE(f.job(QStringLiteral("next")).status, JobStatus::Skipped);
+    const QString firstLog = f.job(QStringLiteral("flaky")).log->path();
+    f.engine->retry(f.job(QStringLiteral("flaky")).id);
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("flaky")).status, JobStatus::Success);
+    QCOMPARE(f.job(QStringLiteral("flaky")).attempt, 2);
+    QVERIFY(f.job(QStringLiteral("flaky")).log->path() != firstLog);
+    QVERIFY(QFileInfo::exists(firstLog)); // the first attempt's trace stays
+    QCOMPARE(f.job(QStringLiteral("next")).status, JobStatus::Success);
+    QCOMPARE(f.job(QStringLiteral("last")).status, JobStatus::Success);
+    QCOMPARE(f.lastStatus(), PipelineStatus::Success);
+}
+
 void TestEngine::timeout()
 {
     Fixture f;
@@ -476,7 +677,8 @@ void TestEngine::timeout()
     QVERIFY(t.contains(QStringLiteral("\nafter failed\n")));
     QVERIFY(t.endsWith(QStringLiteral(
         "\x1b[31;1mERROR: Job failed: execution took longer than 1s seconds\x1b[0;m")));
-    QVERIFY(!processAlive(readPid(QDir(f.shared).filePath(QStringLiteral("pid")))));
+    QTRY_VERIFY_WITH_TIMEOUT(!processAlive(readPid(QDir(f.shared).filePath(QStringLiteral("pid")))),
+                             2000); // the kernel needs a moment
 }
 
 void TestEngine::resourceGroup()
@@ -501,6 +703,7 @@ void TestEngine::cancelJob()
     QVERIFY(f.start("stages: [one, two]\n"
                     "job:\n  stage: one\n  script:\n    - echo $$ > $SHARED/pid\n"
                     "    - sleep 30 &\n    - echo $! > $SHARED/child\n    - wait\n"
+                    "  after_script:\n    - echo \"after=$CI_JOB_STATUS\"\n"
                     "next:\n  stage: two\n  script: echo next\n"));
     const QString pidFile = QDir(f.shared).filePath(QStringLiteral("child"));
     QTRY_VERIFY_WITH_TIMEOUT(readPid(pidFile) > 0, 10000);
@@ -511,12 +714,16 @@ void TestEngine::cancelJob()
     QVERIFY(f.wait());
     QCOMPARE(f.job(QStringLiteral("job")).status, JobStatus::Canceled);
     QCOMPARE(f.job(QStringLiteral("job")).failureReason, FailureReason::Canceled);
+    QCOMPARE(f.job(QStringLiteral("job")).exitCode, -1);
     QCOMPARE(f.job(QStringLiteral("next")).status, JobStatus::Skipped);
     QCOMPARE(f.lastStatus(), PipelineStatus::Canceled);
-    QVERIFY(!processAlive(shell));
-    QVERIFY(!processAlive(child));
+    QTRY_VERIFY_WITH_TIMEOUT(!processAlive(shell), 2000); // the kernel needs a moment
+    QTRY_VERIFY_WITH_TIMEOUT(!processAlive(child), 2000); // the kernel needs a moment
     QVERIFY(f.trace(QStringLiteral("job"))
                 .endsWith(QStringLiteral("\x1b[31;1mERROR: Job failed: canceled\x1b[0;m")));
+    // GitLab 17: the after_script runs for canceled jobs.
+    QVERIFY2(f.trace(QStringLiteral("job")).contains(QStringLiteral("\nafter=canceled\n")),
+             qPrintable(f.trace(QStringLiteral("job"))));
 }
 
 void TestEngine::cancelPipeline()
@@ -537,10 +744,26 @@ void TestEngine::cancelPipeline()
     QCOMPARE(f.lastStatus(), PipelineStatus::Canceled);
     for (const exec::JobRecord &j : f.engine->jobs())
         QCOMPARE(j.status, JobStatus::Canceled);
-    QVERIFY(!processAlive(child));
+    QTRY_VERIFY_WITH_TIMEOUT(!processAlive(child), 2000); // the kernel needs a moment
     // Environments are gone once finished() arrives.
     QVERIFY(!QFileInfo::exists(QDir(f.data).filePath(
         QStringLiteral("pipelines/%1/jobs/1/project").arg(f.engine->pipelineId()))));
+}
+
+void TestEngine::cancelWhilePreparing()
+{
+    Fixture f;
+    QVERIFY(f.start("job:\n  script: touch $SHARED/ran\n"));
+    QObject::connect(f.engine.get(), &exec::Engine::jobChanged, f.engine.get(), [&f](int id) {
+        if (f.engine->job(id)->status == JobStatus::Preparing)
+            f.engine->cancel(id);
+    });
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("job")).status, JobStatus::Canceled);
+    QCOMPARE(f.lastStatus(), PipelineStatus::Canceled);
+    QVERIFY(!QFileInfo::exists(QDir(f.shared).filePath(QStringLiteral("ran"))));
+    QVERIFY(!QFileInfo::exists(
+        QDir(f.data).filePath(QStringLiteral("pipelines/%1/jobs/1").arg(f.engine->pipelineId()))));
 }
 
 void TestEngine::variablesPrecedence()
@@ -644,6 +867,21 @@ void TestEngine::untrackedAndCheckoutUnchanged()
     QVERIFY(!QFileInfo::exists(QDir(f.root).filePath(QStringLiteral("created.txt"))));
 }
 
+void TestEngine::gitStrategyNone()
+{
+    Fixture f;
+    QVERIFY(f.start("stages: [build, test]\n"
+                    "build:\n  stage: build\n  script: echo made > made.txt\n"
+                    "  artifacts:\n    paths: [made.txt]\n"
+                    "test:\n  stage: test\n  variables:\n    GIT_STRATEGY: none\n"
+                    "  script:\n    - test ! -e .gitlab-ci.yml\n    - cat made.txt\n"));
+    QVERIFY(f.wait());
+    QCOMPARE(f.lastStatus(), PipelineStatus::Success);
+    QVERIFY(f.trace(QStringLiteral("test"))
+                .contains(QStringLiteral("\nSkipping Git repository setup\n")));
+    QVERIFY(f.trace(QStringLiteral("test")).contains(QStringLiteral("\nmade\n")));
+}
+
 void TestEngine::childPipeline_data()
 {
     QTest::addColumn<QByteArray>("strategy");
@@ -689,6 +927,48 @@ void TestEngine::childPipeline()
     QCOMPARE(f.job(QStringLiteral("after")).status,
              trigger == JobStatus::Success ? JobStatus::Success : JobStatus::Skipped);
     QCOMPARE(f.lastStatus(), pipeline);
+}
+
+void TestEngine::dynamicChildPipeline()
+{
+    Fixture f;
+    QVERIFY(f.start("stages: [build, test]\n"
+                    "generate:\n  stage: build\n  script:\n"
+                    "    - echo 'made:' > gen.yml\n"
+                    "    - \"echo '  script: echo generated $FROM' >> gen.yml\"\n"
+                    "  artifacts:\n    paths: [gen.yml]\n"
+                    "run-it:\n  stage: test\n  variables:\n    FROM: parent\n"
+                    "  trigger:\n    include:\n      - artifact: gen.yml\n        job: generate\n"
+                    "    strategy: depend\n"
+                    "missing:\n  stage: test\n  trigger:\n    include:\n"
+                    "      - artifact: nope.yml\n        job: generate\n"
+                    "  allow_failure: true\n"));
+    QVERIFY(f.wait());
+    const exec::JobRecord &trigger = f.job(QStringLiteral("run-it"));
+    QVERIFY2(trigger.status == JobStatus::Success, qPrintable(f.trace(QStringLiteral("run-it"))));
+    QCOMPARE(f.job(QStringLiteral("made"), trigger.id).status, JobStatus::Success);
+    QVERIFY2(f.trace(QStringLiteral("made"), trigger.id)
+                 .contains(QStringLiteral("\ngenerated parent\n")),
+             qPrintable(f.trace(QStringLiteral("made"), trigger.id)));
+    QCOMPARE(f.job(QStringLiteral("missing")).status, JobStatus::Failed);
+    QVERIFY(f.trace(QStringLiteral("missing"))
+                .contains(QStringLiteral("ERROR: Downstream pipeline cannot be created: the "
+                                         "artifact nope.yml of job generate does not exist")));
+    QCOMPARE(f.lastStatus(), PipelineStatus::Success);
+}
+
+void TestEngine::manualTrigger()
+{
+    Fixture f;
+    QVERIFY(f.start("kid:\n  when: manual\n  trigger:\n    include: child.yml\n", {},
+                    {{QStringLiteral("child.yml"), "c:\n  script: echo child\n"}}));
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("kid")).status, JobStatus::Manual);
+    f.engine->play(f.job(QStringLiteral("kid")).id);
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("kid")).status, JobStatus::Success);
+    QCOMPARE(f.job(QStringLiteral("c"), f.job(QStringLiteral("kid")).id).status,
+             JobStatus::Success);
 }
 
 void TestEngine::triggerProjectSkipped()
@@ -846,6 +1126,48 @@ void TestEngine::artifacts()
     QVERIFY(f.trace(QStringLiteral("test")).contains(QStringLiteral("download_artifacts")));
 }
 
+void TestEngine::artifactSources_data()
+{
+    // The consumer's script checks which of one.txt / two.txt it received.
+    QTest::addColumn<QByteArray>("consumer");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("earlier stages") << QByteArray("  stage: deploy\n") << QByteArray("one two");
+    QTest::newRow("dependencies") << QByteArray("  stage: deploy\n  dependencies: [two]\n")
+                                  << QByteArray("two");
+    QTest::newRow("dependencies: []")
+        << QByteArray("  stage: deploy\n  dependencies: []\n") << QByteArray("");
+    QTest::newRow("needs") << QByteArray("  needs: [one]\n") << QByteArray("one");
+    QTest::newRow("needs artifacts false")
+        << QByteArray("  needs: [{job: one, artifacts: false}, two]\n") << QByteArray("two");
+    // gitlab-ci-local's needs-artifacts and needs-empty cases.
+    QTest::newRow("needs and dependencies")
+        << QByteArray("  needs: [{job: one, artifacts: false}, {job: two}]\n"
+                      "  dependencies: [two, one]\n")
+        << QByteArray("two");
+    QTest::newRow("needs: [] and dependencies")
+        << QByteArray("  stage: deploy\n  needs: []\n  dependencies: [one, two]\n")
+        << QByteArray("");
+}
+
+void TestEngine::artifactSources()
+{
+    QFETCH(QByteArray, consumer);
+    QFETCH(QByteArray, expected);
+    Fixture f;
+    QVERIFY(f.start("one:\n  script: touch one.txt\n  artifacts: {paths: [one.txt]}\n"
+                    "two:\n  script: touch two.txt\n  artifacts: {paths: [two.txt]}\n"
+                    "consumer:\n" +
+                    consumer +
+                    "  script:\n    - echo \"got:$(ls one.txt two.txt 2>/dev/null | sed "
+                    "'s/.txt//' | tr '\\n' ' ')\"\n"));
+    QVERIFY(f.wait());
+    QVERIFY2(
+        f.trace(QStringLiteral("consumer"))
+            .contains(QStringLiteral("\ngot:%1\n")
+                          .arg(QString::fromUtf8(expected.isEmpty() ? expected : expected + ' '))),
+        qPrintable(f.trace(QStringLiteral("consumer"))));
+}
+
 void TestEngine::artifactsWhen_data()
 {
     QTest::addColumn<QByteArray>("when");
@@ -969,6 +1291,106 @@ void TestEngine::environment()
     QVERIFY2(f.trace(QStringLiteral("deploy"))
                  .contains(QStringLiteral("\nproduction|production|production|https://prod\n")),
              qPrintable(f.trace(QStringLiteral("deploy"))));
+}
+
+void TestEngine::systemFailure()
+{
+    Fixture f;
+    int cleanups = 0;
+    f.backendFactory = [&cleanups] {
+        return std::make_unique<BrokenBackend>(BrokenBackend::Fail, &cleanups);
+    };
+    QVERIFY(f.start("job:\n  image: nope\n  retry:\n    max: 1\n    when: runner_system_failure\n"
+                    "  script: echo\n"));
+    QVERIFY(f.wait());
+    const exec::JobRecord &job = f.job(QStringLiteral("job"));
+    QCOMPARE(job.status, JobStatus::Failed);
+    QCOMPARE(job.failureReason, FailureReason::RunnerSystemFailure);
+    QCOMPARE(job.attempt, 2);
+    QCOMPARE(cleanups, 2);
+    const QString t = f.trace(QStringLiteral("job"));
+    QVERIFY(t.contains(QStringLiteral(
+        "\x1b[31;1mERROR: Preparation failed: pull access denied for nope\x1b[0;m\n")));
+    QVERIFY(t.endsWith(QStringLiteral("\x1b[31;1mERROR: Job failed (system failure): pull access "
+                                      "denied for nope\x1b[0;m")));
+}
+
+void TestEngine::timeoutWhilePreparing()
+{
+    Fixture f;
+    int cleanups = 0;
+    f.backendFactory = [&cleanups] {
+        return std::make_unique<BrokenBackend>(BrokenBackend::Hang, &cleanups);
+    };
+    QVERIFY(f.start("job:\n  timeout: 1s\n  script: echo\n"));
+    QVERIFY(f.wait(10000));
+    QCOMPARE(f.job(QStringLiteral("job")).status, JobStatus::Failed);
+    QCOMPARE(f.job(QStringLiteral("job")).failureReason, FailureReason::JobExecutionTimeout);
+    QCOMPARE(cleanups, 1);
+    QVERIFY(f.trace(QStringLiteral("job"))
+                .endsWith(QStringLiteral(
+                    "\x1b[31;1mERROR: Job failed: execution took longer than 1s seconds\x1b[0;m")));
+}
+
+void TestEngine::jobSpec()
+{
+    Fixture f;
+    QList<exec::JobSpec> specs;
+    f.backendFactory = [&specs] { return std::make_unique<RecordingBackend>(&specs); };
+    exec::RunOptions o;
+    o.privileged = true;
+    o.keepFailedEnvironment = true;
+    QVERIFY(f.start("variables:\n  TAG: \"15\"\n"
+                    "job:\n  image:\n    name: registry.example.com/tools/builder:$TAG\n"
+                    "    entrypoint: [\"\"]\n    pull_policy: [always, if-not-present]\n"
+                    "    docker:\n      user: build\n"
+                    "  services:\n    - docker:24-dind\n"
+                    "    - name: registry.example.com/grp/postgres:$TAG\n      alias: db, pg\n"
+                    "      command: [\"-c\", \"fsync=off\"]\n"
+                    "      variables:\n        POSTGRES_DB: test\n"
+                    "        HEALTHCHECK_TCP_PORT: \"5432\"\n"
+                    "  script: echo\n",
+                    o));
+    QVERIFY(f.wait());
+    QCOMPARE(specs.size(), 1);
+    const exec::JobSpec &spec = specs.first();
+    QCOMPARE(spec.pipelineId, f.engine->pipelineId());
+    QCOMPARE(spec.jobId, 1);
+    QCOMPARE(spec.jobName, QStringLiteral("job"));
+    QCOMPARE(spec.stage, QStringLiteral("test"));
+    QCOMPARE(spec.projectPath, QStringLiteral("local/project")); // no remote: the folder
+    QCOMPARE(spec.image.name, QStringLiteral("registry.example.com/tools/builder:15"));
+    QVERIFY(spec.image.hasEntrypoint);
+    QCOMPARE(spec.image.entrypoint, QStringList{QString()});
+    QCOMPARE(spec.image.pullPolicy,
+             (QStringList{QStringLiteral("always"), QStringLiteral("if-not-present")}));
+    QCOMPARE(spec.image.user, QStringLiteral("build"));
+    QCOMPARE(spec.services.size(), 2);
+    QCOMPARE(spec.services.at(0).image.name, QStringLiteral("docker:24-dind"));
+    QCOMPARE(spec.services.at(0).aliases, QStringList{QStringLiteral("docker")});
+    const exec::ServiceSpec &db = spec.services.at(1);
+    QCOMPARE(db.image.name, QStringLiteral("registry.example.com/grp/postgres:15"));
+    QCOMPARE(db.aliases, (QStringList{QStringLiteral("registry.example.com__grp__postgres"),
+                                      QStringLiteral("registry.example.com-grp-postgres"),
+                                      QStringLiteral("db"), QStringLiteral("pg")}));
+    QCOMPARE(db.command, (QStringList{QStringLiteral("-c"), QStringLiteral("fsync=off")}));
+    QCOMPARE(db.healthcheckPort, 5432);
+    QVERIFY(db.variables.contains(
+        exec::JobVariable{QStringLiteral("POSTGRES_DB"), QStringLiteral("test")}));
+    QVERIFY(spec.privileged);
+    QVERIFY(spec.keepOnFailure);
+    QVERIFY(spec.hostWorkspace.endsWith(QStringLiteral("/jobs/1/project")));
+    QVERIFY(!spec.hostScratch.startsWith(spec.hostWorkspace));
+    auto value = [&spec](const QString &name) {
+        for (const exec::JobVariable &v : spec.variables)
+            if (v.name == name)
+                return v.value;
+        return QStringLiteral("<unset>");
+    };
+    QCOMPARE(value(QStringLiteral("CI_PROJECT_DIR")), spec.hostWorkspace);
+    QCOMPARE(value(QStringLiteral("CI_JOB_IMAGE")),
+             QStringLiteral("registry.example.com/tools/builder:15"));
+    QCOMPARE(value(QStringLiteral("TAG")), QStringLiteral("15"));
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

@@ -94,8 +94,10 @@ private slots:
     void exitCodes_data();
     void exitCodes();
     void namedJobs();
+    void invalidConfiguration();
     void variables();
     void interrupt();
+    void interruptTwice();
 };
 
 void TestRunCli::twoStages()
@@ -140,6 +142,10 @@ void TestRunCli::exitCodes_data()
     QTest::addColumn<QString>("summaryOrError");
     QTest::newRow("failure") << QByteArray("a:\n  script: exit 3\n") << QStringList() << 1
                              << "a test failed <t> 3\npipeline 1: failed\n";
+    QTest::newRow("timeout") << QByteArray("a:\n  timeout: 1s\n  script: sleep 5\n")
+                             << QStringList() << 1
+                             << "a test failed (job_execution_timeout) <t>\n"
+                                "pipeline 1: failed\n";
     QTest::newRow("allowed failure")
         << QByteArray("a:\n  script: exit 3\n  allow_failure: true\n") << QStringList() << 0
         << "a test failed (allowed) <t> 3\npipeline 1: success\n";
@@ -165,6 +171,10 @@ void TestRunCli::exitCodes_data()
                                                "  script: echo\n")
                                  << QStringList() << 0
                                  << "a test success <t> 0\nb test manual\npipeline 1: success\n";
+    QTest::newRow("delayed") << QByteArray("a:\n  when: delayed\n  start_in: 1 second\n"
+                                           "  script: echo\n")
+                             << QStringList() << 0
+                             << "a delayed, starts in 1 second\na starting shell (test)\n";
     QTest::newRow("--manual") << QByteArray("a:\n  script: echo\nb:\n  when: manual\n"
                                             "  script: echo\n")
                               << QStringList{QStringLiteral("--manual")} << 0
@@ -184,7 +194,9 @@ void TestRunCli::exitCodes()
     if (code == 2)
         QCOMPARE(r.err, summaryOrError);
     else
-        QVERIFY2(normalized(r.out).endsWith(summaryOrError), qPrintable(r.out));
+        QVERIFY2(normalized(r.out).endsWith(summaryOrError) ||
+                     normalized(r.out).startsWith(summaryOrError),
+                 qPrintable(r.out));
 }
 
 void TestRunCli::namedJobs()
@@ -206,6 +218,18 @@ void TestRunCli::namedJobs()
                                 "build build success <t> 0\ntest test success <t> 0\n"
                                 "pipeline 2: success\n")),
              qPrintable(r.out));
+}
+
+void TestRunCli::invalidConfiguration()
+{
+    Project p("ok:\n  script: echo\nbroken:\n  stage: test\n");
+    const Result r = p.run({});
+    QCOMPARE(r.code, 1);
+    QCOMPARE(r.out, QString());
+    QCOMPARE(r.err, QStringLiteral("stagecraft-cli: the configuration is invalid, GitLab would not "
+                                   "create the pipeline:\n"
+                                   ".gitlab-ci.yml:3:1: error: jobs broken config should implement "
+                                   "the script:, run:, or trigger: keyword [missing-script]\n"));
 }
 
 void TestRunCli::variables()
@@ -248,6 +272,34 @@ void TestRunCli::interrupt()
              QStringLiteral("stagecraft-cli: interrupted, canceling the pipeline\n"));
     // The sleep was killed with its job (a zombie until init collects it counts as dead).
     QTRY_VERIFY_WITH_TIMEOUT(!processAlive(child), 5000);
+}
+
+void TestRunCli::interruptTwice()
+{
+    // The first Ctrl+C cancels and runs the after_script (GitLab 17); the second stops it.
+    Project p("job:\n  script:\n    - touch $SHARED/started\n    - sleep 30\n"
+              "  after_script:\n    - echo cleaning\n    - sleep 30\n");
+    QProcess cli;
+    cli.setWorkingDirectory(p.root);
+    cli.setProcessEnvironment(p.environment());
+    cli.start(QStringLiteral(STAGECRAFT_CLI_PATH),
+              QStringList{QStringLiteral("run")} + p.withDataDir({}));
+    QVERIFY(cli.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(p.dir.filePath(QStringLiteral("started"))), 15000);
+    ::kill(pid_t(cli.processId()), SIGINT);
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += cli.readAllStandardOutput()).contains("job > cleaning\n"),
+                             15000);
+    ::kill(pid_t(cli.processId()), SIGINT);
+    QVERIFY(cli.waitForFinished(15000));
+    QCOMPARE(cli.exitCode(), 130);
+    out += cli.readAllStandardOutput();
+    QVERIFY2(normalized(QString::fromUtf8(out))
+                 .endsWith(QStringLiteral("job test canceled <t>\npipeline 1: canceled\n")),
+             out.constData());
+    QCOMPARE(QString::fromUtf8(cli.readAllStandardError()),
+             QStringLiteral("stagecraft-cli: interrupted, canceling the pipeline\n"
+                            "stagecraft-cli: interrupted again, stopping\n"));
 }
 
 QTEST_GUILESS_MAIN(TestRunCli)

@@ -24,13 +24,13 @@ const QString fixtures = QStringLiteral(STAGECRAFT_SOURCE_DIR "/tests/fixtures/g
 const QString casesDir = QStringLiteral(STAGECRAFT_SHARED_DIR "/peers/gitlab-ci-local-cases");
 
 enum class Kind {
-    Outcome,      ///< the job ends differently: `value` is Stagecraft's outcome
-    Output,       ///< the job prints other lines: `value` is Stagecraft's, joined by `\n`
-    ExtraJob,     ///< Stagecraft also has this job, with outcome `value`
-    MissingJob,   ///< Stagecraft does not have this job of gitlab-ci-local's run
-    Runs,         ///< gitlab-ci-local refuses the configuration; Stagecraft runs (`value`:
-                  ///< `job=outcome` entries joined by `;`)
-    Refuses,      ///< gitlab-ci-local runs; Stagecraft refuses (`value`: its error message)
+    Outcome,    ///< the job ends differently: `value` is Stagecraft's outcome
+    Output,     ///< the job prints other lines: `value` is Stagecraft's, joined by `\n`
+    ExtraJob,   ///< Stagecraft also has this job, with outcome `value`
+    MissingJob, ///< Stagecraft does not have this job of gitlab-ci-local's run
+    Runs,       ///< gitlab-ci-local refuses the configuration; Stagecraft runs (`value`:
+                ///< `job=outcome` entries joined by `;`)
+    Refuses,    ///< gitlab-ci-local runs; Stagecraft refuses (`value`: its error message)
 };
 
 struct Difference
@@ -42,8 +42,7 @@ struct Difference
 };
 
 // The known differences. Each comment says who is right and why (GitLab's documentation or
-// GitLab Runner's behaviour); "Stagecraft is wrong" entries are open bugs, listed in
-// docs/run-vs-gitlab-ci-local.md.
+// GitLab Runner's behaviour); docs/run-vs-gitlab-ci-local.md has the same list.
 const Difference allowed[] = {
     // GitLab Runner writes stdout and stderr of the script into one trace, in the order they
     // happen; gitlab-ci-local reads them from two pipes, so a stderr line may come late (it
@@ -59,12 +58,6 @@ const Difference allowed[] = {
     // (GitLab docs, after_script). gitlab-ci-local's --shell-isolation runs after_script where
     // `logs/*badlog` does not exist. Stagecraft is right.
     {"artifacts-after-afterscript", "artifact-job", Kind::Output, ""},
-    // rules:allow_failure overrides the job's allow_failure, including allow_failure:exit_codes
-    // (GitLab docs, rules:allow_failure; Seed::Build drops allow_failure_criteria when a rule
-    // sets allow_failure). gitlab-ci-local is right; Stagecraft is wrong: the engine applies
-    // exit_codes from the job although the matched rule says allow_failure: false (the plan
-    // does not say whether the allow_failure came from a rule).
-    {"script-failures", "rules:allow_failure precedence", Kind::Outcome, "allowed failure"},
     // GitLab Runner prints "WARNING: after_script failed, but job will continue unaffected"
     // as its own message; gitlab-ci-local prints nothing there. Both agree on the outcome; the
     // engine writes the warning before the after_script section ends, so the CLI shows it as
@@ -75,15 +68,15 @@ const Difference allowed[] = {
      "WARNING: after_script failed, but job will continue unaffected: exit code 1"},
     // `deploy-job --needs`: deploy-job has no `needs`, so in GitLab it waits for every earlier
     // stage (docs: stages), here .pre and build, whose jobs are manual with allow_failure
-    // false: the pipeline is blocked at .pre; build-job and deploy-job stay `created`. gitlab-ci-local's --needs
-    // only follows `needs:`. Stagecraft follows GitLab.
+    // false: the pipeline is blocked at .pre; build-job and deploy-job stay `created`.
+    // gitlab-ci-local's --needs only follows `needs:`. Stagecraft follows GitLab.
     {"manual-deploy-needs", "deploy-job", Kind::Outcome, "created"},
     {"manual-deploy-needs", "deploy-job", Kind::Output, ""},
     {"manual-deploy-needs", "pre-job", Kind::ExtraJob, "manual"},
     {"manual-deploy-needs", "build-job", Kind::ExtraJob, "created"},
     // A manual job that a later job needs, not played: GitLab creates the pipeline and blocks
-    // at that stage (docs: when: manual, "blocking manual jobs"); later jobs stay `created`. gitlab-ci-local refuses to run.
-    // Stagecraft follows GitLab.
+    // at that stage (docs: when: manual, "blocking manual jobs"); later jobs stay `created`.
+    // gitlab-ci-local refuses to run. Stagecraft follows GitLab.
     {"manual-unplayed", "", Kind::Runs,
      "pre-job=manual;build-job=created;test-job=created;deploy-job=created"},
     // test-job-optional --needs: another job of the pipeline (test-job) needs never-job, which
@@ -95,25 +88,6 @@ const Difference allowed[] = {
     // gitlab-ci-local only uses workflow rules for their variables. Stagecraft follows GitLab.
     {"workflow-rules-variables-no-match", "", Kind::Refuses,
      "the pipeline is not created (workflow: no rule matched)"},
-    // Configuration errors GitLab refuses (schema: needs entries, script, cache:key:files of 1
-    // or 2 files, cache:paths an array, script nesting up to 10 levels; a job that needs
-    // itself is a cycle). gitlab-ci-local is
-    // right; Stagecraft is wrong: `stagecraft-cli run` plans without validating (`lint` reports
-    // these), so it runs the jobs.
-    {"needs-empty-entry", "", Kind::Runs, "dev-job=success"},
-    {"needs-not-array", "", Kind::Runs, "dev-job=success"},
-    {"no-script", "", Kind::Runs, "test-job=success"},
-    {"script-blank", "", Kind::Runs, "test-job=success"},
-    {"script-multidimension-11", "", Kind::Runs, "test-job=success"},
-    {"cache-key-invalid-files-three", "", Kind::Runs, "issue-910-three=success"},
-    {"cache-key-invalid-files-empty", "", Kind::Runs, "issue-910-empty=success"},
-    {"cache-paths-not-array", "", Kind::Runs, "test-job=success"},
-    {"self-dependency", "", Kind::Runs, "job=created"}, // waits for itself
-    // trigger:include:artifact (a child pipeline generated by an earlier job) is a GitLab
-    // feature (docs: dynamic child pipelines); gitlab-ci-local runs it. Stagecraft is wrong
-    // (missing feature): it plans child pipelines of local files only and skips the trigger.
-    {"parent-child-5", "dynamic-pipeline", Kind::Outcome, "skipped"},
-    {"parent-child-5", "dynamic-pipeline/child", Kind::MissingJob, ""},
 };
 
 struct Job
@@ -347,7 +321,8 @@ void TestGclRun::cases()
     // gitlab-ci-local's jobs with the allowed differences applied.
     QList<Job> expected;
     for (const QJsonValue &v : recorded[u"jobs"].toArray()) {
-        Job j{v[u"name"].toString(), v[u"outcome"].toString(), {}, v.toObject().contains(u"output")};
+        Job j{
+            v[u"name"].toString(), v[u"outcome"].toString(), {}, v.toObject().contains(u"output")};
         for (const QJsonValue &line : v[u"output"].toArray())
             j.output << line.toString();
         if (difference(Kind::MissingJob, j.name))
@@ -381,9 +356,10 @@ void TestGclRun::cases()
     QCOMPARE(actualNames, expectedNames);
     for (const Job &j : std::as_const(expected)) {
         const Job &a = got[j.name];
-        QVERIFY2(a.outcome == j.outcome,
-                 qPrintable(QStringLiteral("%1: %2, gitlab-ci-local %3")
-                                .arg(j.name, a.outcome, j.outcome)));
+        QVERIFY2(
+            a.outcome == j.outcome,
+            qPrintable(
+                QStringLiteral("%1: %2, gitlab-ci-local %3").arg(j.name, a.outcome, j.outcome)));
         if (j.hasOutput)
             QCOMPARE(a.output, j.output);
     }

@@ -62,7 +62,8 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
         auto value = [&]() -> std::optional<QString> {
             if (inlineValue)
                 return inlineValue;
-            if (i + 1 < arguments.size())
+            // `--concurrency --needs`: the next option is no value.
+            if (i + 1 < arguments.size() && !arguments.at(i + 1).startsWith(QStringLiteral("--")))
                 return arguments.at(++i);
             err << tr("stagecraft-cli: %1 needs a value\n").arg(name);
             return std::nullopt;
@@ -344,6 +345,7 @@ void printSummary(const exec::Engine &engine, const Printer &printer, QTextStrea
             out << tr("%1: environment kept, enter it with: %2\n")
                        .arg(printer.displayName(job), job.enterCommand);
     }
+    out << tr("Logs and artifacts: %1\n").arg(QDir::toNativeSeparators(engine.pipelineDir()));
     out.flush();
 }
 
@@ -354,10 +356,32 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const auto a = parse(arguments, err);
     if (!a)
         return UsageOrIo;
+    // A wrong executor is a usage error, whatever the configuration says.
+    exec::BackendSettings settings;
+    settings.privileged = a->privileged;
+    settings.dockerHost = qEnvironmentVariable("DOCKER_HOST");
+    QString error;
+    std::unique_ptr<exec::Backend> backend = exec::createBackend(a->executor, settings, &error);
+    if (!backend) {
+        err << tr("stagecraft-cli: %1\n").arg(error);
+        return UsageOrIo;
+    }
     const auto project = projectFor(a->plan.path, err);
     if (!project)
         return UsageOrIo;
-    const pipeline::PipelineContext context = contextFor(*project, a->plan);
+    pipeline::PipelineContext context = contextFor(*project, a->plan);
+    if (context.facts.sha.isEmpty()) {
+        // No repository (or no commit yet): the folder runs as it is, for a push of the ref
+        // (--ref, else the default branch) with no commit, as a project without a remote.
+        const QString folder = QDir(project->root).dirName();
+        if (context.facts.projectPath == vars::PipelineFacts().projectPath)
+            context.facts.projectPath = QStringLiteral("local/") + folder;
+        err << tr("stagecraft-cli: WARNING: %1 is not a git repository with a commit: running "
+                  "the files of the folder as they are, for a %2 pipeline of %3 without a commit "
+                  "(CI_COMMIT_SHA is zeros)\n")
+                   .arg(QDir::toNativeSeparators(project->root), context.source, context.ref);
+        err.flush();
+    }
     pipeline::PlanOptions planOptions = planOptionsFor(*project, a->plan);
     planOptions.effectiveJobs = true; // jobs run with default: and global variables applied
     // include:rules see the pipeline's variables, as Planner::planProject sets them.
@@ -386,16 +410,6 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return Findings;
     }
 
-    exec::BackendSettings settings;
-    settings.privileged = a->privileged;
-    settings.dockerHost = qEnvironmentVariable("DOCKER_HOST");
-    QString error;
-    std::unique_ptr<exec::Backend> backend = exec::createBackend(a->executor, settings, &error);
-    if (!backend) {
-        err << tr("stagecraft-cli: %1\n").arg(error);
-        return UsageOrIo;
-    }
-
     exec::RunOptions options;
     options.projectRoot = project->root;
     options.jobs = a->jobs;
@@ -420,7 +434,11 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const bool colour = ::isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR");
     if (!engine.start(plan, context, options, &error)) {
         err << tr("stagecraft-cli: %1\n").arg(error);
-        return error.contains(QStringLiteral("not found in the pipeline")) ? UsageOrIo : Findings;
+        // A job named on the command line that the pipeline does not have: a usage error.
+        return error.contains(QStringLiteral("not found in the pipeline")) ||
+                       error.contains(QStringLiteral("is not in the pipeline"))
+                   ? UsageOrIo
+                   : Findings;
     }
     Printer printer(engine, out, colour);
     QEventLoop loop;

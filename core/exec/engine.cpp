@@ -14,6 +14,8 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QLockFile>
+#include <QMutex>
 #include <QPointer>
 #include <QRegularExpression>
 #include <QSet>
@@ -174,28 +176,45 @@ QString environmentTier(const QString &name)
     return QStringLiteral("other");
 }
 
-void flatten(const yaml::Node &node, std::vector<yaml::Node> &out)
+/// The pipeline's copy of the project every job starts from. Removed when the pipeline
+/// finishes (it can be big); a job retried or played later copies the working tree again.
+struct SourceCopy
 {
-    for (const yaml::Node &item : node.items()) {
-        if (item.isSequence())
-            flatten(item, out);
-        else
-            out.push_back(item);
-    }
-}
+    QMutex mutex;
+    bool present = false;
+    QStringList files; ///< what snapshotSource() copied (for `untracked`)
+};
 
-/// Whether the `rules:` entry that made the job (PlannedJob::reason "rules: rule N matched")
-/// sets `allow_failure`: then it replaces the job's, `exit_codes` included.
-bool ruleSetsAllowFailure(const yaml::Node &job, const QString &reason)
+/// Marks a pipeline folder whose failed environments were kept: never pruned.
+const char keptMarker[] = "kept-environments";
+/// Held (QLockFile) while the pipeline's Engine exists: never pruned.
+const char lockName[] = ".lock";
+
+/// Removes all but the `keep` newest pipeline folders (by id), except those in use by an
+/// engine (locked) and those with kept environments.
+void prunePipelines(const QDir &pipelines, int keep)
 {
-    static const QRegularExpression matched(QStringLiteral("^rules: rule (\\d+) matched"));
-    const QRegularExpressionMatch m = matched.match(reason);
-    if (!m.hasMatch())
-        return false;
-    std::vector<yaml::Node> rules;
-    flatten(job.value(u"rules"), rules);
-    const size_t index = m.captured(1).toULongLong() - 1;
-    return index < rules.size() && rules.at(index).contains(u"allow_failure");
+    if (keep <= 0)
+        return;
+    QList<int> ids;
+    for (const QString &entry : pipelines.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        bool ok = false;
+        const int id = entry.toInt(&ok);
+        if (ok && id > 0 && QString::number(id) == entry)
+            ids << id;
+    }
+    std::sort(ids.begin(), ids.end(), std::greater<int>());
+    for (qsizetype i = keep; i < ids.size(); ++i) {
+        const QDir dir(pipelines.filePath(QString::number(ids.at(i))));
+        if (dir.exists(QLatin1String(keptMarker)))
+            continue;
+        QLockFile lock(dir.filePath(QLatin1String(lockName)));
+        lock.setStaleLockTime(0); // only a dead owner makes a lock stale, not its age
+        if (!lock.tryLock(0))
+            continue;
+        lock.unlock();
+        QDir(dir).removeRecursively();
+    }
 }
 
 enum class Phase { Idle, Preparing, Step, AfterScript, Collecting, CleaningUp, Done };
@@ -283,6 +302,10 @@ struct Engine::Private
     QString pipelineId;
     QString dataDir, pipelineDir, sourceDir, projectName;
     QStringList sourceFiles;
+    std::shared_ptr<SourceCopy> source = std::make_shared<SourceCopy>();
+    std::unique_ptr<QLockFile> lock;
+    /// Called when finished() comes: removes what only running jobs need.
+    void removeWorkFiles();
     /// User variables files read for an environment name (scoped values differ).
     QHash<QString, VariablesFileResult> fileVariables;
 
@@ -439,11 +462,13 @@ void Engine::Private::parseJob(Run &r)
         r.retry.exitCodes = ints(retry.value(u"exit_codes"));
     }
     r.retry.max = std::clamp(r.retry.max, 0, 2);
-    const yaml::Node allow = n.value(u"allow_failure");
-    if (allow.isMap() && !ruleSetsAllowFailure(n, r.planned->reason))
-        r.allowExitCodes = ints(allow.value(u"exit_codes"));
-    r.interruptible =
-        n.value(u"interruptible").isScalar() && n.value(u"interruptible").toBool().value_or(false);
+    // The planner knows whether the matched rule replaced the job's allow_failure.
+    r.allowExitCodes = r.planned->allowFailureExitCodes;
+    // rules:interruptible overrides the job's (and default:'s).
+    const yaml::Node interruptible = r.planned->rule.contains(u"interruptible")
+                                         ? r.planned->rule.value(u"interruptible")
+                                         : n.value(u"interruptible");
+    r.interruptible = interruptible.isScalar() && interruptible.toBool().value_or(false);
     // resource_group may use variables; the scheduler needs it before the job starts.
     QHash<QString, QString> values = r.plan->pipelineVariables;
     for (const vars::Variable &v : r.planned->variables)
@@ -748,8 +773,22 @@ void Engine::Private::checkIdle()
     }
     if (!busy && !finishedEmitted) {
         finishedEmitted = true;
+        removeWorkFiles();
         Q_EMIT q->finished(s);
     }
+}
+
+void Engine::Private::removeWorkFiles()
+{
+    // Manual and delayed jobs still to come run at the pipeline's state of the project.
+    for (const auto &r : runs)
+        if (r->rec.status == JobStatus::Manual || r->rec.status == JobStatus::Scheduled)
+            return;
+    // Job workspaces went with their jobs (kept failed environments stay); no worker runs now.
+    QMutexLocker locker(&source->mutex);
+    source->present = false;
+    QDir(QFileInfo(sourceDir).absolutePath()).removeRecursively();
+    QDir(QDir(pipelineDir).filePath(QStringLiteral("tmp"))).removeRecursively();
 }
 
 // ---------------------------------------------------------------------------------- one job
@@ -938,7 +977,7 @@ QList<vars::Variable> withJobValues(const yaml::Node &node, QList<vars::Variable
 struct PrepareInput
 {
     QString sourceDir, jobDir, workspace, projectRoot, cacheRoot;
-    qsizetype sourceFileCount = 0;
+    std::shared_ptr<SourceCopy> source;
     bool copySource = true; ///< GIT_STRATEGY none/empty: an empty project folder
     QList<CacheSpec> caches;
     struct Download
@@ -954,12 +993,35 @@ struct PrepareResult
 {
     QString error;    ///< the copy failed: a system failure
     QByteArray trace; ///< get_sources, restore_cache, download_artifacts sections
+    std::optional<QStringList> sourceFiles; ///< the project was copied again
 };
 
 PrepareResult prepareFiles(const PrepareInput &in)
 {
     PrepareResult out;
     QString error;
+    qsizetype sourceFileCount = 0;
+    QByteArray again;
+    {
+        // Jobs starting together after the pipeline finished copy the project once.
+        QMutexLocker locker(&in.source->mutex);
+        if (!in.source->present) {
+            QDir(in.sourceDir).removeRecursively();
+            const auto files = snapshotSource(in.projectRoot, in.sourceDir, &error);
+            if (!files) {
+                out.error = tr("cannot copy the project %1: %2").arg(in.projectRoot, error);
+                return out;
+            }
+            in.source->files = *files;
+            in.source->present = true;
+            out.sourceFiles = *files;
+            again = tr("The pipeline's copy of the project was removed when the pipeline "
+                       "finished: copying the working tree again")
+                        .toUtf8() +
+                    '\n';
+        }
+        sourceFileCount = in.source->files.size();
+    }
     if (!QDir().mkpath(in.workspace) ||
         (in.copySource && !copyTree(in.sourceDir, in.workspace, &error))) {
         out.error = tr("cannot copy the project into %1: %2").arg(in.workspace, error);
@@ -967,15 +1029,16 @@ PrepareResult prepareFiles(const PrepareInput &in)
     }
     QByteArray &t = out.trace;
     t += sectionStart(QStringLiteral("get_sources"), tr("Getting source from Git repository"));
+    t += again;
     if (!in.copySource)
         t += tr("Skipping Git repository setup").toUtf8() + '\n';
     else
-        t += (in.sourceFileCount == 1
+        t += (sourceFileCount == 1
                   ? tr("Copying the working tree of %1 (1 file, untracked files included)")
                         .arg(in.projectRoot)
                   : tr("Copying the working tree of %1 (%2 files, untracked files included)")
                         .arg(in.projectRoot)
-                        .arg(in.sourceFileCount))
+                        .arg(sourceFileCount))
                  .toUtf8() +
              '\n';
     t += sectionEnd(QStringLiteral("get_sources"));
@@ -1278,7 +1341,7 @@ void Engine::Private::startJob(Run &r)
     in.workspace = r.workspace;
     in.projectRoot = options.projectRoot;
     in.cacheRoot = QDir(dataDir).filePath(QStringLiteral("cache"));
-    in.sourceFileCount = sourceFiles.size();
+    in.source = source;
     for (const JobVariable &v : std::as_const(r.variables))
         if (v.name == u"GIT_STRATEGY")
             in.copySource = v.value != u"none" && v.value != u"empty";
@@ -1305,6 +1368,8 @@ void Engine::Private::startJob(Run &r)
             q,
             [this, jobId, attempt, result] {
                 Run *d = run(jobId);
+                if (result.sourceFiles)
+                    sourceFiles = *result.sourceFiles;
                 if (d && d->rec.attempt == attempt && d->phase == Phase::Preparing)
                     onFilesPrepared(*d, result.error, result.trace);
             },
@@ -1675,6 +1740,10 @@ void Engine::Private::onCleanedUp(Run &r)
     const bool keep = options.keepFailedEnvironment && !success && !r.canceled;
     if (keep && r.env) {
         r.rec.enterCommand = r.env->enterCommand();
+        // Pruning old pipelines must not take the folder of a kept environment.
+        QFile marker(QDir(pipelineDir).filePath(QLatin1String(keptMarker)));
+        if (marker.open(QIODevice::Append))
+            marker.write(r.rec.enterCommand.toUtf8() + '\n');
         appendTrace(r, tr("The job's environment was kept: %1").arg(r.rec.enterCommand).toUtf8() +
                            '\n');
     } else {
@@ -1851,6 +1920,15 @@ bool Engine::start(const pipeline::Plan &plan, const pipeline::PipelineContext &
         for (const pipeline::PlannedJob &job : d->plan.jobs)
             names << job.name;
         for (const QString &name : options.jobs) {
+            // A job that exists but is not created says why, as the pipeline editor would.
+            if (!names.contains(name) && name.startsWith(u'.'))
+                return fail(tr("Job \"%1\" is not in the pipeline: it is hidden (its name starts "
+                               "with a dot), a template for other jobs")
+                                .arg(name));
+            for (const pipeline::ExcludedJob &excluded : d->plan.excluded)
+                if (excluded.name == name)
+                    return fail(
+                        tr("Job \"%1\" is not in the pipeline: %2").arg(name, excluded.reason));
             if (!names.contains(name))
                 return fail(tr("Job \"%1\" not found in the pipeline; jobs are: %2")
                                 .arg(name, names.join(QStringLiteral(", "))));
@@ -1901,6 +1979,10 @@ bool Engine::start(const pipeline::Plan &plan, const pipeline::PipelineContext &
         ++next;
     d->pipelineId = QString::number(next);
     d->pipelineDir = pipelines.filePath(d->pipelineId);
+    d->lock = std::make_unique<QLockFile>(QDir(d->pipelineDir).filePath(QLatin1String(lockName)));
+    d->lock->setStaleLockTime(0);
+    d->lock->tryLock(0);
+    prunePipelines(pipelines, options.keepPipelines);
     QDir().mkpath(QDir(d->pipelineDir).filePath(QStringLiteral("logs")));
     d->created = QDateTime::currentDateTimeUtc();
     d->projectName = context.effectiveFacts().projectPath.section(u'/', -1);
@@ -1914,6 +1996,8 @@ bool Engine::start(const pipeline::Plan &plan, const pipeline::PipelineContext &
     if (!files)
         return fail(tr("Cannot copy the project %1: %2").arg(options.projectRoot, snapshotError));
     d->sourceFiles = *files;
+    d->source->files = *files;
+    d->source->present = true;
 
     // User variables files, lowest first: read now so that errors show in every job.
     d->fileVariablesFor(QString());
@@ -2024,6 +2108,80 @@ void Engine::cancelPipeline()
     d->schedule();
 }
 
+bool Engine::autoCancelable() const
+{
+    if (!d->started || d->canceledPipeline || d->finishedEmitted)
+        return false;
+    const QString mode = d->plan.autoCancelOnNewCommit;
+    if (mode == u"none")
+        return false;
+    bool inProgress = false;
+    bool interruptibleLeft = false;
+    for (const auto &r : d->runs) {
+        const bool unfinished = !isFinished(r->rec.status) && r->rec.status != JobStatus::Manual;
+        inProgress = inProgress || d->isActive(*r) || r->rec.status == JobStatus::Created;
+        interruptibleLeft = interruptibleLeft || (unfinished && r->interruptible);
+        if (r->planned->trigger || r->interruptible)
+            continue;
+        switch (r->rec.status) {
+        case JobStatus::Preparing:
+        case JobStatus::Running:
+            if (mode != u"interruptible")
+                return false;
+            break;
+        case JobStatus::Success:
+        case JobStatus::Failed:
+            if (r->rec.started.isValid() && mode != u"interruptible")
+                return false;
+            break;
+        default:
+            // A retried job that ran before has started too.
+            if (r->rec.attempt > 1 && mode != u"interruptible")
+                return false;
+            break;
+        }
+    }
+    return inProgress && (mode != u"interruptible" || interruptibleLeft);
+}
+
+bool Engine::cancelRedundant(const QString &newerPipelineId)
+{
+    if (!autoCancelable())
+        return false;
+    const QByteArray line =
+        ansi::yellow +
+        (newerPipelineId.isEmpty()
+             ? tr("Job canceled: a newer pipeline on the same ref made this one redundant")
+             : tr("Job canceled: pipeline #%1 on the same ref made this one redundant")
+                   .arg(newerPipelineId))
+            .toUtf8() +
+        ansi::reset + '\n';
+    // on_new_commit: interruptible cancels those jobs only; the others run on.
+    const bool onlyInterruptible = d->plan.autoCancelOnNewCommit == u"interruptible";
+    if (!onlyInterruptible) {
+        d->canceledPipeline = true;
+        d->finishedEmitted = false;
+    }
+    for (const auto &r : d->runs) {
+        if (isFinished(r->rec.status) || r->rec.status == JobStatus::Manual)
+            continue;
+        if (onlyInterruptible && !r->interruptible)
+            continue;
+        d->appendTrace(*r, line);
+        if (r->phase != Phase::Idle && r->phase != Phase::Done) {
+            d->abort(*r);
+            continue;
+        }
+        stopTimer(*r);
+        r->rec.failureReason = FailureReason::Canceled;
+        r->rec.finished = QDateTime::currentDateTimeUtc();
+        finishLog(r->rec);
+        d->setStatus(*r, JobStatus::Canceled);
+    }
+    d->schedule();
+    return true;
+}
+
 PipelineStatus Engine::status() const
 {
     return d->status;
@@ -2032,6 +2190,11 @@ PipelineStatus Engine::status() const
 QString Engine::pipelineId() const
 {
     return d->pipelineId;
+}
+
+QString Engine::pipelineDir() const
+{
+    return d->pipelineDir;
 }
 
 QList<JobRecord> Engine::jobs() const

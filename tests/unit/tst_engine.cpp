@@ -7,6 +7,7 @@
 #include "pipeline/gitcontext.h"
 #include "pipeline/planner.h"
 
+#include <QLockFile>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -257,6 +258,13 @@ private slots:
     void selection_data();
     void selection();
     void unknownJob();
+    void notInPipeline_data();
+    void notInPipeline();
+    void autoCancel_data();
+    void autoCancel();
+    void workFilesRemoved();
+    void manualKeepsSource();
+    void prunePipelines();
     void untrackedAndCheckoutUnchanged();
     void gitStrategyNone();
     void childPipeline_data();
@@ -579,6 +587,14 @@ void TestEngine::allowFailureExitCodes_data()
         << QByteArray("\n    exit_codes: 3\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"x\"\n"
                       "      allow_failure: false\n    - when: on_success")
         << 3 << true << PipelineStatus::Success;
+    // The planner says which rule matched: its own exit codes apply.
+    QTest::newRow("rule with exit codes")
+        << QByteArray("false\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"x\"\n"
+                      "    - allow_failure:\n        exit_codes: [3]")
+        << 3 << true << PipelineStatus::Success;
+    QTest::newRow("rule with other exit codes")
+        << QByteArray("true\n  rules:\n    - allow_failure:\n        exit_codes: [3]") << 4 << false
+        << PipelineStatus::Failed;
 }
 
 void TestEngine::allowFailureExitCodes()
@@ -848,6 +864,221 @@ void TestEngine::unknownJob()
     QString error;
     QVERIFY(!f.start("a:\n  script: echo\nb:\n  script: echo\n", o, {}, &error));
     QCOMPARE(error, QStringLiteral("Job \"nope\" not found in the pipeline; jobs are: a, b"));
+}
+
+void TestEngine::notInPipeline_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("excluded by rules")
+        << "b"
+        << "Job \"b\" is not in the pipeline: rules: no rule matched";
+    QTest::newRow("when: never") << "c"
+                                 << "Job \"c\" is not in the pipeline: rules: rule 1 sets "
+                                    "when: never";
+    QTest::newRow("except") << "d"
+                            << "Job \"d\" is not in the pipeline: except: refs main";
+    QTest::newRow("hidden") << ".t"
+                            << "Job \".t\" is not in the pipeline: it is hidden (its name starts "
+                               "with a dot), a template for other jobs";
+    QTest::newRow("unknown") << "e"
+                             << "Job \"e\" not found in the pipeline; jobs are: a";
+}
+
+void TestEngine::notInPipeline()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, error);
+    Fixture f;
+    exec::RunOptions o;
+    o.jobs = {name};
+    QString e;
+    QVERIFY(!f.start(".t:\n  script: echo\na:\n  script: echo\n"
+                     "b:\n  script: echo\n  rules:\n    - if: $NOPE\n"
+                     "c:\n  script: echo\n  rules:\n    - when: never\n"
+                     "d:\n  script: echo\n  except: [main]\n",
+                     o, {}, &e));
+    QCOMPARE(e, error);
+}
+
+void TestEngine::autoCancel_data()
+{
+    // `sleeper` runs until canceled; the question is whether a newer pipeline cancels this one.
+    QTest::addColumn<QByteArray>("ci");
+    QTest::addColumn<int>("concurrency");
+    QTest::addColumn<bool>("canceled");
+    QTest::addColumn<QStringList>("survivors"); ///< jobs that run on and succeed
+    const QByteArray sleeper = "sleeper:\n  script:\n    - touch $SHARED/started\n"
+                               "    - sleep 30\n";
+    QTest::newRow("interruptible running")
+        << sleeper + "  interruptible: true\nlater:\n  stage: deploy\n  script: echo\n"
+        << 0 << true << QStringList();
+    QTest::newRow("non-interruptible running") << sleeper << 0 << false << QStringList();
+    QTest::newRow("interruptible: false running") << sleeper + "  interruptible: false\n"
+                                                  << 0 << false << QStringList();
+    QTest::newRow("non-interruptible job done before")
+        << "first:\n  stage: .pre\n  script: echo\n" + sleeper + "  interruptible: true\n"
+        << 0 << false << QStringList();
+    QTest::newRow("interruptible job done before")
+        << "first:\n  stage: .pre\n  interruptible: true\n  script: echo\n" + sleeper +
+               "  interruptible: true\n"
+        << 0 << true << QStringList();
+    // Jobs that did not start are canceled whatever their interruptible.
+    QTest::newRow("non-interruptible pending")
+        << sleeper + "  interruptible: true\nwaiting:\n  script: echo\n"
+        << 1 << true << QStringList();
+    QTest::newRow("default: interruptible")
+        << "default:\n  interruptible: true\n" + sleeper << 0 << true << QStringList();
+    QTest::newRow("rules:interruptible overrides")
+        << sleeper + "  interruptible: false\n  rules:\n    - interruptible: true\n"
+        << 0 << true << QStringList();
+    QTest::newRow("rules:interruptible false")
+        << sleeper + "  interruptible: true\n  rules:\n    - interruptible: false\n"
+        << 0 << false << QStringList();
+    QTest::newRow("on_new_commit: none") << "workflow:\n  auto_cancel:\n    on_new_commit: none\n" +
+                                                sleeper + "  interruptible: true\n"
+                                         << 0 << false << QStringList();
+    QTest::newRow("workflow rule: none")
+        << "workflow:\n  rules:\n    - auto_cancel:\n        on_new_commit: none\n" + sleeper +
+               "  interruptible: true\n"
+        << 0 << false << QStringList();
+    // on_new_commit: interruptible cancels the interruptible jobs only, started or not.
+    QTest::newRow("on_new_commit: interruptible")
+        << "workflow:\n  auto_cancel:\n    on_new_commit: interruptible\n" + sleeper +
+               "  interruptible: true\nwaiting:\n  script: echo\n"
+               "later:\n  stage: deploy\n  needs: []\n  interruptible: true\n  script: echo\n"
+        << 1 << true << QStringList{QStringLiteral("waiting")};
+    QTest::newRow("on_new_commit: interruptible, running non-interruptible")
+        << "workflow:\n  auto_cancel:\n    on_new_commit: interruptible\n" + sleeper +
+               "waiting:\n  interruptible: true\n  script: echo\n"
+        << 1 << true << QStringList{QStringLiteral("sleeper")};
+}
+
+void TestEngine::autoCancel()
+{
+    QFETCH(QByteArray, ci);
+    QFETCH(int, concurrency);
+    QFETCH(bool, canceled);
+    QFETCH(QStringList, survivors);
+    Fixture f;
+    exec::RunOptions o;
+    o.concurrency = concurrency;
+    QVERIFY(f.start(ci, o));
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(QDir(f.shared).filePath(QStringLiteral("started"))),
+                             10000);
+    QCOMPARE(f.engine->autoCancelable(), canceled);
+    QCOMPARE(f.engine->cancelRedundant(QStringLiteral("7")), canceled);
+    // What runs on is canceled by hand once the rest settled.
+    const bool sleeperRunsOn = !canceled || survivors.removeAll(u"sleeper"_qs) > 0;
+    if (sleeperRunsOn) {
+        if (canceled)
+            QTRY_COMPARE(f.job(QStringLiteral("waiting")).status, JobStatus::Canceled);
+        QCOMPARE(f.job(QStringLiteral("sleeper")).status, JobStatus::Running);
+        f.engine->cancelPipeline();
+    }
+    QVERIFY(f.wait());
+    QCOMPARE(f.lastStatus(), PipelineStatus::Canceled);
+    if (canceled) {
+        for (const exec::JobRecord &j : f.engine->jobs()) {
+            if (j.name == u"first" || (sleeperRunsOn && j.name == u"sleeper"))
+                continue;
+            if (survivors.contains(j.name)) {
+                QCOMPARE(j.status, JobStatus::Success);
+                continue;
+            }
+            QCOMPARE(j.status, JobStatus::Canceled);
+            QVERIFY2(f.trace(j.name).contains(QStringLiteral(
+                         "Job canceled: pipeline #7 on the same ref made this one redundant")),
+                     qPrintable(f.trace(j.name)));
+        }
+    }
+    // A finished pipeline is not canceled again.
+    QVERIFY(!f.engine->autoCancelable());
+    QVERIFY(!f.engine->cancelRedundant());
+}
+
+void TestEngine::workFilesRemoved()
+{
+    Fixture f;
+    exec::RunOptions o;
+    o.keepFailedEnvironment = true;
+    QVERIFY(f.start("ok:\n  script: echo fine > out.txt\n  artifacts:\n    paths: [out.txt]\n"
+                    "broken:\n  script: exit 1\n",
+                    o));
+    QVERIFY(f.wait());
+    const QDir dir(f.engine->pipelineDir());
+    QCOMPARE(dir.path(), QDir(f.data).filePath(QStringLiteral("pipelines/1")));
+    const int ok = f.job(QStringLiteral("ok")).id;
+    const int broken = f.job(QStringLiteral("broken")).id;
+    // The project copies are gone; logs, artifacts and the kept environment stay.
+    QVERIFY(!dir.exists(QStringLiteral("source")));
+    QVERIFY(!dir.exists(QStringLiteral("tmp")));
+    QVERIFY(!dir.exists(QStringLiteral("jobs/%1").arg(ok)));
+    QVERIFY(dir.exists(QStringLiteral("jobs/%1/project").arg(broken)));
+    QVERIFY(dir.exists(QStringLiteral("logs/%1.log").arg(ok)));
+    QVERIFY(dir.exists(QStringLiteral("logs/%1.log").arg(broken)));
+    QVERIFY(dir.exists(QStringLiteral("artifacts/%1").arg(ok)));
+    QFile marker(dir.filePath(QStringLiteral("kept-environments")));
+    QVERIFY(marker.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(marker.readAll()),
+             f.job(QStringLiteral("broken")).enterCommand + u'\n');
+    // A retry after the end copies the working tree again.
+    f.engine->retry(ok);
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("ok")).status, JobStatus::Success);
+    QVERIFY2(f.trace(QStringLiteral("ok"))
+                 .contains(QStringLiteral(
+                     "The pipeline's copy of the project was removed when the pipeline "
+                     "finished: copying the working tree again\n")),
+             qPrintable(f.trace(QStringLiteral("ok"))));
+    QVERIFY(!dir.exists(QStringLiteral("source")));
+}
+
+void TestEngine::manualKeepsSource()
+{
+    // A manual job runs at the pipeline's state of the project, even if it changed since.
+    Fixture f;
+    QVERIFY(f.start("a:\n  script: echo\nb:\n  when: manual\n  script: cat file\n", {},
+                    {{QStringLiteral("file"), "first\n"}}));
+    QVERIFY(f.wait());
+    const QDir dir(f.engine->pipelineDir());
+    QVERIFY(dir.exists(QStringLiteral("source")));
+    f.repo->write(QStringLiteral("file"), "second\n");
+    f.engine->play(f.job(QStringLiteral("b")).id);
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("b")).status, JobStatus::Success);
+    QVERIFY(f.trace(QStringLiteral("b")).contains(QStringLiteral("\nfirst\n")));
+    QVERIFY(!dir.exists(QStringLiteral("source")));
+}
+
+void TestEngine::prunePipelines()
+{
+    Fixture f;
+    const QDir pipelines(QDir(f.data).filePath(QStringLiteral("pipelines")));
+    for (int id = 1; id <= 8; ++id)
+        QVERIFY(QDir().mkpath(pipelines.filePath(QStringLiteral("%1/logs").arg(id))));
+    QVERIFY(QDir().mkpath(pipelines.filePath(QStringLiteral("notes"))));
+    QFile kept(pipelines.filePath(QStringLiteral("2/kept-environments")));
+    QVERIFY(kept.open(QIODevice::WriteOnly));
+    kept.close();
+    // Pipeline 3 is still in use by an engine.
+    QLockFile inUse(pipelines.filePath(QStringLiteral("3/.lock")));
+    QVERIFY(inUse.tryLock(0));
+    exec::RunOptions o;
+    o.keepPipelines = 3;
+    QVERIFY(f.start("job:\n  script: echo\n", o));
+    QCOMPARE(f.engine->pipelineId(), QStringLiteral("9"));
+    QCOMPARE(pipelines.entryList(QDir::Dirs | QDir::NoDotAndDotDot),
+             (QStringList{QStringLiteral("2"), QStringLiteral("3"), QStringLiteral("7"),
+                          QStringLiteral("8"), QStringLiteral("9"), QStringLiteral("notes")}));
+    QVERIFY(f.wait());
+    // 0 keeps everything.
+    Fixture g;
+    QVERIFY(QDir().mkpath(QDir(g.data).filePath(QStringLiteral("pipelines/1"))));
+    o.keepPipelines = 0;
+    QVERIFY(g.start("job:\n  script: echo\n", o));
+    QVERIFY(g.wait());
+    QVERIFY(QFileInfo::exists(QDir(g.data).filePath(QStringLiteral("pipelines/1"))));
 }
 
 void TestEngine::untrackedAndCheckoutUnchanged()

@@ -71,6 +71,10 @@ EOF
     git -c commit.gpgsign=false commit -qm "benchmark input"
     git update-ref refs/remotes/origin/main HEAD
     git symbolic-ref refs/remotes/origin/HEAD refs/remotes/origin/main
+    # gitlab-ci-local keeps its state in .gitlab-ci-local/ with a .gitignore that does not
+    # ignore itself; Stagecraft copies untracked files that are not ignored into every job, so
+    # without this it would copy the peer's folder 50 times per run.
+    echo ".gitlab-ci-local/" >> .git/info/exclude
 )
 echo "== input: $project/.gitlab-ci.yml ($(grep -c '^[a-z]*-[0-9]*:$' "$project/.gitlab-ci.yml") jobs)"
 

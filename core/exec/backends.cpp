@@ -1,5 +1,6 @@
 #include "exec/backends.h"
 
+#include "exec/docker/dockerbackend.h"
 #include "exec/shell/shellbackend.h"
 
 #include <QCoreApplication>
@@ -9,10 +10,11 @@ namespace stagecraft::exec {
 std::unique_ptr<Backend> createBackend(const QString &id, const BackendSettings &settings,
                                        QString *error)
 {
-    Q_UNUSED(settings)
     // One line per executor.
     if (id == u"shell")
         return std::make_unique<ShellBackend>();
+    if (id == u"docker")
+        return std::make_unique<DockerBackend>(DockerBackend::settingsFrom(settings));
     if (error)
         *error = QCoreApplication::translate("stagecraft::exec",
                                              "Unknown executor \"%1\"; use shell, docker or "

@@ -267,14 +267,26 @@ private:
         if (text.endsWith(u'\r'))
             text.chop(1);
         // Sections: only the script's own output is shown line by line.
-        static const QRegularExpression section(
-            QStringLiteral("^section_(start|end):\\d+:([A-Za-z0-9_]+)\r\x1b\\[0K(.*)$"));
-        const QRegularExpressionMatch m = section.match(text);
-        if (m.hasMatch()) {
+        // Scripts print their own sections too, often after an `\e[0K` (`echo -e
+        // "\e[0Ksection_start:...`): GitLab's log shows their header and hides the end marker.
+        static const QRegularExpression section(QStringLiteral(
+            "^(?:\x1b\\[0K)*section_(start|end):\\d+:([A-Za-z0-9_.-]+)(?:\\[[^\\]]*\\])?\r"
+            "\x1b\\[0K(.*)$"));
+        if (const QRegularExpressionMatch m = section.match(text); m.hasMatch()) {
             const QString name = m.captured(2);
+            const bool start = m.captured(1) == u"start";
             const bool script = name == u"step_script" || name == u"after_script";
-            m_inScript[id] = m.captured(1) == u"start" && script;
-            return;
+            if (!m_inScript.value(id)) { // the engine's own sections
+                m_inScript[id] = start && script;
+                return;
+            }
+            if (!start && script) {
+                m_inScript[id] = false;
+                return;
+            }
+            if (!start) // the end of one of the script's sections
+                return;
+            text = m.captured(3);
         }
         // A `\r` inside a line: the terminal would show what follows the last one.
         if (const qsizetype cr = text.lastIndexOf(u'\r'); cr >= 0)

@@ -1614,6 +1614,9 @@ void Engine::Private::onScriptFinished(Run &r, int exitCode)
         collect(r);
     } else if (r.phase == Phase::AfterScript) {
         stopTimer(r);
+        // GitLab Runner ends the after_script section first and then warns (build.go,
+        // executeAfterScript), so the warning is outside the folded section.
+        appendTrace(r, sectionEnd(QStringLiteral("after_script")));
         if (r.afterTimedOut) {
             appendTrace(r, ansi::yellow +
                                tr("WARNING: after_script failed, but job will continue "
@@ -1629,7 +1632,6 @@ void Engine::Private::onScriptFinished(Run &r, int exitCode)
                                    .toUtf8() +
                                ansi::reset + '\n');
         }
-        appendTrace(r, sectionEnd(QStringLiteral("after_script")));
         if (r.canceled) {
             cleanup(r);
             return;

@@ -1504,7 +1504,13 @@ def main():
     ctx.load_cert_chain(server[1], server[0])
     ctx.load_verify_locations(ca[1])
     ctx.verify_mode = ssl.CERT_OPTIONAL
-    httpd = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            # Refused handshakes (a client that does not trust our CA) are expected.
+            if os.environ.get("SC_APISERVER_VERBOSE"):
+                super().handle_error(request, client_address)
+
+    httpd = Server(("127.0.0.1", args.port), Handler)
     httpd.daemon_threads = True
     httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True, do_handshake_on_connect=False)
 

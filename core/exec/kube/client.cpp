@@ -137,7 +137,8 @@ QNetworkReply *Client::request(const QByteArray &verb, const QString &path,
     connect(reply, &QNetworkReply::finished, this, [this, reply, callback, sslErrors] {
         ApiResult r;
         r.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        r.body = reply->readAll();
+        if (reply->isOpen())
+            r.body = reply->readAll();
         r.object = parseObject(r.body);
         if (reply->error() != QNetworkReply::NoError || r.httpStatus >= 400 ||
             r.httpStatus == 0) {
@@ -615,7 +616,7 @@ void LogFollower::open(bool follow)
     if (m_haveLast) {
         // sinceTime has second precision: lines of that second come again and are dropped.
         const QString since = QDateTime::fromSecsSinceEpoch(m_last.seconds, QTimeZone::utc())
-                                  .toString(Qt::ISODate);
+                                  .toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss'Z'"));
         query.addQueryItem(QStringLiteral("sinceTime"),
                            QString::fromLatin1(QUrl::toPercentEncoding(since)));
         m_skipSame = m_sameCount;
@@ -740,3 +741,5 @@ void LogFollower::end(const QString &error)
 }
 
 } // namespace stagecraft::exec::kube
+
+#include "moc_client.cpp"

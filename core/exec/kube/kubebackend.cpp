@@ -797,9 +797,11 @@ void KubeJob::uploadSource()
         return;
     }
     buffer.close();
-    const QString command = QStringLiteral("mkdir -p %1 && head -c %2 | tar -xmf - -C %1")
-                                .arg(shellQuote(m_paths.project))
-                                .arg(tar.size());
+    QString command = QStringLiteral("mkdir -p %1").arg(shellQuote(m_paths.project));
+    if (!tar.isEmpty())
+        command += QStringLiteral(" && head -c %2 | tar -xmf - -C %1")
+                       .arg(shellQuote(m_paths.project))
+                       .arg(tar.size());
     execIn(QStringLiteral("helper"), {QStringLiteral("sh"), QStringLiteral("-c"), command}, tar,
            [this](int code, const QByteArray &, const QString &e) {
                if (code != 0) {
@@ -842,19 +844,19 @@ void KubeJob::runScript(ScriptStep step, const QByteArray &script)
                        ">>%4\n")
             .arg(shellQuote(m_paths.project), shellQuote(m_paths.scripts), shellQuote(scriptPath),
                  shellQuote(m_paths.logFile), shellQuote(pidPath));
-    const QByteArray wrapperBytes = wrapper.toUtf8();
     const QString run = scriptPath + QStringLiteral(".run");
-    const QString command =
-        QStringLiteral("head -c %1 > %2 && head -c %3 > %4 && chmod 755 %2 %4")
-            .arg(script.size())
-            .arg(shellQuote(scriptPath))
-            .arg(wrapperBytes.size())
-            .arg(shellQuote(run));
+    // The script on stdin (any size), the small wrapper as an argument: two `head -c` on one
+    // stdin would not do, the first reads ahead.
+    const QString command = QStringLiteral("head -c %1 > %2 && printf '%s' \"$1\" > %3 && "
+                                           "chmod 755 %2 %3")
+                                .arg(script.size())
+                                .arg(shellQuote(scriptPath), shellQuote(run));
     m_scriptRunning = true;
     m_aborting = false;
     m_pending.clear();
-    execIn(QStringLiteral("helper"), {QStringLiteral("sh"), QStringLiteral("-c"), command},
-           script + wrapperBytes,
+    execIn(QStringLiteral("helper"),
+           {QStringLiteral("sh"), QStringLiteral("-c"), command, QStringLiteral("sh"), wrapper},
+           script,
            [this, run](int code, const QByteArray &, const QString &error) {
                if (code != 0) {
                    Q_EMIT output(ktr("ERROR: Cannot deliver the script into pod %1: %2\n")
@@ -867,7 +869,9 @@ void KubeJob::runScript(ScriptStep step, const QByteArray &script)
                // the script; its output is read back from the log by offset.
                execIn(QStringLiteral("build"),
                       {QStringLiteral("sh"), QStringLiteral("-c"),
-                       QStringLiteral("sh %1 </dev/null >/dev/null 2>&1 &").arg(shellQuote(run))},
+                       QStringLiteral("if command -v setsid >/dev/null 2>&1; then setsid sh %1; "
+                                      "else nohup sh %1; fi </dev/null >/dev/null 2>&1 &")
+                           .arg(shellQuote(run))},
                       {}, [this](int c, const QByteArray &, const QString &e) {
                           if (c != 0) {
                               Q_EMIT output(ktr("ERROR: Cannot start the script in pod %1: %2\n")

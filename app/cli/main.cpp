@@ -1,5 +1,6 @@
 #include "commands.h"
 #include "plancommands.h"
+#include "runcommands.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -28,6 +29,13 @@ void printUsage(QTextStream &stream)
         "        Plan the pipeline: which jobs run, in what order, and why others do not.\n"
         "  diff [PATH] [--against REV] [--format text|json] [graph's context options]\n"
         "        What the working tree changes in the pipeline compared with REV (HEAD).\n"
+        "  run [PATH] [JOB...] [--needs] [--executor shell|docker|kubernetes] [--var K=V]...\n"
+        "      [--variables-file F]... [--privileged] [--concurrency N] [--keep-failed]\n"
+        "      [--manual] [--data-dir D] [--ref R] [--source S]\n"
+        "        Run the pipeline (or the named jobs; --needs: with what they need) on this\n"
+        "        machine. --keep-failed: keep the environment of failed jobs to enter it;\n"
+        "        --manual: run manual jobs too. Exit status 0 when the pipeline passes, 1 when\n"
+        "        it fails, 130 when interrupted.\n"
         "\n"
         "Exit status: 0 no errors, 1 errors found, 2 usage or I/O failure.\n");
 }
@@ -62,6 +70,8 @@ int main(int argc, char *argv[])
         return stagecraft::cli::runGraph(args, out, err);
     if (command == u"diff")
         return stagecraft::cli::runDiff(args, out, err);
+    if (command == u"run")
+        return stagecraft::cli::runRun(args, out, err);
     err << QCoreApplication::translate("stagecraft-cli", "stagecraft-cli: unknown command '%1'\n")
                .arg(command);
     printUsage(err);

@@ -24,20 +24,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("stagecraft-cli", text);
 }
 
-struct PlanArguments
-{
-    QString path = QStringLiteral(".");
-    QString ref;
-    QString source;
-    QString targetBranch;
-    QString format = QStringLiteral("text");
-    QString view = QStringLiteral("stage");
-    QString against = QStringLiteral("HEAD");
-    QString includeCache;
-    QHash<QString, QString> variables;
-    std::optional<QStringList> changed;
-    bool uncommitted = false;
-};
 
 std::optional<PlanArguments> parse(const QStringList &arguments, bool diff, QTextStream &err)
 {
@@ -129,6 +115,8 @@ std::optional<PlanArguments> parse(const QStringList &arguments, bool diff, QTex
     return a;
 }
 
+} // namespace
+
 pipeline::PipelineContext contextFor(const Project &project, const PlanArguments &a)
 {
     pipeline::GitContextOptions git;
@@ -169,8 +157,6 @@ pipeline::PlanOptions planOptionsFor(const Project &project, const PlanArguments
     options.resolve.includeCacheDir = a.includeCache;
     return options;
 }
-
-} // namespace
 
 int runGraph(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {

@@ -17,6 +17,21 @@ namespace stagecraft::exec {
 ///   NAME: {value: v, type: file|variable, masked: true, expand: false}
 ///   NAME: {type: file, values: {"*": v, "production": w}}   # environment-scoped
 ///   project: {...} / group: {...} / global: {...}            # gitlab-ci-local's home file
+/// Details of the reading:
+/// - `environment` picks among `values:`: the exact environment name first, then the matching
+///   wildcard pattern that is longest (`review/special*` over `review/*`), `*` last (`*` also
+///   applies to jobs without an environment). A variable with no matching scope is left out.
+/// - `projectPath` (`group/project`, optionally with the host) selects the home file's
+///   `project:` and `group:` entries; keys may be `host/group/project`, `host:group/project`,
+///   with or without `.git`. Precedence global < group < project; a name defined again
+///   replaces the earlier value (keeping the first position).
+/// - A file of `KEY=value` lines (gitlab-ci-local's dotenv-shaped project file) is read as
+///   such; one pair of surrounding quotes is stripped.
+/// - A plain value `~/path` naming an existing file becomes a file variable with that file's
+///   content (gitlab-ci-local's rule; `~` is the folder holding `.gitlab-ci-local/`, else HOME).
+/// - `expand: false` (or `raw: true`) doubles every `$` (`$$`), so that the engine's expansion
+///   yields the literal value, as GitLab's raw variables.
+/// - Errors ("file:line:column: message") leave the entry out; the rest is still read.
 struct VariablesFileResult
 {
     QList<JobVariable> variables;

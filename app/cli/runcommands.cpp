@@ -1,0 +1,449 @@
+#include "runcommands.h"
+
+#include "commands.h"
+#include "exec/backends.h"
+#include "exec/engine.h"
+#include "plancommands.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QHash>
+#include <QRegularExpression>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <optional>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace stagecraft::cli {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("stagecraft-cli", text);
+}
+
+enum { Interrupted = 130 };
+
+struct RunArguments
+{
+    PlanArguments plan;
+    QStringList jobs;
+    bool needs = false;
+    QString executor = QStringLiteral("shell");
+    QStringList variablesFiles;
+    bool privileged = false;
+    int concurrency = 0;
+    bool keepFailed = false;
+    bool manual = false;
+    QString dataDir;
+};
+
+std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err)
+{
+    RunArguments a;
+    a.plan.includeCache = qEnvironmentVariable("STAGECRAFT_INCLUDE_CACHE");
+    QStringList positional;
+    for (int i = 0; i < arguments.size(); ++i) {
+        const QString &arg = arguments.at(i);
+        QString name = arg;
+        std::optional<QString> inlineValue;
+        if (arg.startsWith(QStringLiteral("--")) && arg.contains(u'=')) {
+            name = arg.section(u'=', 0, 0);
+            inlineValue = arg.section(u'=', 1);
+        }
+        auto value = [&]() -> std::optional<QString> {
+            if (inlineValue)
+                return inlineValue;
+            if (i + 1 < arguments.size())
+                return arguments.at(++i);
+            err << tr("stagecraft-cli: %1 needs a value\n").arg(name);
+            return std::nullopt;
+        };
+        static const QStringList valued = {
+            QStringLiteral("--executor"),       QStringLiteral("--var"),
+            QStringLiteral("--variables-file"), QStringLiteral("--concurrency"),
+            QStringLiteral("--data-dir"),       QStringLiteral("--ref"),
+            QStringLiteral("--source"),         QStringLiteral("--include-cache")};
+        static const QStringList flags = {QStringLiteral("--needs"), QStringLiteral("--privileged"),
+                                          QStringLiteral("--keep-failed"),
+                                          QStringLiteral("--manual")};
+        if (valued.contains(name)) {
+            const auto v = value();
+            if (!v)
+                return std::nullopt;
+            if (name == u"--executor") {
+                a.executor = *v;
+            } else if (name == u"--var") {
+                if (!v->contains(u'=')) {
+                    err << tr("stagecraft-cli: --var needs KEY=VALUE, got '%1'\n").arg(*v);
+                    return std::nullopt;
+                }
+                a.plan.variables.insert(v->section(u'=', 0, 0), v->section(u'=', 1));
+            } else if (name == u"--variables-file") {
+                a.variablesFiles << *v;
+            } else if (name == u"--concurrency") {
+                bool ok = false;
+                a.concurrency = v->toInt(&ok);
+                if (!ok || a.concurrency < 1) {
+                    err << tr("stagecraft-cli: --concurrency needs a number of 1 or more, got "
+                              "'%1'\n")
+                               .arg(*v);
+                    return std::nullopt;
+                }
+            } else if (name == u"--data-dir") {
+                a.dataDir = *v;
+            } else if (name == u"--ref") {
+                a.plan.ref = *v;
+            } else if (name == u"--source") {
+                a.plan.source = *v;
+            } else if (name == u"--include-cache") {
+                a.plan.includeCache = *v;
+            }
+        } else if (flags.contains(arg)) {
+            if (arg == u"--needs")
+                a.needs = true;
+            else if (arg == u"--privileged")
+                a.privileged = true;
+            else if (arg == u"--keep-failed")
+                a.keepFailed = true;
+            else
+                a.manual = true;
+        } else if (arg.startsWith(u'-') && arg.size() > 1) {
+            err << tr("stagecraft-cli: unknown option '%1'\n").arg(arg);
+            return std::nullopt;
+        } else {
+            positional << arg;
+        }
+    }
+    // PATH is optional: the first argument is PATH when it names a file or folder.
+    if (!positional.isEmpty() && QFileInfo::exists(positional.first()))
+        a.plan.path = positional.takeFirst();
+    a.jobs = positional;
+    return a;
+}
+
+int signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const auto n = ::write(signalPipe[1], &c, 1);
+}
+
+QString stripAnsi(QString line)
+{
+    static const QRegularExpression ansi(QStringLiteral("\x1b\\[[0-9;]*[A-Za-z]"));
+    return line.remove(ansi);
+}
+
+QString duration(const exec::JobRecord &job)
+{
+    if (!job.started.isValid() || !job.finished.isValid())
+        return QString();
+    const qint64 ms = job.started.msecsTo(job.finished);
+    if (ms < 1000)
+        return QStringLiteral("%1 ms").arg(ms);
+    return QStringLiteral("%1 s").arg(double(ms) / 1000.0, 0, 'f', 2);
+}
+
+QString statusText(const exec::JobRecord &job)
+{
+    if (job.status == exec::JobStatus::Failed && job.allowedToFail)
+        return tr("failed (allowed)");
+    return exec::statusName(job.status);
+}
+
+/// Live output: each trace line of a job prefixed by its padded name, as gitlab-ci-local does
+/// (`job $ command`, `job > output`).
+class Printer
+{
+public:
+    Printer(const exec::Engine &engine, QTextStream &out, bool colour)
+        : m_engine(engine)
+        , m_out(out)
+        , m_colour(colour)
+    {
+        for (const exec::JobRecord &job : engine.jobs())
+            m_width = std::max(m_width, qsizetype(displayName(job).size()));
+    }
+
+    QString displayName(const exec::JobRecord &job) const
+    {
+        if (job.parentId == 0)
+            return job.name;
+        const exec::JobRecord *parent = m_engine.job(job.parentId);
+        return (parent ? displayName(*parent) : QString()) + u'/' + job.name;
+    }
+
+    void jobAdded(int id)
+    {
+        if (const exec::JobRecord *job = m_engine.job(id))
+            m_width = std::max(m_width, qsizetype(displayName(*job).size()));
+    }
+
+    void output(int id, const QByteArray &bytes)
+    {
+        QByteArray &buffer = m_buffers[id];
+        buffer += bytes;
+        qsizetype newline;
+        while ((newline = buffer.indexOf('\n')) >= 0) {
+            line(id, QString::fromUtf8(buffer.left(newline)));
+            buffer.remove(0, newline + 1);
+        }
+    }
+
+    void changed(int id)
+    {
+        const exec::JobRecord *job = m_engine.job(id);
+        if (!job)
+            return;
+        const exec::JobStatus previous = m_seen.value(id, exec::JobStatus::Created);
+        m_seen.insert(id, job->status);
+        if (previous == job->status)
+            return;
+        if (job->status == exec::JobStatus::Preparing && m_started.value(id) < job->attempt) {
+            m_started.insert(id, job->attempt);
+            print(*job, tr("starting %1 (%2)").arg(m_engine.backend()->id(), job->stage));
+        } else if (job->status == exec::JobStatus::Manual) {
+            print(*job, tr("waiting to be played (manual)"));
+        } else if (exec::isFinished(job->status) && job->started.isValid() &&
+                   job->status != exec::JobStatus::Skipped) {
+            const QByteArray rest = m_buffers.take(id);
+            if (!rest.isEmpty())
+                line(id, QString::fromUtf8(rest));
+            print(*job, tr("finished in %1: %2").arg(duration(*job), statusText(*job)));
+        }
+    }
+
+    void print(const exec::JobRecord &job, const QString &text)
+    {
+        m_out << prefix(job) << text << u'\n';
+        m_out.flush();
+    }
+
+private:
+    QString prefix(const exec::JobRecord &job)
+    {
+        const QString name = displayName(job).leftJustified(int(m_width));
+        if (!m_colour)
+            return name + u' ';
+        static const char *const colours[] = {"36", "35", "34", "33", "32", "96", "95", "94"};
+        const int colour = m_colourOf.value(job.id, int(m_colourOf.size()) % 8);
+        m_colourOf.insert(job.id, colour);
+        return QStringLiteral("\x1b[%1m").arg(QLatin1String(colours[colour])) + name +
+               QStringLiteral("\x1b[0m ");
+    }
+
+    void line(int id, QString text)
+    {
+        const exec::JobRecord *job = m_engine.job(id);
+        if (!job)
+            return;
+        if (text.endsWith(u'\r'))
+            text.chop(1);
+        // Sections: only the script's own output is shown line by line.
+        static const QRegularExpression section(
+            QStringLiteral("^section_(start|end):\\d+:([A-Za-z0-9_]+)\r\x1b\\[0K(.*)$"));
+        const QRegularExpressionMatch m = section.match(text);
+        if (m.hasMatch()) {
+            const QString name = m.captured(2);
+            const bool script = name == u"step_script" || name == u"after_script";
+            m_inScript[id] = m.captured(1) == u"start" && script;
+            return;
+        }
+        // A `\r` inside a line: the terminal would show what follows the last one.
+        if (const qsizetype cr = text.lastIndexOf(u'\r'); cr >= 0)
+            text = text.mid(cr + 1);
+        const QString plain = stripAnsi(text);
+        const QString shown = m_colour ? text : plain;
+        if (m_inScript.value(id) && plain == u"Running after script...")
+            return;
+        if (m_inScript.value(id)) {
+            if (plain.startsWith(QStringLiteral("$ ")))
+                m_out << prefix(*job) << shown << u'\n';
+            else
+                m_out << prefix(*job)
+                      << (m_colour ? QStringLiteral("\x1b[0m> ") : QStringLiteral("> ")) << shown
+                      << u'\n';
+        } else if (plain.startsWith(QStringLiteral("WARNING:")) ||
+                   plain.startsWith(QStringLiteral("ERROR:")) ||
+                   plain.startsWith(QStringLiteral("The job's environment was kept")) ||
+                   plain.startsWith(QStringLiteral("Downstream pipeline"))) {
+            m_out << prefix(*job) << shown << u'\n';
+        } else {
+            return;
+        }
+        m_out.flush();
+    }
+
+    const exec::Engine &m_engine;
+    QTextStream &m_out;
+    bool m_colour;
+    qsizetype m_width = 0;
+    QHash<int, QByteArray> m_buffers;
+    QHash<int, bool> m_inScript;
+    QHash<int, exec::JobStatus> m_seen;
+    QHash<int, int> m_started;
+    QHash<int, int> m_colourOf;
+};
+
+void printSummary(const exec::Engine &engine, const Printer &printer, QTextStream &out)
+{
+    const QList<exec::JobRecord> jobs = engine.jobs();
+    QStringList header{tr("job"), tr("stage"), tr("status"), tr("duration"), tr("exit code")};
+    QList<QStringList> rows;
+    for (const exec::JobRecord &job : jobs) {
+        rows << QStringList{printer.displayName(job), job.stage, statusText(job), duration(job),
+                            job.exitCode >= 0 ? QString::number(job.exitCode) : QString()};
+    }
+    QList<qsizetype> widths;
+    for (const QString &h : header)
+        widths << h.size();
+    for (const QStringList &row : std::as_const(rows))
+        for (qsizetype i = 0; i < row.size(); ++i)
+            widths[i] = std::max(widths[i], row.at(i).size());
+    auto print = [&](const QStringList &row) {
+        QString line;
+        for (qsizetype i = 0; i < row.size(); ++i)
+            line += row.at(i).leftJustified(int(widths.at(i))) + QStringLiteral("  ");
+        while (line.endsWith(u' '))
+            line.chop(1);
+        out << line << u'\n';
+    };
+    out << u'\n';
+    print(header);
+    for (const QStringList &row : std::as_const(rows))
+        print(row);
+    out << tr("pipeline %1: %2\n").arg(engine.pipelineId(), exec::statusName(engine.status()));
+    for (const exec::JobRecord &job : jobs) {
+        if (!job.enterCommand.isEmpty())
+            out << tr("%1: environment kept, enter it with: %2\n")
+                       .arg(printer.displayName(job), job.enterCommand);
+    }
+    out.flush();
+}
+
+} // namespace
+
+int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    const auto a = parse(arguments, err);
+    if (!a)
+        return UsageOrIo;
+    const auto project = projectFor(a->plan.path, err);
+    if (!project)
+        return UsageOrIo;
+    const pipeline::PipelineContext context = contextFor(*project, a->plan);
+    pipeline::PlanOptions planOptions = planOptionsFor(*project, a->plan);
+    planOptions.effectiveJobs = true; // jobs run with default: and global variables applied
+    const pipeline::Plan plan = pipeline::Planner::planProject(context, planOptions);
+    for (const QString &warning : plan.warnings)
+        err << tr("WARNING: %1\n").arg(warning);
+    if (!plan.errors.isEmpty()) {
+        for (const QString &e : plan.errors)
+            err << tr("stagecraft-cli: %1\n").arg(e);
+        return Findings;
+    }
+    if (!plan.created) {
+        err << tr("stagecraft-cli: the pipeline is not created (%1)\n").arg(plan.reason);
+        return Findings;
+    }
+
+    exec::BackendSettings settings;
+    settings.privileged = a->privileged;
+    settings.dockerHost = qEnvironmentVariable("DOCKER_HOST");
+    QString error;
+    std::unique_ptr<exec::Backend> backend = exec::createBackend(a->executor, settings, &error);
+    if (!backend) {
+        err << tr("stagecraft-cli: %1\n").arg(error);
+        return UsageOrIo;
+    }
+
+    exec::RunOptions options;
+    options.projectRoot = project->root;
+    options.jobs = a->jobs;
+    options.withNeeds = a->needs;
+    options.concurrency = a->concurrency;
+    options.variables = a->plan.variables;
+    // User variables files, lowest first: gitlab-ci-local's home and project files, then ours.
+    const QString home = QDir::home().filePath(QStringLiteral(".gitlab-ci-local/variables.yml"));
+    if (QFileInfo::exists(home))
+        options.variablesFiles << home;
+    const QString projectFile =
+        QDir(project->root).filePath(QStringLiteral(".gitlab-ci-local-variables.yml"));
+    if (QFileInfo::exists(projectFile))
+        options.variablesFiles << projectFile;
+    options.variablesFiles << a->variablesFiles;
+    options.privileged = a->privileged;
+    options.keepFailedEnvironment = a->keepFailed;
+    options.dataDir = a->dataDir;
+    options.manualJobsRun = a->manual;
+
+    exec::Engine engine(std::move(backend));
+    const bool colour = ::isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR");
+    if (!engine.start(plan, context, options, &error)) {
+        err << tr("stagecraft-cli: %1\n").arg(error);
+        return error.contains(QStringLiteral("not found in the pipeline")) ? UsageOrIo : Findings;
+    }
+    Printer printer(engine, out, colour);
+    QEventLoop loop;
+    bool interrupted = false;
+    QObject::connect(&engine, &exec::Engine::jobAdded, &loop,
+                     [&printer](int id) { printer.jobAdded(id); });
+    QObject::connect(&engine, &exec::Engine::jobOutput, &loop,
+                     [&printer](int id, const QByteArray &bytes) { printer.output(id, bytes); });
+    QObject::connect(&engine, &exec::Engine::jobChanged, &loop,
+                     [&printer](int id) { printer.changed(id); });
+    QObject::connect(&engine, &exec::Engine::finished, &loop, [&loop] { loop.quit(); });
+
+    // SIGINT/SIGTERM: cancel the pipeline (processes and containers stopped), then exit 130.
+    std::unique_ptr<QSocketNotifier> notifier;
+    struct sigaction previousInt = {}, previousTerm = {};
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
+        notifier = std::make_unique<QSocketNotifier>(signalPipe[0], QSocketNotifier::Read);
+        QObject::connect(notifier.get(), &QSocketNotifier::activated, &loop, [&] {
+            char c = 0;
+            [[maybe_unused]] const auto n = ::read(signalPipe[0], &c, 1);
+            if (!interrupted) {
+                interrupted = true;
+                err << tr("stagecraft-cli: interrupted, canceling the pipeline\n");
+                err.flush();
+                engine.cancelPipeline();
+            }
+        });
+        struct sigaction action = {};
+        action.sa_handler = onSignal;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        ::sigaction(SIGINT, &action, &previousInt);
+        ::sigaction(SIGTERM, &action, &previousTerm);
+    }
+    loop.exec();
+    if (notifier) {
+        ::sigaction(SIGINT, &previousInt, nullptr);
+        ::sigaction(SIGTERM, &previousTerm, nullptr);
+        notifier.reset();
+        ::close(signalPipe[0]);
+        ::close(signalPipe[1]);
+        signalPipe[0] = signalPipe[1] = -1;
+    }
+
+    printSummary(engine, printer, out);
+    if (interrupted)
+        return Interrupted;
+    switch (engine.status()) {
+    case exec::PipelineStatus::Failed:
+    case exec::PipelineStatus::Canceled:
+        return Findings;
+    default:
+        return Ok;
+    }
+}
+
+} // namespace stagecraft::cli

@@ -1,0 +1,24 @@
+#include "exec/backends.h"
+
+#include "exec/shell/shellbackend.h"
+
+#include <QCoreApplication>
+
+namespace stagecraft::exec {
+
+std::unique_ptr<Backend> createBackend(const QString &id, const BackendSettings &settings,
+                                       QString *error)
+{
+    Q_UNUSED(settings)
+    // One line per executor.
+    if (id == u"shell")
+        return std::make_unique<ShellBackend>();
+    if (error)
+        *error = QCoreApplication::translate("stagecraft::exec",
+                                             "Unknown executor \"%1\"; use shell, docker or "
+                                             "kubernetes")
+                     .arg(id);
+    return nullptr;
+}
+
+} // namespace stagecraft::exec

@@ -1,0 +1,1799 @@
+#include "exec/engine.h"
+
+#include "ci/duration.h"
+#include "exec/jobvariables.h"
+#include "exec/scriptbuilder.h"
+#include "exec/variablesfile.h"
+#include "exec/workspace.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QPointer>
+#include <QRegularExpression>
+#include <QSet>
+#include <QStandardPaths>
+#include <QSysInfo>
+#include <QThread>
+#include <QTimer>
+
+#include <algorithm>
+#include <climits>
+#include <map>
+#include <unistd.h>
+
+namespace stagecraft::exec {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("stagecraft::exec", text);
+}
+
+QString isoTime(const QDateTime &t)
+{
+    return t.toUTC().toString(Qt::ISODate);
+}
+
+QString text(const yaml::Node &node)
+{
+    return node.isScalar() ? node.scalar() : QString();
+}
+
+QStringList texts(const yaml::Node &node)
+{
+    QStringList out;
+    if (node.isScalar())
+        out << node.scalar();
+    else if (node.isSequence())
+        for (const yaml::Node &item : node.items())
+            if (item.isScalar())
+                out << item.scalar();
+    return out;
+}
+
+QList<int> ints(const yaml::Node &node)
+{
+    QList<int> out;
+    if (node.isScalar())
+        out << int(node.toInt().value_or(0));
+    else if (node.isSequence())
+        for (const yaml::Node &item : node.items())
+            if (item.isScalar())
+                out << int(item.toInt().value_or(0));
+    return out;
+}
+
+/// Copies a folder tree: symlinks kept as links, permissions kept.
+bool copyTree(const QString &from, const QString &to, QString *error)
+{
+    if (!QDir().mkpath(to)) {
+        *error = tr("cannot create %1").arg(to);
+        return false;
+    }
+    const QDir src(from);
+    QDirIterator it(from, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        const QFileInfo info = it.fileInfo();
+        const QString target = QDir(to).filePath(src.relativeFilePath(info.filePath()));
+        if (info.isSymLink()) {
+            QFile::remove(target);
+            char buffer[4096];
+            const QByteArray source = QFile::encodeName(info.filePath());
+            const ssize_t n = ::readlink(source.constData(), buffer, sizeof buffer);
+            if (n < 0 || !QFile::link(QFile::decodeName(QByteArray(buffer, n)), target)) {
+                *error = tr("cannot create the link %1").arg(target);
+                return false;
+            }
+        } else if (info.isDir()) {
+            if (!QDir().mkpath(target)) {
+                *error = tr("cannot create %1").arg(target);
+                return false;
+            }
+        } else {
+            QFile::remove(target);
+            if (!QFile::copy(info.filePath(), target)) {
+                *error = tr("cannot copy %1 to %2").arg(info.filePath(), target);
+                return false;
+            }
+            QFile::setPermissions(target, info.permissions());
+        }
+    }
+    return true;
+}
+
+/// GitLab's environment slug (Gitlab::Slug::Environment): lowercase letters, digits and `-`,
+/// starting with a letter, at most 24 characters; when that changed the name, a 6-character
+/// suffix (base 36 of the name's SHA-256) keeps slugs of different names apart.
+QString environmentSlug(const QString &name)
+{
+    QString slug;
+    for (const QChar c : name.toLower())
+        slug += ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9')) ? c : u'-';
+    if (slug.isEmpty() || !(slug.front() >= u'a' && slug.front() <= u'z'))
+        slug.prepend(QStringLiteral("env-"));
+    while (slug.contains(QStringLiteral("--")))
+        slug.replace(QStringLiteral("--"), QStringLiteral("-"));
+    while (slug.endsWith(u'-'))
+        slug.chop(1);
+    if (slug.size() <= 24 && slug == name)
+        return slug;
+    // Base 36 of the hash as a big number: repeated division of its hex digits.
+    QList<int> digits;
+    for (const char c : QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex())
+        digits << (c <= '9' ? c - '0' : c - 'a' + 10);
+    QString base36;
+    while (!digits.isEmpty() && base36.size() < 6) {
+        QList<int> quotient;
+        int remainder = 0;
+        for (int d : std::as_const(digits)) {
+            const int value = remainder * 16 + d;
+            if (!quotient.isEmpty() || value / 36 > 0)
+                quotient << value / 36;
+            remainder = value % 36;
+        }
+        base36.prepend(QChar(remainder < 10 ? u'0' + remainder : u'a' + remainder - 10));
+        digits = quotient;
+    }
+    slug = slug.left(17);
+    if (!slug.endsWith(u'-'))
+        slug += u'-';
+    return slug + base36;
+}
+
+/// GitLab's guess of `deployment_tier` from the environment name (Environment#guess_tier).
+QString environmentTier(const QString &name)
+{
+    static const QList<QPair<QRegularExpression, QString>> tiers = {
+        {QRegularExpression(QStringLiteral("(dev|review|trunk)"),
+                            QRegularExpression::CaseInsensitiveOption),
+         QStringLiteral("development")},
+        {QRegularExpression(QStringLiteral("(test|tst|int|ac(ce|)pt|qa|qc|control|quality)"),
+                            QRegularExpression::CaseInsensitiveOption),
+         QStringLiteral("testing")},
+        {QRegularExpression(QStringLiteral("(st(a|)g|mod(e|)l|pre|demo|non)"),
+                            QRegularExpression::CaseInsensitiveOption),
+         QStringLiteral("staging")},
+        {QRegularExpression(QStringLiteral("(pr(o|)d|live)"),
+                            QRegularExpression::CaseInsensitiveOption),
+         QStringLiteral("production")}};
+    for (const auto &[re, tier] : tiers)
+        if (re.match(name).hasMatch())
+            return tier;
+    return QStringLiteral("other");
+}
+
+enum class Phase { Idle, Preparing, Step, AfterScript, Collecting, CleaningUp, Done };
+
+enum class Composite { Waiting, Success, Failed, Canceled };
+
+struct RetrySpec
+{
+    int max = 0;
+    QStringList when{QStringLiteral("always")};
+    QList<int> exitCodes;
+};
+
+struct Run
+{
+    JobRecord rec;
+    const pipeline::PlannedJob *planned = nullptr;
+    const pipeline::Plan *plan = nullptr;
+    int group = 0; ///< trigger job id, 0 for the top-level pipeline
+    QList<int> prereqs;
+    bool needsBased = false;
+    QList<int> artifactSources;
+    QStringList missingSources; ///< `dependencies:` not in this run
+    bool played = false;        ///< manual job played, delayed job started now, named on purpose
+    yaml::Node node;
+
+    QStringList beforeScript, script, afterScript;
+    int timeoutSeconds = 3600;
+    RetrySpec retry;
+    QList<int> allowExitCodes;
+    QString resourceGroup;
+    bool interruptible = false;
+    bool depend = false;
+
+    // One attempt.
+    QPointer<JobEnvironment> env;
+    std::unique_ptr<Masker> masker;
+    QTimer *timer = nullptr;
+    Phase phase = Phase::Idle;
+    bool timedOut = false;
+    bool afterTimedOut = false;
+    bool canceled = false;
+    QString systemError;
+    QString missingDependency;
+    int stepExit = -1;
+    QString jobDir, workspace, scratch, artifactsDir;
+    bool hasArtifacts = false;
+    QList<QPair<QString, QString>> dotenv;
+    QList<JobVariable> variables;
+    ArtifactsSpec artifacts;
+    QList<CacheSpec> caches;
+    QByteArray pendingTrace; ///< sections prepared before the executor was ready
+    bool childCreated = false;
+    QString environment, environmentUrl, environmentAction, environmentTier;
+};
+
+} // namespace
+
+struct Engine::Private
+{
+    Engine *q = nullptr;
+    std::unique_ptr<Backend> backend;
+    pipeline::Plan plan;
+    pipeline::PipelineContext context;
+    RunOptions options;
+    std::vector<std::unique_ptr<Run>> runs;
+    QString pipelineId;
+    QString dataDir, pipelineDir, sourceDir, projectName;
+    QStringList sourceFiles;
+    /// User variables files read for an environment name (scoped values differ).
+    QHash<QString, VariablesFileResult> fileVariables;
+
+    const VariablesFileResult &fileVariablesFor(const QString &environment)
+    {
+        auto it = fileVariables.find(environment);
+        if (it == fileVariables.end()) {
+            VariablesFileResult all;
+            for (const QString &file : std::as_const(options.variablesFiles)) {
+                const VariablesFileResult result =
+                    readVariablesFile(file, environment, context.effectiveFacts().projectPath);
+                all.variables += result.variables;
+                all.errors += result.errors;
+            }
+            it = fileVariables.insert(environment, all);
+        }
+        return *it;
+    }
+    QDateTime created;
+    int concurrency = 1;
+    PipelineStatus status = PipelineStatus::Created;
+    bool started = false;
+    bool finishedEmitted = false;
+    bool canceledPipeline = false;
+    bool inSchedule = false;
+    bool scheduleAgain = false;
+    QHash<QString, int> resourceHolders;
+
+    Run *run(int id) const
+    {
+        return id >= 1 && size_t(id) <= runs.size() ? runs.at(size_t(id - 1)).get() : nullptr;
+    }
+
+    // --- setup
+    void addRuns(const pipeline::Plan &p, int group, const QSet<QString> *selection,
+                 const QSet<QString> &named);
+    void parseJob(Run &r);
+
+    // --- scheduling
+    Composite composite(const Run &r) const;
+    void schedule();
+    void scheduleOnce(bool *changed);
+    int activeCount() const;
+    bool isActive(const Run &r) const;
+    void setStatus(Run &r, JobStatus s);
+    void checkIdle();
+    PipelineStatus groupStatus(int group) const;
+
+    // --- one job
+    void appendTrace(Run &r, const QByteArray &bytes);
+    void startJob(Run &r);
+    void startTrigger(Run &r);
+    void onPrepared(Run &r, bool ok, const QString &error);
+    void runStep(Run &r);
+    void onScriptFinished(Run &r, int exitCode);
+    void runAfter(Run &r);
+    void collect(Run &r);
+    void onCollected(Run &r, bool ok, const QString &error);
+    void cleanup(Run &r);
+    void onCleanedUp(Run &r);
+    void finishAttempt(Run &r);
+    void abort(Run &r);
+    QList<QPair<QString, QString>> jobPredefined(const Run &r, const JobSpec &spec) const;
+    QString newLog(Run &r);
+};
+
+// ------------------------------------------------------------------------------------ setup
+
+void Engine::Private::addRuns(const pipeline::Plan &p, int group, const QSet<QString> *selection,
+                              const QSet<QString> &named)
+{
+    QHash<QString, int> idOf;
+    QList<Run *> added;
+    for (const pipeline::PlannedJob &job : p.jobs) {
+        if (selection && !selection->contains(job.name))
+            continue;
+        auto r = std::make_unique<Run>();
+        r->rec.id = int(runs.size()) + 1;
+        r->rec.parentId = group;
+        r->rec.name = job.name;
+        r->rec.stage = job.stage;
+        r->planned = &job;
+        r->plan = &p;
+        r->group = group;
+        r->played = named.contains(job.name);
+        r->node = job.effective.isMap() ? job.effective : job.source.node;
+        parseJob(*r);
+        idOf.insert(job.name, r->rec.id);
+        added << r.get();
+        runs.push_back(std::move(r));
+    }
+    for (Run *r : std::as_const(added)) {
+        const pipeline::PlannedJob &job = *r->planned;
+        r->needsBased = job.hasNeeds;
+        if (job.hasNeeds) {
+            for (const pipeline::Need &need : job.needs) {
+                if (!need.isLocal())
+                    continue;
+                if (const int id = idOf.value(need.job)) {
+                    r->prereqs << id;
+                    if (need.artifacts && !job.hasDependencies)
+                        r->artifactSources << id;
+                }
+            }
+        } else {
+            for (Run *other : std::as_const(added)) {
+                if (other->planned->stageIndex < job.stageIndex)
+                    r->prereqs << other->rec.id;
+            }
+            if (!job.hasDependencies)
+                r->artifactSources = r->prereqs;
+        }
+        if (job.hasDependencies) {
+            for (const QString &dep : job.dependencies) {
+                if (const int id = idOf.value(dep))
+                    r->artifactSources << id;
+            }
+        }
+        newLog(*r);
+    }
+}
+
+void Engine::Private::parseJob(Run &r)
+{
+    const yaml::Node &n = r.node;
+    r.beforeScript = scriptCommands(n.value(u"before_script"));
+    r.script = scriptCommands(n.value(u"script"));
+    r.afterScript = scriptCommands(n.value(u"after_script"));
+    r.timeoutSeconds = options.defaultTimeoutSeconds;
+    if (const QString t = text(n.value(u"timeout")); !t.isEmpty()) {
+        if (const auto seconds = ci::parseDuration(t); seconds && *seconds > 0)
+            r.timeoutSeconds = int(*seconds);
+    }
+    const yaml::Node retry = n.value(u"retry");
+    if (retry.isScalar()) {
+        r.retry.max = int(retry.toInt().value_or(0));
+    } else if (retry.isMap()) {
+        r.retry.max = int(retry.value(u"max").toInt().value_or(0));
+        if (retry.contains(u"when"))
+            r.retry.when = texts(retry.value(u"when"));
+        r.retry.exitCodes = ints(retry.value(u"exit_codes"));
+    }
+    r.retry.max = std::clamp(r.retry.max, 0, 2);
+    const yaml::Node allow = n.value(u"allow_failure");
+    if (allow.isMap())
+        r.allowExitCodes = ints(allow.value(u"exit_codes"));
+    r.interruptible =
+        n.value(u"interruptible").isScalar() && n.value(u"interruptible").toBool().value_or(false);
+    // resource_group may use variables; the scheduler needs it before the job starts.
+    QHash<QString, QString> values = r.plan->pipelineVariables;
+    for (const vars::Variable &v : r.planned->variables)
+        values.insert(v.name, v.value);
+    values.insert(QStringLiteral("CI_JOB_NAME"), r.rec.name);
+    values.insert(QStringLiteral("CI_JOB_STAGE"), r.rec.stage);
+    r.resourceGroup = vars::expand(text(n.value(u"resource_group")), values);
+    const yaml::Node trigger = n.value(u"trigger");
+    r.depend = trigger.isMap() && text(trigger.value(u"strategy")) == u"depend";
+}
+
+// ------------------------------------------------------------------------------- scheduling
+
+bool Engine::Private::isActive(const Run &r) const
+{
+    switch (r.rec.status) {
+    case JobStatus::Pending:
+    case JobStatus::WaitingForResource:
+    case JobStatus::Preparing:
+    case JobStatus::Running:
+    case JobStatus::Scheduled:
+        return true;
+    default:
+        return r.phase != Phase::Idle && r.phase != Phase::Done;
+    }
+}
+
+int Engine::Private::activeCount() const
+{
+    int n = 0;
+    for (const auto &r : runs) {
+        if (!r->planned->trigger && r->phase != Phase::Idle && r->phase != Phase::Done)
+            ++n;
+    }
+    return n;
+}
+
+Composite Engine::Private::composite(const Run &r) const
+{
+    bool failed = false;
+    bool canceled = false;
+    for (int id : r.prereqs) {
+        const Run *p = run(id);
+        switch (p->rec.status) {
+        case JobStatus::Success:
+        case JobStatus::Skipped:
+            break;
+        case JobStatus::Failed:
+            failed = failed || !p->rec.allowedToFail;
+            break;
+        case JobStatus::Canceled:
+            canceled = true;
+            break;
+        case JobStatus::Manual:
+            // A manual job that may be skipped (allow_failure) does not hold later stages back;
+            // a job that needs it waits for it to be played.
+            if (r.needsBased || !p->planned->allowFailure)
+                return Composite::Waiting;
+            break;
+        default:
+            return Composite::Waiting;
+        }
+    }
+    if (failed)
+        return Composite::Failed;
+    if (canceled)
+        return Composite::Canceled;
+    return Composite::Success;
+}
+
+void Engine::Private::setStatus(Run &r, JobStatus s)
+{
+    if (r.rec.status == s)
+        return;
+    r.rec.status = s;
+    Q_EMIT q->jobChanged(r.rec.id);
+}
+
+void Engine::Private::schedule()
+{
+    if (inSchedule) {
+        scheduleAgain = true;
+        return;
+    }
+    inSchedule = true;
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        scheduleAgain = false;
+        scheduleOnce(&changed);
+        changed = changed || scheduleAgain;
+    }
+    inSchedule = false;
+    checkIdle();
+}
+
+void Engine::Private::scheduleOnce(bool *changed)
+{
+    using pipeline::When;
+    // By index: starting a trigger job adds the child pipeline's jobs.
+    for (size_t i = 0; i < runs.size(); ++i) {
+        Run &r = *runs.at(i);
+        if (r.rec.status == JobStatus::Created) {
+            if (canceledPipeline) {
+                setStatus(r, JobStatus::Canceled);
+                r.rec.failureReason = FailureReason::Canceled;
+                r.rec.log->finish();
+                *changed = true;
+                continue;
+            }
+            const Composite c = composite(r);
+            if (c == Composite::Waiting)
+                continue;
+            bool valid = false;
+            switch (r.planned->when) {
+            case When::OnFailure:
+                valid = c == Composite::Failed;
+                break;
+            case When::Always:
+                valid = c == Composite::Success || c == Composite::Failed;
+                break;
+            case When::Never:
+                valid = false;
+                break;
+            default:
+                valid = c == Composite::Success;
+                break;
+            }
+            *changed = true;
+            if (!valid) {
+                setStatus(r, JobStatus::Skipped);
+                r.rec.log->finish();
+                continue;
+            }
+            if (r.planned->when == When::Manual && !r.played && !options.manualJobsRun) {
+                setStatus(r, JobStatus::Manual);
+                continue;
+            }
+            if (r.planned->when == When::Delayed && !r.played) {
+                const qint64 seconds = ci::parseDuration(r.planned->startIn).value_or(0);
+                setStatus(r, JobStatus::Scheduled);
+                r.timer = new QTimer(q);
+                r.timer->setSingleShot(true);
+                // start_in is a promise: a coarse timer may fire up to 5% early.
+                r.timer->setTimerType(Qt::PreciseTimer);
+                const int id = r.rec.id;
+                QObject::connect(r.timer, &QTimer::timeout, q, [this, id] {
+                    Run *d = run(id);
+                    if (!d || d->rec.status != JobStatus::Scheduled)
+                        return;
+                    d->timer->deleteLater();
+                    d->timer = nullptr;
+                    d->played = true;
+                    setStatus(*d, JobStatus::Pending);
+                    schedule();
+                });
+                r.timer->start(int(seconds * 1000));
+                continue;
+            }
+            setStatus(r, JobStatus::Pending);
+        }
+        if (r.rec.status == JobStatus::Pending || r.rec.status == JobStatus::WaitingForResource) {
+            if (canceledPipeline) {
+                setStatus(r, JobStatus::Canceled);
+                r.rec.failureReason = FailureReason::Canceled;
+                r.rec.log->finish();
+                *changed = true;
+                continue;
+            }
+            if (r.planned->trigger) {
+                startTrigger(r);
+                *changed = true;
+                continue;
+            }
+            if (!r.resourceGroup.isEmpty()) {
+                const int holder = resourceHolders.value(r.resourceGroup);
+                if (holder && holder != r.rec.id) {
+                    setStatus(r, JobStatus::WaitingForResource);
+                    continue;
+                }
+            }
+            if (activeCount() >= concurrency) {
+                setStatus(r, JobStatus::Pending);
+                continue;
+            }
+            if (!r.resourceGroup.isEmpty())
+                resourceHolders.insert(r.resourceGroup, r.rec.id);
+            *changed = true;
+            startJob(r);
+        }
+    }
+    // Triggers with strategy: depend follow their child pipeline once it settles.
+    for (size_t i = 0; i < runs.size(); ++i) {
+        Run &r = *runs.at(i);
+        if (!r.planned->trigger || !r.childCreated || r.rec.status != JobStatus::Running)
+            continue;
+        bool busy = false;
+        for (const auto &c : runs)
+            busy = busy || (c->group == r.rec.id && isActive(*c));
+        if (busy)
+            continue;
+        const PipelineStatus child = groupStatus(r.rec.id);
+        if (child == PipelineStatus::Running || child == PipelineStatus::Created)
+            continue;
+        JobStatus s = JobStatus::Success;
+        switch (child) {
+        case PipelineStatus::Failed:
+            s = JobStatus::Failed;
+            break;
+        case PipelineStatus::Canceled:
+            s = JobStatus::Canceled;
+            break;
+        case PipelineStatus::Skipped:
+            s = JobStatus::Skipped;
+            break;
+        case PipelineStatus::Manual:
+            s = JobStatus::Manual;
+            break;
+        default:
+            break;
+        }
+        r.rec.finished = QDateTime::currentDateTimeUtc();
+        if (s == JobStatus::Failed) {
+            r.rec.failureReason = FailureReason::ScriptFailure;
+            r.rec.allowedToFail = r.planned->allowFailure;
+        }
+        appendTrace(r,
+                    tr("Downstream pipeline finished: %1").arg(statusName(child)).toUtf8() + '\n');
+        if (s != JobStatus::Manual)
+            r.rec.log->finish();
+        setStatus(r, s);
+        *changed = true;
+    }
+}
+
+PipelineStatus Engine::Private::groupStatus(int group) const
+{
+    bool any = false, active = false, blocked = false, failed = false, canceled = false;
+    bool success = false, optionalManual = false;
+    for (const auto &ptr : runs) {
+        const Run &r = *ptr;
+        if (r.group != group)
+            continue;
+        any = true;
+        switch (r.rec.status) {
+        case JobStatus::Created:
+            blocked = true;
+            break;
+        case JobStatus::Manual:
+            if (r.planned->allowFailure)
+                optionalManual = true;
+            else
+                blocked = true;
+            break;
+        case JobStatus::Failed:
+            if (r.rec.allowedToFail)
+                success = true;
+            else
+                failed = true;
+            break;
+        case JobStatus::Canceled:
+            canceled = true;
+            break;
+        case JobStatus::Success:
+            success = true;
+            break;
+        case JobStatus::Skipped:
+            break;
+        default:
+            active = true;
+            break;
+        }
+        if (r.phase != Phase::Idle && r.phase != Phase::Done)
+            active = true;
+    }
+    if (!any)
+        return PipelineStatus::Skipped;
+    if (active)
+        return PipelineStatus::Running;
+    if (group == 0 && canceledPipeline)
+        return PipelineStatus::Canceled;
+    if (blocked)
+        return PipelineStatus::Manual;
+    if (failed)
+        return PipelineStatus::Failed;
+    if (canceled)
+        return PipelineStatus::Canceled;
+    if (success)
+        return PipelineStatus::Success;
+    return optionalManual ? PipelineStatus::Manual : PipelineStatus::Skipped;
+}
+
+void Engine::Private::checkIdle()
+{
+    bool busy = false;
+    for (const auto &r : runs)
+        busy = busy || isActive(*r);
+    const PipelineStatus s = busy ? PipelineStatus::Running : groupStatus(0);
+    if (s != status) {
+        status = s;
+        Q_EMIT q->pipelineStatusChanged(s);
+    }
+    if (!busy && !finishedEmitted) {
+        finishedEmitted = true;
+        Q_EMIT q->finished(s);
+    }
+}
+
+// ---------------------------------------------------------------------------------- one job
+
+QString Engine::Private::newLog(Run &r)
+{
+    const QString name = r.rec.attempt > 1
+                             ? QStringLiteral("%1-%2.log").arg(r.rec.id).arg(r.rec.attempt)
+                             : QStringLiteral("%1.log").arg(r.rec.id);
+    QString error;
+    r.rec.log =
+        LogStore::create(QDir(pipelineDir).filePath(QStringLiteral("logs/") + name), &error);
+    return error;
+}
+
+void Engine::Private::appendTrace(Run &r, const QByteArray &bytes)
+{
+    if (bytes.isEmpty() || !r.rec.log)
+        return;
+    const QByteArray out = r.masker ? r.masker->feed(bytes) : bytes;
+    if (out.isEmpty())
+        return;
+    r.rec.log->append(out);
+    Q_EMIT q->jobOutput(r.rec.id, out);
+}
+
+QList<QPair<QString, QString>> Engine::Private::jobPredefined(const Run &r,
+                                                              const JobSpec &spec) const
+{
+    const vars::PipelineFacts facts = context.effectiveFacts();
+    const QString projectUrl = facts.serverUrl + u'/' + facts.projectPath;
+    QList<QPair<QString, QString>> v;
+    auto add = [&v](const char *name, const QString &value) {
+        v.append({QString::fromLatin1(name), value});
+    };
+    add("CI", QStringLiteral("true"));
+    add("GITLAB_CI", QStringLiteral("true"));
+    add("CI_SERVER", QStringLiteral("yes"));
+    add("CI_JOB_ID", QString::number(r.rec.id));
+    add("CI_JOB_NAME", r.rec.name);
+    add("CI_JOB_NAME_SLUG", vars::slugify(r.rec.name));
+    add("CI_JOB_STAGE", r.rec.stage);
+    add("CI_JOB_URL", projectUrl + QStringLiteral("/-/jobs/") + QString::number(r.rec.id));
+    add("CI_JOB_STARTED_AT", isoTime(r.rec.started));
+    add("CI_JOB_TIMEOUT", QString::number(r.timeoutSeconds));
+    add("CI_JOB_MANUAL",
+        r.planned->when == pipeline::When::Manual ? QStringLiteral("true") : QString());
+    if (!spec.image.name.isEmpty())
+        add("CI_JOB_IMAGE", spec.image.name);
+    if (r.planned->nodeTotal > 1 || r.planned->nodeIndex > 0)
+        add("CI_NODE_INDEX", QString::number(r.planned->nodeIndex));
+    add("CI_NODE_TOTAL", QString::number(r.planned->nodeTotal));
+    add("CI_PIPELINE_ID", pipelineId);
+    add("CI_PIPELINE_IID", pipelineId);
+    add("CI_PIPELINE_URL", projectUrl + QStringLiteral("/-/pipelines/") + pipelineId);
+    add("CI_PIPELINE_CREATED_AT", isoTime(created));
+    if (!plan.name.isEmpty())
+        add("CI_PIPELINE_NAME", plan.name);
+    if (!r.environment.isEmpty()) {
+        add("CI_ENVIRONMENT_NAME", r.environment);
+        add("CI_ENVIRONMENT_SLUG", environmentSlug(r.environment));
+        add("CI_ENVIRONMENT_ACTION",
+            r.environmentAction.isEmpty() ? QStringLiteral("start") : r.environmentAction);
+        add("CI_ENVIRONMENT_TIER",
+            r.environmentTier.isEmpty() ? environmentTier(r.environment) : r.environmentTier);
+        if (!r.environmentUrl.isEmpty())
+            add("CI_ENVIRONMENT_URL", r.environmentUrl);
+    }
+    add("CI_PROJECT_DIR", backend->projectDir(spec));
+    add("CI_BUILDS_DIR", backend->buildsDir(spec));
+    add("CI_CONCURRENT_ID", QString::number((r.rec.id - 1) % std::max(concurrency, 1)));
+    add("CI_CONCURRENT_PROJECT_ID", QString::number((r.rec.id - 1) % std::max(concurrency, 1)));
+    if (!options.registry.isEmpty()) {
+        add("CI_REGISTRY", options.registry);
+        add("CI_REGISTRY_IMAGE", options.registry + u'/' + facts.projectPath.toLower());
+    }
+    add("CI_RUNNER_ID", QStringLiteral("1"));
+    add("CI_RUNNER_DESCRIPTION", QStringLiteral("stagecraft (%1)").arg(backend->id()));
+    add("CI_RUNNER_TAGS", QStringLiteral("[]"));
+    add("CI_RUNNER_VERSION", QCoreApplication::applicationVersion().isEmpty()
+                                 ? QStringLiteral("0.1.0")
+                                 : QCoreApplication::applicationVersion());
+    add("CI_RUNNER_REVISION", QStringLiteral("stagecraft"));
+    add("CI_RUNNER_SHORT_TOKEN", QStringLiteral("local"));
+    add("CI_RUNNER_EXECUTABLE_ARCH",
+        QStringLiteral("%1/%2").arg(QSysInfo::kernelType(), QSysInfo::currentCpuArchitecture()));
+    add("CI_REPOSITORY_URL", projectUrl + QStringLiteral(".git"));
+    add("CI_SERVER_NAME", QStringLiteral("GitLab"));
+    add("CI_DEPENDENCY_PROXY_SERVER", facts.serverUrl.section(QStringLiteral("://"), 1));
+    return v;
+}
+
+namespace {
+
+ImageSpec imageSpec(const yaml::Node &node, const QHash<QString, QString> &values)
+{
+    ImageSpec spec;
+    if (node.isScalar()) {
+        spec.name = vars::expand(node.scalar(), values);
+    } else if (node.isMap()) {
+        spec.name = vars::expand(text(node.value(u"name")), values);
+        if (node.contains(u"entrypoint")) {
+            spec.hasEntrypoint = true;
+            spec.entrypoint = texts(node.value(u"entrypoint"));
+        }
+        spec.pullPolicy = texts(node.value(u"pull_policy"));
+        const yaml::Node docker = node.value(u"docker");
+        spec.user = text(docker.value(u"user"));
+        spec.platform = text(docker.value(u"platform"));
+    }
+    return spec;
+}
+
+/// GitLab's service host names: `registry.x/grp/pg:15` -> `registry.x__grp__pg`,
+/// `registry.x-grp-pg`.
+QStringList serviceAliases(const QString &image)
+{
+    QString name = image.section(u'@', 0, 0);
+    const qsizetype slash = name.lastIndexOf(u'/');
+    const qsizetype colon = name.lastIndexOf(u':');
+    if (colon > slash)
+        name = name.left(colon);
+    QStringList out;
+    out << QString(name).replace(u'/', QStringLiteral("__"));
+    const QString dashed = QString(name).replace(u'/', u'-');
+    if (!out.contains(dashed))
+        out << dashed;
+    return out;
+}
+
+} // namespace
+
+namespace {
+
+/// The planner expanded YAML variables with what exists at pipeline creation: a reference to a
+/// job variable (`$CI_JOB_ID`, `$CI_PROJECT_DIR`), a dotenv or a project (variables file)
+/// variable became empty. The runner expands them when the job runs, so values that came from
+/// the `variables:` (not from a rule or the matrix) are expanded again with all of those.
+QList<vars::Variable> withJobValues(const yaml::Node &node, QList<vars::Variable> planned,
+                                    const QHash<QString, QString> &pipelineValues,
+                                    const QList<QPair<QString, QString>> &jobValues,
+                                    const QHash<QString, QString> &higher)
+{
+    if (!node.isMap())
+        return planned;
+    QList<vars::Variable> raw;
+    bool references = false;
+    for (const yaml::MapEntry &e : node.entries()) {
+        vars::Variable v;
+        v.name = e.key.scalar();
+        if (e.value.isMap()) {
+            v.value = text(e.value.value(u"value"));
+            v.raw = e.value.value(u"expand").isScalar() &&
+                    !e.value.value(u"expand").toBool().value_or(true);
+        } else {
+            v.value = text(e.value);
+        }
+        references = references || (!v.raw && v.value.contains(u'$'));
+        raw << v;
+    }
+    if (!references)
+        return planned;
+    const QHash<QString, QString> atPlan = vars::expandAll(raw, pipelineValues);
+    // What the runner sees: a YAML value loses against a variable of a higher layer of the
+    // same name, and refers to that variable's value.
+    QHash<QString, QString> current = pipelineValues;
+    for (const auto &[name, value] : jobValues)
+        current.insert(name, value);
+    current.insert(higher);
+    QHash<QString, QString> now;
+    for (const vars::Variable &v : std::as_const(raw)) {
+        const QString value = v.raw ? v.value : vars::expand(v.value, current);
+        now.insert(v.name, value);
+        if (!higher.contains(v.name))
+            current.insert(v.name, value);
+    }
+    for (vars::Variable &v : planned) {
+        const auto it = atPlan.constFind(v.name);
+        if (it != atPlan.cend() && *it == v.value)
+            v.value = now.value(v.name);
+    }
+    return planned;
+}
+
+} // namespace
+
+void Engine::Private::startJob(Run &r)
+{
+    r.rec.started = QDateTime::currentDateTimeUtc();
+    r.rec.finished = QDateTime();
+    r.rec.exitCode = -1;
+    r.rec.failureReason = FailureReason::None;
+    r.rec.allowedToFail = false;
+    r.rec.enterCommand.clear();
+    r.phase = Phase::Preparing;
+    r.timedOut = r.afterTimedOut = r.canceled = false;
+    r.systemError.clear();
+    r.missingDependency.clear();
+    r.stepExit = -1;
+    r.pendingTrace.clear();
+    r.hasArtifacts = false;
+    r.dotenv.clear();
+    setStatus(r, JobStatus::Preparing);
+
+    r.jobDir = QDir(pipelineDir).filePath(QStringLiteral("jobs/%1").arg(r.rec.id));
+    r.workspace = QDir(r.jobDir).filePath(projectName);
+    r.scratch = QDir(pipelineDir).filePath(QStringLiteral("tmp/%1").arg(r.rec.id));
+    r.artifactsDir = QDir(pipelineDir).filePath(QStringLiteral("artifacts/%1").arg(r.rec.id));
+    QDir(r.jobDir).removeRecursively();
+    QDir(r.scratch).removeRecursively();
+    QDir(r.artifactsDir).removeRecursively();
+    QDir().mkpath(r.scratch);
+
+    // Variables first: everything written to the trace after this point is masked.
+    JobSpec spec;
+    spec.pipelineId = pipelineId;
+    spec.jobId = r.rec.id;
+    spec.jobName = r.rec.name;
+    spec.stage = r.rec.stage;
+    spec.projectPath = context.effectiveFacts().projectPath;
+    spec.hostWorkspace = r.workspace;
+    spec.hostScratch = r.scratch;
+    spec.privileged = options.privileged;
+    spec.keepOnFailure = options.keepFailedEnvironment;
+
+    JobVariableLayers layers;
+    layers.pipeline = r.plan->pipelineVariables;
+    layers.yaml = r.planned->variables;
+    for (int id : std::as_const(r.artifactSources))
+        layers.dotenv += run(id)->dotenv;
+    layers.user = options.variables;
+    for (auto it = context.variables.cbegin(); it != context.variables.cend(); ++it)
+        layers.user.insert(it.key(), it.value());
+    // The image and environment names may use YAML variables: expand with what is known
+    // before CI_JOB_*.
+    QHash<QString, QString> values = layers.pipeline;
+    for (const vars::Variable &v : layers.yaml)
+        values.insert(v.name, v.value);
+    const yaml::Node environment = r.node.value(u"environment");
+    r.environment =
+        vars::expand(text(environment.isMap() ? environment.value(u"name") : environment), values);
+    r.environmentUrl = vars::expand(text(environment.value(u"url")), values);
+    r.environmentAction = text(environment.value(u"action"));
+    r.environmentTier = text(environment.value(u"deployment_tier"));
+    const VariablesFileResult &userFiles = fileVariablesFor(r.environment);
+    layers.files = userFiles.variables;
+    spec.image = imageSpec(r.node.value(u"image"), values);
+    layers.job = jobPredefined(r, spec);
+    {
+        // Everything a YAML value may refer to when the job runs.
+        QHash<QString, QString> higher;
+        for (const auto &[name, value] : std::as_const(layers.dotenv))
+            higher.insert(name, value);
+        for (const JobVariable &v : std::as_const(layers.files))
+            higher.insert(v.name, v.value);
+        higher.insert(layers.user);
+        layers.yaml = withJobValues(r.node.value(u"variables"), layers.yaml, layers.pipeline,
+                                    layers.job, higher);
+    }
+    r.variables = mergeJobVariables(layers);
+    spec.variables = r.variables;
+    values.clear();
+    for (const JobVariable &v : std::as_const(r.variables))
+        values.insert(v.name, v.value);
+    const yaml::Node services = r.node.value(u"services");
+    for (const yaml::Node &s : services.items()) {
+        ServiceSpec service;
+        service.image = imageSpec(s, values);
+        service.aliases = serviceAliases(service.image.name);
+        if (s.isMap()) {
+            for (const QString &alias : text(s.value(u"alias")).split(u',', Qt::SkipEmptyParts))
+                service.aliases << alias.trimmed();
+            service.command = texts(s.value(u"command"));
+            if (const yaml::Node port = s.value(u"variables").value(u"HEALTHCHECK_TCP_PORT");
+                port.isScalar())
+                service.healthcheckPort = int(port.toInt().value_or(0));
+        }
+        service.variables = r.variables;
+        if (s.isMap()) {
+            for (const yaml::MapEntry &e : s.value(u"variables").entries())
+                service.variables << JobVariable{e.key.scalar(),
+                                                 vars::expand(text(e.value), values)};
+        }
+        spec.services << service;
+    }
+    r.masker = std::make_unique<Masker>(maskedValues(r.variables));
+
+    // Artifacts and cache.
+    r.artifacts = ArtifactsSpec{};
+    if (const yaml::Node a = r.node.value(u"artifacts"); a.isMap()) {
+        r.artifacts.name = vars::expand(text(a.value(u"name")), values);
+        for (const QString &p : texts(a.value(u"paths")))
+            r.artifacts.paths << vars::expand(p, values);
+        for (const QString &p : texts(a.value(u"exclude")))
+            r.artifacts.exclude << vars::expand(p, values);
+        r.artifacts.untracked =
+            a.value(u"untracked").isScalar() && a.value(u"untracked").toBool().value_or(false);
+        if (const QString w = text(a.value(u"when")); !w.isEmpty())
+            r.artifacts.when = w;
+        for (const QString &p : texts(a.value(u"reports").value(u"dotenv")))
+            r.artifacts.dotenv << vars::expand(p, values);
+    }
+    r.caches.clear();
+    const yaml::Node cacheNode = r.node.value(u"cache");
+    QList<yaml::Node> cacheEntries;
+    if (cacheNode.isMap())
+        cacheEntries << cacheNode;
+    else if (cacheNode.isSequence())
+        for (const yaml::Node &c : cacheNode.items())
+            if (c.isMap())
+                cacheEntries << c;
+    for (const yaml::Node &c : std::as_const(cacheEntries)) {
+        CacheSpec cache;
+        const yaml::Node key = c.value(u"key");
+        if (key.isScalar()) {
+            cache.key = vars::expand(key.scalar(), values);
+        } else if (key.isMap()) {
+            for (const QString &f : texts(key.value(u"files")))
+                cache.keyFiles << vars::expand(f, values);
+            cache.keyPrefix = vars::expand(text(key.value(u"prefix")), values);
+        }
+        for (const QString &p : texts(c.value(u"paths")))
+            cache.paths << vars::expand(p, values);
+        cache.untracked =
+            c.value(u"untracked").isScalar() && c.value(u"untracked").toBool().value_or(false);
+        if (const QString p = vars::expand(text(c.value(u"policy")), values); !p.isEmpty())
+            cache.policy = p;
+        if (const QString w = text(c.value(u"when")); !w.isEmpty())
+            cache.when = w;
+        for (const QString &k : texts(c.value(u"fallback_keys")))
+            cache.fallbackKeys << vars::expand(k, values);
+        r.caches << cache;
+    }
+
+    // Trace header, as GitLab Runner starts every job.
+    const QString version = QCoreApplication::applicationVersion().isEmpty()
+                                ? QStringLiteral("0.1.0")
+                                : QCoreApplication::applicationVersion();
+    appendTrace(r, tr("Running with stagecraft %1").arg(version).toUtf8() + '\n');
+    appendTrace(r, QStringLiteral("  on %1 (local)\n").arg(QSysInfo::machineHostName()).toUtf8());
+    if (r.rec.attempt > 1)
+        appendTrace(r,
+                    tr("Attempt %1 of %2").arg(r.rec.attempt).arg(r.retry.max + 1).toUtf8() + '\n');
+    for (const QString &e : std::as_const(userFiles.errors))
+        appendTrace(r, ansi::yellow + tr("WARNING: %1").arg(e).toUtf8() + ansi::reset + '\n');
+    for (const JobVariable &v : std::as_const(r.variables)) {
+        if (v.masked && v.value.size() < 8)
+            appendTrace(r, ansi::yellow +
+                               tr("WARNING: variable %1 is not masked: masked values need 8 "
+                                  "characters or more")
+                                   .arg(v.name)
+                                   .toUtf8() +
+                               ansi::reset + '\n');
+    }
+    appendTrace(r, sectionStart(QStringLiteral("prepare_executor"),
+                                tr("Preparing the \"%1\" executor").arg(backend->displayName())));
+
+    // Source, cache and artifacts: done now (the executor needs the source in place), shown
+    // after the executor is ready, in the runner's order.
+    QString error;
+    if (!QDir().mkpath(r.jobDir) || !copyTree(sourceDir, r.workspace, &error)) {
+        r.systemError = tr("cannot copy the project into %1: %2").arg(r.workspace, error);
+        appendTrace(r, ansi::boldRed +
+                           tr("ERROR: Preparation failed: %1").arg(r.systemError).toUtf8() +
+                           ansi::reset + '\n');
+        finishAttempt(r);
+        return;
+    }
+    QByteArray &t = r.pendingTrace;
+    t += sectionStart(QStringLiteral("get_sources"), tr("Getting source from Git repository"));
+    t += (sourceFiles.size() == 1
+              ? tr("Copying the working tree of %1 (1 file, untracked files included)")
+                    .arg(options.projectRoot)
+              : tr("Copying the working tree of %1 (%2 files, untracked files included)")
+                    .arg(options.projectRoot)
+                    .arg(sourceFiles.size()))
+             .toUtf8() +
+         '\n';
+    t += sectionEnd(QStringLiteral("get_sources"));
+    const QString cacheRoot = QDir(dataDir).filePath(QStringLiteral("cache"));
+    bool cacheHeader = false;
+    for (const CacheSpec &cache : std::as_const(r.caches)) {
+        if (cache.policy == u"push")
+            continue;
+        if (!cacheHeader) {
+            t += sectionStart(QStringLiteral("restore_cache"), tr("Restoring cache"));
+            cacheHeader = true;
+        }
+        QStringList log;
+        const QString key = cacheKey(cache, r.workspace);
+        restoreCache(cache, key, cacheRoot, r.workspace, &log);
+        for (const QString &line : std::as_const(log))
+            t += line.toUtf8() + '\n';
+    }
+    if (cacheHeader)
+        t += sectionEnd(QStringLiteral("restore_cache"));
+    bool artifactsHeader = false;
+    for (int id : std::as_const(r.artifactSources)) {
+        const Run *dep = run(id);
+        if (!dep->hasArtifacts)
+            continue; // nothing uploaded (no matching files): nothing to download
+        if (!QFileInfo(dep->artifactsDir).isDir()) {
+            // Uploaded, then erased: GitLab fails the job before it runs.
+            r.missingDependency = dep->rec.name;
+            break;
+        }
+        if (!artifactsHeader) {
+            t += sectionStart(QStringLiteral("download_artifacts"), tr("Downloading artifacts"));
+            artifactsHeader = true;
+        }
+        t += tr("Downloading artifacts for %1 (%2)...").arg(dep->rec.name).arg(id).toUtf8() + '\n';
+        QString restoreError;
+        if (!restoreArtifacts(dep->artifactsDir, r.workspace, &restoreError)) {
+            t += ansi::yellow + tr("WARNING: %1").arg(restoreError).toUtf8() + ansi::reset + '\n';
+        }
+    }
+    if (artifactsHeader)
+        t += sectionEnd(QStringLiteral("download_artifacts"));
+    if (!r.missingDependency.isEmpty()) {
+        appendTrace(r, sectionEnd(QStringLiteral("prepare_executor")));
+        appendTrace(r, t);
+        r.pendingTrace.clear();
+        finishAttempt(r);
+        return;
+    }
+
+    JobEnvironment *env = backend->createEnvironment(spec, q);
+    r.env = env;
+    const int id = r.rec.id;
+    QObject::connect(env, &JobEnvironment::output, q, [this, id](const QByteArray &bytes) {
+        if (Run *d = run(id))
+            appendTrace(*d, bytes);
+    });
+    QObject::connect(env, &JobEnvironment::prepared, q, [this, id](bool ok, const QString &e) {
+        if (Run *d = run(id))
+            onPrepared(*d, ok, e);
+    });
+    QObject::connect(env, &JobEnvironment::scriptFinished, q, [this, id](int exitCode) {
+        if (Run *d = run(id))
+            onScriptFinished(*d, exitCode);
+    });
+    QObject::connect(env, &JobEnvironment::collected, q, [this, id](bool ok, const QString &e) {
+        if (Run *d = run(id))
+            onCollected(*d, ok, e);
+    });
+    QObject::connect(env, &JobEnvironment::cleanedUp, q, [this, id] {
+        if (Run *d = run(id))
+            onCleanedUp(*d);
+    });
+    env->prepare();
+}
+
+void Engine::Private::startTrigger(Run &r)
+{
+    r.rec.started = QDateTime::currentDateTimeUtc();
+    const pipeline::PlannedJob &job = *r.planned;
+    if (!job.child) {
+        const QString what = job.triggerProject.isEmpty()
+                                 ? tr("a dynamic child pipeline")
+                                 : tr("the downstream project %1").arg(job.triggerProject);
+        appendTrace(
+            r, ansi::yellow +
+                   tr("WARNING: %1 skipped: %2 cannot run locally").arg(r.rec.name, what).toUtf8() +
+                   ansi::reset + '\n');
+        r.rec.finished = r.rec.started;
+        r.rec.log->finish();
+        setStatus(r, JobStatus::Skipped);
+        return;
+    }
+    setStatus(r, JobStatus::Running);
+    const pipeline::Plan &child = *job.child;
+    if (!child.created || !child.errors.isEmpty()) {
+        const QString why =
+            !child.errors.isEmpty() ? child.errors.join(QStringLiteral("; ")) : child.reason;
+        appendTrace(r,
+                    ansi::boldRed +
+                        tr("ERROR: Downstream pipeline cannot be created: %1").arg(why).toUtf8() +
+                        ansi::reset + '\n');
+        r.rec.failureReason = FailureReason::ScriptFailure;
+        r.rec.allowedToFail = job.allowFailure;
+        r.rec.finished = QDateTime::currentDateTimeUtc();
+        r.rec.log->finish();
+        setStatus(r, JobStatus::Failed);
+        return;
+    }
+    const size_t before = runs.size();
+    addRuns(child, r.rec.id, nullptr, {});
+    r.childCreated = true;
+    const qsizetype count = qsizetype(runs.size() - before);
+    appendTrace(r, (count == 1 ? tr("Downstream pipeline created: 1 job")
+                               : tr("Downstream pipeline created: %1 jobs").arg(count))
+                           .toUtf8() +
+                       '\n');
+    for (size_t i = before; i < runs.size(); ++i)
+        Q_EMIT q->jobAdded(runs.at(i)->rec.id);
+    if (!r.depend) {
+        r.rec.finished = QDateTime::currentDateTimeUtc();
+        r.rec.log->finish();
+        setStatus(r, JobStatus::Success);
+    }
+}
+
+void Engine::Private::onPrepared(Run &r, bool ok, const QString &error)
+{
+    if (r.phase != Phase::Preparing)
+        return;
+    if (r.canceled) {
+        cleanup(r);
+        return;
+    }
+    if (!ok) {
+        r.systemError = error;
+        appendTrace(r, ansi::boldRed + tr("ERROR: Preparation failed: %1").arg(error).toUtf8() +
+                           ansi::reset + '\n');
+        cleanup(r);
+        return;
+    }
+    appendTrace(r, sectionEnd(QStringLiteral("prepare_executor")));
+    appendTrace(r, sectionStart(QStringLiteral("prepare_script"), tr("Preparing environment")));
+    appendTrace(r, tr("Running on %1...").arg(QSysInfo::machineHostName()).toUtf8() + '\n');
+    appendTrace(r, sectionEnd(QStringLiteral("prepare_script")));
+    appendTrace(r, r.pendingTrace);
+    r.pendingTrace.clear();
+    runStep(r);
+}
+
+void Engine::Private::runStep(Run &r)
+{
+    r.phase = Phase::Step;
+    setStatus(r, JobStatus::Running);
+    appendTrace(r, sectionStart(QStringLiteral("step_script"),
+                                tr("Executing \"step_script\" stage of the job script")));
+    ScriptOptions so;
+    for (const JobVariable &v : std::as_const(r.variables))
+        if (v.name == u"CI_DEBUG_TRACE")
+            so.debugTrace = v.value == u"true";
+    const QByteArray script = buildScript(r.beforeScript + r.script, so);
+    delete r.timer;
+    r.timer = new QTimer(q);
+    r.timer->setSingleShot(true);
+    const int id = r.rec.id;
+    QObject::connect(r.timer, &QTimer::timeout, q, [this, id] {
+        Run *d = run(id);
+        if (!d || d->phase != Phase::Step)
+            return;
+        d->timedOut = true;
+        if (d->env)
+            d->env->abortScript();
+    });
+    r.timer->start(int(std::min<qint64>(qint64(r.timeoutSeconds) * 1000, INT_MAX)));
+    r.env->runScript(ScriptStep::Step, script);
+}
+
+void Engine::Private::onScriptFinished(Run &r, int exitCode)
+{
+    if (r.phase == Phase::Step) {
+        delete r.timer;
+        r.timer = nullptr;
+        r.stepExit = exitCode;
+        appendTrace(r, sectionEnd(QStringLiteral("step_script")));
+        if (r.canceled) {
+            cleanup(r);
+            return;
+        }
+        if (!r.afterScript.isEmpty()) {
+            runAfter(r);
+            return;
+        }
+        collect(r);
+    } else if (r.phase == Phase::AfterScript) {
+        delete r.timer;
+        r.timer = nullptr;
+        if (r.afterTimedOut) {
+            appendTrace(r, ansi::yellow +
+                               tr("WARNING: after_script failed, but job will continue "
+                                  "unaffected: execution took longer than %1 seconds")
+                                   .arg(goDuration(options.afterScriptTimeoutSeconds))
+                                   .toUtf8() +
+                               ansi::reset + '\n');
+        } else if (exitCode != 0) {
+            appendTrace(r, ansi::yellow +
+                               tr("WARNING: after_script failed, but job will continue "
+                                  "unaffected: exit code %1")
+                                   .arg(exitCode)
+                                   .toUtf8() +
+                               ansi::reset + '\n');
+        }
+        appendTrace(r, sectionEnd(QStringLiteral("after_script")));
+        if (r.canceled) {
+            cleanup(r);
+            return;
+        }
+        collect(r);
+    }
+}
+
+void Engine::Private::runAfter(Run &r)
+{
+    r.phase = Phase::AfterScript;
+    appendTrace(r, sectionStart(QStringLiteral("after_script"), tr("Running after_script")));
+    appendTrace(r, tr("Running after script...").toUtf8() + '\n');
+    const bool success = r.stepExit == 0 && !r.timedOut;
+    ScriptOptions so;
+    so.prologue << QStringLiteral("export CI_JOB_STATUS=") +
+                       (success ? QStringLiteral("success") : QStringLiteral("failed"));
+    for (const JobVariable &v : std::as_const(r.variables))
+        if (v.name == u"CI_DEBUG_TRACE")
+            so.debugTrace = v.value == u"true";
+    r.timer = new QTimer(q);
+    r.timer->setSingleShot(true);
+    const int id = r.rec.id;
+    QObject::connect(r.timer, &QTimer::timeout, q, [this, id] {
+        Run *d = run(id);
+        if (!d || d->phase != Phase::AfterScript)
+            return;
+        d->afterTimedOut = true;
+        if (d->env)
+            d->env->abortScript();
+    });
+    r.timer->start(options.afterScriptTimeoutSeconds * 1000);
+    r.env->runScript(ScriptStep::AfterScript, buildScript(r.afterScript, so));
+}
+
+void Engine::Private::collect(Run &r)
+{
+    r.phase = Phase::Collecting;
+    r.env->collect();
+}
+
+void Engine::Private::onCollected(Run &r, bool ok, const QString &error)
+{
+    if (r.phase != Phase::Collecting)
+        return;
+    const bool success = r.stepExit == 0 && !r.timedOut;
+    if (!ok) {
+        appendTrace(r, ansi::yellow + tr("WARNING: %1").arg(error).toUtf8() + ansi::reset + '\n');
+    } else if (!r.canceled) {
+        auto matches = [success](const QString &when) {
+            return when == u"always" || (success ? when == u"on_success" : when == u"on_failure");
+        };
+        const QString cacheRoot = QDir(dataDir).filePath(QStringLiteral("cache"));
+        bool header = false;
+        for (const CacheSpec &cache : std::as_const(r.caches)) {
+            if (cache.policy == u"pull" || !matches(cache.when))
+                continue;
+            if (!header) {
+                appendTrace(r, sectionStart(QStringLiteral("archive_cache"),
+                                            success ? tr("Saving cache for successful job")
+                                                    : tr("Saving cache for failed job")));
+                header = true;
+            }
+            QStringList log;
+            saveCache(cache, cacheKey(cache, r.workspace), cacheRoot, r.workspace, sourceFiles,
+                      &log);
+            for (const QString &line : std::as_const(log))
+                appendTrace(r, line.toUtf8() + '\n');
+        }
+        if (header)
+            appendTrace(r, sectionEnd(QStringLiteral("archive_cache")));
+        if (!r.artifacts.isEmpty() && matches(r.artifacts.when)) {
+            const QString section = success ? QStringLiteral("upload_artifacts_on_success")
+                                            : QStringLiteral("upload_artifacts_on_failure");
+            appendTrace(r,
+                        sectionStart(section, success ? tr("Uploading artifacts for successful job")
+                                                      : tr("Uploading artifacts for failed job")));
+            appendTrace(r, tr("Uploading artifacts...").toUtf8() + '\n');
+            const CollectResult result =
+                collectArtifacts(r.workspace, r.artifacts, sourceFiles, r.artifactsDir);
+            for (const QString &w : result.warnings)
+                appendTrace(r, ansi::yellow + w.toUtf8() + ansi::reset + '\n');
+            for (const QString &e : result.errors)
+                appendTrace(r, ansi::boldRed + e.toUtf8() + ansi::reset + '\n');
+            if (!result.files.isEmpty()) {
+                r.hasArtifacts = true;
+                appendTrace(
+                    r,
+                    (result.files.size() == 1
+                         ? tr("Stored 1 file in %1").arg(r.artifactsDir)
+                         : tr("Stored %1 files in %2").arg(result.files.size()).arg(r.artifactsDir))
+                            .toUtf8() +
+                        '\n');
+            }
+            appendTrace(r, sectionEnd(section));
+        }
+        // Dotenv reports: the variables dependent jobs receive.
+        for (const QString &file : std::as_const(r.artifacts.dotenv)) {
+            QFile f(QDir(r.workspace).filePath(file));
+            if (!f.open(QIODevice::ReadOnly)) {
+                appendTrace(r, ansi::yellow +
+                                   tr("WARNING: %1: no matching files").arg(file).toUtf8() +
+                                   ansi::reset + '\n');
+                continue;
+            }
+            const DotenvResult dotenv = parseDotenv(f.readAll());
+            r.dotenv += dotenv.variables;
+            for (const QString &e : dotenv.errors)
+                appendTrace(r, ansi::yellow + tr("WARNING: %1: %2").arg(file, e).toUtf8() +
+                                   ansi::reset + '\n');
+        }
+    }
+    cleanup(r);
+}
+
+void Engine::Private::cleanup(Run &r)
+{
+    r.phase = Phase::CleaningUp;
+    delete r.timer;
+    r.timer = nullptr;
+    appendTrace(r, sectionStart(QStringLiteral("cleanup_file_variables"),
+                                tr("Cleaning up project directory and file based variables")));
+    const bool success = r.stepExit == 0 && !r.timedOut && r.systemError.isEmpty();
+    const bool keep = options.keepFailedEnvironment && !success && !r.canceled;
+    if (!r.env) {
+        onCleanedUp(r);
+        return;
+    }
+    r.env->cleanup(keep);
+}
+
+void Engine::Private::onCleanedUp(Run &r)
+{
+    if (r.phase != Phase::CleaningUp)
+        return;
+    appendTrace(r, sectionEnd(QStringLiteral("cleanup_file_variables")));
+    const bool success = r.stepExit == 0 && !r.timedOut && r.systemError.isEmpty();
+    const bool keep = options.keepFailedEnvironment && !success && !r.canceled;
+    if (keep && r.env) {
+        r.rec.enterCommand = r.env->enterCommand();
+        appendTrace(r, tr("The job's environment was kept: %1").arg(r.rec.enterCommand).toUtf8() +
+                           '\n');
+    } else {
+        QDir(r.jobDir).removeRecursively();
+        QDir(r.scratch).removeRecursively();
+    }
+    if (r.env) {
+        r.env->disconnect(q);
+        r.env->deleteLater();
+        r.env = nullptr;
+    }
+    finishAttempt(r);
+}
+
+void Engine::Private::finishAttempt(Run &r)
+{
+    delete r.timer;
+    r.timer = nullptr;
+    r.rec.finished = QDateTime::currentDateTimeUtc();
+    r.rec.exitCode = r.stepExit;
+    JobStatus s = JobStatus::Success;
+    QByteArray last;
+    if (r.canceled) {
+        s = JobStatus::Canceled;
+        r.rec.failureReason = FailureReason::Canceled;
+        last = ansi::boldRed + tr("ERROR: Job failed: canceled").toUtf8() + ansi::reset;
+    } else if (!r.missingDependency.isEmpty()) {
+        s = JobStatus::Failed;
+        r.rec.failureReason = FailureReason::MissingDependency;
+        last = ansi::boldRed +
+               tr("ERROR: Job failed (missing dependency): the artifacts of %1 were erased; "
+                  "the job cannot retrieve what it needs")
+                   .arg(r.missingDependency)
+                   .toUtf8() +
+               ansi::reset;
+    } else if (!r.systemError.isEmpty()) {
+        s = JobStatus::Failed;
+        r.rec.failureReason = FailureReason::RunnerSystemFailure;
+        last = ansi::boldRed +
+               tr("ERROR: Job failed (system failure): %1").arg(r.systemError).toUtf8() +
+               ansi::reset;
+    } else if (r.timedOut) {
+        s = JobStatus::Failed;
+        r.rec.failureReason = FailureReason::JobExecutionTimeout;
+        last = ansi::boldRed +
+               tr("ERROR: Job failed: execution took longer than %1 seconds")
+                   .arg(goDuration(r.timeoutSeconds))
+                   .toUtf8() +
+               ansi::reset;
+    } else if (r.stepExit != 0) {
+        s = JobStatus::Failed;
+        r.rec.failureReason = FailureReason::ScriptFailure;
+        last = ansi::boldRed + tr("ERROR: Job failed: exit code %1").arg(r.stepExit).toUtf8() +
+               ansi::reset;
+    } else {
+        last = ansi::boldGreen + tr("Job succeeded").toUtf8() + ansi::reset;
+    }
+    if (s == JobStatus::Failed) {
+        if (r.allowExitCodes.isEmpty())
+            r.rec.allowedToFail = r.planned->allowFailure;
+        else
+            r.rec.allowedToFail = r.rec.failureReason == FailureReason::ScriptFailure &&
+                                  r.allowExitCodes.contains(r.stepExit);
+    }
+    appendTrace(r, last + '\n');
+    if (r.masker) {
+        const QByteArray rest = r.masker->flush();
+        if (!rest.isEmpty()) {
+            r.rec.log->append(rest);
+            Q_EMIT q->jobOutput(r.rec.id, rest);
+        }
+    }
+    r.rec.log->finish();
+    r.phase = Phase::Done;
+    if (!r.resourceGroup.isEmpty() && resourceHolders.value(r.resourceGroup) == r.rec.id)
+        resourceHolders.remove(r.resourceGroup);
+
+    // retry: a new attempt of the same job, when the failure is one the job retries on.
+    if (s == JobStatus::Failed && r.rec.attempt <= r.retry.max && !canceledPipeline) {
+        const QString reason = failureReasonName(r.rec.failureReason);
+        bool retry = r.retry.when.contains(QStringLiteral("always")) ||
+                     r.retry.when.contains(reason) ||
+                     (r.rec.failureReason == FailureReason::JobExecutionTimeout &&
+                      r.retry.when.contains(QStringLiteral("stuck_or_timeout_failure")));
+        if (retry && !r.retry.exitCodes.isEmpty())
+            retry = r.rec.failureReason == FailureReason::ScriptFailure &&
+                    r.retry.exitCodes.contains(r.stepExit);
+        if (retry) {
+            ++r.rec.attempt;
+            newLog(r);
+            r.phase = Phase::Idle;
+            r.rec.allowedToFail = false;
+            r.rec.status = JobStatus::Pending;
+            Q_EMIT q->jobChanged(r.rec.id);
+            schedule();
+            return;
+        }
+    }
+    r.rec.status = s;
+    Q_EMIT q->jobChanged(r.rec.id);
+    schedule();
+}
+
+void Engine::Private::abort(Run &r)
+{
+    r.canceled = true;
+    switch (r.phase) {
+    case Phase::Step:
+    case Phase::AfterScript:
+        if (r.env)
+            r.env->abortScript();
+        break;
+    default:
+        break; // preparing: cleaned up when prepared() arrives; later phases finish soon
+    }
+}
+
+// ---------------------------------------------------------------------------------- Engine
+
+Engine::Engine(std::unique_ptr<Backend> backend, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>())
+{
+    d->q = this;
+    d->backend = std::move(backend);
+}
+
+Engine::~Engine()
+{
+    // The pipeline's copy of the project is only needed while jobs can still run (or retry).
+    if (!d->sourceDir.isEmpty())
+        QDir(QFileInfo(d->sourceDir).absolutePath()).removeRecursively();
+    // Processes and containers must not outlive the engine.
+    for (const auto &r : d->runs) {
+        if (r->env) {
+            r->env->disconnect(this);
+            r->env->cleanup(false);
+            delete r->env.data();
+        }
+        delete r->timer;
+        r->timer = nullptr;
+    }
+}
+
+bool Engine::start(const pipeline::Plan &plan, const pipeline::PipelineContext &context,
+                   const RunOptions &options, QString *error)
+{
+    auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    if (d->started)
+        return fail(tr("The pipeline was already started"));
+    if (!plan.created)
+        return fail(tr("The pipeline is not created: %1").arg(plan.reason));
+    if (!plan.errors.isEmpty())
+        return fail(plan.errors.join(u'\n'));
+    if (options.projectRoot.isEmpty() || !QFileInfo(options.projectRoot).isDir())
+        return fail(tr("The project folder \"%1\" does not exist").arg(options.projectRoot));
+    d->plan = plan;
+    d->context = context;
+    d->options = options;
+    d->concurrency = options.concurrency > 0 ? options.concurrency : QThread::idealThreadCount();
+
+    // Selection.
+    QSet<QString> selection;
+    QSet<QString> named;
+    if (!options.jobs.isEmpty()) {
+        QStringList names;
+        for (const pipeline::PlannedJob &job : d->plan.jobs)
+            names << job.name;
+        for (const QString &name : options.jobs) {
+            if (!names.contains(name))
+                return fail(tr("Job \"%1\" not found in the pipeline; jobs are: %2")
+                                .arg(name, names.join(QStringLiteral(", "))));
+            selection.insert(name);
+            named.insert(name);
+        }
+        if (options.withNeeds) {
+            QStringList queue = options.jobs;
+            while (!queue.isEmpty()) {
+                const pipeline::PlannedJob *job = d->plan.job(queue.takeFirst());
+                if (!job)
+                    continue;
+                QStringList more;
+                for (const pipeline::Need &need : job->needs)
+                    if (need.isLocal())
+                        more << need.job;
+                if (!job->hasNeeds) {
+                    // Without needs: a job waits for every earlier stage.
+                    for (const pipeline::PlannedJob &other : d->plan.jobs)
+                        if (other.stageIndex < job->stageIndex)
+                            more << other.name;
+                }
+                for (const QString &m : std::as_const(more)) {
+                    if (d->plan.job(m) && !selection.contains(m)) {
+                        selection.insert(m);
+                        queue << m;
+                    }
+                }
+            }
+        }
+    }
+
+    if (!d->backend || !d->backend->initialize(error))
+        return false;
+
+    // Folders.
+    d->dataDir = options.dataDir.isEmpty()
+                     ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+                           QStringLiteral("/runs")
+                     : options.dataDir;
+    const QDir pipelines(QDir(d->dataDir).filePath(QStringLiteral("pipelines")));
+    if (!QDir().mkpath(pipelines.path()))
+        return fail(tr("Cannot create %1").arg(pipelines.path()));
+    int next = 1;
+    for (const QString &entry : pipelines.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        next = std::max(next, entry.toInt() + 1);
+    while (!pipelines.mkdir(QString::number(next)))
+        ++next;
+    d->pipelineId = QString::number(next);
+    d->pipelineDir = pipelines.filePath(d->pipelineId);
+    QDir().mkpath(QDir(d->pipelineDir).filePath(QStringLiteral("logs")));
+    d->created = QDateTime::currentDateTimeUtc();
+    d->projectName = context.effectiveFacts().projectPath.section(u'/', -1);
+    if (d->projectName.isEmpty())
+        d->projectName = QFileInfo(options.projectRoot).fileName();
+
+    // The source every job starts from: the working tree as it is now.
+    d->sourceDir = QDir(d->pipelineDir).filePath(QStringLiteral("source/") + d->projectName);
+    QString snapshotError;
+    const auto files = snapshotSource(options.projectRoot, d->sourceDir, &snapshotError);
+    if (!files)
+        return fail(tr("Cannot copy the project %1: %2").arg(options.projectRoot, snapshotError));
+    d->sourceFiles = *files;
+
+    // User variables files, lowest first: read now so that errors show in every job.
+    d->fileVariablesFor(QString());
+
+    d->started = true;
+    d->addRuns(d->plan, 0, options.jobs.isEmpty() ? nullptr : &selection, named);
+    for (const auto &r : d->runs)
+        Q_EMIT jobAdded(r->rec.id);
+    d->status = PipelineStatus::Running;
+    Q_EMIT pipelineStatusChanged(d->status);
+    QTimer::singleShot(0, this, [this] { d->schedule(); });
+    return true;
+}
+
+void Engine::play(int jobId)
+{
+    Run *r = d->run(jobId);
+    if (!r)
+        return;
+    if (r->rec.status == JobStatus::Manual && !r->planned->trigger) {
+        r->played = true;
+        d->finishedEmitted = false;
+        d->setStatus(*r, JobStatus::Pending);
+        d->schedule();
+    } else if (r->rec.status == JobStatus::Scheduled) {
+        delete r->timer;
+        r->timer = nullptr;
+        r->played = true;
+        d->finishedEmitted = false;
+        d->setStatus(*r, JobStatus::Pending);
+        d->schedule();
+    }
+}
+
+void Engine::retry(int jobId)
+{
+    Run *r = d->run(jobId);
+    if (!r || !isFinished(r->rec.status) || r->planned->trigger || d->canceledPipeline)
+        return;
+    if (r->rec.status == JobStatus::Skipped)
+        return;
+    ++r->rec.attempt;
+    d->newLog(*r);
+    r->phase = Phase::Idle;
+    r->played = true;
+    d->finishedEmitted = false;
+    // Jobs that were skipped because of this one are evaluated again.
+    for (const auto &other : d->runs) {
+        if (other->rec.status == JobStatus::Skipped && other->prereqs.contains(jobId)) {
+            other->rec.status = JobStatus::Created;
+            d->newLog(*other);
+            Q_EMIT jobChanged(other->rec.id);
+        }
+    }
+    d->setStatus(*r, JobStatus::Pending);
+    d->schedule();
+}
+
+void Engine::cancel(int jobId)
+{
+    Run *r = d->run(jobId);
+    if (!r || isFinished(r->rec.status))
+        return;
+    if (r->phase != Phase::Idle && r->phase != Phase::Done) {
+        d->abort(*r);
+        return;
+    }
+    if (r->planned->trigger && r->childCreated) {
+        for (const auto &c : d->runs)
+            if (c->group == jobId)
+                cancel(c->rec.id);
+    }
+    delete r->timer;
+    r->timer = nullptr;
+    r->rec.failureReason = FailureReason::Canceled;
+    r->rec.finished = QDateTime::currentDateTimeUtc();
+    r->rec.log->finish();
+    d->setStatus(*r, JobStatus::Canceled);
+    d->schedule();
+}
+
+void Engine::cancelPipeline()
+{
+    if (!d->started)
+        return;
+    d->canceledPipeline = true;
+    d->finishedEmitted = false;
+    for (const auto &r : d->runs) {
+        if (isFinished(r->rec.status))
+            continue;
+        if (r->phase != Phase::Idle && r->phase != Phase::Done) {
+            d->abort(*r);
+            continue;
+        }
+        delete r->timer;
+        r->timer = nullptr;
+        r->rec.failureReason = FailureReason::Canceled;
+        r->rec.finished = QDateTime::currentDateTimeUtc();
+        r->rec.log->finish();
+        d->setStatus(*r, JobStatus::Canceled);
+    }
+    d->schedule();
+}
+
+PipelineStatus Engine::status() const
+{
+    return d->status;
+}
+
+QString Engine::pipelineId() const
+{
+    return d->pipelineId;
+}
+
+QList<JobRecord> Engine::jobs() const
+{
+    QList<JobRecord> out;
+    out.reserve(qsizetype(d->runs.size()));
+    for (const auto &r : d->runs)
+        out << r->rec;
+    return out;
+}
+
+const JobRecord *Engine::job(int jobId) const
+{
+    const Run *r = d->run(jobId);
+    return r ? &r->rec : nullptr;
+}
+
+const JobRecord *Engine::job(const QString &name, int parentId) const
+{
+    for (const auto &r : d->runs)
+        if (r->rec.name == name && r->rec.parentId == parentId)
+            return &r->rec;
+    return nullptr;
+}
+
+Backend *Engine::backend() const
+{
+    return d->backend.get();
+}
+
+} // namespace stagecraft::exec

@@ -1,5 +1,6 @@
 #include "exec/backends.h"
 
+#include "exec/kube/kubebackend.h"
 #include "exec/shell/shellbackend.h"
 
 #include <QCoreApplication>
@@ -13,6 +14,8 @@ std::unique_ptr<Backend> createBackend(const QString &id, const BackendSettings 
     // One line per executor.
     if (id == u"shell")
         return std::make_unique<ShellBackend>();
+    if (id == u"kubernetes")
+        return std::make_unique<kube::KubernetesBackend>(kube::settingsFrom(settings));
     if (error)
         *error = QCoreApplication::translate("stagecraft::exec",
                                              "Unknown executor \"%1\"; use shell, docker or "

@@ -1108,6 +1108,51 @@ QString KubeJob::enterCommand() const
 // ---------------------------------------------------------------------------------------------
 // KubernetesBackend
 
+Settings settingsFrom(const BackendSettings &b)
+{
+    Settings s;
+    s.context = b.kubeContext;
+    s.nameSpace = b.kubeNamespace;
+    s.privileged = b.privileged;
+    const QVariantMap &x = b.extra;
+    auto text = [&](const char *key, QString *out) {
+        const QString v = x.value(QString::fromLatin1(key)).toString();
+        if (!v.isEmpty())
+            *out = v;
+    };
+    if (!x.value(QStringLiteral("kubeconfig")).toString().isEmpty())
+        s.kubeconfigFiles = x.value(QStringLiteral("kubeconfig"))
+                                .toString()
+                                .split(QDir::listSeparator(), Qt::SkipEmptyParts);
+    const QString helper = qEnvironmentVariable("STAGECRAFT_KUBE_HELPER_IMAGE");
+    if (!helper.isEmpty())
+        s.helperImage = helper;
+    text("kubeServiceAccount", &s.serviceAccount);
+    text("kubeHelperImage", &s.helperImage);
+    text("kubePullPolicy", &s.pullPolicy);
+    text("kubeCpuRequest", &s.cpuRequest);
+    text("kubeCpuLimit", &s.cpuLimit);
+    text("kubeMemoryRequest", &s.memoryRequest);
+    text("kubeMemoryLimit", &s.memoryLimit);
+    text("kubeCacheClaim", &s.cacheClaim);
+    const QVariant selector = x.value(QStringLiteral("kubeNodeSelector"));
+    if (selector.typeId() == QMetaType::QVariantMap) {
+        const QVariantMap map = selector.toMap();
+        for (auto it = map.cbegin(); it != map.cend(); ++it)
+            s.nodeSelector.insert(it.key(), it.value().toString());
+    } else {
+        for (const QString &pair : selector.toString().split(u',', Qt::SkipEmptyParts))
+            s.nodeSelector.insert(pair.section(u'=', 0, 0).trimmed(),
+                                  pair.section(u'=', 1).trimmed());
+    }
+    s.mountProjectFolder = x.value(QStringLiteral("kubeMountProjectFolder")).toBool();
+    if (x.value(QStringLiteral("kubePollTimeout")).toInt() > 0)
+        s.pollTimeoutSeconds = x.value(QStringLiteral("kubePollTimeout")).toInt();
+    if (x.value(QStringLiteral("kubeServicesTimeout")).toInt() > 0)
+        s.servicesTimeoutSeconds = x.value(QStringLiteral("kubeServicesTimeout")).toInt();
+    return s;
+}
+
 KubernetesBackend::KubernetesBackend(const Settings &settings) : m_settings(settings) {}
 KubernetesBackend::~KubernetesBackend() = default;
 

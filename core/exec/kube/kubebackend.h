@@ -1,6 +1,7 @@
 #pragma once
 
 #include "exec/backend.h"
+#include "exec/backends.h"
 #include "exec/kube/kubeconfig.h"
 
 #include <QJsonObject>
@@ -40,6 +41,14 @@ struct Settings
     /// single-node cluster ReadWriteOnce is enough).
     QString cacheClaim;
 };
+
+/// Settings from the executor-neutral BackendSettings: `kubeContext`, `kubeNamespace`,
+/// `privileged`, and in `extra`: kubeconfig (':'-separated files), kubeServiceAccount,
+/// kubeHelperImage, kubePullPolicy, kubeCpuRequest, kubeCpuLimit, kubeMemoryRequest,
+/// kubeMemoryLimit, kubeNodeSelector (map or "k=v,k=v"), kubeMountProjectFolder (bool),
+/// kubePollTimeout (seconds), kubeServicesTimeout (seconds), kubeCacheClaim. The environment
+/// variable STAGECRAFT_KUBE_HELPER_IMAGE overrides the default helper image.
+Settings settingsFrom(const BackendSettings &settings);
 
 /// What the executor names and labels (exposed for tests and for the sweep).
 inline constexpr auto kManagedByLabel = "app.kubernetes.io/managed-by";

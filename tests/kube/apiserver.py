@@ -477,9 +477,13 @@ def translate(pod, pname):
     ns = pod["metadata"]["namespace"]
     spec = pod["spec"]
     volumes = []
+    # kube play makes a named volume of each emptyDir, named as in the pod: pods running at the
+    # same time would share (or fail on) "repo", "scripts"... so the names get the pod's.
+    renamed = {v["name"]: f"{pname}-{v['name']}" if "emptyDir" in v else v["name"]
+               for v in spec.get("volumes") or []}
     for v in spec.get("volumes") or []:
         if "emptyDir" in v:
-            volumes.append({"name": v["name"], "emptyDir": {}})
+            volumes.append({"name": renamed[v["name"]], "emptyDir": {}})
         elif "hostPath" in v:
             volumes.append({"name": v["name"], "hostPath": {"path": v["hostPath"]["path"],
                                                              "type": "Directory"}})
@@ -525,8 +529,9 @@ def translate(pod, pname):
         if c.get("workingDir"):
             out["workingDir"] = c["workingDir"]
         if c.get("volumeMounts"):
-            out["volumeMounts"] = [{k: m[k] for k in ("name", "mountPath", "readOnly", "subPath")
-                                    if k in m} for m in c["volumeMounts"]]
+            out["volumeMounts"] = [{**{k: m[k] for k in ("mountPath", "readOnly", "subPath")
+                                       if k in m}, "name": renamed[m["name"]]}
+                                   for m in c["volumeMounts"]]
         sc = c.get("securityContext") or {}
         osc = {}
         for key in ("privileged", "runAsUser", "runAsGroup", "capabilities"):
@@ -587,8 +592,13 @@ def start_pod(key):
     result = podman("kube", "play", "-", input=json.dumps(manifest).encode(), timeout=300)
     with LOCK:
         rec = STATE["pods"].get(key)
-        if rec is None or rec.get("deleting"):
-            podman("pod", "rm", "-f", "-t", "0", key_to_pname(key))
+        deleting = rec is None or rec.get("deleting")
+    if deleting:
+        remove_podman_pod(key, pod)
+        return
+    with LOCK:
+        rec = STATE["pods"].get(key)
+        if rec is None:
             return
         rec["played"] = True
         if result.returncode != 0:
@@ -692,8 +702,19 @@ def poller():
                 traceback.print_exc(file=sys.stderr)
 
 
+def remove_podman_pod(key, pod=None):
+    pname = key_to_pname(key)
+    podman("pod", "rm", "-f", "-t", "0", pname)
+    with LOCK:
+        rec = STATE["pods"].get(key)
+        pod = pod or (rec["pod"] if rec else {"spec": {}})
+        names = [v["name"] for v in (pod["spec"].get("volumes") or []) if "emptyDir" in v]
+    for name in names:
+        podman("volume", "rm", "-f", f"{pname}-{name}")
+
+
 def delete_pod_later(key):
-    podman("pod", "rm", "-f", "-t", "0", key_to_pname(key))
+    remove_podman_pod(key)
     with LOCK:
         rec = STATE["pods"].pop(key, None)
         if rec is None:
@@ -1518,7 +1539,7 @@ def main():
         with LOCK:
             keys = list(STATE["pods"].keys())
         for key in keys:
-            podman("pod", "rm", "-f", "-t", "0", key_to_pname(key))
+            remove_podman_pod(key)
         os._exit(0)
 
     signal.signal(signal.SIGTERM, shutdown)

@@ -5,6 +5,7 @@
 #include "exec/kube/kubeconfig.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -694,6 +695,55 @@ private slots:
         QVERIFY(d.collect());
         QVERIFY(QFile::exists(spec.hostWorkspace + u"/output.txt"_s));
         QVERIFY(d.cleanup());
+    }
+
+    void cliRun()
+    {
+        // The whole way: stagecraft-cli run --executor kubernetes, the engine's scripts,
+        // artifacts collected from the pod.
+        const QString project = m_dir.filePath(u"cli-project"_s);
+        QDir().mkpath(project);
+        QFile ci(project + u"/.gitlab-ci.yml"_s);
+        QVERIFY(ci.open(QIODevice::WriteOnly));
+        ci.write("image: localhost/busybox:local\n"
+                 "test:\n"
+                 "  script:\n"
+                 "    - echo \"hello from $CI_JOB_NAME in $(pwd)\"\n"
+                 "    - cat file.txt\n"
+                 "    - echo made > out.txt\n"
+                 "  artifacts:\n"
+                 "    paths: [out.txt]\n"
+                 "broken:\n"
+                 "  script:\n"
+                 "    - exit 3\n");
+        ci.close();
+        QFile file(project + u"/file.txt"_s);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("content\n");
+        file.close();
+        QProcess cli;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"KUBECONFIG"_s, m_kubeconfig);
+        env.insert(u"STAGECRAFT_KUBE_HELPER_IMAGE"_s, kBusybox);
+        cli.setProcessEnvironment(env);
+        cli.start(QStringLiteral(STAGECRAFT_CLI_PATH),
+                  {u"run"_s, project, u"--executor"_s, u"kubernetes"_s, u"--context"_s,
+                   u"admin"_s, u"--namespace"_s, u"default"_s, u"--data-dir"_s,
+                   m_dir.filePath(u"cli-data"_s)});
+        QVERIFY(cli.waitForFinished(240000));
+        const QString out = QString::fromUtf8(cli.readAllStandardOutput());
+        QVERIFY2(cli.exitCode() == 1, qPrintable(out + QString::fromUtf8(cli.readAllStandardError())));
+        QVERIFY2(out.contains(u"test   > hello from test in /builds/"_s), qPrintable(out));
+        QVERIFY2(out.contains(u"test   > content\n"_s), qPrintable(out));
+        QVERIFY2(out.contains(u"broken ERROR: Job failed: exit code 3\n"_s), qPrintable(out));
+        QVERIFY2(QRegularExpression(u"\\ntest +test +success .* 0\\n"_s).match(out).hasMatch(),
+                 qPrintable(out));
+        QStringList artifacts;
+        QDirIterator it(m_dir.filePath(u"cli-data"_s), {u"out.txt"_s}, QDir::Files,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext())
+            artifacts << it.next();
+        QCOMPARE(artifacts.size(), 1);
     }
 
     void sweepLeftovers()

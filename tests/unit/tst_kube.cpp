@@ -543,6 +543,27 @@ private slots:
         QCOMPARE(podmanPods(podName), 0);
     }
 
+    void podDeletedUnderTheJob()
+    {
+        // Someone deletes the pod (kubectl delete, node drain): the job fails as a system
+        // failure within seconds instead of waiting for a log that never ends.
+        auto b = backend(settings());
+        JobSpec spec = jobSpec(u"vanish"_s);
+        std::unique_ptr<JobEnvironment> env(b->createEnvironment(spec, nullptr));
+        Driver d(env.get());
+        QVERIFY2(d.prepare(), qPrintable(d.prepareError));
+        const QString podName = env->enterCommand().section(u' ', 7, 7);
+        env->runScript(ScriptStep::Step, "echo started\nsleep 300\n");
+        QVERIFY(QTest::qWaitFor([&] { return d.out.contains("started"); }, 60000));
+        auto c = client();
+        QVERIFY(c->call("DELETE", c->podPath(podName)).ok());
+        QVERIFY(QTest::qWaitFor([&] { return d.scriptDone; }, 30000));
+        QCOMPARE(d.exitCode, -1);
+        QVERIFY2(d.out.contains(QByteArray(QByteArray("ERROR: Job failed (system failure): pod \"") + podName.toUtf8())),
+                 d.out.constData());
+        QVERIFY(d.cleanup());
+    }
+
     void droppedLogStream()
     {
         // The read-logs stream (tail by byte offset in the helper) breaks twice mid-job.
@@ -695,6 +716,98 @@ private slots:
         QVERIFY(d.collect());
         QVERIFY(QFile::exists(spec.hostWorkspace + u"/output.txt"_s));
         QVERIFY(d.cleanup());
+    }
+
+    void ownedObjectsAndWatch()
+    {
+        // A ConfigMap and a Secret owned by a pod (merge-patched ownerReferences) go with it; the
+        // pod's changes arrive through a watch, not by polling.
+        auto c = client();
+        const QByteArray pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":"
+                               "\"owner-\"},\"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{"
+                               "\"name\":\"c\",\"image\":\"localhost/busybox:local\",\"command\":["
+                               "\"sleep\",\"600\"]}]}}";
+        const ApiResult created = c->call("POST", c->podsPath(), {}, pod);
+        QVERIFY2(created.ok(), qPrintable(created.error));
+        const QJsonObject meta = created.object.value(u"metadata").toObject();
+        const QString name = meta.value(u"name").toString();
+        QVERIFY(!meta.value(u"uid").toString().isEmpty());
+        QVERIFY(!meta.value(u"resourceVersion").toString().isEmpty());
+        QVERIFY(!meta.value(u"creationTimestamp").toString().isEmpty());
+        PodWatcher watcher(c.get(), name);
+        QString phase;
+        bool deleted = false;
+        connect(&watcher, &PodWatcher::changed, this, [&](const QJsonObject &p) {
+            phase = p.value(u"status").toObject().value(u"phase").toString();
+        });
+        connect(&watcher, &PodWatcher::deleted, this, [&] { deleted = true; });
+        watcher.start();
+        QVERIFY(QTest::qWaitFor([&] { return phase == u"Running"; }, 60000));
+        QVERIFY(!watcher.polling());
+
+        bool done = false;
+        ApiResult last;
+        auto wait = [&] {
+            done = false;
+            return QTest::qWaitFor([&] { return done; }, 30000);
+        };
+        auto cb = [&](const ApiResult &r) {
+            last = r;
+            done = true;
+        };
+        c->createObject(u"configmaps"_s,
+                        QJsonObject{{u"apiVersion"_s, u"v1"_s},
+                                    {u"kind"_s, u"ConfigMap"_s},
+                                    {u"metadata"_s, QJsonObject{{u"name"_s, QString(name + u"-cm"_s)}}},
+                                    {u"data"_s, QJsonObject{{u"step_script"_s, u"echo hi"_s}}}},
+                        cb);
+        QVERIFY(wait());
+        QVERIFY2(last.ok(), qPrintable(last.error));
+        c->createObject(u"secrets"_s,
+                        QJsonObject{{u"apiVersion"_s, u"v1"_s},
+                                    {u"kind"_s, u"Secret"_s},
+                                    {u"metadata"_s, QJsonObject{{u"name"_s, QString(name + u"-s"_s)}}},
+                                    {u"stringData"_s, QJsonObject{{u"TOKEN"_s, u"x"_s}}}},
+                        cb);
+        QVERIFY(wait());
+        QVERIFY2(last.ok(), qPrintable(last.error));
+        QCOMPARE(last.object.value(u"data").toObject().value(u"TOKEN").toString(), u"eA=="_s);
+        for (const QString &plural : {u"configmaps"_s, u"secrets"_s}) {
+            c->setOwnerPod(plural, name + (plural == u"secrets" ? u"-s"_s : u"-cm"_s), name,
+                           meta.value(u"uid").toString(), cb);
+            QVERIFY(wait());
+            QVERIFY2(last.ok(), qPrintable(last.error));
+            const QJsonArray owners =
+                last.object.value(u"metadata").toObject().value(u"ownerReferences").toArray();
+            QCOMPARE(owners.size(), 1);
+            QCOMPARE(owners.first().toObject().value(u"kind").toString(), u"Pod"_s);
+        }
+        c->deletePod(name, cb);
+        QVERIFY(wait());
+        QVERIFY2(last.ok(), qPrintable(last.error));
+        QVERIFY(QTest::qWaitFor([&] { return deleted; }, 30000));
+        QCOMPARE(c->call("GET", c->resourcePath(u"configmaps"_s, name + u"-cm"_s)).httpStatus, 404);
+        QCOMPARE(c->call("GET", c->resourcePath(u"secrets"_s, name + u"-s"_s)).httpStatus, 404);
+    }
+
+    void cacheClaim()
+    {
+        // /cache is a PersistentVolumeClaim that outlives the job's pod.
+        Settings s = settings();
+        s.cacheClaim = u"sc-test-cache-%1"_s.arg(QCoreApplication::applicationPid());
+        auto b = backend(s);
+        for (int round = 0; round < 2; ++round) {
+            JobSpec spec = jobSpec(u"cache"_s);
+            std::unique_ptr<JobEnvironment> env(b->createEnvironment(spec, nullptr));
+            Driver d(env.get());
+            QVERIFY2(d.prepare(), qPrintable(d.prepareError));
+            QCOMPARE(d.run("cat /cache/count 2>/dev/null || echo none; echo " +
+                           QByteArray::number(round) + " > /cache/count"),
+                     0);
+            QCOMPARE(d.scriptOut, round == 0 ? QByteArray("none\n") : QByteArray("0\n"));
+            QVERIFY(d.cleanup());
+        }
+        runTool(u"podman"_s, {u"volume"_s, u"rm"_s, u"-f"_s, s.cacheClaim});
     }
 
     void cliRun()

@@ -411,6 +411,7 @@ public:
     {
         m_tailRetry.setSingleShot(true);
         connect(&m_tailRetry, &QTimer::timeout, this, [this] { startTail(); });
+        connect(&m_runCheck, &QTimer::timeout, this, [this] { checkRunningPod(); });
     }
     ~KubeJob() override { stopAll(); }
 
@@ -447,6 +448,7 @@ private:
     void startTail();
     void onTailData(const QByteArray &bytes);
     void finishScript(int code);
+    void checkRunningPod();
     void stopWatch();
     void stopAll();
     void deletePod(std::function<void()> then);
@@ -476,6 +478,7 @@ private:
     QByteArray m_pending;
     QPointer<ExecSession> m_tail;
     QTimer m_tailRetry;
+    QTimer m_runCheck; ///< the pod's health while a script runs (GitLab Runner's watchPodStatus)
     int m_tailFailures = 0;
     bool m_cleaningUp = false;
 };
@@ -881,6 +884,7 @@ void KubeJob::runScript(ScriptStep step, const QByteArray &script)
                               return;
                           }
                           m_tailFailures = 0;
+                          m_runCheck.start(3000);
                           startTail();
                       });
            });
@@ -968,6 +972,7 @@ void KubeJob::finishScript(int code)
         return;
     m_scriptRunning = false;
     m_tailRetry.stop();
+    m_runCheck.stop();
     if (m_tail) {
         ExecSession *tail = m_tail;
         m_tail = nullptr;
@@ -1034,10 +1039,46 @@ void KubeJob::collect()
            });
 }
 
+void KubeJob::checkRunningPod()
+{
+    if (!m_scriptRunning)
+        return;
+    m_client->getPod(m_podName, [this](const ApiResult &r) {
+        if (!m_scriptRunning)
+            return;
+        QString problem;
+        if (r.httpStatus == 404) {
+            problem = ktr("pod \"%1\" is gone").arg(m_podName);
+        } else if (r.ok()) {
+            const QJsonObject status = r.object.value(u"status").toObject();
+            const QString phase = status.value(u"phase").toString();
+            if (phase != u"Running")
+                problem = ktr("pod \"%1\" status is \"%2\"").arg(m_podName, phase);
+            if (r.object.value(u"metadata").toObject().contains(u"deletionTimestamp"))
+                problem = ktr("pod \"%1\" is being deleted").arg(m_podName);
+            for (const auto &s : status.value(u"containerStatuses").toArray()) {
+                const QJsonObject cs = s.toObject();
+                const QString name = cs.value(u"name").toString();
+                const QJsonObject t = cs.value(u"state").toObject().value(u"terminated").toObject();
+                if ((name == u"build" || name == u"helper") && !t.isEmpty())
+                    problem = ktr("container \"%1\" of pod \"%2\" terminated (exit code %3, %4)")
+                                  .arg(name, m_podName)
+                                  .arg(t.value(u"exitCode").toInt())
+                                  .arg(t.value(u"reason").toString());
+            }
+        }
+        if (!problem.isEmpty()) {
+            Q_EMIT output(ktr("ERROR: Job failed (system failure): %1\n").arg(problem).toUtf8());
+            finishScript(-1);
+        }
+    });
+}
+
 void KubeJob::stopAll()
 {
     stopWatch();
     m_tailRetry.stop();
+    m_runCheck.stop();
     for (const auto &e : std::as_const(m_execs))
         if (e)
             e->abort();

@@ -97,9 +97,24 @@ def next_rv():
     return str(STATE["rv"])
 
 
+# Podman 4.3 deadlocks when `kube play` and `pod rm` (or `volume rm`) of one pod run at the same
+# time (both wait on each other's locks, for ever): the commands that change pods and volumes
+# run one at a time. Reads (inspect, logs, exec) do not wait.
+PODMAN_MUTATE = threading.Lock()
+MUTATING = {("kube", "play"), ("pod", "rm"), ("volume", "rm"), ("volume", "create")}
+
+
 def podman(*args, input=None, check=False, timeout=120):
-    return subprocess.run(["podman", *args], input=input, capture_output=True, env=PODMAN_ENV,
-                          timeout=timeout, check=check)
+    def run():
+        try:
+            return subprocess.run(["podman", *args], input=input, capture_output=True,
+                                  env=PODMAN_ENV, timeout=timeout, check=check)
+        except subprocess.TimeoutExpired as e:
+            return subprocess.CompletedProcess(e.cmd, 124, b"", b"podman timed out")
+    if tuple(args[:2]) in MUTATING:
+        with PODMAN_MUTATE:
+            return run()
+    return run()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -489,8 +504,6 @@ def translate(pod, pname):
                                                              "type": "Directory"}})
         elif "persistentVolumeClaim" in v:
             claim = v["persistentVolumeClaim"]["claimName"]
-            if podman("volume", "exists", claim).returncode != 0:
-                podman("volume", "create", claim)
             volumes.append({"name": v["name"], "persistentVolumeClaim": {"claimName": claim}})
     containers = []
     for c in spec["containers"]:
@@ -589,6 +602,11 @@ def start_pod(key):
         return
     with LOCK:
         manifest = translate(pod, key_to_pname(key))
+    # A claim is a named volume here (provisioned on first use, as a default StorageClass would).
+    for v in manifest["spec"]["volumes"]:
+        claim = (v.get("persistentVolumeClaim") or {}).get("claimName")
+        if claim and podman("volume", "exists", claim).returncode != 0:
+            podman("volume", "create", claim)
     result = podman("kube", "play", "-", input=json.dumps(manifest).encode(), timeout=300)
     with LOCK:
         rec = STATE["pods"].get(key)

@@ -307,6 +307,191 @@ Speichern?</translation>
     </message>
 </context>
 <context>
+    <name>stagecraft::gui::JobStatusLook</name>
+    <message>
+        <source>created</source>
+        <translation>erstellt</translation>
+    </message>
+    <message>
+        <source>waiting for resource</source>
+        <translation>wartet auf Ressource</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>wartend</translation>
+    </message>
+    <message>
+        <source>preparing</source>
+        <translation>wird vorbereitet</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>passed</source>
+        <translation>erfolgreich</translation>
+    </message>
+    <message>
+        <source>failed (allowed to fail)</source>
+        <translation>fehlgeschlagen (darf fehlschlagen)</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>canceled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>übersprungen</translation>
+    </message>
+    <message>
+        <source>manual</source>
+        <translation>manuell</translation>
+    </message>
+    <message>
+        <source>scheduled</source>
+        <translation>geplant</translation>
+    </message>
+</context>
+<context>
+    <name>stagecraft::gui::JobsPanel</name>
+    <message>
+        <source>No pipeline has run yet.</source>
+        <translation>Es ist noch keine Pipeline gelaufen.</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Run the selected manual job</source>
+        <translation>Den gewählten manuellen Job starten</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <source>Run the selected job again</source>
+        <translation>Den gewählten Job erneut ausführen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel the selected job</source>
+        <translation>Den gewählten Job abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel pipeline</source>
+        <translation>Pipeline abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel every job of the pipeline that has not finished</source>
+        <translation>Alle noch nicht beendeten Jobs der Pipeline abbrechen</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Job</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>Stage</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>The pipeline could not start: %1</source>
+        <translation>Die Pipeline konnte nicht starten: %1</translation>
+    </message>
+    <message>
+        <source>Starting the pipeline…</source>
+        <translation>Pipeline wird gestartet…</translation>
+    </message>
+    <message>
+        <source> (attempt %1)</source>
+        <translation> (Versuch %1)</translation>
+    </message>
+    <message>
+        <source>Failure reason: %1</source>
+        <translation>Fehlergrund: %1</translation>
+    </message>
+    <message>
+        <source>Exit code: %1</source>
+        <translation>Exit-Code: %1</translation>
+    </message>
+    <message>
+        <source>Environment kept; enter it with: %1</source>
+        <translation>Umgebung behalten; betreten mit: %1</translation>
+    </message>
+    <message>
+        <source>Pipeline %1: %2</source>
+        <translation>Pipeline %1: %2</translation>
+    </message>
+    <message>
+        <source>Show Log</source>
+        <translation>Log anzeigen</translation>
+    </message>
+</context>
+<context>
+    <name>stagecraft::gui::LogView</name>
+    <message>
+        <source>Search job log</source>
+        <translation>Job-Log durchsuchen</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+Enter)</source>
+        <translation>Vorheriger Treffer (Umschalt+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Next match (Enter)</source>
+        <translation>Nächster Treffer (Eingabe)</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>Mitlaufen</translation>
+    </message>
+    <message>
+        <source>Scroll with new output while at the bottom of the log</source>
+        <translation>Am Ende des Logs mit neuer Ausgabe mitscrollen</translation>
+    </message>
+    <message>
+        <source>No log</source>
+        <translation>Kein Log</translation>
+    </message>
+    <message>
+        <source>Lines: %1</source>
+        <translation>Zeilen: %1</translation>
+    </message>
+    <message>
+        <source> — running</source>
+        <translation> — läuft</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Suche läuft…</translation>
+    </message>
+    <message>
+        <source>No results</source>
+        <translation>Keine Treffer</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+</context>
+<context>
     <name>stagecraft::gui::MainWindow</name>
     <message>
         <source>No project open.</source>
@@ -448,6 +633,94 @@ Speichern?</translation>
         <source>Full configuration</source>
         <translation>Vollständige Konfiguration</translation>
     </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Jobs</translation>
+    </message>
+    <message>
+        <source>Job Logs</source>
+        <translation>Job-Logs</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>&amp;Ausführen</translation>
+    </message>
+    <message>
+        <source>Run &amp;Pipeline</source>
+        <translation>&amp;Pipeline ausführen</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+R</source>
+        <translation>Ctrl+Shift+R</translation>
+    </message>
+    <message>
+        <source>Run the pipeline of the project as it is on disk</source>
+        <translation>Die Pipeline des Projekts so ausführen, wie es auf der Festplatte liegt</translation>
+    </message>
+    <message>
+        <source>Run &amp;Job</source>
+        <translation>&amp;Job ausführen</translation>
+    </message>
+    <message>
+        <source>Run Job with Its &amp;Needs</source>
+        <translation>Job mit seinen &amp;Needs ausführen</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel Pipeline</source>
+        <translation>Pipeline a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Ausführen</translation>
+    </message>
+    <message>
+        <source>Pipeline %1 started</source>
+        <translation>Pipeline %1 gestartet</translation>
+    </message>
+    <message>
+        <source>The pipeline could not start: %1</source>
+        <translation>Die Pipeline konnte nicht starten: %1</translation>
+    </message>
+    <message>
+        <source>Pipeline %1: %2</source>
+        <translation>Pipeline %1: %2</translation>
+    </message>
+    <message>
+        <source>No planned jobs</source>
+        <translation>Keine geplanten Jobs</translation>
+    </message>
+    <message>
+        <source>Run Job</source>
+        <translation>Job ausführen</translation>
+    </message>
+    <message>
+        <source>Run Job with Its Needs</source>
+        <translation>Job mit seinen Needs ausführen</translation>
+    </message>
+    <message>
+        <source>Show Log</source>
+        <translation>Log anzeigen</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>%1 has no log yet.</source>
+        <translation>%1 hat noch kein Log.</translation>
+    </message>
+    <message>
+        <source>%1 #%2</source>
+        <translation>%1 #%2</translation>
+    </message>
 </context>
 <context>
     <name>stagecraft::gui::ProblemsModel</name>
@@ -481,6 +754,21 @@ Speichern?</translation>
     </message>
 </context>
 <context>
+    <name>stagecraft::gui::ProjectTree</name>
+    <message>
+        <source>Folder</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>Verknüpfung</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+</context>
+<context>
     <name>stagecraft::gui::RecoveryController</name>
     <message numerus="yes">
         <source>Stagecraft did not exit cleanly. Unsaved changes to %n file(s) of this project were recovered.</source>
@@ -496,6 +784,13 @@ Speichern?</translation>
     <message>
         <source>Discard</source>
         <translation>Verwerfen</translation>
+    </message>
+</context>
+<context>
+    <name>stagecraft::gui::RunController</name>
+    <message>
+        <source>The pipeline is not created: %1</source>
+        <translation>Die Pipeline wird nicht erstellt: %1</translation>
     </message>
 </context>
 <context>
@@ -555,6 +850,46 @@ Speichern?</translation>
     <message>
         <source>Check Dockerfile RUN scripts with ShellCheck when it is installed</source>
         <translation>RUN-Skripte in Dockerfiles mit ShellCheck prüfen, wenn es installiert ist</translation>
+    </message>
+    <message>
+        <source>Run containers privileged (Docker-in-Docker)</source>
+        <translation>Container privilegiert ausführen (Docker-in-Docker)</translation>
+    </message>
+    <message>
+        <source>Keep the environment of a failed job for debugging</source>
+        <translation>Die Umgebung eines fehlgeschlagenen Jobs zur Fehlersuche behalten</translation>
+    </message>
+    <message>
+        <source>Shell (on this computer)</source>
+        <translation>Shell (auf diesem Rechner)</translation>
+    </message>
+    <message>
+        <source>Docker</source>
+        <translation>Docker</translation>
+    </message>
+    <message>
+        <source>Kubernetes</source>
+        <translation>Kubernetes</translation>
+    </message>
+    <message>
+        <source>Executor:</source>
+        <translation>Executor:</translation>
+    </message>
+    <message>
+        <source>The kubeconfig&apos;s current context</source>
+        <translation>Der aktuelle Kontext der kubeconfig</translation>
+    </message>
+    <message>
+        <source>Kubernetes context:</source>
+        <translation>Kubernetes-Kontext:</translation>
+    </message>
+    <message>
+        <source>Number of cores</source>
+        <translation>Anzahl der Kerne</translation>
+    </message>
+    <message>
+        <source>Jobs at the same time:</source>
+        <translation>Gleichzeitige Jobs:</translation>
     </message>
 </context>
 </TS>

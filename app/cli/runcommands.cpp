@@ -1,6 +1,8 @@
 #include "runcommands.h"
 
+#include "ci/linter.h"
 #include "commands.h"
+#include "diag/report.h"
 #include "exec/backends.h"
 #include "exec/engine.h"
 #include "plancommands.h"
@@ -62,7 +64,8 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
         auto value = [&]() -> std::optional<QString> {
             if (inlineValue)
                 return inlineValue;
-            if (i + 1 < arguments.size())
+            // `--concurrency --needs`: the next option is no value.
+            if (i + 1 < arguments.size() && !arguments.at(i + 1).startsWith(QStringLiteral("--")))
                 return arguments.at(++i);
             err << tr("stagecraft-cli: %1 needs a value\n").arg(name);
             return std::nullopt;
@@ -163,6 +166,11 @@ QString statusText(const exec::JobRecord &job)
 {
     if (job.status == exec::JobStatus::Failed && job.allowedToFail)
         return tr("failed (allowed)");
+    // Like GitLab's job page: a failure other than the script's says why.
+    if (job.status == exec::JobStatus::Failed &&
+        job.failureReason != exec::FailureReason::ScriptFailure &&
+        job.failureReason != exec::FailureReason::None)
+        return tr("failed (%1)").arg(exec::failureReasonName(job.failureReason));
     return exec::statusName(job.status);
 }
 
@@ -219,12 +227,23 @@ public:
             print(*job, tr("starting %1 (%2)").arg(m_engine.backend()->id(), job->stage));
         } else if (job->status == exec::JobStatus::Manual) {
             print(*job, tr("waiting to be played (manual)"));
+        } else if (job->status == exec::JobStatus::Scheduled) {
+            const pipeline::PlannedJob *planned = m_engine.plannedJob(id);
+            print(*job, tr("delayed, starts in %1").arg(planned ? planned->startIn : QString()));
         } else if (exec::isFinished(job->status) && job->started.isValid() &&
                    job->status != exec::JobStatus::Skipped) {
             const QByteArray rest = m_buffers.take(id);
             if (!rest.isEmpty())
                 line(id, QString::fromUtf8(rest));
-            print(*job, tr("finished in %1: %2").arg(duration(*job), statusText(*job)));
+            QString status = statusText(*job);
+            if (m_colour) {
+                const char *code = job->status == exec::JobStatus::Success ? "32;1"
+                                   : job->allowedToFail                    ? "33;1"
+                                                                           : "31;1";
+                status = QStringLiteral("\x1b[%1m").arg(QLatin1String(code)) + status +
+                         QStringLiteral("\x1b[0m");
+            }
+            print(*job, tr("finished in %1: %2").arg(duration(*job), status));
         }
     }
 
@@ -333,6 +352,7 @@ void printSummary(const exec::Engine &engine, const Printer &printer, QTextStrea
             out << tr("%1: environment kept, enter it with: %2\n")
                        .arg(printer.displayName(job), job.enterCommand);
     }
+    out << tr("Logs and artifacts: %1\n").arg(QDir::toNativeSeparators(engine.pipelineDir()));
     out.flush();
 }
 
@@ -343,25 +363,7 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const auto a = parse(arguments, err);
     if (!a)
         return UsageOrIo;
-    const auto project = projectFor(a->plan.path, err);
-    if (!project)
-        return UsageOrIo;
-    const pipeline::PipelineContext context = contextFor(*project, a->plan);
-    pipeline::PlanOptions planOptions = planOptionsFor(*project, a->plan);
-    planOptions.effectiveJobs = true; // jobs run with default: and global variables applied
-    const pipeline::Plan plan = pipeline::Planner::planProject(context, planOptions);
-    for (const QString &warning : plan.warnings)
-        err << tr("WARNING: %1\n").arg(warning);
-    if (!plan.errors.isEmpty()) {
-        for (const QString &e : plan.errors)
-            err << tr("stagecraft-cli: %1\n").arg(e);
-        return Findings;
-    }
-    if (!plan.created) {
-        err << tr("stagecraft-cli: the pipeline is not created (%1)\n").arg(plan.reason);
-        return Findings;
-    }
-
+    // A wrong executor is a usage error, whatever the configuration says.
     exec::BackendSettings settings;
     settings.privileged = a->privileged;
     settings.dockerHost = qEnvironmentVariable("DOCKER_HOST");
@@ -372,6 +374,49 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     if (!backend) {
         err << tr("stagecraft-cli: %1\n").arg(error);
         return UsageOrIo;
+    }
+    const auto project = projectFor(a->plan.path, err);
+    if (!project)
+        return UsageOrIo;
+    pipeline::PipelineContext context = contextFor(*project, a->plan);
+    if (context.facts.sha.isEmpty()) {
+        // No repository (or no commit yet): the folder runs as it is, for a push of the ref
+        // (--ref, else the default branch) with no commit, as a project without a remote.
+        const QString folder = QDir(project->root).dirName();
+        if (context.facts.projectPath == vars::PipelineFacts().projectPath)
+            context.facts.projectPath = QStringLiteral("local/") + folder;
+        err << tr("stagecraft-cli: WARNING: %1 is not a git repository with a commit: running "
+                  "the files of the folder as they are, for a %2 pipeline of %3 without a commit "
+                  "(CI_COMMIT_SHA is zeros)\n")
+                   .arg(QDir::toNativeSeparators(project->root), context.source, context.ref);
+        err.flush();
+    }
+    pipeline::PlanOptions planOptions = planOptionsFor(*project, a->plan);
+    planOptions.effectiveJobs = true; // jobs run with default: and global variables applied
+    // include:rules see the pipeline's variables, as Planner::planProject sets them.
+    planOptions.resolve.variables = vars::predefinedVariables(context.effectiveFacts());
+    planOptions.resolve.variables.insert(context.variables);
+    // GitLab creates no pipeline for an invalid configuration: neither do we.
+    const ci::LintResult lint = ci::lint(planOptions.resolve);
+    diag::Diagnostics errors = lint.diagnostics;
+    errors.removeIf([](const diag::Diagnostic &d) { return !d.isError(); });
+    if (!errors.isEmpty()) {
+        err << tr("stagecraft-cli: the configuration is invalid, GitLab would not create the "
+                  "pipeline:\n");
+        err << QString::fromUtf8(diag::format(errors, diag::ReportFormat::Text));
+        return Findings;
+    }
+    const pipeline::Plan plan = pipeline::Planner::plan(lint.config, context, planOptions);
+    for (const QString &warning : plan.warnings)
+        err << tr("WARNING: %1\n").arg(warning);
+    if (!plan.errors.isEmpty()) {
+        for (const QString &e : plan.errors)
+            err << tr("stagecraft-cli: %1\n").arg(e);
+        return Findings;
+    }
+    if (!plan.created) {
+        err << tr("stagecraft-cli: the pipeline is not created (%1)\n").arg(plan.reason);
+        return Findings;
     }
 
     exec::RunOptions options;
@@ -398,7 +443,11 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const bool colour = ::isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR");
     if (!engine.start(plan, context, options, &error)) {
         err << tr("stagecraft-cli: %1\n").arg(error);
-        return error.contains(QStringLiteral("not found in the pipeline")) ? UsageOrIo : Findings;
+        // A job named on the command line that the pipeline does not have: a usage error.
+        return error.contains(QStringLiteral("not found in the pipeline")) ||
+                       error.contains(QStringLiteral("is not in the pipeline"))
+                   ? UsageOrIo
+                   : Findings;
     }
     Printer printer(engine, out, colour);
     QEventLoop loop;
@@ -419,12 +468,12 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
         QObject::connect(notifier.get(), &QSocketNotifier::activated, &loop, [&] {
             char c = 0;
             [[maybe_unused]] const auto n = ::read(signalPipe[0], &c, 1);
-            if (!interrupted) {
-                interrupted = true;
-                err << tr("stagecraft-cli: interrupted, canceling the pipeline\n");
-                err.flush();
-                engine.cancelPipeline();
-            }
+            // The first Ctrl+C cancels (after_script still runs), the next stops those too.
+            err << (interrupted ? tr("stagecraft-cli: interrupted again, stopping\n")
+                                : tr("stagecraft-cli: interrupted, canceling the pipeline\n"));
+            err.flush();
+            interrupted = true;
+            engine.cancelPipeline();
         });
         struct sigaction action = {};
         action.sa_handler = onSignal;

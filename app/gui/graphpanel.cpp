@@ -1,6 +1,7 @@
 #include "graphpanel.h"
 
 #include "git/repository.h"
+#include "jobstatuslook.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -9,6 +10,7 @@
 #include <QGraphicsPathItem>
 #include <QGraphicsRectItem>
 #include <QGraphicsScene>
+#include <QGraphicsSceneContextMenuEvent>
 #include <QGraphicsSceneMouseEvent>
 #include <QGraphicsSimpleTextItem>
 #include <QGraphicsView>
@@ -73,6 +75,63 @@ QString flagsOf(const pipeline::PlannedJob &job)
         f += u"⚠ "_qs;
     return f;
 }
+
+/// A card's run state: GitLab's round status icon.
+class StatusBadge final : public QGraphicsItem
+{
+public:
+    StatusBadge(const QRectF &rect, QGraphicsItem *parent)
+        : QGraphicsItem(parent)
+        , m_rect(rect)
+    {
+    }
+    void set(exec::JobStatus status, bool allowedToFail)
+    {
+        m_status = status;
+        m_allowedToFail = allowedToFail;
+        update();
+    }
+    QRectF boundingRect() const override { return m_rect; }
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *) override
+    {
+        JobStatusLook::paint(*painter, m_rect, m_status, m_allowedToFail);
+    }
+
+private:
+    QRectF m_rect;
+    exec::JobStatus m_status = exec::JobStatus::Created;
+    bool m_allowedToFail = false;
+};
+
+/// Which state a card of several jobs (parallel, matrix) shows: the one that needs attention.
+int statusWeight(exec::JobStatus s, bool allowedToFail)
+{
+    switch (s) {
+    case exec::JobStatus::Failed:
+        return allowedToFail ? 7 : 10;
+    case exec::JobStatus::Running:
+        return 9;
+    case exec::JobStatus::Preparing:
+        return 8;
+    case exec::JobStatus::Pending:
+    case exec::JobStatus::WaitingForResource:
+        return 6;
+    case exec::JobStatus::Created:
+        return 5;
+    case exec::JobStatus::Manual:
+    case exec::JobStatus::Scheduled:
+        return 4;
+    case exec::JobStatus::Canceled:
+        return 3;
+    case exec::JobStatus::Skipped:
+        return 1;
+    case exec::JobStatus::Success:
+        return 2;
+    }
+    return 0;
+}
+
+constexpr double badgeSize = 16;
 
 } // namespace
 
@@ -373,6 +432,7 @@ void GraphPanel::redraw()
     m_hovered.clear();
     m_diffStates.clear();
     m_cards.clear();
+    m_planCards.clear();
     updateLegend();
     const PlanResult *r = m_controller->result();
     if (!r)
@@ -491,6 +551,10 @@ void GraphPanel::redraw()
             rect->setPen(QPen(diffColor(state), 2));
             rect->setBrush(tint(card, diffColor(state)));
         }
+        QString plain = n.label;
+        if (n.jobs.size() > 1)
+            plain += u"  (%1)"_qs.arg(n.jobs.size());
+        m_planCards.append(Card{rect, t, nullptr, label, plain, n.jobs, rect->pen()});
         right = qMax(right, n.x + n.width);
         const QString col = layout.columns.value(n.column).title;
         columnBottom[col] = qMax(columnBottom.value(col), n.y + n.height);
@@ -564,9 +628,103 @@ void GraphPanel::redraw()
         title->setBrush(dim);
         title->setPos(extra->x, 8);
     }
+    applyRunStates();
     m_scene->setSceneRect(m_scene->itemsBoundingRect().adjusted(-10, -10, 10, 10));
     fitWidth();
     emit redrawn();
+}
+
+void GraphPanel::setJobStatus(const QString &job, exec::JobStatus status, bool allowedToFail)
+{
+    m_runStates.insert(job, RunState{status, allowedToFail});
+    applyRunStates();
+}
+
+void GraphPanel::clearJobStatuses()
+{
+    m_runStates.clear();
+    applyRunStates();
+}
+
+std::optional<exec::JobStatus> GraphPanel::jobStatus(const QString &job) const
+{
+    const auto it = m_runStates.constFind(job);
+    if (it == m_runStates.constEnd())
+        return std::nullopt;
+    return it->status;
+}
+
+std::optional<exec::JobStatus> GraphPanel::cardStatus(const QString &job) const
+{
+    for (const Card &c : m_planCards) {
+        if (!c.jobs.contains(job))
+            continue;
+        std::optional<exec::JobStatus> shown;
+        int weight = -1;
+        for (const QString &name : c.jobs) {
+            const auto it = m_runStates.constFind(name);
+            if (it != m_runStates.constEnd() &&
+                statusWeight(it->status, it->allowedToFail) > weight) {
+                weight = statusWeight(it->status, it->allowedToFail);
+                shown = it->status;
+            }
+        }
+        return shown;
+    }
+    return std::nullopt;
+}
+
+void GraphPanel::applyRunStates()
+{
+    const pipeline::LayoutOptions geometry = PlanController::cardGeometry();
+    const QFontMetrics metrics(font());
+    for (Card &c : m_planCards) {
+        const RunState *shown = nullptr;
+        int weight = -1;
+        for (const QString &name : std::as_const(c.jobs)) {
+            const auto it = m_runStates.constFind(name);
+            if (it != m_runStates.constEnd() &&
+                statusWeight(it->status, it->allowedToFail) > weight) {
+                weight = statusWeight(it->status, it->allowedToFail);
+                shown = &*it;
+            }
+        }
+        const QRectF r = c.rect->rect();
+        if (!shown) {
+            delete c.badge;
+            c.badge = nullptr;
+            c.rect->setPen(c.pen);
+            c.text->setText(
+                metrics.elidedText(c.label, Qt::ElideMiddle, int(geometry.nodeWidth) - 16));
+            c.text->setPos(r.x() + 8, c.text->pos().y());
+            continue;
+        }
+        if (!c.badge) {
+            c.badge = new StatusBadge(
+                QRectF(r.x() + 7, r.y() + (r.height() - badgeSize) / 2, badgeSize, badgeSize),
+                c.rect);
+        }
+        static_cast<StatusBadge *>(c.badge)->set(shown->status, shown->allowedToFail);
+        // The icon takes the place of the text's start, as on GitLab's job cards.
+        // The icon says manual, allowed to fail and so on: the name goes without the flags.
+        c.text->setText(metrics.elidedText(c.plainLabel, Qt::ElideMiddle,
+                                           int(geometry.nodeWidth - badgeSize) - 22));
+        c.text->setPos(r.x() + badgeSize + 12, c.text->pos().y());
+        c.rect->setPen(QPen(JobStatusLook::color(shown->status, shown->allowedToFail), 1.5));
+    }
+}
+
+QMenu *GraphPanel::createCardMenu(const QString &job)
+{
+    if (!m_menuProvider)
+        return nullptr;
+    auto *menu = new QMenu(this);
+    m_menuProvider(menu, job);
+    if (menu->isEmpty()) {
+        delete menu;
+        return nullptr;
+    }
+    return menu;
 }
 
 bool GraphPanel::activateJob(const QString &name)
@@ -614,8 +772,24 @@ bool GraphPanel::eventFilter(QObject *watched, QEvent *event)
         }
         highlightLinks(job);
     }
+    if (watched == m_scene && event->type() == QEvent::GraphicsSceneContextMenu) {
+        auto *e = static_cast<QGraphicsSceneContextMenuEvent *>(event);
+        for (QGraphicsItem *item = m_scene->itemAt(e->scenePos(), QTransform()); item;
+             item = item->parentItem()) {
+            const QString name = item->data(jobNameKey).toString();
+            if (name.isEmpty())
+                continue;
+            if (QMenu *menu = createCardMenu(name)) {
+                menu->exec(e->screenPos());
+                delete menu;
+            }
+            return true;
+        }
+    }
     if (watched == m_scene && event->type() == QEvent::GraphicsSceneMousePress) {
         auto *e = static_cast<QGraphicsSceneMouseEvent *>(event);
+        if (e->button() != Qt::LeftButton)
+            return QWidget::eventFilter(watched, event);
         for (QGraphicsItem *item = m_scene->itemAt(e->scenePos(), QTransform()); item;
              item = item->parentItem()) {
             const QString name = item->data(jobNameKey).toString();

@@ -1,14 +1,21 @@
 #pragma once
 
+#include "exec/state.h"
 #include "pipeline/plandiff.h"
 #include "plancontroller.h"
 
 #include <QHash>
+#include <QPen>
 #include <QWidget>
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 class QCheckBox;
+class QGraphicsItem;
+class QGraphicsSimpleTextItem;
+class QMenu;
 class QComboBox;
 class QGraphicsRectItem;
 class QGraphicsPathItem;
@@ -60,6 +67,19 @@ public:
     QString cardToolTip(const QString &job) const;
     QString legendText() const;
 
+    /// Live run states on the cards (GitLab's colours and icons); kept across redraws.
+    void setJobStatus(const QString &job, exec::JobStatus status, bool allowedToFail = false);
+    void clearJobStatuses();
+    std::optional<exec::JobStatus> jobStatus(const QString &job) const;
+    /// The status a card shows (its jobs' most telling one, for parallel groups).
+    std::optional<exec::JobStatus> cardStatus(const QString &job) const;
+
+    /// Fills a card's context menu (run actions: the window provides them).
+    using CardMenuProvider = std::function<void(QMenu *menu, const QString &job)>;
+    void setCardMenuProvider(CardMenuProvider provider) { m_menuProvider = std::move(provider); }
+    /// The context menu of a job's card, owned by the caller; null without a provider.
+    QMenu *createCardMenu(const QString &job);
+
     /// What a diff run computes (off the GUI thread).
     struct DiffResult
     {
@@ -96,6 +116,7 @@ private:
     void startDiff();
     void updateCompareAvailability();
     void updateLegend();
+    void applyRunStates();
 
     PlanController *m_controller;
     View m_view = View::Stages;
@@ -132,6 +153,25 @@ private:
     };
     QList<Edge> m_edges;
     QString m_hovered;
+    struct RunState
+    {
+        exec::JobStatus status;
+        bool allowedToFail = false;
+    };
+    QHash<QString, RunState> m_runStates;
+    /// A card of the plan: its jobs, its label and what shows its run state.
+    struct Card
+    {
+        QGraphicsRectItem *rect = nullptr;
+        QGraphicsSimpleTextItem *text = nullptr;
+        QGraphicsItem *badge = nullptr;
+        QString label;      ///< with the flags (manual, allowed to fail, ...)
+        QString plainLabel; ///< the name(s) only, beside a status icon
+        QStringList jobs;
+        QPen pen; ///< the card's own border (manual, diff)
+    };
+    QList<Card> m_planCards;
+    CardMenuProvider m_menuProvider;
 };
 
 } // namespace stagecraft::gui

@@ -6,7 +6,10 @@
 #include "findbar.h"
 #include "gitstatus.h"
 #include "graphpanel.h"
+#include "jobspanel.h"
+#include "jobstatuslook.h"
 #include "lintcontroller.h"
+#include "logview.h"
 #include "navigator.h"
 #include "noticebar.h"
 #include "plancontroller.h"
@@ -15,6 +18,7 @@
 #include "projecttree.h"
 #include "recentmenu.h"
 #include "recoverycontroller.h"
+#include "runcontroller.h"
 #include "settingsdialog.h"
 
 #include <QApplication>
@@ -26,6 +30,10 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace stagecraft::gui {
@@ -47,6 +55,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_git(new GitStatus(this))
     , m_recovery(new RecoveryController(m_tabs, m_notice, this))
     , m_tree(new ProjectTree(this))
+    , m_runs(new RunController(this))
 {
     m_graph = new GraphPanel(m_plan, this);
     auto *central = new QWidget(this);
@@ -96,6 +105,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_tree, &ProjectTree::fileActivated, this,
             [this](const QString &path) { openLocation(path, 0, 0); });
     connect(m_graph, &GraphPanel::jobActivated, this, &MainWindow::openLocation);
+    m_graph->setCardMenuProvider(
+        [this](QMenu *menu, const QString &job) { fillCardMenu(menu, job); });
 
     applySettings(m_settings);
     updateTitle();
@@ -129,6 +140,27 @@ void MainWindow::createDocks()
     tabifyDockWidget(pipeline, dock(tr("Full configuration"), QStringLiteral("configDock"),
                                     m_configView, Qt::RightDockWidgetArea));
     pipeline->raise();
+
+    // Runs: the jobs list beside the problems, the job logs to their right.
+    m_jobs = new JobsPanel(m_runs, this);
+    m_jobsDock = dock(tr("Jobs"), QStringLiteral("jobsDock"), m_jobs, Qt::BottomDockWidgetArea);
+    m_logTabs = new QTabWidget(this);
+    m_logTabs->setObjectName(QStringLiteral("logTabs"));
+    m_logTabs->setTabsClosable(true);
+    m_logTabs->setDocumentMode(true);
+    connect(m_logTabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
+        QWidget *w = m_logTabs->widget(index);
+        m_logTabs->removeTab(index);
+        delete w;
+    });
+    m_logsDock =
+        dock(tr("Job Logs"), QStringLiteral("logsDock"), m_logTabs, Qt::BottomDockWidgetArea);
+    // Split before tabifying: a dock split off a tabbed one would become one more tab.
+    splitDockWidget(m_problemsDock, m_logsDock, Qt::Horizontal);
+    tabifyDockWidget(m_problemsDock, m_jobsDock);
+    m_problemsDock->raise();
+    m_logsDock->hide(); // until a log is opened
+    connect(m_jobs, &JobsPanel::logRequested, this, &MainWindow::openJobLog);
     resizeDocks({m_problemsDock}, {180}, Qt::Vertical);
     resizeDocks({project, pipeline}, {220, 560}, Qt::Horizontal);
 }
@@ -168,6 +200,8 @@ void MainWindow::createMenus()
         }
     });
 
+    createRunActions();
+
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *d : findChildren<QDockWidget *>())
         view->addAction(d->toggleViewAction());
@@ -201,6 +235,11 @@ bool MainWindow::openProject(const QString &folder)
     m_git->refresh(m_projectRoot);
     m_lint->lintNow();
     m_recovery->projectOpened(m_projectRoot);
+    if (!m_runs->isRunning()) {
+        m_runPipeline->setEnabled(true);
+        m_runJobMenu->setEnabled(true);
+        m_runJobNeedsMenu->setEnabled(true);
+    }
     return true;
 }
 
@@ -379,6 +418,206 @@ void MainWindow::activateProblem(const QModelIndex &index)
     const diag::Diagnostic *d = m_problems->diagnostic(index);
     if (d)
         openLocation(d->file, d->range.start.line, d->range.start.column);
+}
+
+void MainWindow::createRunActions()
+{
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    m_runPipeline =
+        run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Run &Pipeline"),
+                       QKeySequence(tr("Ctrl+Shift+R")), this, &MainWindow::runPipeline);
+    m_runPipeline->setObjectName(QStringLiteral("runPipeline"));
+    m_runPipeline->setToolTip(tr("Run the pipeline of the project as it is on disk"));
+    m_runJobMenu = run->addMenu(tr("Run &Job"));
+    m_runJobMenu->setObjectName(QStringLiteral("runJobMenu"));
+    m_runJobNeedsMenu = run->addMenu(tr("Run Job with Its &Needs"));
+    m_runJobNeedsMenu->setObjectName(QStringLiteral("runJobNeedsMenu"));
+    connect(m_runJobMenu, &QMenu::aboutToShow, this,
+            [this] { fillRunJobMenu(m_runJobMenu, false); });
+    connect(m_runJobNeedsMenu, &QMenu::aboutToShow, this,
+            [this] { fillRunJobMenu(m_runJobNeedsMenu, true); });
+    run->addSeparator();
+    m_cancelPipeline =
+        run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("&Cancel Pipeline"), m_runs,
+                       &RunController::cancelPipeline);
+    m_cancelPipeline->setObjectName(QStringLiteral("cancelPipeline"));
+
+    QToolBar *bar = addToolBar(tr("Run"));
+    bar->setObjectName(QStringLiteral("runToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(m_runPipeline);
+    for (QMenu *menu : {m_runJobMenu, m_runJobNeedsMenu}) {
+        auto *button = new QToolButton(bar);
+        button->setText(menu->title().remove(u'&'));
+        button->setMenu(menu);
+        button->setPopupMode(QToolButton::InstantPopup);
+        bar->addWidget(button);
+    }
+    bar->addAction(m_cancelPipeline);
+
+    auto updateActions = [this] {
+        const bool running = m_runs->isRunning();
+        m_runPipeline->setEnabled(!running && !m_projectRoot.isEmpty());
+        m_runJobMenu->setEnabled(!running && !m_projectRoot.isEmpty());
+        m_runJobNeedsMenu->setEnabled(!running && !m_projectRoot.isEmpty());
+        m_cancelPipeline->setEnabled(running);
+    };
+    connect(m_runs, &RunController::runStarting, this, [this, updateActions] {
+        updateActions();
+        m_graph->clearJobStatuses();
+        // Job ids start again with a new run: the old logs go.
+        while (m_logTabs->count() > 0) {
+            QWidget *w = m_logTabs->widget(0);
+            m_logTabs->removeTab(0);
+            delete w;
+        }
+        m_jobsDock->raise();
+    });
+    connect(m_runs, &RunController::started, this, [this] {
+        statusBar()->showMessage(tr("Pipeline %1 started").arg(m_runs->pipelineId()), 5000);
+    });
+    connect(m_runs, &RunController::startFailed, this, [this, updateActions](const QString &e) {
+        updateActions();
+        statusBar()->showMessage(tr("The pipeline could not start: %1").arg(e));
+    });
+    connect(m_runs, &RunController::statusChanged, this, updateActions);
+    connect(m_runs, &RunController::finished, this,
+            [this, updateActions](exec::PipelineStatus status) {
+                updateActions();
+                statusBar()->showMessage(
+                    tr("Pipeline %1: %2").arg(m_runs->pipelineId(), JobStatusLook::text(status)));
+            });
+    connect(m_runs, &RunController::jobAdded, this, &MainWindow::runJobChanged);
+    connect(m_runs, &RunController::jobChanged, this, &MainWindow::runJobChanged);
+    updateActions();
+}
+
+RunRequest MainWindow::runRequest() const
+{
+    RunRequest r;
+    r.projectRoot = m_projectRoot;
+    r.mainFile = mainFileName;
+    r.includeCacheDir = m_settings.includeCacheDir;
+    r.ref = m_plan->ref();
+    r.executor = m_settings.executor;
+    r.privileged = m_settings.privileged;
+    r.keepFailedEnvironment = m_settings.keepFailedEnvironment;
+    r.concurrency = m_settings.concurrency;
+    r.kubeContext = m_settings.kubeContext;
+    r.dataDir = m_runDataDir;
+    return r;
+}
+
+bool MainWindow::startRun(const RunRequest &request)
+{
+    if (m_projectRoot.isEmpty() || m_runs->isRunning())
+        return false;
+    // The engine copies the files on disk: unsaved edits would not be what runs.
+    if (!m_tabs->askToSaveAll())
+        return false;
+    if (!m_runs->start(request))
+        return false;
+    return true;
+}
+
+bool MainWindow::runPipeline()
+{
+    return startRun(runRequest());
+}
+
+bool MainWindow::runJob(const QString &job, bool withNeeds)
+{
+    RunRequest r = runRequest();
+    r.jobs = QStringList{job};
+    r.withNeeds = withNeeds;
+    return startRun(r);
+}
+
+void MainWindow::fillRunJobMenu(QMenu *menu, bool withNeeds)
+{
+    menu->clear();
+    const PlanResult *result = m_plan->result();
+    if (!result || result->plan.jobs.isEmpty()) {
+        menu->addAction(tr("No planned jobs"))->setEnabled(false);
+        return;
+    }
+    for (const pipeline::PlannedJob &job : result->plan.jobs) {
+        menu->addAction(job.name, this,
+                        [this, name = job.name, withNeeds] { runJob(name, withNeeds); });
+    }
+}
+
+void MainWindow::fillCardMenu(QMenu *menu, const QString &job)
+{
+    const bool canRun = !m_projectRoot.isEmpty() && !m_runs->isRunning();
+    menu->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Run Job"), this,
+                    [this, job] { runJob(job, false); })
+        ->setEnabled(canRun);
+    menu->addAction(tr("Run Job with Its Needs"), this, [this, job] { runJob(job, true); })
+        ->setEnabled(canRun);
+    const exec::JobRecord *record = m_runs->job(job);
+    if (!record)
+        return;
+    const int id = record->id;
+    const exec::JobStatus s = record->status;
+    menu->addSeparator();
+    menu->addAction(tr("Show Log"), this, [this, id] { openJobLog(id); })
+        ->setEnabled(record->log != nullptr);
+    if (s == exec::JobStatus::Manual || s == exec::JobStatus::Scheduled)
+        menu->addAction(tr("Play"), this, [this, id] { m_runs->play(id); });
+    if (s == exec::JobStatus::Success || s == exec::JobStatus::Failed ||
+        s == exec::JobStatus::Canceled)
+        menu->addAction(tr("Retry"), this, [this, id] { m_runs->retry(id); });
+    if (!exec::isFinished(s) && s != exec::JobStatus::Manual)
+        menu->addAction(tr("Cancel"), this, [this, id] { m_runs->cancel(id); });
+}
+
+void MainWindow::runJobChanged(int jobId)
+{
+    const exec::JobRecord *record = m_runs->job(jobId);
+    if (!record)
+        return;
+    if (record->parentId == 0)
+        m_graph->setJobStatus(record->name, record->status, record->allowedToFail);
+    for (int i = 0; i < m_logTabs->count(); ++i) {
+        auto *view = qobject_cast<LogView *>(m_logTabs->widget(i));
+        if (view && view->property("jobId").toInt() == jobId && record->log &&
+            view->store() != record->log)
+            view->setStore(record->log); // a retry writes a new log
+    }
+}
+
+LogView *MainWindow::openJobLog(int jobId)
+{
+    const exec::JobRecord *record = m_runs->job(jobId);
+    if (!record)
+        return nullptr;
+    if (m_logsDock->isHidden()) {
+        m_logsDock->show();
+        // Room for a log: a third of the window's height, beside the jobs list.
+        resizeDocks({m_logsDock}, {std::max(260, height() / 3)}, Qt::Vertical);
+        resizeDocks({m_jobsDock, m_logsDock}, {width() * 2 / 5, width() * 3 / 5}, Qt::Horizontal);
+    }
+    m_logsDock->raise();
+    for (int i = 0; i < m_logTabs->count(); ++i) {
+        auto *view = qobject_cast<LogView *>(m_logTabs->widget(i));
+        if (view && view->property("jobId").toInt() == jobId) {
+            m_logTabs->setCurrentIndex(i);
+            return view;
+        }
+    }
+    if (!record->log) {
+        statusBar()->showMessage(tr("%1 has no log yet.").arg(record->name), 3000);
+        return nullptr;
+    }
+    auto *view = new LogView(m_logTabs);
+    view->setFont(m_settings.font);
+    view->setProperty("jobId", jobId);
+    view->setStore(record->log);
+    const int index = m_logTabs->addTab(view, tr("%1 #%2").arg(record->name).arg(jobId));
+    m_logTabs->setTabToolTip(index, record->log->path());
+    m_logTabs->setCurrentIndex(index);
+    return view;
 }
 
 void MainWindow::updateTitle()

@@ -23,6 +23,13 @@ Settings Settings::load()
     out.shellcheck = s.value(u"lint/shellcheck"_qs, true).toBool();
     out.includeCacheDir = s.value(u"lint/includeCacheDir"_qs).toString();
     out.autosaveSeconds = qBound(5, s.value(u"recovery/autosaveSeconds"_qs, 30).toInt(), 3600);
+    const QString executor = s.value(u"run/executor"_qs, out.executor).toString();
+    if (executor == u"shell" || executor == u"docker" || executor == u"kubernetes")
+        out.executor = executor;
+    out.privileged = s.value(u"run/privileged"_qs, false).toBool();
+    out.keepFailedEnvironment = s.value(u"run/keepFailedEnvironment"_qs, false).toBool();
+    out.concurrency = qBound(0, s.value(u"run/concurrency"_qs, 0).toInt(), 64);
+    out.kubeContext = s.value(u"run/kubeContext"_qs).toString();
     return out;
 }
 
@@ -35,6 +42,11 @@ void Settings::save() const
     s.setValue(u"lint/shellcheck"_qs, shellcheck);
     s.setValue(u"lint/includeCacheDir"_qs, includeCacheDir);
     s.setValue(u"recovery/autosaveSeconds"_qs, autosaveSeconds);
+    s.setValue(u"run/executor"_qs, executor);
+    s.setValue(u"run/privileged"_qs, privileged);
+    s.setValue(u"run/keepFailedEnvironment"_qs, keepFailedEnvironment);
+    s.setValue(u"run/concurrency"_qs, concurrency);
+    s.setValue(u"run/kubeContext"_qs, kubeContext);
 }
 
 QStringList Settings::recentProjects()

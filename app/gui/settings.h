@@ -18,6 +18,12 @@ struct Settings
     bool shellcheck = true;
     QString includeCacheDir;
     int autosaveSeconds = 30;
+    // Running pipelines (the engine's RunOptions and the executor).
+    QString executor = QStringLiteral("shell"); ///< shell, docker, kubernetes
+    bool privileged = false;
+    bool keepFailedEnvironment = false;
+    int concurrency = 0; ///< 0: number of cores
+    QString kubeContext; ///< empty: the kubeconfig's current context
 
     static Settings load();
     void save() const;

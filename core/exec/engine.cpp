@@ -5,6 +5,7 @@
 #include "exec/scriptbuilder.h"
 #include "exec/variablesfile.h"
 #include "exec/workspace.h"
+#include "yaml/emitter.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -12,12 +13,15 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QLockFile>
+#include <QMutex>
 #include <QPointer>
 #include <QRegularExpression>
 #include <QSet>
 #include <QStandardPaths>
 #include <QSysInfo>
 #include <QThread>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <algorithm>
@@ -169,6 +173,47 @@ QString environmentTier(const QString &name)
     return QStringLiteral("other");
 }
 
+/// The pipeline's copy of the project every job starts from. Removed when the pipeline
+/// finishes (it can be big); a job retried or played later copies the working tree again.
+struct SourceCopy
+{
+    QMutex mutex;
+    bool present = false;
+    QStringList files; ///< what snapshotSource() copied (for `untracked`)
+};
+
+/// Marks a pipeline folder whose failed environments were kept: never pruned.
+const char keptMarker[] = "kept-environments";
+/// Held (QLockFile) while the pipeline's Engine exists: never pruned.
+const char lockName[] = ".lock";
+
+/// Removes all but the `keep` newest pipeline folders (by id), except those in use by an
+/// engine (locked) and those with kept environments.
+void prunePipelines(const QDir &pipelines, int keep)
+{
+    if (keep <= 0)
+        return;
+    QList<int> ids;
+    for (const QString &entry : pipelines.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        bool ok = false;
+        const int id = entry.toInt(&ok);
+        if (ok && id > 0 && QString::number(id) == entry)
+            ids << id;
+    }
+    std::sort(ids.begin(), ids.end(), std::greater<int>());
+    for (qsizetype i = keep; i < ids.size(); ++i) {
+        const QDir dir(pipelines.filePath(QString::number(ids.at(i))));
+        if (dir.exists(QLatin1String(keptMarker)))
+            continue;
+        QLockFile lock(dir.filePath(QLatin1String(lockName)));
+        lock.setStaleLockTime(0); // only a dead owner makes a lock stale, not its age
+        if (!lock.tryLock(0))
+            continue;
+        lock.unlock();
+        QDir(dir).removeRecursively();
+    }
+}
+
 enum class Phase { Idle, Preparing, Step, AfterScript, Collecting, CleaningUp, Done };
 
 enum class Composite { Waiting, Success, Failed, Canceled };
@@ -221,7 +266,25 @@ struct Run
     QByteArray pendingTrace; ///< sections prepared before the executor was ready
     bool childCreated = false;
     QString environment, environmentUrl, environmentAction, environmentTier;
+    JobSpec spec;
 };
+
+/// No more trace for this attempt (a log that could not be created is simply absent).
+void finishLog(const JobRecord &rec)
+{
+    if (rec.log)
+        rec.log->finish();
+}
+
+/// Stops a job's timer; deleted later: this may run inside its own timeout().
+void stopTimer(Run &r)
+{
+    if (!r.timer)
+        return;
+    r.timer->stop();
+    r.timer->deleteLater();
+    r.timer = nullptr;
+}
 
 } // namespace
 
@@ -236,6 +299,10 @@ struct Engine::Private
     QString pipelineId;
     QString dataDir, pipelineDir, sourceDir, projectName;
     QStringList sourceFiles;
+    std::shared_ptr<SourceCopy> source = std::make_shared<SourceCopy>();
+    std::unique_ptr<QLockFile> lock;
+    /// Called when finished() comes: removes what only running jobs need.
+    void removeWorkFiles();
     /// User variables files read for an environment name (scoped values differ).
     QHash<QString, VariablesFileResult> fileVariables;
 
@@ -263,6 +330,9 @@ struct Engine::Private
     bool inSchedule = false;
     bool scheduleAgain = false;
     QHash<QString, int> resourceHolders;
+    std::vector<std::shared_ptr<const pipeline::Plan>> dynamicPlans;
+    /// File work (copies, cache, artifacts) off the engine's thread.
+    QThreadPool pool;
 
     Run *run(int id) const
     {
@@ -288,7 +358,11 @@ struct Engine::Private
     void appendTrace(Run &r, const QByteArray &bytes);
     void startJob(Run &r);
     void startTrigger(Run &r);
+    /// The child pipeline of `trigger:include:artifact` (known once the generating job ran).
+    std::shared_ptr<const pipeline::Plan> dynamicChild(Run &r, QString *error);
+    void onFilesPrepared(Run &r, const QString &error, const QByteArray &trace);
     void onPrepared(Run &r, bool ok, const QString &error);
+    void onJobTimeout(Run &r);
     void runStep(Run &r);
     void onScriptFinished(Run &r, int exitCode);
     void runAfter(Run &r);
@@ -349,8 +423,14 @@ void Engine::Private::addRuns(const pipeline::Plan &p, int group, const QSet<QSt
                 r->artifactSources = r->prereqs;
         }
         if (job.hasDependencies) {
+            // With needs too, only needs with artifacts are downloaded (GitLab wants
+            // dependencies to be a subset of needs).
+            QSet<QString> needed;
+            for (const pipeline::Need &need : job.needs)
+                if (need.artifacts)
+                    needed.insert(need.job);
             for (const QString &dep : job.dependencies) {
-                if (const int id = idOf.value(dep))
+                if (const int id = idOf.value(dep); id && (!job.hasNeeds || needed.contains(dep)))
                     r->artifactSources << id;
             }
         }
@@ -379,11 +459,13 @@ void Engine::Private::parseJob(Run &r)
         r.retry.exitCodes = ints(retry.value(u"exit_codes"));
     }
     r.retry.max = std::clamp(r.retry.max, 0, 2);
-    const yaml::Node allow = n.value(u"allow_failure");
-    if (allow.isMap())
-        r.allowExitCodes = ints(allow.value(u"exit_codes"));
-    r.interruptible =
-        n.value(u"interruptible").isScalar() && n.value(u"interruptible").toBool().value_or(false);
+    // The planner knows whether the matched rule replaced the job's allow_failure.
+    r.allowExitCodes = r.planned->allowFailureExitCodes;
+    // rules:interruptible overrides the job's (and default:'s).
+    const yaml::Node interruptible = r.planned->rule.contains(u"interruptible")
+                                         ? r.planned->rule.value(u"interruptible")
+                                         : n.value(u"interruptible");
+    r.interruptible = interruptible.isScalar() && interruptible.toBool().value_or(false);
     // resource_group may use variables; the scheduler needs it before the job starts.
     QHash<QString, QString> values = r.plan->pipelineVariables;
     for (const vars::Variable &v : r.planned->variables)
@@ -490,7 +572,7 @@ void Engine::Private::scheduleOnce(bool *changed)
             if (canceledPipeline) {
                 setStatus(r, JobStatus::Canceled);
                 r.rec.failureReason = FailureReason::Canceled;
-                r.rec.log->finish();
+                finishLog(r.rec);
                 *changed = true;
                 continue;
             }
@@ -515,7 +597,7 @@ void Engine::Private::scheduleOnce(bool *changed)
             *changed = true;
             if (!valid) {
                 setStatus(r, JobStatus::Skipped);
-                r.rec.log->finish();
+                finishLog(r.rec);
                 continue;
             }
             if (r.planned->when == When::Manual && !r.played && !options.manualJobsRun) {
@@ -549,7 +631,7 @@ void Engine::Private::scheduleOnce(bool *changed)
             if (canceledPipeline) {
                 setStatus(r, JobStatus::Canceled);
                 r.rec.failureReason = FailureReason::Canceled;
-                r.rec.log->finish();
+                finishLog(r.rec);
                 *changed = true;
                 continue;
             }
@@ -613,7 +695,7 @@ void Engine::Private::scheduleOnce(bool *changed)
         appendTrace(r,
                     tr("Downstream pipeline finished: %1").arg(statusName(child)).toUtf8() + '\n');
         if (s != JobStatus::Manual)
-            r.rec.log->finish();
+            finishLog(r.rec);
         setStatus(r, s);
         *changed = true;
     }
@@ -688,8 +770,22 @@ void Engine::Private::checkIdle()
     }
     if (!busy && !finishedEmitted) {
         finishedEmitted = true;
+        removeWorkFiles();
         Q_EMIT q->finished(s);
     }
+}
+
+void Engine::Private::removeWorkFiles()
+{
+    // Manual and delayed jobs still to come run at the pipeline's state of the project.
+    for (const auto &r : runs)
+        if (r->rec.status == JobStatus::Manual || r->rec.status == JobStatus::Scheduled)
+            return;
+    // Job workspaces went with their jobs (kept failed environments stay); no worker runs now.
+    QMutexLocker locker(&source->mutex);
+    source->present = false;
+    QDir(QFileInfo(sourceDir).absolutePath()).removeRecursively();
+    QDir(QDir(pipelineDir).filePath(QStringLiteral("tmp"))).removeRecursively();
 }
 
 // ---------------------------------------------------------------------------------- one job
@@ -874,6 +970,176 @@ QList<vars::Variable> withJobValues(const yaml::Node &node, QList<vars::Variable
     return planned;
 }
 
+/// What a job needs on disk before its executor starts; runs on a worker thread.
+struct PrepareInput
+{
+    QString sourceDir, jobDir, workspace, projectRoot, cacheRoot;
+    std::shared_ptr<SourceCopy> source;
+    bool copySource = true; ///< GIT_STRATEGY none/empty: an empty project folder
+    QList<CacheSpec> caches;
+    struct Download
+    {
+        QString job;
+        int id = 0;
+        QString dir;
+    };
+    QList<Download> downloads;
+};
+
+struct PrepareResult
+{
+    QString error;    ///< the copy failed: a system failure
+    QByteArray trace; ///< get_sources, restore_cache, download_artifacts sections
+    std::optional<QStringList> sourceFiles; ///< the project was copied again
+};
+
+PrepareResult prepareFiles(const PrepareInput &in)
+{
+    PrepareResult out;
+    QString error;
+    qsizetype sourceFileCount = 0;
+    QByteArray again;
+    {
+        // Jobs starting together after the pipeline finished copy the project once.
+        QMutexLocker locker(&in.source->mutex);
+        if (!in.source->present) {
+            QDir(in.sourceDir).removeRecursively();
+            const auto files = snapshotSource(in.projectRoot, in.sourceDir, &error);
+            if (!files) {
+                out.error = tr("cannot copy the project %1: %2").arg(in.projectRoot, error);
+                return out;
+            }
+            in.source->files = *files;
+            in.source->present = true;
+            out.sourceFiles = *files;
+            again = tr("The pipeline's copy of the project was removed when the pipeline "
+                       "finished: copying the working tree again")
+                        .toUtf8() +
+                    '\n';
+        }
+        sourceFileCount = in.source->files.size();
+    }
+    if (!QDir().mkpath(in.workspace) ||
+        (in.copySource && !copyTree(in.sourceDir, in.workspace, &error))) {
+        out.error = tr("cannot copy the project into %1: %2").arg(in.workspace, error);
+        return out;
+    }
+    QByteArray &t = out.trace;
+    t += sectionStart(QStringLiteral("get_sources"), tr("Getting source from Git repository"));
+    t += again;
+    if (!in.copySource)
+        t += tr("Skipping Git repository setup").toUtf8() + '\n';
+    else
+        t += (sourceFileCount == 1
+                  ? tr("Copying the working tree of %1 (1 file, untracked files included)")
+                        .arg(in.projectRoot)
+                  : tr("Copying the working tree of %1 (%2 files, untracked files included)")
+                        .arg(in.projectRoot)
+                        .arg(sourceFileCount))
+                 .toUtf8() +
+             '\n';
+    t += sectionEnd(QStringLiteral("get_sources"));
+    bool header = false;
+    for (const CacheSpec &cache : in.caches) {
+        if (cache.policy == u"push")
+            continue;
+        if (!header) {
+            t += sectionStart(QStringLiteral("restore_cache"), tr("Restoring cache"));
+            header = true;
+        }
+        QStringList log;
+        restoreCache(cache, cacheKey(cache, in.workspace), in.cacheRoot, in.workspace, &log);
+        for (const QString &line : std::as_const(log))
+            t += line.toUtf8() + '\n';
+    }
+    if (header)
+        t += sectionEnd(QStringLiteral("restore_cache"));
+    if (!in.downloads.isEmpty()) {
+        t += sectionStart(QStringLiteral("download_artifacts"), tr("Downloading artifacts"));
+        for (const PrepareInput::Download &d : in.downloads) {
+            t += tr("Downloading artifacts for %1 (%2)...").arg(d.job).arg(d.id).toUtf8() + '\n';
+            QString restoreError;
+            if (!restoreArtifacts(d.dir, in.workspace, &restoreError))
+                t += ansi::yellow + tr("WARNING: %1").arg(restoreError).toUtf8() + ansi::reset +
+                     '\n';
+        }
+        t += sectionEnd(QStringLiteral("download_artifacts"));
+    }
+    return out;
+}
+
+/// What a job leaves behind (cache, artifacts, dotenv report); runs on a worker thread.
+struct OutputsInput
+{
+    bool success = false;
+    QString workspace, cacheRoot, artifactsDir;
+    QStringList sourceFiles;
+    QList<CacheSpec> caches; ///< those to save (policy and when already checked)
+    bool upload = false;
+    ArtifactsSpec artifacts;
+};
+
+struct OutputsResult
+{
+    QByteArray trace;
+    bool hasArtifacts = false;
+    QList<QPair<QString, QString>> dotenv;
+};
+
+OutputsResult saveOutputs(const OutputsInput &in)
+{
+    OutputsResult out;
+    QByteArray &t = out.trace;
+    if (!in.caches.isEmpty()) {
+        t += sectionStart(QStringLiteral("archive_cache"),
+                          in.success ? tr("Saving cache for successful job")
+                                     : tr("Saving cache for failed job"));
+        for (const CacheSpec &cache : in.caches) {
+            QStringList log;
+            saveCache(cache, cacheKey(cache, in.workspace), in.cacheRoot, in.workspace,
+                      in.sourceFiles, &log);
+            for (const QString &line : std::as_const(log))
+                t += line.toUtf8() + '\n';
+        }
+        t += sectionEnd(QStringLiteral("archive_cache"));
+    }
+    if (in.upload) {
+        const QString section = in.success ? QStringLiteral("upload_artifacts_on_success")
+                                           : QStringLiteral("upload_artifacts_on_failure");
+        t += sectionStart(section, in.success ? tr("Uploading artifacts for successful job")
+                                              : tr("Uploading artifacts for failed job"));
+        t += tr("Uploading artifacts...").toUtf8() + '\n';
+        const CollectResult result =
+            collectArtifacts(in.workspace, in.artifacts, in.sourceFiles, in.artifactsDir);
+        for (const QString &w : result.warnings)
+            t += ansi::yellow + w.toUtf8() + ansi::reset + '\n';
+        for (const QString &e : result.errors)
+            t += ansi::boldRed + e.toUtf8() + ansi::reset + '\n';
+        if (!result.files.isEmpty()) {
+            out.hasArtifacts = true;
+            t += (result.files.size() == 1
+                      ? tr("Stored 1 file in %1").arg(in.artifactsDir)
+                      : tr("Stored %1 files in %2").arg(result.files.size()).arg(in.artifactsDir))
+                     .toUtf8() +
+                 '\n';
+        }
+        t += sectionEnd(section);
+    }
+    // Dotenv reports: the variables dependent jobs receive.
+    for (const QString &file : in.artifacts.dotenv) {
+        QFile f(QDir(in.workspace).filePath(file));
+        if (!f.open(QIODevice::ReadOnly)) {
+            t += ansi::yellow + tr("WARNING: %1: no matching files").arg(file).toUtf8() +
+                 ansi::reset + '\n';
+            continue;
+        }
+        const DotenvResult dotenv = parseDotenv(f.readAll());
+        out.dotenv += dotenv.variables;
+        for (const QString &e : dotenv.errors)
+            t += ansi::yellow + tr("WARNING: %1: %2").arg(file, e).toUtf8() + ansi::reset + '\n';
+    }
+    return out;
+}
 } // namespace
 
 void Engine::Private::startJob(Run &r)
@@ -893,6 +1159,15 @@ void Engine::Private::startJob(Run &r)
     r.hasArtifacts = false;
     r.dotenv.clear();
     setStatus(r, JobStatus::Preparing);
+    // `timeout:` covers the whole job up to the end of the script (image pulls, services).
+    stopTimer(r);
+    r.timer = new QTimer(q);
+    r.timer->setSingleShot(true);
+    QObject::connect(r.timer, &QTimer::timeout, q, [this, id = r.rec.id] {
+        if (Run *d = run(id))
+            onJobTimeout(*d);
+    });
+    r.timer->start(int(std::min<qint64>(qint64(r.timeoutSeconds) * 1000, INT_MAX)));
 
     r.jobDir = QDir(pipelineDir).filePath(QStringLiteral("jobs/%1").arg(r.rec.id));
     r.workspace = QDir(r.jobDir).filePath(projectName);
@@ -965,7 +1240,7 @@ void Engine::Private::startJob(Run &r)
             service.command = texts(s.value(u"command"));
             if (const yaml::Node port = s.value(u"variables").value(u"HEALTHCHECK_TCP_PORT");
                 port.isScalar())
-                service.healthcheckPort = int(port.toInt().value_or(0));
+                service.healthcheckPort = port.scalar().trimmed().toInt(); // usually quoted
         }
         service.variables = r.variables;
         if (s.isMap()) {
@@ -1047,75 +1322,65 @@ void Engine::Private::startJob(Run &r)
     appendTrace(r, sectionStart(QStringLiteral("prepare_executor"),
                                 tr("Preparing the \"%1\" executor").arg(backend->displayName())));
 
-    // Source, cache and artifacts: done now (the executor needs the source in place), shown
-    // after the executor is ready, in the runner's order.
-    QString error;
-    if (!QDir().mkpath(r.jobDir) || !copyTree(sourceDir, r.workspace, &error)) {
-        r.systemError = tr("cannot copy the project into %1: %2").arg(r.workspace, error);
-        appendTrace(r, ansi::boldRed +
-                           tr("ERROR: Preparation failed: %1").arg(r.systemError).toUtf8() +
-                           ansi::reset + '\n');
-        finishAttempt(r);
-        return;
-    }
-    QByteArray &t = r.pendingTrace;
-    t += sectionStart(QStringLiteral("get_sources"), tr("Getting source from Git repository"));
-    t += (sourceFiles.size() == 1
-              ? tr("Copying the working tree of %1 (1 file, untracked files included)")
-                    .arg(options.projectRoot)
-              : tr("Copying the working tree of %1 (%2 files, untracked files included)")
-                    .arg(options.projectRoot)
-                    .arg(sourceFiles.size()))
-             .toUtf8() +
-         '\n';
-    t += sectionEnd(QStringLiteral("get_sources"));
-    const QString cacheRoot = QDir(dataDir).filePath(QStringLiteral("cache"));
-    bool cacheHeader = false;
-    for (const CacheSpec &cache : std::as_const(r.caches)) {
-        if (cache.policy == u"push")
-            continue;
-        if (!cacheHeader) {
-            t += sectionStart(QStringLiteral("restore_cache"), tr("Restoring cache"));
-            cacheHeader = true;
-        }
-        QStringList log;
-        const QString key = cacheKey(cache, r.workspace);
-        restoreCache(cache, key, cacheRoot, r.workspace, &log);
-        for (const QString &line : std::as_const(log))
-            t += line.toUtf8() + '\n';
-    }
-    if (cacheHeader)
-        t += sectionEnd(QStringLiteral("restore_cache"));
-    bool artifactsHeader = false;
-    for (int id : std::as_const(r.artifactSources)) {
-        const Run *dep = run(id);
+    // Source, cache and artifacts on a worker thread (a big project takes a while to copy);
+    // the executor starts once they are in place, their sections shown after its own.
+    PrepareInput in;
+    in.sourceDir = sourceDir;
+    in.jobDir = r.jobDir;
+    in.workspace = r.workspace;
+    in.projectRoot = options.projectRoot;
+    in.cacheRoot = QDir(dataDir).filePath(QStringLiteral("cache"));
+    in.source = source;
+    for (const JobVariable &v : std::as_const(r.variables))
+        if (v.name == u"GIT_STRATEGY")
+            in.copySource = v.value != u"none" && v.value != u"empty";
+    in.caches = r.caches;
+    for (int depId : std::as_const(r.artifactSources)) {
+        const Run *dep = run(depId);
         if (!dep->hasArtifacts)
             continue; // nothing uploaded (no matching files): nothing to download
         if (!QFileInfo(dep->artifactsDir).isDir()) {
             // Uploaded, then erased: GitLab fails the job before it runs.
             r.missingDependency = dep->rec.name;
-            break;
+            appendTrace(r, sectionEnd(QStringLiteral("prepare_executor")));
+            cleanup(r);
+            return;
         }
-        if (!artifactsHeader) {
-            t += sectionStart(QStringLiteral("download_artifacts"), tr("Downloading artifacts"));
-            artifactsHeader = true;
-        }
-        t += tr("Downloading artifacts for %1 (%2)...").arg(dep->rec.name).arg(id).toUtf8() + '\n';
-        QString restoreError;
-        if (!restoreArtifacts(dep->artifactsDir, r.workspace, &restoreError)) {
-            t += ansi::yellow + tr("WARNING: %1").arg(restoreError).toUtf8() + ansi::reset + '\n';
-        }
+        in.downloads.append({dep->rec.name, depId, dep->artifactsDir});
     }
-    if (artifactsHeader)
-        t += sectionEnd(QStringLiteral("download_artifacts"));
-    if (!r.missingDependency.isEmpty()) {
-        appendTrace(r, sectionEnd(QStringLiteral("prepare_executor")));
-        appendTrace(r, t);
-        r.pendingTrace.clear();
-        finishAttempt(r);
+    r.spec = spec;
+    const int jobId = r.rec.id;
+    const int attempt = r.rec.attempt;
+    pool.start([this, in, jobId, attempt] {
+        PrepareResult result = prepareFiles(in);
+        QMetaObject::invokeMethod(
+            q,
+            [this, jobId, attempt, result] {
+                Run *d = run(jobId);
+                if (result.sourceFiles)
+                    sourceFiles = *result.sourceFiles;
+                if (d && d->rec.attempt == attempt && d->phase == Phase::Preparing)
+                    onFilesPrepared(*d, result.error, result.trace);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void Engine::Private::onFilesPrepared(Run &r, const QString &error, const QByteArray &trace)
+{
+    if (!error.isEmpty()) {
+        r.systemError = error;
+        appendTrace(r, ansi::boldRed + tr("ERROR: Preparation failed: %1").arg(error).toUtf8() +
+                           ansi::reset + '\n');
+        cleanup(r);
         return;
     }
-
+    if (r.canceled || r.timedOut) {
+        cleanup(r);
+        return;
+    }
+    r.pendingTrace = trace;
+    const JobSpec &spec = r.spec;
     JobEnvironment *env = backend->createEnvironment(spec, q);
     r.env = env;
     const int id = r.rec.id;
@@ -1142,11 +1407,88 @@ void Engine::Private::startJob(Run &r)
     env->prepare();
 }
 
+std::shared_ptr<const pipeline::Plan> Engine::Private::dynamicChild(Run &r, QString *error)
+{
+    const yaml::Node trigger = r.node.value(u"trigger");
+    const yaml::Node include = trigger.value(u"include");
+    std::vector<yaml::Node> items;
+    if (include.isSequence())
+        items = include.items();
+    else if (include.isDefined())
+        items.push_back(include);
+    const bool dynamic = std::any_of(items.cbegin(), items.cend(), [](const yaml::Node &item) {
+        return item.isMap() && item.contains(u"artifact");
+    });
+    if (!dynamic)
+        return nullptr;
+    // The generated files become local includes of an overlay, as the planner does for
+    // include:local; the job that made them must have uploaded them as artifacts.
+    pipeline::PlanOptions po;
+    po.resolve.projectRoot = options.projectRoot;
+    po.effectiveJobs = true;
+    po.maxChildDepth = 1;
+    std::vector<yaml::Node> rewritten;
+    for (const yaml::Node &item : items) {
+        if (!item.isMap() || !item.contains(u"artifact")) {
+            rewritten.push_back(item);
+            continue;
+        }
+        const QString jobName = text(item.value(u"job"));
+        const QString path = text(item.value(u"artifact"));
+        const Run *producer = nullptr;
+        for (const auto &other : runs)
+            if (other->group == r.group && other->rec.name == jobName)
+                producer = other.get();
+        QFile file(producer ? QDir(producer->artifactsDir).filePath(path) : QString());
+        if (!producer || !producer->hasArtifacts || !file.open(QIODevice::ReadOnly)) {
+            *error = tr("the artifact %1 of job %2 does not exist").arg(path, jobName);
+            return nullptr;
+        }
+        const QString name =
+            QStringLiteral(".stagecraft-artifact-%1-%2.yml").arg(r.rec.id).arg(rewritten.size());
+        po.resolve.overlay.insert(name, file.readAll());
+        rewritten.push_back(yaml::Node::makeMap(
+            {{yaml::Node::makeScalar(QStringLiteral("local")), yaml::Node::makeScalar(name)}}));
+    }
+    const QString main = QStringLiteral(".stagecraft-child-%1.yml").arg(r.rec.id);
+    po.resolve.mainFile = main;
+    po.resolve.overlay.insert(
+        main, yaml::toYaml(yaml::Node::makeMap({{yaml::Node::makeScalar(QStringLiteral("include")),
+                                                 yaml::Node::makeSequence(rewritten)}})));
+    pipeline::PipelineContext childContext = context;
+    childContext.source = QStringLiteral("parent_pipeline");
+    const yaml::Node forward = trigger.value(u"forward").value(u"yaml_variables");
+    if (!(forward.isScalar() && !forward.toBool().value_or(true))) {
+        for (const vars::Variable &v : r.planned->variables)
+            childContext.variables.insert(v.name, v.value);
+    }
+    auto childPlan =
+        std::make_shared<const pipeline::Plan>(pipeline::Planner::planProject(childContext, po));
+    dynamicPlans.push_back(childPlan);
+    return childPlan;
+}
+
 void Engine::Private::startTrigger(Run &r)
 {
     r.rec.started = QDateTime::currentDateTimeUtc();
     const pipeline::PlannedJob &job = *r.planned;
-    if (!job.child) {
+    QString dynamicError;
+    const std::shared_ptr<const pipeline::Plan> childPlan =
+        job.child ? job.child : dynamicChild(r, &dynamicError);
+    if (!dynamicError.isEmpty()) {
+        appendTrace(
+            r,
+            ansi::boldRed +
+                tr("ERROR: Downstream pipeline cannot be created: %1").arg(dynamicError).toUtf8() +
+                ansi::reset + '\n');
+        r.rec.failureReason = FailureReason::ScriptFailure;
+        r.rec.allowedToFail = job.allowFailure;
+        r.rec.finished = QDateTime::currentDateTimeUtc();
+        finishLog(r.rec);
+        setStatus(r, JobStatus::Failed);
+        return;
+    }
+    if (!childPlan) {
         const QString what = job.triggerProject.isEmpty()
                                  ? tr("a dynamic child pipeline")
                                  : tr("the downstream project %1").arg(job.triggerProject);
@@ -1155,12 +1497,12 @@ void Engine::Private::startTrigger(Run &r)
                    tr("WARNING: %1 skipped: %2 cannot run locally").arg(r.rec.name, what).toUtf8() +
                    ansi::reset + '\n');
         r.rec.finished = r.rec.started;
-        r.rec.log->finish();
+        finishLog(r.rec);
         setStatus(r, JobStatus::Skipped);
         return;
     }
     setStatus(r, JobStatus::Running);
-    const pipeline::Plan &child = *job.child;
+    const pipeline::Plan &child = *childPlan;
     if (!child.created || !child.errors.isEmpty()) {
         const QString why =
             !child.errors.isEmpty() ? child.errors.join(QStringLiteral("; ")) : child.reason;
@@ -1171,7 +1513,7 @@ void Engine::Private::startTrigger(Run &r)
         r.rec.failureReason = FailureReason::ScriptFailure;
         r.rec.allowedToFail = job.allowFailure;
         r.rec.finished = QDateTime::currentDateTimeUtc();
-        r.rec.log->finish();
+        finishLog(r.rec);
         setStatus(r, JobStatus::Failed);
         return;
     }
@@ -1187,7 +1529,7 @@ void Engine::Private::startTrigger(Run &r)
         Q_EMIT q->jobAdded(runs.at(i)->rec.id);
     if (!r.depend) {
         r.rec.finished = QDateTime::currentDateTimeUtc();
-        r.rec.log->finish();
+        finishLog(r.rec);
         setStatus(r, JobStatus::Success);
     }
 }
@@ -1216,6 +1558,18 @@ void Engine::Private::onPrepared(Run &r, bool ok, const QString &error)
     runStep(r);
 }
 
+void Engine::Private::onJobTimeout(Run &r)
+{
+    r.timedOut = true;
+    if (r.phase == Phase::Step) {
+        if (r.env)
+            r.env->abortScript();
+    } else if (r.phase == Phase::Preparing && r.env) {
+        // Stuck preparing (an image pull, a service that never answers): give up on it.
+        cleanup(r);
+    } // copying files: onFilesPrepared stops there
+}
+
 void Engine::Private::runStep(Run &r)
 {
     r.phase = Phase::Step;
@@ -1227,41 +1581,25 @@ void Engine::Private::runStep(Run &r)
         if (v.name == u"CI_DEBUG_TRACE")
             so.debugTrace = v.value == u"true";
     const QByteArray script = buildScript(r.beforeScript + r.script, so);
-    delete r.timer;
-    r.timer = new QTimer(q);
-    r.timer->setSingleShot(true);
-    const int id = r.rec.id;
-    QObject::connect(r.timer, &QTimer::timeout, q, [this, id] {
-        Run *d = run(id);
-        if (!d || d->phase != Phase::Step)
-            return;
-        d->timedOut = true;
-        if (d->env)
-            d->env->abortScript();
-    });
-    r.timer->start(int(std::min<qint64>(qint64(r.timeoutSeconds) * 1000, INT_MAX)));
+    // The job's timeout started with the job (startJob): preparing counts too.
     r.env->runScript(ScriptStep::Step, script);
 }
 
 void Engine::Private::onScriptFinished(Run &r, int exitCode)
 {
     if (r.phase == Phase::Step) {
-        delete r.timer;
-        r.timer = nullptr;
+        stopTimer(r);
         r.stepExit = exitCode;
         appendTrace(r, sectionEnd(QStringLiteral("step_script")));
-        if (r.canceled) {
-            cleanup(r);
-            return;
-        }
+        // Since GitLab 17.0 the after_script runs for canceled jobs too (CI_JOB_STATUS
+        // canceled); canceling again stops it.
         if (!r.afterScript.isEmpty()) {
             runAfter(r);
             return;
         }
         collect(r);
     } else if (r.phase == Phase::AfterScript) {
-        delete r.timer;
-        r.timer = nullptr;
+        stopTimer(r);
         if (r.afterTimedOut) {
             appendTrace(r, ansi::yellow +
                                tr("WARNING: after_script failed, but job will continue "
@@ -1293,8 +1631,10 @@ void Engine::Private::runAfter(Run &r)
     appendTrace(r, tr("Running after script...").toUtf8() + '\n');
     const bool success = r.stepExit == 0 && !r.timedOut;
     ScriptOptions so;
-    so.prologue << QStringLiteral("export CI_JOB_STATUS=") +
-                       (success ? QStringLiteral("success") : QStringLiteral("failed"));
+    so.prologue << QStringLiteral("export CI_JOB_STATUS=") + (r.canceled
+                                                                  ? QStringLiteral("canceled")
+                                                              : success ? QStringLiteral("success")
+                                                                        : QStringLiteral("failed"));
     for (const JobVariable &v : std::as_const(r.variables))
         if (v.name == u"CI_DEBUG_TRACE")
             so.debugTrace = v.value == u"true";
@@ -1323,81 +1663,49 @@ void Engine::Private::onCollected(Run &r, bool ok, const QString &error)
 {
     if (r.phase != Phase::Collecting)
         return;
-    const bool success = r.stepExit == 0 && !r.timedOut;
-    if (!ok) {
+    if (!ok)
         appendTrace(r, ansi::yellow + tr("WARNING: %1").arg(error).toUtf8() + ansi::reset + '\n');
-    } else if (!r.canceled) {
-        auto matches = [success](const QString &when) {
-            return when == u"always" || (success ? when == u"on_success" : when == u"on_failure");
-        };
-        const QString cacheRoot = QDir(dataDir).filePath(QStringLiteral("cache"));
-        bool header = false;
-        for (const CacheSpec &cache : std::as_const(r.caches)) {
-            if (cache.policy == u"pull" || !matches(cache.when))
-                continue;
-            if (!header) {
-                appendTrace(r, sectionStart(QStringLiteral("archive_cache"),
-                                            success ? tr("Saving cache for successful job")
-                                                    : tr("Saving cache for failed job")));
-                header = true;
-            }
-            QStringList log;
-            saveCache(cache, cacheKey(cache, r.workspace), cacheRoot, r.workspace, sourceFiles,
-                      &log);
-            for (const QString &line : std::as_const(log))
-                appendTrace(r, line.toUtf8() + '\n');
-        }
-        if (header)
-            appendTrace(r, sectionEnd(QStringLiteral("archive_cache")));
-        if (!r.artifacts.isEmpty() && matches(r.artifacts.when)) {
-            const QString section = success ? QStringLiteral("upload_artifacts_on_success")
-                                            : QStringLiteral("upload_artifacts_on_failure");
-            appendTrace(r,
-                        sectionStart(section, success ? tr("Uploading artifacts for successful job")
-                                                      : tr("Uploading artifacts for failed job")));
-            appendTrace(r, tr("Uploading artifacts...").toUtf8() + '\n');
-            const CollectResult result =
-                collectArtifacts(r.workspace, r.artifacts, sourceFiles, r.artifactsDir);
-            for (const QString &w : result.warnings)
-                appendTrace(r, ansi::yellow + w.toUtf8() + ansi::reset + '\n');
-            for (const QString &e : result.errors)
-                appendTrace(r, ansi::boldRed + e.toUtf8() + ansi::reset + '\n');
-            if (!result.files.isEmpty()) {
-                r.hasArtifacts = true;
-                appendTrace(
-                    r,
-                    (result.files.size() == 1
-                         ? tr("Stored 1 file in %1").arg(r.artifactsDir)
-                         : tr("Stored %1 files in %2").arg(result.files.size()).arg(r.artifactsDir))
-                            .toUtf8() +
-                        '\n');
-            }
-            appendTrace(r, sectionEnd(section));
-        }
-        // Dotenv reports: the variables dependent jobs receive.
-        for (const QString &file : std::as_const(r.artifacts.dotenv)) {
-            QFile f(QDir(r.workspace).filePath(file));
-            if (!f.open(QIODevice::ReadOnly)) {
-                appendTrace(r, ansi::yellow +
-                                   tr("WARNING: %1: no matching files").arg(file).toUtf8() +
-                                   ansi::reset + '\n');
-                continue;
-            }
-            const DotenvResult dotenv = parseDotenv(f.readAll());
-            r.dotenv += dotenv.variables;
-            for (const QString &e : dotenv.errors)
-                appendTrace(r, ansi::yellow + tr("WARNING: %1: %2").arg(file, e).toUtf8() +
-                                   ansi::reset + '\n');
-        }
+    if (!ok || r.canceled) {
+        cleanup(r);
+        return;
     }
-    cleanup(r);
+    OutputsInput in;
+    in.success = r.stepExit == 0 && !r.timedOut;
+    auto matches = [&in](const QString &when) {
+        return when == u"always" || (in.success ? when == u"on_success" : when == u"on_failure");
+    };
+    in.workspace = r.workspace;
+    in.cacheRoot = QDir(dataDir).filePath(QStringLiteral("cache"));
+    in.artifactsDir = r.artifactsDir;
+    in.sourceFiles = sourceFiles;
+    for (const CacheSpec &cache : std::as_const(r.caches))
+        if (cache.policy != u"pull" && matches(cache.when))
+            in.caches << cache;
+    in.artifacts = r.artifacts;
+    in.upload = !r.artifacts.isEmpty() && matches(r.artifacts.when);
+    const int jobId = r.rec.id;
+    const int attempt = r.rec.attempt;
+    pool.start([this, in, jobId, attempt] {
+        OutputsResult result = saveOutputs(in);
+        QMetaObject::invokeMethod(
+            q,
+            [this, jobId, attempt, result] {
+                Run *d = run(jobId);
+                if (!d || d->rec.attempt != attempt || d->phase != Phase::Collecting)
+                    return;
+                appendTrace(*d, result.trace);
+                d->hasArtifacts = result.hasArtifacts;
+                d->dotenv = result.dotenv;
+                cleanup(*d);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void Engine::Private::cleanup(Run &r)
 {
     r.phase = Phase::CleaningUp;
-    delete r.timer;
-    r.timer = nullptr;
+    stopTimer(r);
     appendTrace(r, sectionStart(QStringLiteral("cleanup_file_variables"),
                                 tr("Cleaning up project directory and file based variables")));
     const bool success = r.stepExit == 0 && !r.timedOut && r.systemError.isEmpty();
@@ -1418,6 +1726,10 @@ void Engine::Private::onCleanedUp(Run &r)
     const bool keep = options.keepFailedEnvironment && !success && !r.canceled;
     if (keep && r.env) {
         r.rec.enterCommand = r.env->enterCommand();
+        // Pruning old pipelines must not take the folder of a kept environment.
+        QFile marker(QDir(pipelineDir).filePath(QLatin1String(keptMarker)));
+        if (marker.open(QIODevice::Append))
+            marker.write(r.rec.enterCommand.toUtf8() + '\n');
         appendTrace(r, tr("The job's environment was kept: %1").arg(r.rec.enterCommand).toUtf8() +
                            '\n');
     } else {
@@ -1434,8 +1746,7 @@ void Engine::Private::onCleanedUp(Run &r)
 
 void Engine::Private::finishAttempt(Run &r)
 {
-    delete r.timer;
-    r.timer = nullptr;
+    stopTimer(r);
     r.rec.finished = QDateTime::currentDateTimeUtc();
     r.rec.exitCode = r.stepExit;
     JobStatus s = JobStatus::Success;
@@ -1443,6 +1754,7 @@ void Engine::Private::finishAttempt(Run &r)
     if (r.canceled) {
         s = JobStatus::Canceled;
         r.rec.failureReason = FailureReason::Canceled;
+        r.rec.exitCode = -1; // killed: what the shell said is no answer of the script
         last = ansi::boldRed + tr("ERROR: Job failed: canceled").toUtf8() + ansi::reset;
     } else if (!r.missingDependency.isEmpty()) {
         s = JobStatus::Failed;
@@ -1462,6 +1774,7 @@ void Engine::Private::finishAttempt(Run &r)
     } else if (r.timedOut) {
         s = JobStatus::Failed;
         r.rec.failureReason = FailureReason::JobExecutionTimeout;
+        r.rec.exitCode = -1; // killed, as for cancel
         last = ansi::boldRed +
                tr("ERROR: Job failed: execution took longer than %1 seconds")
                    .arg(goDuration(r.timeoutSeconds))
@@ -1485,12 +1798,12 @@ void Engine::Private::finishAttempt(Run &r)
     appendTrace(r, last + '\n');
     if (r.masker) {
         const QByteArray rest = r.masker->flush();
-        if (!rest.isEmpty()) {
+        if (!rest.isEmpty() && r.rec.log) {
             r.rec.log->append(rest);
             Q_EMIT q->jobOutput(r.rec.id, rest);
         }
     }
-    r.rec.log->finish();
+    finishLog(r.rec);
     r.phase = Phase::Done;
     if (!r.resourceGroup.isEmpty() && resourceHolders.value(r.resourceGroup) == r.rec.id)
         resourceHolders.remove(r.resourceGroup);
@@ -1547,6 +1860,8 @@ Engine::Engine(std::unique_ptr<Backend> backend, QObject *parent)
 
 Engine::~Engine()
 {
+    // Workers write into the pipeline's folders: let them finish first.
+    d->pool.waitForDone();
     // The pipeline's copy of the project is only needed while jobs can still run (or retry).
     if (!d->sourceDir.isEmpty())
         QDir(QFileInfo(d->sourceDir).absolutePath()).removeRecursively();
@@ -1591,6 +1906,15 @@ bool Engine::start(const pipeline::Plan &plan, const pipeline::PipelineContext &
         for (const pipeline::PlannedJob &job : d->plan.jobs)
             names << job.name;
         for (const QString &name : options.jobs) {
+            // A job that exists but is not created says why, as the pipeline editor would.
+            if (!names.contains(name) && name.startsWith(u'.'))
+                return fail(tr("Job \"%1\" is not in the pipeline: it is hidden (its name starts "
+                               "with a dot), a template for other jobs")
+                                .arg(name));
+            for (const pipeline::ExcludedJob &excluded : d->plan.excluded)
+                if (excluded.name == name)
+                    return fail(
+                        tr("Job \"%1\" is not in the pipeline: %2").arg(name, excluded.reason));
             if (!names.contains(name))
                 return fail(tr("Job \"%1\" not found in the pipeline; jobs are: %2")
                                 .arg(name, names.join(QStringLiteral(", "))));
@@ -1641,6 +1965,10 @@ bool Engine::start(const pipeline::Plan &plan, const pipeline::PipelineContext &
         ++next;
     d->pipelineId = QString::number(next);
     d->pipelineDir = pipelines.filePath(d->pipelineId);
+    d->lock = std::make_unique<QLockFile>(QDir(d->pipelineDir).filePath(QLatin1String(lockName)));
+    d->lock->setStaleLockTime(0);
+    d->lock->tryLock(0);
+    prunePipelines(pipelines, options.keepPipelines);
     QDir().mkpath(QDir(d->pipelineDir).filePath(QStringLiteral("logs")));
     d->created = QDateTime::currentDateTimeUtc();
     d->projectName = context.effectiveFacts().projectPath.section(u'/', -1);
@@ -1654,6 +1982,8 @@ bool Engine::start(const pipeline::Plan &plan, const pipeline::PipelineContext &
     if (!files)
         return fail(tr("Cannot copy the project %1: %2").arg(options.projectRoot, snapshotError));
     d->sourceFiles = *files;
+    d->source->files = *files;
+    d->source->present = true;
 
     // User variables files, lowest first: read now so that errors show in every job.
     d->fileVariablesFor(QString());
@@ -1673,14 +2003,13 @@ void Engine::play(int jobId)
     Run *r = d->run(jobId);
     if (!r)
         return;
-    if (r->rec.status == JobStatus::Manual && !r->planned->trigger) {
+    if (r->rec.status == JobStatus::Manual && !r->childCreated) { // not a blocked downstream
         r->played = true;
         d->finishedEmitted = false;
         d->setStatus(*r, JobStatus::Pending);
         d->schedule();
     } else if (r->rec.status == JobStatus::Scheduled) {
-        delete r->timer;
-        r->timer = nullptr;
+        stopTimer(*r);
         r->played = true;
         d->finishedEmitted = false;
         d->setStatus(*r, JobStatus::Pending);
@@ -1700,12 +2029,21 @@ void Engine::retry(int jobId)
     r->phase = Phase::Idle;
     r->played = true;
     d->finishedEmitted = false;
-    // Jobs that were skipped because of this one are evaluated again.
-    for (const auto &other : d->runs) {
-        if (other->rec.status == JobStatus::Skipped && other->prereqs.contains(jobId)) {
-            other->rec.status = JobStatus::Created;
-            d->newLog(*other);
-            Q_EMIT jobChanged(other->rec.id);
+    // Jobs that were skipped because of this one (directly or not) are evaluated again.
+    QSet<int> again{jobId};
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (const auto &other : d->runs) {
+            if (other->rec.status != JobStatus::Skipped || again.contains(other->rec.id))
+                continue;
+            if (std::any_of(other->prereqs.cbegin(), other->prereqs.cend(),
+                            [&again](int id) { return again.contains(id); })) {
+                again.insert(other->rec.id);
+                other->rec.status = JobStatus::Created;
+                d->newLog(*other);
+                Q_EMIT jobChanged(other->rec.id);
+                changed = true;
+            }
         }
     }
     d->setStatus(*r, JobStatus::Pending);
@@ -1726,11 +2064,10 @@ void Engine::cancel(int jobId)
             if (c->group == jobId)
                 cancel(c->rec.id);
     }
-    delete r->timer;
-    r->timer = nullptr;
+    stopTimer(*r);
     r->rec.failureReason = FailureReason::Canceled;
     r->rec.finished = QDateTime::currentDateTimeUtc();
-    r->rec.log->finish();
+    finishLog(r->rec);
     d->setStatus(*r, JobStatus::Canceled);
     d->schedule();
 }
@@ -1748,14 +2085,87 @@ void Engine::cancelPipeline()
             d->abort(*r);
             continue;
         }
-        delete r->timer;
-        r->timer = nullptr;
+        stopTimer(*r);
         r->rec.failureReason = FailureReason::Canceled;
         r->rec.finished = QDateTime::currentDateTimeUtc();
-        r->rec.log->finish();
+        finishLog(r->rec);
         d->setStatus(*r, JobStatus::Canceled);
     }
     d->schedule();
+}
+
+bool Engine::autoCancelable() const
+{
+    if (!d->started || d->canceledPipeline || d->finishedEmitted)
+        return false;
+    const QString mode = d->plan.autoCancelOnNewCommit;
+    if (mode == u"none")
+        return false;
+    bool inProgress = false;
+    bool interruptibleLeft = false;
+    for (const auto &r : d->runs) {
+        const bool unfinished = !isFinished(r->rec.status) && r->rec.status != JobStatus::Manual;
+        inProgress = inProgress || d->isActive(*r) || r->rec.status == JobStatus::Created;
+        interruptibleLeft = interruptibleLeft || (unfinished && r->interruptible);
+        if (r->planned->trigger || r->interruptible)
+            continue;
+        switch (r->rec.status) {
+        case JobStatus::Preparing:
+        case JobStatus::Running:
+            if (mode != u"interruptible")
+                return false;
+            break;
+        case JobStatus::Success:
+        case JobStatus::Failed:
+            if (r->rec.started.isValid() && mode != u"interruptible")
+                return false;
+            break;
+        default:
+            // A retried job that ran before has started too.
+            if (r->rec.attempt > 1 && mode != u"interruptible")
+                return false;
+            break;
+        }
+    }
+    return inProgress && (mode != u"interruptible" || interruptibleLeft);
+}
+
+bool Engine::cancelRedundant(const QString &newerPipelineId)
+{
+    if (!autoCancelable())
+        return false;
+    const QByteArray line =
+        ansi::yellow +
+        (newerPipelineId.isEmpty()
+             ? tr("Job canceled: a newer pipeline on the same ref made this one redundant")
+             : tr("Job canceled: pipeline #%1 on the same ref made this one redundant")
+                   .arg(newerPipelineId))
+            .toUtf8() +
+        ansi::reset + '\n';
+    // on_new_commit: interruptible cancels those jobs only; the others run on.
+    const bool onlyInterruptible = d->plan.autoCancelOnNewCommit == u"interruptible";
+    if (!onlyInterruptible) {
+        d->canceledPipeline = true;
+        d->finishedEmitted = false;
+    }
+    for (const auto &r : d->runs) {
+        if (isFinished(r->rec.status) || r->rec.status == JobStatus::Manual)
+            continue;
+        if (onlyInterruptible && !r->interruptible)
+            continue;
+        d->appendTrace(*r, line);
+        if (r->phase != Phase::Idle && r->phase != Phase::Done) {
+            d->abort(*r);
+            continue;
+        }
+        stopTimer(*r);
+        r->rec.failureReason = FailureReason::Canceled;
+        r->rec.finished = QDateTime::currentDateTimeUtc();
+        finishLog(r->rec);
+        d->setStatus(*r, JobStatus::Canceled);
+    }
+    d->schedule();
+    return true;
 }
 
 PipelineStatus Engine::status() const
@@ -1766,6 +2176,11 @@ PipelineStatus Engine::status() const
 QString Engine::pipelineId() const
 {
     return d->pipelineId;
+}
+
+QString Engine::pipelineDir() const
+{
+    return d->pipelineDir;
 }
 
 QList<JobRecord> Engine::jobs() const
@@ -1789,6 +2204,12 @@ const JobRecord *Engine::job(const QString &name, int parentId) const
         if (r->rec.name == name && r->rec.parentId == parentId)
             return &r->rec;
     return nullptr;
+}
+
+const pipeline::PlannedJob *Engine::plannedJob(int jobId) const
+{
+    const Run *r = d->run(jobId);
+    return r ? r->planned : nullptr;
 }
 
 Backend *Engine::backend() const

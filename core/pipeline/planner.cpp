@@ -446,6 +446,22 @@ PolicyResult evaluatePolicy(const yaml::Node &policy, const Evaluator &eval,
     return result;
 }
 
+/// `allow_failure: {exit_codes: 3}` or `exit_codes: [1, 3]`.
+QList<int> exitCodes(const yaml::Node &allowFailure)
+{
+    QList<int> out;
+    if (!allowFailure.isMap())
+        return out;
+    const yaml::Node codes = allowFailure.value(u"exit_codes");
+    const std::vector<yaml::Node> items =
+        codes.isSequence() ? codes.items() : std::vector<yaml::Node>{codes};
+    for (const yaml::Node &item : items)
+        if (item.isScalar())
+            if (const auto code = item.toInt())
+                out << int(*code);
+    return out;
+}
+
 std::optional<bool> boolValue(const yaml::Node &node)
 {
     if (!node.isDefined())
@@ -635,6 +651,9 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
     const yaml::Node workflow = config.root.value(u"workflow");
     const yaml::Node workflowRules = workflow.value(u"rules");
     plan.created = true;
+    if (const QString mode = text(workflow.value(u"auto_cancel").value(u"on_new_commit"));
+        !mode.isEmpty())
+        plan.autoCancelOnNewCommit = mode;
     if (workflowRules.isSequence()) {
         const QHash<QString, QString> values = withUser(vars::expandAll(globals, pipelineVars));
         const std::vector<yaml::Node> ruleList = flatItems(workflowRules);
@@ -651,6 +670,9 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
                 plan.reason = tr("workflow: rule %1 matched").arg(match + 1);
                 plan.workflowVariables = readVariables(rule.value(u"variables"));
                 overrideVariables(globals, plan.workflowVariables);
+                if (const QString mode = text(rule.value(u"auto_cancel").value(u"on_new_commit"));
+                    !mode.isEmpty())
+                    plan.autoCancelOnNewCommit = mode;
             }
         }
     }
@@ -702,6 +724,7 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
             When when = defaultWhen;
             QString startIn = text(job.node.value(u"start_in"));
             std::optional<bool> allowFailure = boolValue(job.node.value(u"allow_failure"));
+            planned.allowFailureExitCodes = exitCodes(job.node.value(u"allow_failure"));
             bool manualFromRule = false;
             yaml::Node needsNode = job.node.value(u"needs");
             QList<vars::Variable> ruleVariables;
@@ -728,8 +751,13 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
                 }
                 if (const yaml::Node s = rule.value(u"start_in"); s.isScalar())
                     startIn = s.scalar();
-                if (const auto af = boolValue(rule.value(u"allow_failure")))
+                planned.matchedRule = match;
+                planned.rule = rule;
+                if (const auto af = boolValue(rule.value(u"allow_failure"))) {
                     allowFailure = af;
+                    planned.allowFailureFromRule = true;
+                    planned.allowFailureExitCodes = exitCodes(rule.value(u"allow_failure"));
+                }
                 if (rule.contains(u"needs"))
                     needsNode = rule.value(u"needs");
                 ruleVariables = readVariables(rule.value(u"variables"));

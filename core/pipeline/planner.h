@@ -43,6 +43,16 @@ struct PlannedJob
     When when = When::OnSuccess;
     QString startIn; ///< delayed jobs
     bool allowFailure = false;
+    /// `allow_failure:exit_codes` that apply: the job's, unless the matched `rules:` entry sets
+    /// `allow_failure` (GitLab then drops the job's criteria). With codes, a failure is allowed
+    /// only for a script exit code in the list (allowFailure is false then).
+    QList<int> allowFailureExitCodes;
+    /// Index (0-based, after flattening `!reference`d lists) of the `rules:` entry that made the
+    /// job; -1 without `rules:`. `reason` says the same in words, for people.
+    int matchedRule = -1;
+    bool allowFailureFromRule = false; ///< that entry set `allow_failure`
+    /// That `rules:` entry itself (`interruptible`, ... that it overrides); undefined without.
+    yaml::Node rule;
     bool hasNeeds = false; ///< `needs:` given (even empty): the job does not wait for stages
     QList<Need> needs;
     bool hasDependencies = false;
@@ -86,6 +96,9 @@ struct Plan
     QList<ExcludedJob> excluded;             ///< definition order
     QList<vars::Variable> workflowVariables; ///< from the matching `workflow:rules` entry
     QStringList errors;                      ///< pipeline-creation errors with GitLab's wording
+    /// `workflow:auto_cancel:on_new_commit` (the matching `workflow:rules` entry's first):
+    /// `conservative` (GitLab's default), `interruptible` or `none`.
+    QString autoCancelOnNewCommit = QStringLiteral("conservative");
     /// Some include could not be read offline (ci::ResolvedConfig::incomplete): jobs may be
     /// missing, and findings that could come from the missing content are in `warnings`.
     bool incomplete = false;

@@ -5,6 +5,7 @@
 #include "theme.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QSettings>
@@ -72,11 +73,48 @@ private slots:
             if (spin->suffix() == u" ms")
                 spin->setValue(1200);
         }
-        auto *theme = dialog.findChildren<QComboBox *>().constLast();
+        auto *theme = dialog.findChild<QComboBox *>(u"theme"_qs);
         theme->setCurrentIndex(theme->findData(int(Theme::Kind::Light)));
         const Settings edited = dialog.settings();
         QCOMPARE(edited.validationDelayMs, 1200);
         QCOMPARE(edited.theme, Theme::Kind::Light);
+    }
+
+    void runSettings()
+    {
+        Settings s = Settings::load();
+        QCOMPARE(s.executor, u"shell");
+        QCOMPARE(s.concurrency, 0);
+        QVERIFY(!s.privileged);
+        QVERIFY(!s.keepFailedEnvironment);
+        SettingsDialog dialog(s);
+        auto *executor = dialog.findChild<QComboBox *>(u"executor"_qs);
+        auto *context = dialog.findChild<QComboBox *>(u"kubeContext"_qs);
+        auto *privileged = dialog.findChild<QCheckBox *>(u"privileged"_qs);
+        QVERIFY(executor && context && privileged);
+        QVERIFY(!context->isEnabled());  // only for kubernetes
+        QVERIFY(!privileged->isEnabled()); // no containers with the shell executor
+        executor->setCurrentIndex(executor->findData(u"kubernetes"_qs));
+        QVERIFY(context->isEnabled());
+        QVERIFY(privileged->isEnabled());
+        context->setCurrentText(u"kind-ci"_qs);
+        privileged->setChecked(true);
+        dialog.findChild<QCheckBox *>(u"keepFailed"_qs)->setChecked(true);
+        dialog.findChild<QSpinBox *>(u"concurrency"_qs)->setValue(3);
+        dialog.settings().save();
+        const Settings back = Settings::load();
+        QCOMPARE(back.executor, u"kubernetes");
+        QCOMPARE(back.kubeContext, u"kind-ci");
+        QVERIFY(back.privileged);
+        QVERIFY(back.keepFailedEnvironment);
+        QCOMPARE(back.concurrency, 3);
+        // The contexts come from the Kubernetes backend when it provides them.
+        SettingsDialog::setKubeContextProvider([] { return QStringList{u"a"_qs, u"b"_qs}; });
+        SettingsDialog again(back);
+        auto *contexts = again.findChild<QComboBox *>(u"kubeContext"_qs);
+        QCOMPARE(contexts->count(), 2);
+        QCOMPARE(contexts->currentText(), u"kind-ci");
+        SettingsDialog::setKubeContextProvider({});
     }
 
     void editorsFollowTheDesktop()

@@ -1,12 +1,16 @@
 // The run engine with the shell backend: real processes in real git repositories.
 
 #include "exec/engine.h"
+#include "exec/scriptbuilder.h"
 #include "exec/shell/shellbackend.h"
 #include "gitrepobuilder.h"
 #include "pipeline/gitcontext.h"
 #include "pipeline/planner.h"
 
+#include <QLockFile>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -58,7 +62,8 @@ public:
         plan = pipeline::Planner::planProject(context, po);
         options.projectRoot = root;
         options.dataDir = data;
-        engine = std::make_unique<exec::Engine>(std::make_unique<exec::ShellBackend>());
+        engine = std::make_unique<exec::Engine>(
+            backendFactory ? backendFactory() : std::make_unique<exec::ShellBackend>());
         finished = std::make_unique<QSignalSpy>(engine.get(), &exec::Engine::finished);
         QObject::connect(engine.get(), &exec::Engine::jobChanged, engine.get(), [this](int id) {
             if (const exec::JobRecord *j = engine->job(id))
@@ -122,6 +127,78 @@ public:
     qsizetype consumed = 0;
     QHash<QString, QList<JobStatus>> history;
     QHash<QString, QByteArray> untracked; ///< written after the commit
+    std::function<std::unique_ptr<exec::Backend>()> backendFactory;
+};
+
+/// The shell backend, keeping the JobSpec of every job.
+class RecordingBackend : public exec::ShellBackend
+{
+public:
+    explicit RecordingBackend(QList<exec::JobSpec> *specs)
+        : m_specs(specs)
+    {
+    }
+    exec::JobEnvironment *createEnvironment(const exec::JobSpec &spec, QObject *parent) override
+    {
+        m_specs->append(spec);
+        return exec::ShellBackend::createEnvironment(spec, parent);
+    }
+
+private:
+    QList<exec::JobSpec> *m_specs;
+};
+
+/// A backend whose environments fail or never finish preparing (an image pull that is
+/// refused, a service that never answers).
+class BrokenBackend : public exec::ShellBackend
+{
+public:
+    enum Mode { Fail, Hang };
+    BrokenBackend(Mode mode, int *cleanups)
+        : m_mode(mode)
+        , m_cleanups(cleanups)
+    {
+    }
+
+    class Environment : public exec::JobEnvironment
+    {
+    public:
+        Environment(Mode mode, int *cleanups, QObject *parent)
+            : exec::JobEnvironment(parent)
+            , m_mode(mode)
+            , m_cleanups(cleanups)
+        {
+        }
+        void prepare() override
+        {
+            if (m_mode == Fail)
+                QTimer::singleShot(0, this, [this] {
+                    Q_EMIT prepared(false, QStringLiteral("pull access denied for nope"));
+                });
+        }
+        void runScript(exec::ScriptStep, const QByteArray &) override {}
+        void abortScript() override {}
+        void collect() override {}
+        void cleanup(bool) override
+        {
+            ++*m_cleanups;
+            QTimer::singleShot(0, this, [this] { Q_EMIT cleanedUp(); });
+        }
+        QString enterCommand() const override { return {}; }
+
+    private:
+        Mode m_mode;
+        int *m_cleanups;
+    };
+
+    exec::JobEnvironment *createEnvironment(const exec::JobSpec &, QObject *parent) override
+    {
+        return new Environment(m_mode, m_cleanups, parent);
+    }
+
+private:
+    Mode m_mode;
+    int *m_cleanups;
 };
 
 bool processAlive(qint64 pid)
@@ -153,8 +230,14 @@ class TestEngine : public QObject
 
 private slots:
     void initTestCase();
+    void goDuration_data();
+    void goDuration();
+    void displayCommand_data();
+    void displayCommand();
+    void scriptRunsInSh();
     void twoStages();
     void traceShape();
+    void defaults();
     void stagesAndNeeds();
     void concurrencyLimit();
     void whenKeywords_data();
@@ -165,17 +248,29 @@ private slots:
     void allowFailureExitCodes();
     void retry_data();
     void retry();
+    void retryByHand();
     void timeout();
     void resourceGroup();
     void cancelJob();
     void cancelPipeline();
+    void cancelWhilePreparing();
     void variablesPrecedence();
     void selection_data();
     void selection();
     void unknownJob();
+    void notInPipeline_data();
+    void notInPipeline();
+    void autoCancel_data();
+    void autoCancel();
+    void workFilesRemoved();
+    void manualKeepsSource();
+    void prunePipelines();
     void untrackedAndCheckoutUnchanged();
+    void gitStrategyNone();
     void childPipeline_data();
     void childPipeline();
+    void dynamicChildPipeline();
+    void manualTrigger();
     void triggerProjectSkipped();
     void keepFailed();
     void masking();
@@ -183,18 +278,81 @@ private slots:
     void variablesFilePrecedence();
     void dotenv();
     void artifacts();
+    void artifactSources_data();
+    void artifactSources();
     void artifactsWhen_data();
     void artifactsWhen();
     void cache();
     void missingDependency();
     void debugTrace();
     void destroyedWhileRunning();
+    void systemFailure();
+    void jobSpec();
+    void timeoutWhilePreparing();
     void environment();
 };
 
 void TestEngine::initTestCase()
 {
     qRegisterMetaType<PipelineStatus>();
+}
+
+void TestEngine::goDuration_data()
+{
+    QTest::addColumn<qint64>("seconds");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("0") << qint64(0) << "0s";
+    QTest::newRow("59") << qint64(59) << "59s";
+    QTest::newRow("60") << qint64(60) << "1m0s";
+    QTest::newRow("90") << qint64(90) << "1m30s";
+    QTest::newRow("3600") << qint64(3600) << "1h0m0s";
+    QTest::newRow("5432") << qint64(5432) << "1h30m32s";
+}
+
+void TestEngine::goDuration()
+{
+    QFETCH(qint64, seconds);
+    QFETCH(QString, text);
+    QCOMPARE(exec::goDuration(seconds), text);
+}
+
+void TestEngine::displayCommand_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("one line") << "echo hi"
+                              << "echo hi";
+    QTest::newRow("block scalar") << "echo hi\n"
+                                  << "echo hi";
+    QTest::newRow("two lines") << "if true; then\n  echo hi\nfi\n"
+                               << "if true; then # collapsed multi-line command";
+}
+
+void TestEngine::displayCommand()
+{
+    QFETCH(QString, command);
+    QFETCH(QString, shown);
+    QCOMPARE(exec::displayCommand(command), shown);
+}
+
+void TestEngine::scriptRunsInSh()
+{
+    // The script also works in a POSIX sh (images without bash: the runner falls back to sh).
+    const QString sh = QStandardPaths::findExecutable(QStringLiteral("dash"));
+    if (sh.isEmpty())
+        QSKIP("dash is not installed");
+    QTemporaryDir dir;
+    QFile script(dir.filePath(QStringLiteral("s")));
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write(exec::buildScript({QStringLiteral("echo \"it's $((1+1))\""),
+                                    QStringLiteral("false"), QStringLiteral("echo never")}));
+    script.close();
+    QProcess p;
+    p.start(sh, {script.fileName()});
+    QVERIFY(p.waitForFinished());
+    QCOMPARE(p.exitCode(), 1);
+    QCOMPARE(p.readAllStandardOutput(), QByteArray("\x1b[32;1m$ echo \"it's $((1+1))\"\x1b[0;m\n"
+                                                   "it's 2\n\x1b[32;1m$ false\x1b[0;m\n"));
 }
 
 void TestEngine::twoStages()
@@ -261,6 +419,24 @@ void TestEngine::traceShape()
                                     QStringLiteral("cleanup_file_variables")}));
     QCOMPARE(f.job(QStringLiteral("job")).failureReason, FailureReason::ScriptFailure);
     QCOMPARE(f.lastStatus(), PipelineStatus::Failed);
+}
+
+void TestEngine::defaults()
+{
+    // The engine runs the effective job: default: keys the job does not set.
+    Fixture f;
+    QVERIFY(f.start("default:\n  before_script: [echo from-default]\n"
+                    "  after_script: [echo after-default]\n"
+                    "plain:\n  script: echo plain\n"
+                    "own:\n  before_script: [echo own-before]\n  script: echo own\n"
+                    "none:\n  inherit:\n    default: false\n  script: echo none\n"));
+    QVERIFY(f.wait());
+    QVERIFY(f.trace(QStringLiteral("plain")).contains(QStringLiteral("\nfrom-default\n")));
+    QVERIFY(f.trace(QStringLiteral("plain")).contains(QStringLiteral("\nafter-default\n")));
+    QVERIFY(f.trace(QStringLiteral("own")).contains(QStringLiteral("\nown-before\n")));
+    QVERIFY(!f.trace(QStringLiteral("own")).contains(QStringLiteral("from-default")));
+    QVERIFY(f.trace(QStringLiteral("own")).contains(QStringLiteral("\nafter-default\n")));
+    QVERIFY(!f.trace(QStringLiteral("none")).contains(QStringLiteral("default")));
 }
 
 void TestEngine::stagesAndNeeds()
@@ -402,6 +578,23 @@ void TestEngine::allowFailureExitCodes_data()
                                  << PipelineStatus::Success;
     QTest::newRow("other code") << QByteArray("\n    exit_codes: [137, 3]") << 4 << false
                                 << PipelineStatus::Failed;
+    // rules:allow_failure replaces the job's, exit codes included.
+    QTest::newRow("rule says false")
+        << QByteArray("\n    exit_codes: 3\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"main\"\n"
+                      "      allow_failure: false")
+        << 3 << false << PipelineStatus::Failed;
+    QTest::newRow("rule without allow_failure")
+        << QByteArray("\n    exit_codes: 3\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"x\"\n"
+                      "      allow_failure: false\n    - when: on_success")
+        << 3 << true << PipelineStatus::Success;
+    // The planner says which rule matched: its own exit codes apply.
+    QTest::newRow("rule with exit codes")
+        << QByteArray("false\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"x\"\n"
+                      "    - allow_failure:\n        exit_codes: [3]")
+        << 3 << true << PipelineStatus::Success;
+    QTest::newRow("rule with other exit codes")
+        << QByteArray("true\n  rules:\n    - allow_failure:\n        exit_codes: [3]") << 4 << false
+        << PipelineStatus::Failed;
 }
 
 void TestEngine::allowFailureExitCodes()
@@ -460,6 +653,30 @@ void TestEngine::retry()
     }
 }
 
+void TestEngine::retryByHand()
+{
+    Fixture f;
+    QVERIFY(f.start("stages: [one, two]\n"
+                    "flaky:\n  stage: one\n  script:\n    - echo run >> $SHARED/events\n"
+                    "    - test $(wc -l < $SHARED/events) -ge 2\n"
+                    "next:\n  stage: two\n  script: echo next\n"
+                    "last:\n  stage: .post\n  script: echo last\n"));
+    QVERIFY(f.wait());
+    QCOMPARE(f.lastStatus(), PipelineStatus::Failed);
+    QCOMPARE(f.job(QStringLiteral("last")).status, JobStatus::Skipped);
+    QCOMPARE(f.job(QStringLiteral("next")).status, JobStatus::Skipped);
+    const QString firstLog = f.job(QStringLiteral("flaky")).log->path();
+    f.engine->retry(f.job(QStringLiteral("flaky")).id);
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("flaky")).status, JobStatus::Success);
+    QCOMPARE(f.job(QStringLiteral("flaky")).attempt, 2);
+    QVERIFY(f.job(QStringLiteral("flaky")).log->path() != firstLog);
+    QVERIFY(QFileInfo::exists(firstLog)); // the first attempt's trace stays
+    QCOMPARE(f.job(QStringLiteral("next")).status, JobStatus::Success);
+    QCOMPARE(f.job(QStringLiteral("last")).status, JobStatus::Success);
+    QCOMPARE(f.lastStatus(), PipelineStatus::Success);
+}
+
 void TestEngine::timeout()
 {
     Fixture f;
@@ -476,7 +693,8 @@ void TestEngine::timeout()
     QVERIFY(t.contains(QStringLiteral("\nafter failed\n")));
     QVERIFY(t.endsWith(QStringLiteral(
         "\x1b[31;1mERROR: Job failed: execution took longer than 1s seconds\x1b[0;m")));
-    QVERIFY(!processAlive(readPid(QDir(f.shared).filePath(QStringLiteral("pid")))));
+    QTRY_VERIFY_WITH_TIMEOUT(!processAlive(readPid(QDir(f.shared).filePath(QStringLiteral("pid")))),
+                             2000); // the kernel needs a moment
 }
 
 void TestEngine::resourceGroup()
@@ -501,6 +719,7 @@ void TestEngine::cancelJob()
     QVERIFY(f.start("stages: [one, two]\n"
                     "job:\n  stage: one\n  script:\n    - echo $$ > $SHARED/pid\n"
                     "    - sleep 30 &\n    - echo $! > $SHARED/child\n    - wait\n"
+                    "  after_script:\n    - echo \"after=$CI_JOB_STATUS\"\n"
                     "next:\n  stage: two\n  script: echo next\n"));
     const QString pidFile = QDir(f.shared).filePath(QStringLiteral("child"));
     QTRY_VERIFY_WITH_TIMEOUT(readPid(pidFile) > 0, 10000);
@@ -511,12 +730,16 @@ void TestEngine::cancelJob()
     QVERIFY(f.wait());
     QCOMPARE(f.job(QStringLiteral("job")).status, JobStatus::Canceled);
     QCOMPARE(f.job(QStringLiteral("job")).failureReason, FailureReason::Canceled);
+    QCOMPARE(f.job(QStringLiteral("job")).exitCode, -1);
     QCOMPARE(f.job(QStringLiteral("next")).status, JobStatus::Skipped);
     QCOMPARE(f.lastStatus(), PipelineStatus::Canceled);
-    QVERIFY(!processAlive(shell));
-    QVERIFY(!processAlive(child));
+    QTRY_VERIFY_WITH_TIMEOUT(!processAlive(shell), 2000); // the kernel needs a moment
+    QTRY_VERIFY_WITH_TIMEOUT(!processAlive(child), 2000); // the kernel needs a moment
     QVERIFY(f.trace(QStringLiteral("job"))
                 .endsWith(QStringLiteral("\x1b[31;1mERROR: Job failed: canceled\x1b[0;m")));
+    // GitLab 17: the after_script runs for canceled jobs.
+    QVERIFY2(f.trace(QStringLiteral("job")).contains(QStringLiteral("\nafter=canceled\n")),
+             qPrintable(f.trace(QStringLiteral("job"))));
 }
 
 void TestEngine::cancelPipeline()
@@ -537,10 +760,26 @@ void TestEngine::cancelPipeline()
     QCOMPARE(f.lastStatus(), PipelineStatus::Canceled);
     for (const exec::JobRecord &j : f.engine->jobs())
         QCOMPARE(j.status, JobStatus::Canceled);
-    QVERIFY(!processAlive(child));
+    QTRY_VERIFY_WITH_TIMEOUT(!processAlive(child), 2000); // the kernel needs a moment
     // Environments are gone once finished() arrives.
     QVERIFY(!QFileInfo::exists(QDir(f.data).filePath(
         QStringLiteral("pipelines/%1/jobs/1/project").arg(f.engine->pipelineId()))));
+}
+
+void TestEngine::cancelWhilePreparing()
+{
+    Fixture f;
+    QVERIFY(f.start("job:\n  script: touch $SHARED/ran\n"));
+    QObject::connect(f.engine.get(), &exec::Engine::jobChanged, f.engine.get(), [&f](int id) {
+        if (f.engine->job(id)->status == JobStatus::Preparing)
+            f.engine->cancel(id);
+    });
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("job")).status, JobStatus::Canceled);
+    QCOMPARE(f.lastStatus(), PipelineStatus::Canceled);
+    QVERIFY(!QFileInfo::exists(QDir(f.shared).filePath(QStringLiteral("ran"))));
+    QVERIFY(!QFileInfo::exists(
+        QDir(f.data).filePath(QStringLiteral("pipelines/%1/jobs/1").arg(f.engine->pipelineId()))));
 }
 
 void TestEngine::variablesPrecedence()
@@ -627,6 +866,221 @@ void TestEngine::unknownJob()
     QCOMPARE(error, QStringLiteral("Job \"nope\" not found in the pipeline; jobs are: a, b"));
 }
 
+void TestEngine::notInPipeline_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("excluded by rules")
+        << "b"
+        << "Job \"b\" is not in the pipeline: rules: no rule matched";
+    QTest::newRow("when: never") << "c"
+                                 << "Job \"c\" is not in the pipeline: rules: rule 1 sets "
+                                    "when: never";
+    QTest::newRow("except") << "d"
+                            << "Job \"d\" is not in the pipeline: except: refs main";
+    QTest::newRow("hidden") << ".t"
+                            << "Job \".t\" is not in the pipeline: it is hidden (its name starts "
+                               "with a dot), a template for other jobs";
+    QTest::newRow("unknown") << "e"
+                             << "Job \"e\" not found in the pipeline; jobs are: a";
+}
+
+void TestEngine::notInPipeline()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, error);
+    Fixture f;
+    exec::RunOptions o;
+    o.jobs = {name};
+    QString e;
+    QVERIFY(!f.start(".t:\n  script: echo\na:\n  script: echo\n"
+                     "b:\n  script: echo\n  rules:\n    - if: $NOPE\n"
+                     "c:\n  script: echo\n  rules:\n    - when: never\n"
+                     "d:\n  script: echo\n  except: [main]\n",
+                     o, {}, &e));
+    QCOMPARE(e, error);
+}
+
+void TestEngine::autoCancel_data()
+{
+    // `sleeper` runs until canceled; the question is whether a newer pipeline cancels this one.
+    QTest::addColumn<QByteArray>("ci");
+    QTest::addColumn<int>("concurrency");
+    QTest::addColumn<bool>("canceled");
+    QTest::addColumn<QStringList>("survivors"); ///< jobs that run on and succeed
+    const QByteArray sleeper = "sleeper:\n  script:\n    - touch $SHARED/started\n"
+                               "    - sleep 30\n";
+    QTest::newRow("interruptible running")
+        << sleeper + "  interruptible: true\nlater:\n  stage: deploy\n  script: echo\n"
+        << 0 << true << QStringList();
+    QTest::newRow("non-interruptible running") << sleeper << 0 << false << QStringList();
+    QTest::newRow("interruptible: false running") << sleeper + "  interruptible: false\n"
+                                                  << 0 << false << QStringList();
+    QTest::newRow("non-interruptible job done before")
+        << "first:\n  stage: .pre\n  script: echo\n" + sleeper + "  interruptible: true\n"
+        << 0 << false << QStringList();
+    QTest::newRow("interruptible job done before")
+        << "first:\n  stage: .pre\n  interruptible: true\n  script: echo\n" + sleeper +
+               "  interruptible: true\n"
+        << 0 << true << QStringList();
+    // Jobs that did not start are canceled whatever their interruptible.
+    QTest::newRow("non-interruptible pending")
+        << sleeper + "  interruptible: true\nwaiting:\n  script: echo\n"
+        << 1 << true << QStringList();
+    QTest::newRow("default: interruptible")
+        << "default:\n  interruptible: true\n" + sleeper << 0 << true << QStringList();
+    QTest::newRow("rules:interruptible overrides")
+        << sleeper + "  interruptible: false\n  rules:\n    - interruptible: true\n"
+        << 0 << true << QStringList();
+    QTest::newRow("rules:interruptible false")
+        << sleeper + "  interruptible: true\n  rules:\n    - interruptible: false\n"
+        << 0 << false << QStringList();
+    QTest::newRow("on_new_commit: none") << "workflow:\n  auto_cancel:\n    on_new_commit: none\n" +
+                                                sleeper + "  interruptible: true\n"
+                                         << 0 << false << QStringList();
+    QTest::newRow("workflow rule: none")
+        << "workflow:\n  rules:\n    - auto_cancel:\n        on_new_commit: none\n" + sleeper +
+               "  interruptible: true\n"
+        << 0 << false << QStringList();
+    // on_new_commit: interruptible cancels the interruptible jobs only, started or not.
+    QTest::newRow("on_new_commit: interruptible")
+        << "workflow:\n  auto_cancel:\n    on_new_commit: interruptible\n" + sleeper +
+               "  interruptible: true\nwaiting:\n  script: echo\n"
+               "later:\n  stage: deploy\n  needs: []\n  interruptible: true\n  script: echo\n"
+        << 1 << true << QStringList{QStringLiteral("waiting")};
+    QTest::newRow("on_new_commit: interruptible, running non-interruptible")
+        << "workflow:\n  auto_cancel:\n    on_new_commit: interruptible\n" + sleeper +
+               "waiting:\n  interruptible: true\n  script: echo\n"
+        << 1 << true << QStringList{QStringLiteral("sleeper")};
+}
+
+void TestEngine::autoCancel()
+{
+    QFETCH(QByteArray, ci);
+    QFETCH(int, concurrency);
+    QFETCH(bool, canceled);
+    QFETCH(QStringList, survivors);
+    Fixture f;
+    exec::RunOptions o;
+    o.concurrency = concurrency;
+    QVERIFY(f.start(ci, o));
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(QDir(f.shared).filePath(QStringLiteral("started"))),
+                             10000);
+    QCOMPARE(f.engine->autoCancelable(), canceled);
+    QCOMPARE(f.engine->cancelRedundant(QStringLiteral("7")), canceled);
+    // What runs on is canceled by hand once the rest settled.
+    const bool sleeperRunsOn = !canceled || survivors.removeAll(u"sleeper"_qs) > 0;
+    if (sleeperRunsOn) {
+        if (canceled)
+            QTRY_COMPARE(f.job(QStringLiteral("waiting")).status, JobStatus::Canceled);
+        QCOMPARE(f.job(QStringLiteral("sleeper")).status, JobStatus::Running);
+        f.engine->cancelPipeline();
+    }
+    QVERIFY(f.wait());
+    QCOMPARE(f.lastStatus(), PipelineStatus::Canceled);
+    if (canceled) {
+        for (const exec::JobRecord &j : f.engine->jobs()) {
+            if (j.name == u"first" || (sleeperRunsOn && j.name == u"sleeper"))
+                continue;
+            if (survivors.contains(j.name)) {
+                QCOMPARE(j.status, JobStatus::Success);
+                continue;
+            }
+            QCOMPARE(j.status, JobStatus::Canceled);
+            QVERIFY2(f.trace(j.name).contains(QStringLiteral(
+                         "Job canceled: pipeline #7 on the same ref made this one redundant")),
+                     qPrintable(f.trace(j.name)));
+        }
+    }
+    // A finished pipeline is not canceled again.
+    QVERIFY(!f.engine->autoCancelable());
+    QVERIFY(!f.engine->cancelRedundant());
+}
+
+void TestEngine::workFilesRemoved()
+{
+    Fixture f;
+    exec::RunOptions o;
+    o.keepFailedEnvironment = true;
+    QVERIFY(f.start("ok:\n  script: echo fine > out.txt\n  artifacts:\n    paths: [out.txt]\n"
+                    "broken:\n  script: exit 1\n",
+                    o));
+    QVERIFY(f.wait());
+    const QDir dir(f.engine->pipelineDir());
+    QCOMPARE(dir.path(), QDir(f.data).filePath(QStringLiteral("pipelines/1")));
+    const int ok = f.job(QStringLiteral("ok")).id;
+    const int broken = f.job(QStringLiteral("broken")).id;
+    // The project copies are gone; logs, artifacts and the kept environment stay.
+    QVERIFY(!dir.exists(QStringLiteral("source")));
+    QVERIFY(!dir.exists(QStringLiteral("tmp")));
+    QVERIFY(!dir.exists(QStringLiteral("jobs/%1").arg(ok)));
+    QVERIFY(dir.exists(QStringLiteral("jobs/%1/project").arg(broken)));
+    QVERIFY(dir.exists(QStringLiteral("logs/%1.log").arg(ok)));
+    QVERIFY(dir.exists(QStringLiteral("logs/%1.log").arg(broken)));
+    QVERIFY(dir.exists(QStringLiteral("artifacts/%1").arg(ok)));
+    QFile marker(dir.filePath(QStringLiteral("kept-environments")));
+    QVERIFY(marker.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(marker.readAll()),
+             f.job(QStringLiteral("broken")).enterCommand + u'\n');
+    // A retry after the end copies the working tree again.
+    f.engine->retry(ok);
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("ok")).status, JobStatus::Success);
+    QVERIFY2(f.trace(QStringLiteral("ok"))
+                 .contains(QStringLiteral(
+                     "The pipeline's copy of the project was removed when the pipeline "
+                     "finished: copying the working tree again\n")),
+             qPrintable(f.trace(QStringLiteral("ok"))));
+    QVERIFY(!dir.exists(QStringLiteral("source")));
+}
+
+void TestEngine::manualKeepsSource()
+{
+    // A manual job runs at the pipeline's state of the project, even if it changed since.
+    Fixture f;
+    QVERIFY(f.start("a:\n  script: echo\nb:\n  when: manual\n  script: cat file\n", {},
+                    {{QStringLiteral("file"), "first\n"}}));
+    QVERIFY(f.wait());
+    const QDir dir(f.engine->pipelineDir());
+    QVERIFY(dir.exists(QStringLiteral("source")));
+    f.repo->write(QStringLiteral("file"), "second\n");
+    f.engine->play(f.job(QStringLiteral("b")).id);
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("b")).status, JobStatus::Success);
+    QVERIFY(f.trace(QStringLiteral("b")).contains(QStringLiteral("\nfirst\n")));
+    QVERIFY(!dir.exists(QStringLiteral("source")));
+}
+
+void TestEngine::prunePipelines()
+{
+    Fixture f;
+    const QDir pipelines(QDir(f.data).filePath(QStringLiteral("pipelines")));
+    for (int id = 1; id <= 8; ++id)
+        QVERIFY(QDir().mkpath(pipelines.filePath(QStringLiteral("%1/logs").arg(id))));
+    QVERIFY(QDir().mkpath(pipelines.filePath(QStringLiteral("notes"))));
+    QFile kept(pipelines.filePath(QStringLiteral("2/kept-environments")));
+    QVERIFY(kept.open(QIODevice::WriteOnly));
+    kept.close();
+    // Pipeline 3 is still in use by an engine.
+    QLockFile inUse(pipelines.filePath(QStringLiteral("3/.lock")));
+    QVERIFY(inUse.tryLock(0));
+    exec::RunOptions o;
+    o.keepPipelines = 3;
+    QVERIFY(f.start("job:\n  script: echo\n", o));
+    QCOMPARE(f.engine->pipelineId(), QStringLiteral("9"));
+    QCOMPARE(pipelines.entryList(QDir::Dirs | QDir::NoDotAndDotDot),
+             (QStringList{QStringLiteral("2"), QStringLiteral("3"), QStringLiteral("7"),
+                          QStringLiteral("8"), QStringLiteral("9"), QStringLiteral("notes")}));
+    QVERIFY(f.wait());
+    // 0 keeps everything.
+    Fixture g;
+    QVERIFY(QDir().mkpath(QDir(g.data).filePath(QStringLiteral("pipelines/1"))));
+    o.keepPipelines = 0;
+    QVERIFY(g.start("job:\n  script: echo\n", o));
+    QVERIFY(g.wait());
+    QVERIFY(QFileInfo::exists(QDir(g.data).filePath(QStringLiteral("pipelines/1"))));
+}
+
 void TestEngine::untrackedAndCheckoutUnchanged()
 {
     Fixture f;
@@ -642,6 +1096,21 @@ void TestEngine::untrackedAndCheckoutUnchanged()
     QCOMPARE(tracked.readAll(), QByteArray("original\n"));
     QVERIFY(QFileInfo::exists(QDir(f.root).filePath(QStringLiteral("untracked.txt"))));
     QVERIFY(!QFileInfo::exists(QDir(f.root).filePath(QStringLiteral("created.txt"))));
+}
+
+void TestEngine::gitStrategyNone()
+{
+    Fixture f;
+    QVERIFY(f.start("stages: [build, test]\n"
+                    "build:\n  stage: build\n  script: echo made > made.txt\n"
+                    "  artifacts:\n    paths: [made.txt]\n"
+                    "test:\n  stage: test\n  variables:\n    GIT_STRATEGY: none\n"
+                    "  script:\n    - test ! -e .gitlab-ci.yml\n    - cat made.txt\n"));
+    QVERIFY(f.wait());
+    QCOMPARE(f.lastStatus(), PipelineStatus::Success);
+    QVERIFY(f.trace(QStringLiteral("test"))
+                .contains(QStringLiteral("\nSkipping Git repository setup\n")));
+    QVERIFY(f.trace(QStringLiteral("test")).contains(QStringLiteral("\nmade\n")));
 }
 
 void TestEngine::childPipeline_data()
@@ -689,6 +1158,48 @@ void TestEngine::childPipeline()
     QCOMPARE(f.job(QStringLiteral("after")).status,
              trigger == JobStatus::Success ? JobStatus::Success : JobStatus::Skipped);
     QCOMPARE(f.lastStatus(), pipeline);
+}
+
+void TestEngine::dynamicChildPipeline()
+{
+    Fixture f;
+    QVERIFY(f.start("stages: [build, test]\n"
+                    "generate:\n  stage: build\n  script:\n"
+                    "    - echo 'made:' > gen.yml\n"
+                    "    - \"echo '  script: echo generated $FROM' >> gen.yml\"\n"
+                    "  artifacts:\n    paths: [gen.yml]\n"
+                    "run-it:\n  stage: test\n  variables:\n    FROM: parent\n"
+                    "  trigger:\n    include:\n      - artifact: gen.yml\n        job: generate\n"
+                    "    strategy: depend\n"
+                    "missing:\n  stage: test\n  trigger:\n    include:\n"
+                    "      - artifact: nope.yml\n        job: generate\n"
+                    "  allow_failure: true\n"));
+    QVERIFY(f.wait());
+    const exec::JobRecord &trigger = f.job(QStringLiteral("run-it"));
+    QVERIFY2(trigger.status == JobStatus::Success, qPrintable(f.trace(QStringLiteral("run-it"))));
+    QCOMPARE(f.job(QStringLiteral("made"), trigger.id).status, JobStatus::Success);
+    QVERIFY2(f.trace(QStringLiteral("made"), trigger.id)
+                 .contains(QStringLiteral("\ngenerated parent\n")),
+             qPrintable(f.trace(QStringLiteral("made"), trigger.id)));
+    QCOMPARE(f.job(QStringLiteral("missing")).status, JobStatus::Failed);
+    QVERIFY(f.trace(QStringLiteral("missing"))
+                .contains(QStringLiteral("ERROR: Downstream pipeline cannot be created: the "
+                                         "artifact nope.yml of job generate does not exist")));
+    QCOMPARE(f.lastStatus(), PipelineStatus::Success);
+}
+
+void TestEngine::manualTrigger()
+{
+    Fixture f;
+    QVERIFY(f.start("kid:\n  when: manual\n  trigger:\n    include: child.yml\n", {},
+                    {{QStringLiteral("child.yml"), "c:\n  script: echo child\n"}}));
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("kid")).status, JobStatus::Manual);
+    f.engine->play(f.job(QStringLiteral("kid")).id);
+    QVERIFY(f.wait());
+    QCOMPARE(f.job(QStringLiteral("kid")).status, JobStatus::Success);
+    QCOMPARE(f.job(QStringLiteral("c"), f.job(QStringLiteral("kid")).id).status,
+             JobStatus::Success);
 }
 
 void TestEngine::triggerProjectSkipped()
@@ -846,6 +1357,48 @@ void TestEngine::artifacts()
     QVERIFY(f.trace(QStringLiteral("test")).contains(QStringLiteral("download_artifacts")));
 }
 
+void TestEngine::artifactSources_data()
+{
+    // The consumer's script checks which of one.txt / two.txt it received.
+    QTest::addColumn<QByteArray>("consumer");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("earlier stages") << QByteArray("  stage: deploy\n") << QByteArray("one two");
+    QTest::newRow("dependencies") << QByteArray("  stage: deploy\n  dependencies: [two]\n")
+                                  << QByteArray("two");
+    QTest::newRow("dependencies: []")
+        << QByteArray("  stage: deploy\n  dependencies: []\n") << QByteArray("");
+    QTest::newRow("needs") << QByteArray("  needs: [one]\n") << QByteArray("one");
+    QTest::newRow("needs artifacts false")
+        << QByteArray("  needs: [{job: one, artifacts: false}, two]\n") << QByteArray("two");
+    // gitlab-ci-local's needs-artifacts and needs-empty cases.
+    QTest::newRow("needs and dependencies")
+        << QByteArray("  needs: [{job: one, artifacts: false}, {job: two}]\n"
+                      "  dependencies: [two, one]\n")
+        << QByteArray("two");
+    QTest::newRow("needs: [] and dependencies")
+        << QByteArray("  stage: deploy\n  needs: []\n  dependencies: [one, two]\n")
+        << QByteArray("");
+}
+
+void TestEngine::artifactSources()
+{
+    QFETCH(QByteArray, consumer);
+    QFETCH(QByteArray, expected);
+    Fixture f;
+    QVERIFY(f.start("one:\n  script: touch one.txt\n  artifacts: {paths: [one.txt]}\n"
+                    "two:\n  script: touch two.txt\n  artifacts: {paths: [two.txt]}\n"
+                    "consumer:\n" +
+                    consumer +
+                    "  script:\n    - echo \"got:$(ls one.txt two.txt 2>/dev/null | sed "
+                    "'s/.txt//' | tr '\\n' ' ')\"\n"));
+    QVERIFY(f.wait());
+    QVERIFY2(
+        f.trace(QStringLiteral("consumer"))
+            .contains(QStringLiteral("\ngot:%1\n")
+                          .arg(QString::fromUtf8(expected.isEmpty() ? expected : expected + ' '))),
+        qPrintable(f.trace(QStringLiteral("consumer"))));
+}
+
 void TestEngine::artifactsWhen_data()
 {
     QTest::addColumn<QByteArray>("when");
@@ -969,6 +1522,106 @@ void TestEngine::environment()
     QVERIFY2(f.trace(QStringLiteral("deploy"))
                  .contains(QStringLiteral("\nproduction|production|production|https://prod\n")),
              qPrintable(f.trace(QStringLiteral("deploy"))));
+}
+
+void TestEngine::systemFailure()
+{
+    Fixture f;
+    int cleanups = 0;
+    f.backendFactory = [&cleanups] {
+        return std::make_unique<BrokenBackend>(BrokenBackend::Fail, &cleanups);
+    };
+    QVERIFY(f.start("job:\n  image: nope\n  retry:\n    max: 1\n    when: runner_system_failure\n"
+                    "  script: echo\n"));
+    QVERIFY(f.wait());
+    const exec::JobRecord &job = f.job(QStringLiteral("job"));
+    QCOMPARE(job.status, JobStatus::Failed);
+    QCOMPARE(job.failureReason, FailureReason::RunnerSystemFailure);
+    QCOMPARE(job.attempt, 2);
+    QCOMPARE(cleanups, 2);
+    const QString t = f.trace(QStringLiteral("job"));
+    QVERIFY(t.contains(QStringLiteral(
+        "\x1b[31;1mERROR: Preparation failed: pull access denied for nope\x1b[0;m\n")));
+    QVERIFY(t.endsWith(QStringLiteral("\x1b[31;1mERROR: Job failed (system failure): pull access "
+                                      "denied for nope\x1b[0;m")));
+}
+
+void TestEngine::timeoutWhilePreparing()
+{
+    Fixture f;
+    int cleanups = 0;
+    f.backendFactory = [&cleanups] {
+        return std::make_unique<BrokenBackend>(BrokenBackend::Hang, &cleanups);
+    };
+    QVERIFY(f.start("job:\n  timeout: 1s\n  script: echo\n"));
+    QVERIFY(f.wait(10000));
+    QCOMPARE(f.job(QStringLiteral("job")).status, JobStatus::Failed);
+    QCOMPARE(f.job(QStringLiteral("job")).failureReason, FailureReason::JobExecutionTimeout);
+    QCOMPARE(cleanups, 1);
+    QVERIFY(f.trace(QStringLiteral("job"))
+                .endsWith(QStringLiteral(
+                    "\x1b[31;1mERROR: Job failed: execution took longer than 1s seconds\x1b[0;m")));
+}
+
+void TestEngine::jobSpec()
+{
+    Fixture f;
+    QList<exec::JobSpec> specs;
+    f.backendFactory = [&specs] { return std::make_unique<RecordingBackend>(&specs); };
+    exec::RunOptions o;
+    o.privileged = true;
+    o.keepFailedEnvironment = true;
+    QVERIFY(f.start("variables:\n  TAG: \"15\"\n"
+                    "job:\n  image:\n    name: registry.example.com/tools/builder:$TAG\n"
+                    "    entrypoint: [\"\"]\n    pull_policy: [always, if-not-present]\n"
+                    "    docker:\n      user: build\n"
+                    "  services:\n    - docker:24-dind\n"
+                    "    - name: registry.example.com/grp/postgres:$TAG\n      alias: db, pg\n"
+                    "      command: [\"-c\", \"fsync=off\"]\n"
+                    "      variables:\n        POSTGRES_DB: test\n"
+                    "        HEALTHCHECK_TCP_PORT: \"5432\"\n"
+                    "  script: echo\n",
+                    o));
+    QVERIFY(f.wait());
+    QCOMPARE(specs.size(), 1);
+    const exec::JobSpec &spec = specs.first();
+    QCOMPARE(spec.pipelineId, f.engine->pipelineId());
+    QCOMPARE(spec.jobId, 1);
+    QCOMPARE(spec.jobName, QStringLiteral("job"));
+    QCOMPARE(spec.stage, QStringLiteral("test"));
+    QCOMPARE(spec.projectPath, QStringLiteral("local/project")); // no remote: the folder
+    QCOMPARE(spec.image.name, QStringLiteral("registry.example.com/tools/builder:15"));
+    QVERIFY(spec.image.hasEntrypoint);
+    QCOMPARE(spec.image.entrypoint, QStringList{QString()});
+    QCOMPARE(spec.image.pullPolicy,
+             (QStringList{QStringLiteral("always"), QStringLiteral("if-not-present")}));
+    QCOMPARE(spec.image.user, QStringLiteral("build"));
+    QCOMPARE(spec.services.size(), 2);
+    QCOMPARE(spec.services.at(0).image.name, QStringLiteral("docker:24-dind"));
+    QCOMPARE(spec.services.at(0).aliases, QStringList{QStringLiteral("docker")});
+    const exec::ServiceSpec &db = spec.services.at(1);
+    QCOMPARE(db.image.name, QStringLiteral("registry.example.com/grp/postgres:15"));
+    QCOMPARE(db.aliases, (QStringList{QStringLiteral("registry.example.com__grp__postgres"),
+                                      QStringLiteral("registry.example.com-grp-postgres"),
+                                      QStringLiteral("db"), QStringLiteral("pg")}));
+    QCOMPARE(db.command, (QStringList{QStringLiteral("-c"), QStringLiteral("fsync=off")}));
+    QCOMPARE(db.healthcheckPort, 5432);
+    QVERIFY(db.variables.contains(
+        exec::JobVariable{QStringLiteral("POSTGRES_DB"), QStringLiteral("test")}));
+    QVERIFY(spec.privileged);
+    QVERIFY(spec.keepOnFailure);
+    QVERIFY(spec.hostWorkspace.endsWith(QStringLiteral("/jobs/1/project")));
+    QVERIFY(!spec.hostScratch.startsWith(spec.hostWorkspace));
+    auto value = [&spec](const QString &name) {
+        for (const exec::JobVariable &v : spec.variables)
+            if (v.name == name)
+                return v.value;
+        return QStringLiteral("<unset>");
+    };
+    QCOMPARE(value(QStringLiteral("CI_PROJECT_DIR")), spec.hostWorkspace);
+    QCOMPARE(value(QStringLiteral("CI_JOB_IMAGE")),
+             QStringLiteral("registry.example.com/tools/builder:15"));
+    QCOMPARE(value(QStringLiteral("TAG")), QStringLiteral("15"));
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

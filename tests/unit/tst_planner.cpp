@@ -23,6 +23,10 @@ private slots:
     void workflow_data();
     void workflow();
     void variables();
+    void matchedRule_data();
+    void matchedRule();
+    void autoCancel_data();
+    void autoCancel();
     void childPipeline();
     void incompleteConfig();
     void slug_data();
@@ -390,6 +394,91 @@ void TestPlanner::variables()
     QCOMPARE(plan.workflowVariables.size(), 1);
     QCOMPARE(plan.pipelineVariables.value(u"USER"_qs), u"u"_qs);
     QVERIFY(plan.job(u"b")->variables.isEmpty());
+}
+
+void TestPlanner::matchedRule_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<int>("index");
+    QTest::addColumn<bool>("fromRule");
+    QTest::addColumn<bool>("allowFailure");
+    QTest::addColumn<QString>("exitCodes");
+    QTest::newRow("no rules") << QByteArray("a:\n  script: x\n") << -1 << false << false << "";
+    QTest::newRow("job exit codes")
+        << QByteArray("a:\n  script: x\n  allow_failure:\n    exit_codes: [3, 4]\n") << -1 << false
+        << false << "3,4";
+    QTest::newRow("single exit code")
+        << QByteArray("a:\n  script: x\n  allow_failure:\n    exit_codes: 137\n") << -1 << false
+        << false << "137";
+    QTest::newRow("second rule, job's codes kept")
+        << QByteArray("a:\n  script: x\n  allow_failure:\n    exit_codes: 3\n  rules:\n"
+                      "    - if: $NOPE\n      allow_failure: true\n    - when: on_success\n")
+        << 1 << false << false << "3";
+    QTest::newRow("rule replaces the job's codes")
+        << QByteArray("a:\n  script: x\n  allow_failure:\n    exit_codes: 3\n  rules:\n"
+                      "    - if: $CI_COMMIT_BRANCH\n      allow_failure: true\n")
+        << 0 << true << true << "";
+    QTest::newRow("rule with its own codes")
+        << QByteArray("a:\n  script: x\n  allow_failure: true\n  rules:\n"
+                      "    - allow_failure:\n        exit_codes: [2]\n")
+        << 0 << true << false << "2";
+    // !reference lists are flattened: the index counts the entries GitLab sees.
+    QTest::newRow("after a referenced list")
+        << QByteArray(".r:\n  rules:\n    - if: $NOPE\n    - if: $NOPE_TOO\n"
+                      "a:\n  script: x\n  rules:\n    - !reference [.r, rules]\n"
+                      "    - if: $CI_COMMIT_BRANCH\n      allow_failure: false\n")
+        << 2 << true << false << "";
+}
+
+void TestPlanner::matchedRule()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(int, index);
+    QFETCH(bool, fromRule);
+    QFETCH(bool, allowFailure);
+    QFETCH(QString, exitCodes);
+    const pipeline::Plan plan = planYaml(yaml, makeContext(u"push main"_qs));
+    const pipeline::PlannedJob *a = plan.job(u"a");
+    QVERIFY2(a, qPrintable(plan.errors.join(u'\n') + plan.reason));
+    QCOMPARE(a->matchedRule, index);
+    QCOMPARE(a->rule.isDefined(), index >= 0);
+    QCOMPARE(a->allowFailureFromRule, fromRule);
+    QCOMPARE(a->allowFailure, allowFailure);
+    QStringList codes;
+    for (int code : a->allowFailureExitCodes)
+        codes << QString::number(code);
+    QCOMPARE(codes.join(u','), exitCodes);
+}
+
+void TestPlanner::autoCancel_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("mode");
+    const QByteArray job = "a:\n  script: x\n";
+    QTest::newRow("default") << job << "conservative";
+    QTest::newRow("workflow") << "workflow:\n  auto_cancel:\n    on_new_commit: interruptible\n" +
+                                     job
+                              << "interruptible";
+    QTest::newRow("matching rule wins")
+        << "workflow:\n  auto_cancel:\n    on_new_commit: interruptible\n  rules:\n"
+           "    - if: $NOPE\n      auto_cancel:\n        on_new_commit: conservative\n"
+           "    - auto_cancel:\n        on_new_commit: none\n" +
+               job
+        << "none";
+    QTest::newRow("rule without auto_cancel")
+        << "workflow:\n  auto_cancel:\n    on_new_commit: interruptible\n  rules:\n"
+           "    - when: always\n" +
+               job
+        << "interruptible";
+}
+
+void TestPlanner::autoCancel()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, mode);
+    const pipeline::Plan plan = planYaml(yaml, makeContext(u"push main"_qs));
+    QVERIFY2(plan.created, qPrintable(plan.reason));
+    QCOMPARE(plan.autoCancelOnNewCommit, mode);
 }
 
 void TestPlanner::childPipeline()

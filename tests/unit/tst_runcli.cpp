@@ -21,10 +21,21 @@ struct Result
 class Project
 {
 public:
-    explicit Project(const QByteArray &ci, const QHash<QString, QByteArray> &files = {})
+    explicit Project(const QByteArray &ci, const QHash<QString, QByteArray> &files = {},
+                     bool git = true)
     {
         root = dir.filePath(QStringLiteral("project"));
         QDir().mkpath(root);
+        if (!git) {
+            QHash<QString, QByteArray> all = files;
+            all.insert(QStringLiteral(".gitlab-ci.yml"), ci);
+            for (auto it = all.cbegin(); it != all.cend(); ++it) {
+                QFile f(QDir(root).filePath(it.key()));
+                if (f.open(QIODevice::WriteOnly))
+                    f.write(it.value());
+            }
+            return;
+        }
         gittest::RepoBuilder repo(root);
         repo.write(QStringLiteral(".gitlab-ci.yml"), ci);
         for (auto it = files.cbegin(); it != files.cend(); ++it)
@@ -54,8 +65,14 @@ public:
         p.start(QStringLiteral(STAGECRAFT_CLI_PATH),
                 QStringList{QStringLiteral("run")} + withDataDir(args));
         p.waitForFinished(60000);
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
+        return {p.exitCode(), withoutTmp(QString::fromUtf8(p.readAllStandardOutput())),
+                withoutTmp(QString::fromUtf8(p.readAllStandardError()))};
+    }
+
+    /// The temporary folder's path as `$TMP`.
+    QString withoutTmp(QString text) const
+    {
+        return text.replace(dir.path(), QStringLiteral("$TMP"));
     }
 
     QTemporaryDir dir;
@@ -94,8 +111,14 @@ private slots:
     void exitCodes_data();
     void exitCodes();
     void namedJobs();
+    void invalidConfiguration();
+    void badInput_data();
+    void badInput();
+    void notARepository();
+    void keepFailedSummary();
     void variables();
     void interrupt();
+    void interruptTwice();
 };
 
 void TestRunCli::twoStages()
@@ -129,7 +152,7 @@ void TestRunCli::twoStages()
                             "job stage status duration exit code\n"
                             "build-job build success <t> 0\n"
                             "test-job test success <t> 0\n"
-                            "pipeline 1: success\n"));
+                            "pipeline 1: success\nLogs and artifacts: $TMP/data/pipelines/1\n"));
 }
 
 void TestRunCli::exitCodes_data()
@@ -138,14 +161,22 @@ void TestRunCli::exitCodes_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<int>("code");
     QTest::addColumn<QString>("summaryOrError");
-    QTest::newRow("failure") << QByteArray("a:\n  script: exit 3\n") << QStringList() << 1
-                             << "a test failed <t> 3\npipeline 1: failed\n";
+    QTest::newRow("failure")
+        << QByteArray("a:\n  script: exit 3\n") << QStringList() << 1
+        << "a test failed <t> 3\npipeline 1: failed\nLogs and artifacts: $TMP/data/pipelines/1\n";
+    QTest::newRow("timeout") << QByteArray("a:\n  timeout: 1s\n  script: sleep 5\n")
+                             << QStringList() << 1
+                             << "a test failed (job_execution_timeout) <t>\n"
+                                "pipeline 1: failed\nLogs and artifacts: $TMP/data/pipelines/1\n";
     QTest::newRow("allowed failure")
         << QByteArray("a:\n  script: exit 3\n  allow_failure: true\n") << QStringList() << 0
-        << "a test failed (allowed) <t> 3\npipeline 1: success\n";
+        << "a test failed (allowed) <t> 3\npipeline 1: success\nLogs and artifacts: "
+           "$TMP/data/pipelines/1\n";
     QTest::newRow("skipped after failure")
         << QByteArray("a:\n  script: exit 1\nb:\n  stage: deploy\n  script: echo\n")
-        << QStringList() << 1 << "a test failed <t> 1\nb deploy skipped\npipeline 1: failed\n";
+        << QStringList() << 1
+        << "a test failed <t> 1\nb deploy skipped\npipeline 1: failed\nLogs and artifacts: "
+           "$TMP/data/pipelines/1\n";
     QTest::newRow("unknown option")
         << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--nope")} << 2
         << "stagecraft-cli: unknown option '--nope'\n";
@@ -164,12 +195,17 @@ void TestRunCli::exitCodes_data()
     QTest::newRow("manual left") << QByteArray("a:\n  script: echo\nb:\n  when: manual\n"
                                                "  script: echo\n")
                                  << QStringList() << 0
-                                 << "a test success <t> 0\nb test manual\npipeline 1: success\n";
+                                 << "a test success <t> 0\nb test manual\npipeline 1: "
+                                    "success\nLogs and artifacts: $TMP/data/pipelines/1\n";
+    QTest::newRow("delayed") << QByteArray("a:\n  when: delayed\n  start_in: 1 second\n"
+                                           "  script: echo\n")
+                             << QStringList() << 0
+                             << "a delayed, starts in 1 second\na starting shell (test)\n";
     QTest::newRow("--manual") << QByteArray("a:\n  script: echo\nb:\n  when: manual\n"
                                             "  script: echo\n")
                               << QStringList{QStringLiteral("--manual")} << 0
                               << "a test success <t> 0\nb test success <t> 0\n"
-                                 "pipeline 1: success\n";
+                                 "pipeline 1: success\nLogs and artifacts: $TMP/data/pipelines/1\n";
 }
 
 void TestRunCli::exitCodes()
@@ -184,7 +220,9 @@ void TestRunCli::exitCodes()
     if (code == 2)
         QCOMPARE(r.err, summaryOrError);
     else
-        QVERIFY2(normalized(r.out).endsWith(summaryOrError), qPrintable(r.out));
+        QVERIFY2(normalized(r.out).endsWith(summaryOrError) ||
+                     normalized(r.out).startsWith(summaryOrError),
+                 qPrintable(r.out));
 }
 
 void TestRunCli::namedJobs()
@@ -195,16 +233,108 @@ void TestRunCli::namedJobs()
               "test:\n  stage: test\n  needs: [build]\n  script: echo t\n");
     Result r = p.run({QStringLiteral("test")});
     QCOMPARE(r.code, 0);
-    QVERIFY2(normalized(r.out).endsWith(
-                 QStringLiteral("\njob stage status duration exit code\ntest test success <t> 0\n"
-                                "pipeline 1: success\n")),
+    QVERIFY2(normalized(r.out).endsWith(QStringLiteral(
+                 "\njob stage status duration exit code\ntest test success <t> 0\n"
+                 "pipeline 1: success\nLogs and artifacts: $TMP/data/pipelines/1\n")),
              qPrintable(r.out));
     r = p.run({p.root, QStringLiteral("test"), QStringLiteral("--needs")});
     QCOMPARE(r.code, 0);
+    QVERIFY2(normalized(r.out).endsWith(QStringLiteral(
+                 "\njob stage status duration exit code\n"
+                 "build build success <t> 0\ntest test success <t> 0\n"
+                 "pipeline 2: success\nLogs and artifacts: $TMP/data/pipelines/2\n")),
+             qPrintable(r.out));
+}
+
+void TestRunCli::invalidConfiguration()
+{
+    Project p("ok:\n  script: echo\nbroken:\n  stage: test\n");
+    const Result r = p.run({});
+    QCOMPARE(r.code, 1);
+    QCOMPARE(r.out, QString());
+    QCOMPARE(r.err, QStringLiteral("stagecraft-cli: the configuration is invalid, GitLab would not "
+                                   "create the pipeline:\n"
+                                   ".gitlab-ci.yml:3:1: error: jobs broken config should implement "
+                                   "the script:, run:, or trigger: keyword [missing-script]\n"));
+}
+
+void TestRunCli::badInput_data()
+{
+    QTest::addColumn<QByteArray>("ci");
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("invalid YAML")
+        << QByteArray("a:\n  script: [echo\n") << QStringList() << 1
+        << "stagecraft-cli: the configuration is invalid, GitLab would not create the "
+           "pipeline:\n.gitlab-ci.yml:2:11: error: this flow sequence '[' is never closed "
+           "[yaml-syntax]\n  hint: yaml-cpp: end of sequence flow not found (noticed at line 3)\n";
+    // The executor is checked first: a usage error whatever the configuration says.
+    QTest::newRow("unknown executor, invalid YAML")
+        << QByteArray("a:\n  script: [echo\n") << QStringList{QStringLiteral("--executor=lxc")} << 2
+        << "stagecraft-cli: Unknown executor \"lxc\"; use shell, docker or kubernetes\n";
+    QTest::newRow("junk concurrency")
+        << QByteArray("a:\n  script: echo\n")
+        << QStringList{QStringLiteral("--concurrency"), QStringLiteral("two")} << 2
+        << "stagecraft-cli: --concurrency needs a number of 1 or more, got 'two'\n";
+    QTest::newRow("negative concurrency")
+        << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--concurrency=-1")}
+        << 2 << "stagecraft-cli: --concurrency needs a number of 1 or more, got '-1'\n";
+    QTest::newRow("concurrency without value")
+        << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--concurrency")} << 2
+        << "stagecraft-cli: --concurrency needs a value\n";
+    QTest::newRow("job excluded by rules")
+        << QByteArray("a:\n  script: echo\nb:\n  script: echo\n  rules:\n    - if: $NOPE\n")
+        << QStringList{QStringLiteral("b")} << 2
+        << "stagecraft-cli: Job \"b\" is not in the pipeline: rules: no rule matched\n";
+    QTest::newRow("hidden job")
+        << QByteArray(".b:\n  script: echo\na:\n  extends: .b\n")
+        << QStringList{QStringLiteral(".b")} << 2
+        << "stagecraft-cli: Job \".b\" is not in the pipeline: it is hidden (its name starts "
+           "with a dot), a template for other jobs\n";
+}
+
+void TestRunCli::badInput()
+{
+    QFETCH(QByteArray, ci);
+    QFETCH(QStringList, args);
+    QFETCH(int, code);
+    QFETCH(QString, error);
+    Project p(ci);
+    const Result r = p.run(args);
+    QCOMPARE(r.err, error);
+    QCOMPARE(r.code, code);
+    QCOMPARE(r.out, QString());
+}
+
+void TestRunCli::notARepository()
+{
+    Project p(
+        "job:\n  script:\n    - echo \"$CI_COMMIT_REF_NAME $CI_COMMIT_SHA $CI_PROJECT_PATH\"\n"
+        "    - cat file\n",
+        {{QStringLiteral("file"), "on disk\n"}}, false);
+    const Result r = p.run({});
+    QCOMPARE(r.err, QStringLiteral("stagecraft-cli: WARNING: $TMP/project is not a git repository "
+                                   "with a commit: running the files of the folder as they are, "
+                                   "for a push pipeline of main without a commit (CI_COMMIT_SHA "
+                                   "is zeros)\n"));
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("job > main 0000000000000000000000000000000000000000 "
+                                           "local/project\njob $ cat file\njob > on disk\n")),
+             qPrintable(r.out));
+}
+
+void TestRunCli::keepFailedSummary()
+{
+    Project p("ok:\n  script: echo\nbroken:\n  script: exit 2\n");
+    const Result r = p.run({QStringLiteral("--keep-failed")});
+    QCOMPARE(r.code, 1);
     QVERIFY2(normalized(r.out).endsWith(
-                 QStringLiteral("\njob stage status duration exit code\n"
-                                "build build success <t> 0\ntest test success <t> 0\n"
-                                "pipeline 2: success\n")),
+                 QStringLiteral("ok test success <t> 0\nbroken test failed <t> 2\n"
+                                "pipeline 1: failed\n"
+                                "broken: environment kept, enter it with: cd "
+                                "$TMP/data/pipelines/1/jobs/2/project && bash\n"
+                                "Logs and artifacts: $TMP/data/pipelines/1\n")),
              qPrintable(r.out));
 }
 
@@ -240,14 +370,44 @@ void TestRunCli::interrupt()
     ::kill(pid_t(cli.processId()), SIGINT);
     QVERIFY(cli.waitForFinished(15000));
     QCOMPARE(cli.exitCode(), 130);
-    const QString out = normalized(QString::fromUtf8(cli.readAllStandardOutput()));
-    QVERIFY2(out.endsWith(QStringLiteral("sleeper one canceled <t>\nnext two canceled\n"
-                                         "pipeline 1: canceled\n")),
+    const QString out = normalized(p.withoutTmp(QString::fromUtf8(cli.readAllStandardOutput())));
+    QVERIFY2(out.endsWith(QStringLiteral(
+                 "sleeper one canceled <t>\nnext two canceled\n"
+                 "pipeline 1: canceled\nLogs and artifacts: $TMP/data/pipelines/1\n")),
              qPrintable(out));
     QCOMPARE(QString::fromUtf8(cli.readAllStandardError()),
              QStringLiteral("stagecraft-cli: interrupted, canceling the pipeline\n"));
     // The sleep was killed with its job (a zombie until init collects it counts as dead).
     QTRY_VERIFY_WITH_TIMEOUT(!processAlive(child), 5000);
+}
+
+void TestRunCli::interruptTwice()
+{
+    // The first Ctrl+C cancels and runs the after_script (GitLab 17); the second stops it.
+    Project p("job:\n  script:\n    - touch $SHARED/started\n    - sleep 30\n"
+              "  after_script:\n    - echo cleaning\n    - sleep 30\n");
+    QProcess cli;
+    cli.setWorkingDirectory(p.root);
+    cli.setProcessEnvironment(p.environment());
+    cli.start(QStringLiteral(STAGECRAFT_CLI_PATH),
+              QStringList{QStringLiteral("run")} + p.withDataDir({}));
+    QVERIFY(cli.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(p.dir.filePath(QStringLiteral("started"))), 15000);
+    ::kill(pid_t(cli.processId()), SIGINT);
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += cli.readAllStandardOutput()).contains("job > cleaning\n"),
+                             15000);
+    ::kill(pid_t(cli.processId()), SIGINT);
+    QVERIFY(cli.waitForFinished(15000));
+    QCOMPARE(cli.exitCode(), 130);
+    out += cli.readAllStandardOutput();
+    QVERIFY2(normalized(p.withoutTmp(QString::fromUtf8(out)))
+                 .endsWith(QStringLiteral("job test canceled <t>\npipeline 1: canceled\nLogs and "
+                                          "artifacts: $TMP/data/pipelines/1\n")),
+             out.constData());
+    QCOMPARE(QString::fromUtf8(cli.readAllStandardError()),
+             QStringLiteral("stagecraft-cli: interrupted, canceling the pipeline\n"
+                            "stagecraft-cli: interrupted again, stopping\n"));
 }
 
 QTEST_GUILESS_MAIN(TestRunCli)

@@ -1,10 +1,13 @@
 #include "exec/shell/shellbackend.h"
 
+#include "exec/scriptbuilder.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTimer>
 
@@ -236,7 +239,12 @@ void ShellEnvironment::cleanup(bool keep)
 
 QString ShellEnvironment::enterCommand() const
 {
-    return QStringLiteral("cd %1 && bash").arg(m_spec.hostWorkspace);
+    // Quoted only when the path needs it, so that the usual case reads naturally.
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./+@:=-]+$"));
+    const QString path = plain.match(m_spec.hostWorkspace).hasMatch()
+                             ? m_spec.hostWorkspace
+                             : shellQuote(m_spec.hostWorkspace);
+    return QStringLiteral("cd %1 && bash").arg(path);
 }
 
 } // namespace stagecraft::exec

@@ -42,7 +42,8 @@ QByteArray runTool(const QString &program, const QStringList &args, int *exitCod
 class Driver
 {
 public:
-    explicit Driver(JobEnvironment *env) : m_env(env)
+    explicit Driver(JobEnvironment *env)
+        : m_env(env)
     {
         QObject::connect(env, &JobEnvironment::output, env,
                          [this](const QByteArray &b) { out += b; });
@@ -171,8 +172,8 @@ class TestKube : public QObject
     void testConfig(const QJsonObject &config)
     {
         auto c = client();
-        const ApiResult r = c->call("POST", u"/_test/config"_s, {},
-                                    QJsonDocument(config).toJson(), "application/json");
+        const ApiResult r = c->call("POST", u"/_test/config"_s, {}, QJsonDocument(config).toJson(),
+                                    "application/json");
         QVERIFY2(r.ok(), qPrintable(r.error));
     }
 
@@ -188,8 +189,8 @@ class TestKube : public QObject
     }
     static int podmanPods(const QString &podName)
     {
-        const QByteArray out = runTool(u"podman"_s, {u"pod"_s, u"ps"_s,
-                                                     u"--format"_s, u"{{.Name}}"_s});
+        const QByteArray out =
+            runTool(u"podman"_s, {u"pod"_s, u"ps"_s, u"--format"_s, u"{{.Name}}"_s});
         return int(out.split('\n').count(u"k8s-default-%1"_s.arg(podName).toUtf8()));
     }
 
@@ -225,10 +226,11 @@ private slots:
         m_server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_server.start();
         QVERIFY(m_server.waitForStarted());
-        QVERIFY2(QTest::qWaitFor([this] { return m_server.canReadLine() ||
-                                                 m_server.state() != QProcess::Running; },
-                                 120000),
-                 "the test API server did not start");
+        QVERIFY2(
+            QTest::qWaitFor(
+                [this] { return m_server.canReadLine() || m_server.state() != QProcess::Running; },
+                120000),
+            "the test API server did not start");
         m_info = QJsonDocument::fromJson(m_server.readLine()).object();
         QVERIFY2(m_info.contains(u"port"), "the test API server did not report its port");
         const QString ca = m_info.value(u"ca").toString();
@@ -241,6 +243,8 @@ private slots:
                 "clusters:\n"
                 "- name: test\n  cluster:\n    server: %1\n    certificate-authority: %2\n"
                 "- name: other-ca\n  cluster:\n    server: %1\n    certificate-authority: %3\n"
+                "- name: renamed\n  cluster:\n    server: %1\n    certificate-authority: %2\n"
+                "    tls-server-name: wrong.example\n"
                 "users:\n"
                 "- name: admin\n  user:\n    client-certificate: %4\n    client-key: %5\n"
                 "- name: viewer-cert\n  user:\n    client-certificate: %6\n    client-key: %7\n"
@@ -249,7 +253,8 @@ private slots:
                 "- name: admin\n  context: {cluster: test, user: admin, namespace: default}\n"
                 "- name: viewer\n  context: {cluster: test, user: viewer}\n"
                 "- name: viewer-cert\n  context: {cluster: test, user: viewer-cert}\n"
-                "- name: wrong-ca\n  context: {cluster: other-ca, user: admin}\n"_s
+                "- name: wrong-ca\n  context: {cluster: other-ca, user: admin}\n"
+                "- name: renamed\n  context: {cluster: renamed, user: admin}\n"_s
                     .arg(serverUrl(), ca, m_info.value(u"otherCa").toString(),
                          admin.value(u"cert").toString(), admin.value(u"key").toString(),
                          viewer.value(u"cert").toString(), viewer.value(u"key").toString())
@@ -285,43 +290,56 @@ private slots:
         QTest::addColumn<int>("status");
         QTest::addColumn<QString>("reason");
         QTest::addColumn<QString>("message");
-        const QByteArray pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"dup\"},\n"
-    "            \"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{\"name\":\"c\",\"image\":\"localhost/busybox:local\",\n"
-    "            \"command\":[\"sleep\",\"600\"]}]}}";
+        const QByteArray pod =
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"dup\"},\n"
+            "            "
+            "\"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{\"name\":\"c\",\"image\":"
+            "\"localhost/busybox:local\",\n"
+            "            \"command\":[\"sleep\",\"600\"]}]}}";
         QTest::newRow("unknown field (strict)")
             << QByteArray("POST") << "/api/v1/namespaces/default/pods"
-            << QByteArray("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"imagex\":\"j\"}]}}")
+            << QByteArray(
+                   "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"},\"spec\":"
+                   "{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"imagex\":\"j\"}]}}")
             << "admin" << 400 << "BadRequest"
             << "strict decoding error: unknown field \"spec.containers[0].imagex\"";
         QTest::newRow("mistyped field")
             << QByteArray("POST") << "/api/v1/namespaces/default/pods"
-            << QByteArray("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"stdin\":\"yes\"}]}}")
+            << QByteArray(
+                   "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"},\"spec\":"
+                   "{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"stdin\":\"yes\"}]}}")
             << "admin" << 400 << "BadRequest"
-            << "Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field Container.spec.containers.stdin of type bool";
+            << "Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal string "
+               "into Go struct field Container.spec.containers.stdin of type bool";
         QTest::newRow("missing image")
             << QByteArray("POST") << "/api/v1/namespaces/default/pods"
-            << QByteArray("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}")
+            << QByteArray("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"},"
+                          "\"spec\":{\"containers\":[{\"name\":\"c\"}]}}")
             << "admin" << 422 << "Invalid"
             << "Pod \"x\" is invalid: spec.containers[0].image: Required value";
         QTest::newRow("bad name")
             << QByteArray("POST") << "/api/v1/namespaces/default/pods"
-            << QByteArray("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"Bad_Name\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}")
+            << QByteArray("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"Bad_"
+                          "Name\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}")
             << "admin" << 422 << "Invalid"
-            << "Pod \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+            << "Pod \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a "
+               "lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
+               "'-' or '.', and must start and end with an alphanumeric character";
         QTest::newRow("already exists") << QByteArray("POST") << "/api/v1/namespaces/default/pods"
                                         << pod << "admin" << 409 << "AlreadyExists"
                                         << "pods \"dup\" already exists";
         QTest::newRow("not found") << QByteArray("GET") << "/api/v1/namespaces/default/pods/nope"
                                    << QByteArray() << "admin" << 404 << "NotFound"
                                    << "pods \"nope\" not found";
-        QTest::newRow("rbac create")
-            << QByteArray("POST") << "/api/v1/namespaces/default/pods" << pod << "viewer" << 403
-            << "Forbidden"
-            << "pods is forbidden: User \"viewer\" cannot create resource \"pods\" in API group \"\" in the namespace \"default\"";
+        QTest::newRow("rbac create") << QByteArray("POST") << "/api/v1/namespaces/default/pods"
+                                     << pod << "viewer" << 403 << "Forbidden"
+                                     << "pods is forbidden: User \"viewer\" cannot create resource "
+                                        "\"pods\" in API group \"\" in the namespace \"default\"";
         QTest::newRow("rbac exec (client certificate, EC key)")
             << QByteArray("GET") << "/api/v1/namespaces/default/pods/dup/exec?command=sh"
             << QByteArray() << "viewer-cert" << 403 << "Forbidden"
-            << "pods \"dup\" is forbidden: User \"viewer\" cannot create resource \"pods/exec\" in API group \"\" in the namespace \"default\"";
+            << "pods \"dup\" is forbidden: User \"viewer\" cannot create resource \"pods/exec\" in "
+               "API group \"\" in the namespace \"default\"";
         QTest::newRow("unknown namespace") << QByteArray("GET") << "/api/v1/namespaces/nope/pods"
                                            << QByteArray() << "admin" << 404 << "NotFound"
                                            << "namespaces \"nope\" not found";
@@ -361,6 +379,18 @@ private slots:
         QVERIFY(!b.initialize(&error));
         QVERIFY2(error.startsWith(u"cannot reach the API server at %1 (context \"wrong-ca\"): "
                                   "TLS handshake failed: "_s.arg(serverUrl())),
+                 qPrintable(error));
+    }
+
+    void tlsServerName()
+    {
+        // tls-server-name: the certificate is checked against that name, not 127.0.0.1.
+        KubernetesBackend b(settings(u"renamed"_s));
+        QString error;
+        QVERIFY(!b.initialize(&error));
+        QVERIFY2(error.startsWith(u"cannot reach the API server at %1 (context \"renamed\"): "
+                                  "TLS handshake failed: The host name did not match any of the "
+                                  "valid hosts for this certificate"_s.arg(serverUrl())),
                  qPrintable(error));
     }
 
@@ -480,8 +510,9 @@ private slots:
         dind.image.name = kDind;
         dind.aliases = {u"docker"_s};
         // The stand-in image has no entrypoint: the daemon is the service's command.
-        dind.command = {u"dockerd"_s, u"--host=tcp://0.0.0.0:2375"_s, u"--tls=false"_s,
-                        u"--storage-driver=vfs"_s, u"--iptables=false"_s, u"--bridge=none"_s};
+        dind.command = {u"dockerd"_s,          u"--host=tcp://0.0.0.0:2375"_s,
+                        u"--tls=false"_s,      u"--storage-driver=vfs"_s,
+                        u"--iptables=false"_s, u"--bridge=none"_s};
         dind.variables = spec.variables;
         spec.services = {dind};
         QVERIFY(QFile::copy(u"/bin/busybox"_s, spec.hostWorkspace + u"/busybox"_s));
@@ -559,7 +590,8 @@ private slots:
         QVERIFY(c->call("DELETE", c->podPath(podName)).ok());
         QVERIFY(QTest::qWaitFor([&] { return d.scriptDone; }, 30000));
         QCOMPARE(d.exitCode, -1);
-        QVERIFY2(d.out.contains(QByteArray(QByteArray("ERROR: Job failed (system failure): pod \"") + podName.toUtf8())),
+        QVERIFY2(d.out.contains(QByteArray(
+                     QByteArray("ERROR: Job failed (system failure): pod \"") + podName.toUtf8())),
                  d.out.constData());
         QVERIFY(d.cleanup());
     }
@@ -567,7 +599,8 @@ private slots:
     void droppedLogStream()
     {
         // The read-logs stream (tail by byte offset in the helper) breaks twice mid-job.
-        testConfig({{u"dropExecAfterLines"_s, 40}, {u"dropExecTimes"_s, 2},
+        testConfig({{u"dropExecAfterLines"_s, 40},
+                    {u"dropExecTimes"_s, 2},
                     {u"dropExecMatch"_s, u"tail"_s}});
         auto b = backend(settings());
         JobSpec spec = jobSpec(u"drops"_s);
@@ -590,9 +623,13 @@ private slots:
         // pods/log with timestamps: resumed with sinceTime, de-duplicated by timestamp (many
         // lines share one: the count decides).
         auto c = client();
-        const QByteArray pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"logs-\"},\n"
-    "            \"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{\"name\":\"c\",\"image\":\"localhost/busybox:local\",\n"
-    "            \"command\":[\"sh\",\"-c\",\"i=1; while [ $i -le 300 ]; do echo \\\"line $i\\\"; [ $((i % 60)) -eq 0 ] && sleep 0.5; i=$((i+1)); done\"]}]}}";
+        const QByteArray pod =
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"logs-\"},\n"
+            "            "
+            "\"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{\"name\":\"c\",\"image\":"
+            "\"localhost/busybox:local\",\n"
+            "            \"command\":[\"sh\",\"-c\",\"i=1; while [ $i -le 300 ]; do echo \\\"line "
+            "$i\\\"; [ $((i % 60)) -eq 0 ] && sleep 0.5; i=$((i+1)); done\"]}]}}";
         const ApiResult created = c->call("POST", c->podsPath(), {}, pod);
         QVERIFY2(created.ok(), qPrintable(created.error));
         const QString name = created.object.value(u"metadata").toObject().value(u"name").toString();
@@ -623,25 +660,30 @@ private slots:
     {
         testConfig({{u"execProtocols"_s, QJsonArray{u"v4.channel.k8s.io"_s}}});
         auto c = client();
-        const QByteArray pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"exec-\"},\n"
-    "            \"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{\"name\":\"c\",\"image\":\"localhost/busybox:local\",\n"
-    "            \"command\":[\"sleep\",\"600\"]}]}}";
+        const QByteArray pod =
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"exec-\"},\n"
+            "            "
+            "\"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{\"name\":\"c\",\"image\":"
+            "\"localhost/busybox:local\",\n"
+            "            \"command\":[\"sleep\",\"600\"]}]}}";
         const ApiResult created = c->call("POST", c->podsPath(), {}, pod);
         QVERIFY2(created.ok(), qPrintable(created.error));
         const QString name = created.object.value(u"metadata").toObject().value(u"name").toString();
-        QVERIFY(QTest::qWaitFor([&] {
-            const ApiResult r = c->call("GET", c->podPath(name));
-            return r.object.value(u"status").toObject().value(u"phase").toString() == u"Running";
-        }, 60000));
-        const ExecResult r = c->exec(name, u"c"_s,
-                                     {u"sh"_s, u"-c"_s, u"head -c 5; echo ' err' >&2; exit 4"_s},
-                                     "hello");
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const ApiResult r = c->call("GET", c->podPath(name));
+                return r.object.value(u"status").toObject().value(u"phase").toString() ==
+                       u"Running";
+            },
+            60000));
+        const ExecResult r = c->exec(
+            name, u"c"_s, {u"sh"_s, u"-c"_s, u"head -c 5; echo ' err' >&2; exit 4"_s}, "hello");
         QCOMPARE(r.protocol, u"v4.channel.k8s.io"_s);
         QCOMPARE(r.out, QByteArray("hello"));
         QCOMPARE(r.err, QByteArray(" err\n"));
         QCOMPARE(r.exitCode, 4);
-        testConfig({{u"execProtocols"_s,
-                     QJsonArray{u"v5.channel.k8s.io"_s, u"v4.channel.k8s.io"_s}}});
+        testConfig(
+            {{u"execProtocols"_s, QJsonArray{u"v5.channel.k8s.io"_s, u"v4.channel.k8s.io"_s}}});
         const ExecResult v5 = c->exec(name, u"c"_s, {u"cat"_s}, "through stdin, closed by v5");
         QCOMPARE(v5.protocol, u"v5.channel.k8s.io"_s);
         QCOMPARE(v5.out, QByteArray("through stdin, closed by v5"));
@@ -656,8 +698,9 @@ private slots:
         std::unique_ptr<JobEnvironment> env(b->createEnvironment(spec, nullptr));
         Driver d(env.get());
         QVERIFY(!d.prepare());
-        QCOMPARE(d.prepareError,
-                 u"Cannot create the Secret holding the job's variables: secrets is forbidden: User \"viewer\" cannot create resource \"secrets\" in API group \"\" in the namespace \"default\""_s);
+        QCOMPARE(
+            d.prepareError,
+            u"Cannot create the Secret holding the job's variables: secrets is forbidden: User \"viewer\" cannot create resource \"secrets\" in API group \"\" in the namespace \"default\""_s);
         QVERIFY(d.cleanup());
     }
 
@@ -723,10 +766,11 @@ private slots:
         // A ConfigMap and a Secret owned by a pod (merge-patched ownerReferences) go with it; the
         // pod's changes arrive through a watch, not by polling.
         auto c = client();
-        const QByteArray pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":"
-                               "\"owner-\"},\"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{"
-                               "\"name\":\"c\",\"image\":\"localhost/busybox:local\",\"command\":["
-                               "\"sleep\",\"600\"]}]}}";
+        const QByteArray pod =
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":"
+            "\"owner-\"},\"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{"
+            "\"name\":\"c\",\"image\":\"localhost/busybox:local\",\"command\":["
+            "\"sleep\",\"600\"]}]}}";
         const ApiResult created = c->call("POST", c->podsPath(), {}, pod);
         QVERIFY2(created.ok(), qPrintable(created.error));
         const QJsonObject meta = created.object.value(u"metadata").toObject();
@@ -755,20 +799,22 @@ private slots:
             last = r;
             done = true;
         };
-        c->createObject(u"configmaps"_s,
-                        QJsonObject{{u"apiVersion"_s, u"v1"_s},
-                                    {u"kind"_s, u"ConfigMap"_s},
-                                    {u"metadata"_s, QJsonObject{{u"name"_s, QString(name + u"-cm"_s)}}},
-                                    {u"data"_s, QJsonObject{{u"step_script"_s, u"echo hi"_s}}}},
-                        cb);
+        c->createObject(
+            u"configmaps"_s,
+            QJsonObject{{u"apiVersion"_s, u"v1"_s},
+                        {u"kind"_s, u"ConfigMap"_s},
+                        {u"metadata"_s, QJsonObject{{u"name"_s, QString(name + u"-cm"_s)}}},
+                        {u"data"_s, QJsonObject{{u"step_script"_s, u"echo hi"_s}}}},
+            cb);
         QVERIFY(wait());
         QVERIFY2(last.ok(), qPrintable(last.error));
-        c->createObject(u"secrets"_s,
-                        QJsonObject{{u"apiVersion"_s, u"v1"_s},
-                                    {u"kind"_s, u"Secret"_s},
-                                    {u"metadata"_s, QJsonObject{{u"name"_s, QString(name + u"-s"_s)}}},
-                                    {u"stringData"_s, QJsonObject{{u"TOKEN"_s, u"x"_s}}}},
-                        cb);
+        c->createObject(
+            u"secrets"_s,
+            QJsonObject{{u"apiVersion"_s, u"v1"_s},
+                        {u"kind"_s, u"Secret"_s},
+                        {u"metadata"_s, QJsonObject{{u"name"_s, QString(name + u"-s"_s)}}},
+                        {u"stringData"_s, QJsonObject{{u"TOKEN"_s, u"x"_s}}}},
+            cb);
         QVERIFY(wait());
         QVERIFY2(last.ok(), qPrintable(last.error));
         QCOMPARE(last.object.value(u"data").toObject().value(u"TOKEN").toString(), u"eA=="_s);
@@ -840,12 +886,12 @@ private slots:
         env.insert(u"STAGECRAFT_KUBE_HELPER_IMAGE"_s, kBusybox);
         cli.setProcessEnvironment(env);
         cli.start(QStringLiteral(STAGECRAFT_CLI_PATH),
-                  {u"run"_s, project, u"--executor"_s, u"kubernetes"_s, u"--context"_s,
-                   u"admin"_s, u"--namespace"_s, u"default"_s, u"--data-dir"_s,
-                   m_dir.filePath(u"cli-data"_s)});
+                  {u"run"_s, project, u"--executor"_s, u"kubernetes"_s, u"--context"_s, u"admin"_s,
+                   u"--namespace"_s, u"default"_s, u"--data-dir"_s, m_dir.filePath(u"cli-data"_s)});
         QVERIFY(cli.waitForFinished(240000));
         const QString out = QString::fromUtf8(cli.readAllStandardOutput());
-        QVERIFY2(cli.exitCode() == 1, qPrintable(out + QString::fromUtf8(cli.readAllStandardError())));
+        QVERIFY2(cli.exitCode() == 1,
+                 qPrintable(out + QString::fromUtf8(cli.readAllStandardError())));
         QVERIFY2(out.contains(u"test   > hello from test in /builds/"_s), qPrintable(out));
         QVERIFY2(out.contains(u"test   > content\n"_s), qPrintable(out));
         QVERIFY2(out.contains(u"broken ERROR: Job failed: exit code 3\n"_s), qPrintable(out));
@@ -871,15 +917,13 @@ private slots:
         annotations.insert(QString::fromLatin1(kOwnerPidAnnotation), u"2147483632"_s);
         meta.insert(u"annotations"_s, annotations);
         pod.insert(u"metadata"_s, meta);
-        const ApiResult created =
-            c->call("POST", c->podsPath(), {}, QJsonDocument(pod).toJson());
+        const ApiResult created = c->call("POST", c->podsPath(), {}, QJsonDocument(pod).toJson());
         QVERIFY2(created.ok(), qPrintable(created.error));
         const QString name = created.object.value(u"metadata").toObject().value(u"name").toString();
         // And a live one (this process): left alone.
-        const ApiResult live = c->call("POST", c->podsPath(), {},
-                                       QJsonDocument(podManifest(spec, settings(), u"default"_s,
-                                                                 QString()))
-                                           .toJson());
+        const ApiResult live =
+            c->call("POST", c->podsPath(), {},
+                    QJsonDocument(podManifest(spec, settings(), u"default"_s, QString())).toJson());
         QVERIFY2(live.ok(), qPrintable(live.error));
         auto b = backend(settings());
         QVERIFY2(b->sweptPods().contains(name), qPrintable(b->sweptPods().join(u", ")));

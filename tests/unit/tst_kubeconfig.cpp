@@ -6,8 +6,8 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSslKey>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -51,8 +51,7 @@ QString toStr(const QString &text)
 {
     return text;
 }
-template <typename... T>
-QStringList sl(const T &...items)
+template <typename... T> QStringList sl(const T &...items)
 {
     return {toStr(items)...};
 }
@@ -92,25 +91,30 @@ private slots:
         QString error;
         const QString c = m_certs;
         QVERIFY2(runOpenssl(sl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                             c + u"/ca.key", "-out", c + u"/ca.crt", "-days", "2", "-subj",
-                             "/CN=minikubeCA"), &error),
+                               c + u"/ca.key", "-out", c + u"/ca.crt", "-days", "2", "-subj",
+                               "/CN=minikubeCA"),
+                            &error),
                  qPrintable(error));
         // PKCS#1 RSA ("BEGIN RSA PRIVATE KEY") as Minikube writes it.
         QVERIFY2(runOpenssl(sl("genrsa", "-traditional", "-out", c + u"/rsa.key", "2048"), &error),
                  qPrintable(error));
-        QVERIFY2(runOpenssl(sl("req", "-new", "-x509", "-key", c + u"/rsa.key", "-out",
-                             c + u"/rsa.crt", "-days", "2", "-subj",
-                             "/O=system:masters/CN=minikube-user"), &error),
-                 qPrintable(error));
+        QVERIFY2(
+            runOpenssl(sl("req", "-new", "-x509", "-key", c + u"/rsa.key", "-out", c + u"/rsa.crt",
+                          "-days", "2", "-subj", "/O=system:masters/CN=minikube-user"),
+                       &error),
+            qPrintable(error));
         QVERIFY2(runOpenssl(sl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out",
-                             c + u"/ec.key"), &error),
+                               c + u"/ec.key"),
+                            &error),
                  qPrintable(error));
         QVERIFY2(runOpenssl(sl("req", "-new", "-x509", "-key", c + u"/ec.key", "-out",
-                             c + u"/ec.crt", "-days", "2", "-subj", "/CN=admin"), &error),
+                               c + u"/ec.crt", "-days", "2", "-subj", "/CN=admin"),
+                            &error),
                  qPrintable(error));
         // PKCS#8 ("BEGIN PRIVATE KEY"): the header does not say the algorithm.
         QVERIFY2(runOpenssl(sl("pkcs8", "-topk8", "-nocrypt", "-in", c + u"/ec.key", "-out",
-                             c + u"/ec8.key"), &error),
+                               c + u"/ec8.key"),
+                            &error),
                  qPrintable(error));
     }
 
@@ -123,35 +127,36 @@ private slots:
         QFile::copy(m_certs + u"/rsa.crt", home + u"/.minikube/profiles/minikube/client.crt");
         QFile::copy(m_certs + u"/rsa.key", home + u"/.minikube/profiles/minikube/client.key");
         const QString file = home + u"/.kube/config";
-        writeFile(file, QStringLiteral("apiVersion: v1\n"
-                                       "clusters:\n"
-                                       "- cluster:\n"
-                                       "    certificate-authority: %1/.minikube/ca.crt\n"
-                                       "    extensions:\n"
-                                       "    - extension:\n"
-                                       "        last-update: Sat, 28 Nov 2026 10:00:00 UTC\n"
-                                       "        provider: minikube.sigs.k8s.io\n"
-                                       "        version: v1.32.0\n"
-                                       "      name: cluster_info\n"
-                                       "    server: https://192.168.49.2:8443\n"
-                                       "  name: minikube\n"
-                                       "contexts:\n"
-                                       "- context:\n"
-                                       "    cluster: minikube\n"
-                                       "    namespace: default\n"
-                                       "    user: minikube\n"
-                                       "  name: minikube\n"
-                                       "current-context: minikube\n"
-                                       "kind: Config\n"
-                                       "preferences: {}\n"
-                                       "users:\n"
-                                       "- name: minikube\n"
-                                       "  user:\n"
-                                       "    client-certificate: "
-                                       "%1/.minikube/profiles/minikube/client.crt\n"
-                                       "    client-key: %1/.minikube/profiles/minikube/client.key\n")
-                              .arg(home)
-                              .toUtf8());
+        writeFile(file,
+                  QStringLiteral("apiVersion: v1\n"
+                                 "clusters:\n"
+                                 "- cluster:\n"
+                                 "    certificate-authority: %1/.minikube/ca.crt\n"
+                                 "    extensions:\n"
+                                 "    - extension:\n"
+                                 "        last-update: Sat, 28 Nov 2026 10:00:00 UTC\n"
+                                 "        provider: minikube.sigs.k8s.io\n"
+                                 "        version: v1.32.0\n"
+                                 "      name: cluster_info\n"
+                                 "    server: https://192.168.49.2:8443\n"
+                                 "  name: minikube\n"
+                                 "contexts:\n"
+                                 "- context:\n"
+                                 "    cluster: minikube\n"
+                                 "    namespace: default\n"
+                                 "    user: minikube\n"
+                                 "  name: minikube\n"
+                                 "current-context: minikube\n"
+                                 "kind: Config\n"
+                                 "preferences: {}\n"
+                                 "users:\n"
+                                 "- name: minikube\n"
+                                 "  user:\n"
+                                 "    client-certificate: "
+                                 "%1/.minikube/profiles/minikube/client.crt\n"
+                                 "    client-key: %1/.minikube/profiles/minikube/client.key\n")
+                      .arg(home)
+                      .toUtf8());
         const KubeConfig config = loadOk({file});
         QCOMPARE(config.currentContext(), QStringLiteral("minikube"));
         QCOMPARE(config.kind(QStringLiteral("minikube")), ClusterKind::Minikube);
@@ -185,15 +190,15 @@ private slots:
         QFile::copy(m_certs + u"/ec8.key", dir + u"/pki/user.key");
         writeFile(dir + u"/token", "s3cr3t-token\n");
         writeFile(dir + u"/config", "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
-                                   "clusters:\n- name: k\n  cluster:\n"
-                                   "    server: https://10.0.0.1:6443\n"
-                                   "    certificate-authority: pki/ca.crt\n"
-                                   "users:\n- name: u\n  user:\n"
-                                   "    client-certificate: pki/user.crt\n"
-                                   "    client-key: ./pki/user.key\n"
-                                   "    tokenFile: token\n"
-                                   "contexts:\n- name: c\n  context: {cluster: k, user: u, "
-                                   "namespace: ci}\n");
+                                    "clusters:\n- name: k\n  cluster:\n"
+                                    "    server: https://10.0.0.1:6443\n"
+                                    "    certificate-authority: pki/ca.crt\n"
+                                    "users:\n- name: u\n  user:\n"
+                                    "    client-certificate: pki/user.crt\n"
+                                    "    client-key: ./pki/user.key\n"
+                                    "    tokenFile: token\n"
+                                    "contexts:\n- name: c\n  context: {cluster: k, user: u, "
+                                    "namespace: ci}\n");
         // Loaded from another working directory: the paths follow the file, not the cwd.
         const KubeConfig config = loadOk({dir + u"/config"});
         QCOMPARE(config.user(QStringLiteral("u"))->clientKey, dir + u"/pki/user.key");
@@ -212,9 +217,12 @@ private slots:
         QTest::addColumn<QString>("cert");
         QTest::addColumn<QString>("key");
         QTest::addColumn<int>("algorithm");
-        QTest::newRow("rsa (minikube --embed-certs)") << "rsa.crt" << "rsa.key" << int(QSsl::Rsa);
-        QTest::newRow("ec (SEC1)") << "ec.crt" << "ec.key" << int(QSsl::Ec);
-        QTest::newRow("ec (PKCS#8)") << "ec.crt" << "ec8.key" << int(QSsl::Ec);
+        QTest::newRow("rsa (minikube --embed-certs)") << "rsa.crt"
+                                                      << "rsa.key" << int(QSsl::Rsa);
+        QTest::newRow("ec (SEC1)") << "ec.crt"
+                                   << "ec.key" << int(QSsl::Ec);
+        QTest::newRow("ec (PKCS#8)") << "ec.crt"
+                                     << "ec8.key" << int(QSsl::Ec);
     }
     void embeddedData()
     {
@@ -306,10 +314,9 @@ private slots:
                      "users:\n- name: u\n  user: {token: from-b}\n"
                      "contexts:\n- name: dev\n  context: {cluster: other, user: u}\n"
                      "- name: prod\n  context: {cluster: other, user: u}\n");
-        qputenv("KUBECONFIG",
-                (a + QDir::listSeparator() + path(QStringLiteral("missing")) +
-                 QDir::listSeparator() + b)
-                    .toUtf8());
+        qputenv("KUBECONFIG", (a + QDir::listSeparator() + path(QStringLiteral("missing")) +
+                               QDir::listSeparator() + b)
+                                  .toUtf8());
         const QStringList files = KubeConfig::defaultFiles();
         QCOMPARE(files.size(), 3);
         QString error;
@@ -350,11 +357,12 @@ private slots:
         QTest::addColumn<QString>("apiVersion");
         QTest::addColumn<QString>("expiry"); // relative: "past", "future", "" (none)
         QTest::addColumn<int>("runs");       // plugin runs for two connections
-        QTest::newRow("v1, no expiry: cached") << "client.authentication.k8s.io/v1" << "" << 1;
-        QTest::newRow("v1beta1, valid: cached")
-            << "client.authentication.k8s.io/v1beta1" << "future" << 1;
-        QTest::newRow("v1, expired: run again") << "client.authentication.k8s.io/v1" << "past"
-                                                << 2;
+        QTest::newRow("v1, no expiry: cached") << "client.authentication.k8s.io/v1"
+                                               << "" << 1;
+        QTest::newRow("v1beta1, valid: cached") << "client.authentication.k8s.io/v1beta1"
+                                                << "future" << 1;
+        QTest::newRow("v1, expired: run again") << "client.authentication.k8s.io/v1"
+                                                << "past" << 2;
     }
     void execPlugin()
     {
@@ -370,20 +378,20 @@ private slots:
         else if (expiry == u"future")
             stamp = QDateTime::currentDateTimeUtc().addSecs(3600).toString(Qt::ISODate);
         // The plugin records what kubectl would give it and answers an ExecCredential.
-        writeFile(dir + u"/bin/cred.sh",
-                  QStringLiteral("#!/bin/sh\n"
-                                 "echo \"$KUBERNETES_EXEC_INFO\" > \"$(dirname \"$0\")/info.json\"\n"
-                                 "echo run >> \"$(dirname \"$0\")/runs\"\n"
-                                 "echo \"$1 $PLUGIN_ENV\" > \"$(dirname \"$0\")/args\"\n"
-                                 "printf '{\"apiVersion\":\"%1\",\"kind\":\"ExecCredential\","
-                                 "\"status\":{\"token\":\"plugin-token\"%2}}'\n")
-                      .arg(apiVersion,
-                           stamp.isEmpty()
-                               ? QString()
-                               : QStringLiteral(",\"expirationTimestamp\":\"%1\"").arg(stamp))
-                      .toUtf8());
-        QFile::setPermissions(dir + u"/bin/cred.sh", QFile::ReadOwner | QFile::WriteOwner |
-                                                        QFile::ExeOwner);
+        writeFile(
+            dir + u"/bin/cred.sh",
+            QStringLiteral("#!/bin/sh\n"
+                           "echo \"$KUBERNETES_EXEC_INFO\" > \"$(dirname \"$0\")/info.json\"\n"
+                           "echo run >> \"$(dirname \"$0\")/runs\"\n"
+                           "echo \"$1 $PLUGIN_ENV\" > \"$(dirname \"$0\")/args\"\n"
+                           "printf '{\"apiVersion\":\"%1\",\"kind\":\"ExecCredential\","
+                           "\"status\":{\"token\":\"plugin-token\"%2}}'\n")
+                .arg(apiVersion, stamp.isEmpty()
+                                     ? QString()
+                                     : QStringLiteral(",\"expirationTimestamp\":\"%1\"").arg(stamp))
+                .toUtf8());
+        QFile::setPermissions(dir + u"/bin/cred.sh",
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         writeFile(dir + u"/config",
                   QStringLiteral("apiVersion: v1\nkind: Config\ncurrent-context: c\n"
                                  "clusters:\n- name: k\n  cluster: {server: "
@@ -411,9 +419,9 @@ private slots:
         QCOMPARE(info.value(u"kind").toString(), QStringLiteral("ExecCredential"));
         QCOMPARE(info.value(u"apiVersion").toString(), apiVersion);
         QCOMPARE(info.value(u"spec").toObject().value(u"interactive").toBool(true), false);
-        QCOMPARE(info.value(u"spec").toObject().value(u"cluster").toObject().value(u"server")
-                     .toString(),
-                 QStringLiteral("https://127.0.0.1:6443"));
+        QCOMPARE(
+            info.value(u"spec").toObject().value(u"cluster").toObject().value(u"server").toString(),
+            QStringLiteral("https://127.0.0.1:6443"));
     }
 
     void execPluginFailures_data()
@@ -438,24 +446,25 @@ private slots:
         QFETCH(QByteArray, script);
         QFETCH(QString, message);
         clearExecCredentialCache();
-        const QString dir = path(QStringLiteral("badplugin-%1").arg(QString::fromUtf8(QTest::currentDataTag()))
+        const QString dir = path(QStringLiteral("badplugin-%1")
+                                     .arg(QString::fromUtf8(QTest::currentDataTag()))
                                      .replace(u' ', u'-'));
         writeFile(dir + u"/p.sh", "#!/bin/sh\n" + script + "\n");
         QFile::setPermissions(dir + u"/p.sh",
                               QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         writeFile(dir + u"/config", "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
-                                   "clusters:\n- name: k\n  cluster: {server: "
-                                   "'https://127.0.0.1:6443'}\n"
-                                   "users:\n- name: u\n  user:\n"
-                                   "    exec:\n"
-                                   "      apiVersion: client.authentication.k8s.io/v1beta1\n"
-                                   "      command: ./p.sh\n"
-                                   "contexts:\n- name: c\n  context: {cluster: k, user: u}\n");
+                                    "clusters:\n- name: k\n  cluster: {server: "
+                                    "'https://127.0.0.1:6443'}\n"
+                                    "users:\n- name: u\n  user:\n"
+                                    "    exec:\n"
+                                    "      apiVersion: client.authentication.k8s.io/v1beta1\n"
+                                    "      command: ./p.sh\n"
+                                    "contexts:\n- name: c\n  context: {cluster: k, user: u}\n");
         const KubeConfig config = loadOk({dir + u"/config"});
         QString error;
         QVERIFY(!config.connection({}, &error));
-        QCOMPARE(error, QStringLiteral("%1:11:7: ").arg(dir + u"/config") +
-                            message.arg(dir + u"/p.sh"));
+        QCOMPARE(error,
+                 QStringLiteral("%1:11:7: ").arg(dir + u"/config") + message.arg(dir + u"/p.sh"));
     }
 
     void badInput_data()
@@ -463,8 +472,9 @@ private slots:
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<QString>("context");
         QTest::addColumn<QString>("message"); // after "<file>:"
-        QTest::newRow("yaml syntax") << QByteArray("clusters:\n- name: a\n  cluster: {server: x\n")
-                                     << "" << "4:1: ";
+        QTest::newRow("yaml syntax")
+            << QByteArray("clusters:\n- name: a\n  cluster: {server: x\n") << ""
+            << "4:1: ";
         QTest::newRow("not a map") << QByteArray("- a\n- b\n") << ""
                                    << "1:1: a kubeconfig must be a map, not a array";
         QTest::newRow("other kind") << QByteArray("apiVersion: v1\nkind: Pod\n") << ""
@@ -481,50 +491,65 @@ private slots:
         QTest::newRow("bad base64")
             << QByteArray("clusters:\n- name: a\n  cluster:\n    server: https://x\n"
                           "    certificate-authority-data: '@@@'\n")
-            << "" << "5:33: clusters[0].cluster.certificate-authority-data is not valid base64";
+            << ""
+            << "5:33: clusters[0].cluster.certificate-authority-data is not valid base64";
         QTest::newRow("token not a string")
             << QByteArray("users:\n- name: u\n  user:\n    token: [a]\n") << ""
             << "4:12: users[0].user.token must be a string, not a array";
         QTest::newRow("insecure not a bool")
             << QByteArray("clusters:\n- name: a\n  cluster:\n    server: https://x\n"
                           "    insecure-skip-tls-verify: maybe\n")
-            << "" << "5:31: clusters[0].cluster.insecure-skip-tls-verify must be true or false";
+            << ""
+            << "5:31: clusters[0].cluster.insecure-skip-tls-verify must be true or false";
         QTest::newRow("exec api version")
             << QByteArray("users:\n- name: u\n  user:\n    exec:\n"
                           "      apiVersion: client.authentication.k8s.io/v1alpha1\n"
                           "      command: x\n")
-            << "" << "5:19: users[0].user.exec.apiVersion \"client.authentication.k8s.io/v1alpha1\""
-                     " is not supported: use client.authentication.k8s.io/v1 or v1beta1";
+            << ""
+            << "5:19: users[0].user.exec.apiVersion \"client.authentication.k8s.io/v1alpha1\""
+               " is not supported: use client.authentication.k8s.io/v1 or v1beta1";
         QTest::newRow("exec v1 without interactiveMode")
             << QByteArray("users:\n- name: u\n  user:\n    exec:\n"
                           "      apiVersion: client.authentication.k8s.io/v1\n"
                           "      command: x\n")
-            << "" << "5:7: users[0].user.exec.interactiveMode must be specified for "
-                     "client.authentication.k8s.io/v1";
+            << ""
+            << "5:7: users[0].user.exec.interactiveMode must be specified for "
+               "client.authentication.k8s.io/v1";
         QTest::newRow("unknown context")
             << QByteArray("contexts:\n- name: a\n  context: {cluster: k}\n") << "b"
             << "context \"b\" does not exist (kubeconfig contexts: a)";
         QTest::newRow("missing cluster")
             << QByteArray("current-context: a\ncontexts:\n- name: a\n  context: {cluster: k}\n")
-            << "" << "3:3: context \"a\" names cluster \"k\", which does not exist";
+            << ""
+            << "3:3: context \"a\" names cluster \"k\", which does not exist";
         QTest::newRow("missing ca file")
             << QByteArray("current-context: a\nclusters:\n- name: k\n  cluster:\n"
                           "    server: https://x\n    certificate-authority: nope/ca.crt\n"
                           "contexts:\n- name: a\n  context: {cluster: k}\n")
-            << "" << "3:3: cannot read certificate-authority %1/nope/ca.crt: No such file or "
-                     "directory";
+            << ""
+            << "3:3: cannot read certificate-authority %1/nope/ca.crt: No such file or "
+               "directory";
         QTest::newRow("ca not pem")
             << QByteArray("current-context: a\nclusters:\n- name: k\n  cluster:\n"
                           "    server: https://x\n    certificate-authority-data: aGVsbG8=\n"
                           "contexts:\n- name: a\n  context: {cluster: k}\n")
-            << "" << "3:3: the certificate authority of cluster \"k\" is not a PEM certificate";
+            << ""
+            << "3:3: the certificate authority of cluster \"k\" is not a PEM certificate";
         QTest::newRow("key without certificate")
             << QByteArray("current-context: a\nclusters:\n- name: k\n  cluster: {server: "
                           "'https://x'}\nusers:\n- name: u\n  user:\n"
                           "    client-key-data: aGVsbG8=\n"
                           "contexts:\n- name: a\n  context: {cluster: k, user: u}\n")
-            << "" << "6:3: user \"u\" has a client certificate without a key or a key without a "
-                     "certificate";
+            << ""
+            << "6:3: user \"u\" has a client certificate without a key or a key without a "
+               "certificate";
+        QTest::newRow("proxy not http or socks5")
+            << QByteArray("current-context: a\nclusters:\n- name: k\n  cluster:\n"
+                          "    server: https://x\n    proxy-url: ftp://proxy:21\n"
+                          "contexts:\n- name: a\n  context: {cluster: k}\n")
+            << ""
+            << "3:3: proxy-url \"ftp://proxy:21\" of cluster \"k\" is not an http, https or "
+               "socks5 URL";
         QTest::newRow("no current context") << QByteArray("clusters: []\n") << ""
                                             << "no context chosen and the kubeconfig (%2) has no "
                                                "current-context";
@@ -548,11 +573,11 @@ private slots:
         if (!expected.startsWith(u"context \"") && !expected.startsWith(u"no context"))
             expected = file + u':' + expected;
         if (QByteArray(QTest::currentDataTag()) == "yaml syntax")
-            QVERIFY2(QRegularExpression(u"^"_s + QRegularExpression::escape(file) +
-                                        u":\\d+:\\d+: \\S"_s)
-                         .match(error)
-                         .hasMatch(),
-                     qPrintable(error));
+            QVERIFY2(
+                QRegularExpression(u"^"_s + QRegularExpression::escape(file) + u":\\d+:\\d+: \\S"_s)
+                    .match(error)
+                    .hasMatch(),
+                qPrintable(error));
         else
             QCOMPARE(error, expected);
     }

@@ -4,6 +4,7 @@
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QSslError>
@@ -35,10 +36,24 @@ QJsonObject parseObject(const QByteArray &body)
 // Client
 
 Client::Client(const Connection &connection, QObject *parent)
-    : QObject(parent), m_connection(connection), m_nam(new QNetworkAccessManager(this)),
-      m_execProtocols{QStringLiteral("v5.channel.k8s.io"), QStringLiteral("v4.channel.k8s.io")}
+    : QObject(parent)
+    , m_connection(connection)
+    , m_nam(new QNetworkAccessManager(this))
+    , m_execProtocols{QStringLiteral("v5.channel.k8s.io"), QStringLiteral("v4.channel.k8s.io")}
 {
     m_nam->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    m_nam->setProxy(proxy());
+}
+
+QNetworkProxy Client::proxy() const
+{
+    const QUrl &p = m_connection.proxy;
+    if (p.isEmpty())
+        return QNetworkProxy(QNetworkProxy::NoProxy);
+    QNetworkProxy proxy(
+        p.scheme() == u"socks5" ? QNetworkProxy::Socks5Proxy : QNetworkProxy::HttpProxy, p.host(),
+        quint16(p.port(p.scheme() == u"socks5" ? 1080 : 3128)), p.userName(), p.password());
+    return proxy;
 }
 
 Client::~Client() = default;
@@ -55,9 +70,9 @@ QString Client::podPath(const QString &name) const
 
 QString Client::resourcePath(const QString &plural, const QString &name) const
 {
-    QString path = QStringLiteral("/api/v1/namespaces/%1/%2")
-                       .arg(QString::fromLatin1(QUrl::toPercentEncoding(m_connection.nameSpace)),
-                            plural);
+    QString path =
+        QStringLiteral("/api/v1/namespaces/%1/%2")
+            .arg(QString::fromLatin1(QUrl::toPercentEncoding(m_connection.nameSpace)), plural);
     if (!name.isEmpty())
         path += u'/' + QString::fromLatin1(QUrl::toPercentEncoding(name));
     return path;
@@ -85,10 +100,11 @@ QNetworkRequest Client::makeRequest(const QString &path, const QUrlQuery &query)
     if (!m_connection.token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_connection.token.toUtf8());
     else if (!m_connection.username.isEmpty())
-        request.setRawHeader("Authorization",
-                             "Basic " + (m_connection.username + u':' + m_connection.password)
-                                            .toUtf8()
-                                            .toBase64());
+        request.setRawHeader(
+            "Authorization",
+            "Basic " + (m_connection.username + u':' + m_connection.password).toUtf8().toBase64());
+    if (!m_connection.tlsServerName.isEmpty())
+        request.setPeerVerifyName(m_connection.tlsServerName);
     request.setRawHeader("Accept", "application/json");
     request.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("stagecraft"));
     // A plain HTTP/1.1 connection: watches and log streams are long-lived responses.
@@ -107,7 +123,7 @@ QString Client::describeFailure(int httpStatus, const QJsonObject &object,
     const QString server = m_connection.server.toString();
     if (httpStatus == 401)
         return ktr("the API server at %1 refused the credentials of context \"%2\" (401 "
-                  "Unauthorized)")
+                   "Unauthorized)")
             .arg(server, m_connection.contextName);
     if (httpStatus > 0)
         return ktr("the API server at %1 answered %2").arg(server).arg(httpStatus);
@@ -115,9 +131,9 @@ QString Client::describeFailure(int httpStatus, const QJsonObject &object,
         .arg(server, m_connection.contextName, networkError);
 }
 
-QNetworkReply *Client::request(const QByteArray &verb, const QString &path,
-                               const QUrlQuery &query, const QByteArray &body,
-                               const QByteArray &contentType, Callback callback, int timeoutMs)
+QNetworkReply *Client::request(const QByteArray &verb, const QString &path, const QUrlQuery &query,
+                               const QByteArray &body, const QByteArray &contentType,
+                               Callback callback, int timeoutMs)
 {
     QNetworkRequest req = makeRequest(path, query);
     if (timeoutMs > 0)
@@ -140,8 +156,7 @@ QNetworkReply *Client::request(const QByteArray &verb, const QString &path,
         if (reply->isOpen())
             r.body = reply->readAll();
         r.object = parseObject(r.body);
-        if (reply->error() != QNetworkReply::NoError || r.httpStatus >= 400 ||
-            r.httpStatus == 0) {
+        if (reply->error() != QNetworkReply::NoError || r.httpStatus >= 400 || r.httpStatus == 0) {
             QString network = reply->errorString();
             if (!sslErrors->isEmpty())
                 network = ktr("TLS handshake failed: %1").arg(sslErrors->join(u"; "));
@@ -161,13 +176,14 @@ ApiResult Client::call(const QByteArray &verb, const QString &path, const QUrlQu
     QEventLoop loop;
     ApiResult result;
     bool done = false;
-    request(verb, path, query, body, contentType,
-            [&](const ApiResult &r) {
-                result = r;
-                done = true;
-                loop.quit();
-            },
-            timeoutMs);
+    request(
+        verb, path, query, body, contentType,
+        [&](const ApiResult &r) {
+            result = r;
+            done = true;
+            loop.quit();
+        },
+        timeoutMs);
     if (!done)
         loop.exec();
     return result;
@@ -228,9 +244,8 @@ void Client::setOwnerPod(const QString &plural, const QString &name, const QStri
                             {QStringLiteral("kind"), QStringLiteral("Pod")},
                             {QStringLiteral("name"), podName},
                             {QStringLiteral("uid"), podUid}};
-    const QJsonObject patch{
-        {QStringLiteral("metadata"),
-         QJsonObject{{QStringLiteral("ownerReferences"), QJsonArray{owner}}}}};
+    const QJsonObject patch{{QStringLiteral("metadata"),
+                             QJsonObject{{QStringLiteral("ownerReferences"), QJsonArray{owner}}}}};
     request("PATCH", resourcePath(plural, name), {},
             QJsonDocument(patch).toJson(QJsonDocument::Compact), "application/merge-patch+json",
             std::move(callback));
@@ -278,7 +293,11 @@ ExecResult Client::exec(const QString &pod, const QString &container, const QStr
 
 ExecSession::ExecSession(Client *client, const QString &pod, const QString &container,
                          const QStringList &command, QObject *parent)
-    : QObject(parent), m_client(client), m_pod(pod), m_container(container), m_command(command)
+    : QObject(parent)
+    , m_client(client)
+    , m_pod(pod)
+    , m_container(container)
+    , m_command(command)
 {
 }
 
@@ -305,17 +324,18 @@ void ExecSession::start()
     for (const QString &arg : m_command)
         query.addQueryItem(QStringLiteral("command"),
                            QString::fromLatin1(QUrl::toPercentEncoding(arg)));
-    query.addQueryItem(QStringLiteral("stdin"), m_stdin ? QStringLiteral("true")
-                                                        : QStringLiteral("false"));
+    query.addQueryItem(QStringLiteral("stdin"),
+                       m_stdin ? QStringLiteral("true") : QStringLiteral("false"));
     query.addQueryItem(QStringLiteral("stdout"), QStringLiteral("true"));
     query.addQueryItem(QStringLiteral("stderr"), QStringLiteral("true"));
-    QNetworkRequest request = m_client->makeRequest(
-        m_client->podPath(m_pod) + QStringLiteral("/exec"), query);
+    QNetworkRequest request =
+        m_client->makeRequest(m_client->podPath(m_pod) + QStringLiteral("/exec"), query);
     request.setUrl(m_client->url(m_client->podPath(m_pod) + QStringLiteral("/exec"), query, true));
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     if (request.url().scheme() == u"wss")
         m_socket->setSslConfiguration(m_client->connection().ssl);
     m_socket->setMaxAllowedIncomingMessageSize(64 * 1024 * 1024);
+    m_socket->setProxy(m_client->proxy());
     connect(m_socket, &QWebSocket::connected, this, &ExecSession::onConnected);
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, &ExecSession::onMessage);
     connect(m_socket, &QWebSocket::disconnected, this, &ExecSession::onDisconnected);
@@ -327,14 +347,15 @@ void ExecSession::start()
         for (const QSslError &e : errors)
             m_sslErrors << e.errorString();
     });
-    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError) {
-        if (!m_connected && !m_done) {
-            const QString error = m_socket->errorString();
-            m_socket->disconnect(this);
-            m_socket->abort();
-            explainHandshakeFailure(error);
-        }
-    });
+    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+            [this](QAbstractSocket::SocketError) {
+                if (!m_connected && !m_done) {
+                    const QString error = m_socket->errorString();
+                    m_socket->disconnect(this);
+                    m_socket->abort();
+                    explainHandshakeFailure(error);
+                }
+            });
     QWebSocketHandshakeOptions options;
     options.setSubprotocols(m_client->execProtocols());
     m_running = true;
@@ -355,15 +376,14 @@ void ExecSession::explainHandshakeFailure(const QString &socketError)
         query.addQueryItem(QStringLiteral("command"),
                            QString::fromLatin1(QUrl::toPercentEncoding(arg)));
     query.addQueryItem(QStringLiteral("container"), m_container);
-    m_client->request("GET", m_client->podPath(m_pod) + QStringLiteral("/exec"), query, {}, {},
-                      [this, socketError](const ApiResult &r) {
-                          QString error = r.error;
-                          if (r.httpStatus == 0 || error.isEmpty() || r.httpStatus == 400)
-                              error = m_client->describeFailure(r.httpStatus, r.object,
-                                                                socketError);
-                          finish(-1, ktr("exec in %1/%2 failed: %3")
-                                         .arg(m_pod, m_container, error));
-                      });
+    m_client->request(
+        "GET", m_client->podPath(m_pod) + QStringLiteral("/exec"), query, {}, {},
+        [this, socketError](const ApiResult &r) {
+            QString error = r.error;
+            if (r.httpStatus == 0 || error.isEmpty() || r.httpStatus == 400)
+                error = m_client->describeFailure(r.httpStatus, r.object, socketError);
+            finish(-1, ktr("exec in %1/%2 failed: %3").arg(m_pod, m_container, error));
+        });
 }
 
 void ExecSession::onConnected()
@@ -449,7 +469,9 @@ void ExecSession::finish(int code, const QString &error)
 // PodWatcher
 
 PodWatcher::PodWatcher(Client *client, const QString &pod, QObject *parent)
-    : QObject(parent), m_client(client), m_pod(pod)
+    : QObject(parent)
+    , m_client(client)
+    , m_pod(pod)
 {
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &PodWatcher::poll);
@@ -481,8 +503,9 @@ void PodWatcher::openWatch()
 {
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("watch"), QStringLiteral("1"));
-    query.addQueryItem(QStringLiteral("fieldSelector"),
-                       QString::fromLatin1(QUrl::toPercentEncoding(QStringLiteral("metadata.name=") + m_pod)));
+    query.addQueryItem(
+        QStringLiteral("fieldSelector"),
+        QString::fromLatin1(QUrl::toPercentEncoding(QStringLiteral("metadata.name=") + m_pod)));
     if (!m_resourceVersion.isEmpty())
         query.addQueryItem(QStringLiteral("resourceVersion"), m_resourceVersion);
     m_buffer.clear();
@@ -557,7 +580,10 @@ void PodWatcher::poll()
 
 LogFollower::LogFollower(Client *client, const QString &pod, const QString &container,
                          QObject *parent)
-    : QObject(parent), m_client(client), m_pod(pod), m_container(container)
+    : QObject(parent)
+    , m_client(client)
+    , m_pod(pod)
+    , m_container(container)
 {
 }
 
@@ -719,8 +745,8 @@ void LogFollower::checkContainer()
             return;
         }
         bool terminated = false;
-        const auto statuses = r.object.value(u"status").toObject().value(u"containerStatuses")
-                                  .toArray();
+        const auto statuses =
+            r.object.value(u"status").toObject().value(u"containerStatuses").toArray();
         for (const auto &s : statuses) {
             const QJsonObject o = s.toObject();
             if (o.value(u"name").toString() == m_container)

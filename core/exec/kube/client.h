@@ -16,6 +16,7 @@
 #include <functional>
 
 class QNetworkReply;
+class QNetworkProxy;
 class QWebSocket;
 
 namespace stagecraft::exec::kube {
@@ -23,11 +24,11 @@ namespace stagecraft::exec::kube {
 /// The outcome of one REST call.
 struct ApiResult
 {
-    int httpStatus = 0;      ///< 0: no HTTP answer (connection, TLS)
+    int httpStatus = 0; ///< 0: no HTTP answer (connection, TLS)
     QByteArray body;
-    QJsonObject object;      ///< the body as JSON (a Pod, a Status, a list)
-    QString error;           ///< empty on success; the API's own Status.message when it sent one
-    QString reason;          ///< Status.reason (NotFound, AlreadyExists, Forbidden, Invalid, ...)
+    QJsonObject object; ///< the body as JSON (a Pod, a Status, a list)
+    QString error;      ///< empty on success; the API's own Status.message when it sent one
+    QString reason;     ///< Status.reason (NotFound, AlreadyExists, Forbidden, Invalid, ...)
     bool ok() const { return error.isEmpty(); }
 };
 
@@ -38,7 +39,7 @@ struct ExecResult
     QByteArray out;
     QByteArray err;
     QString error;
-    QString protocol;  ///< negotiated sub-protocol (v5.channel.k8s.io, v4.channel.k8s.io)
+    QString protocol; ///< negotiated sub-protocol (v5.channel.k8s.io, v4.channel.k8s.io)
 };
 
 /// A small Kubernetes API client for one context: REST over QNetworkAccessManager, exec over
@@ -66,16 +67,18 @@ public:
     QString resourcePath(const QString &plural, const QString &name = {}) const;
 
     QNetworkRequest makeRequest(const QString &path, const QUrlQuery &query = {}) const;
+    /// The kubeconfig's proxy-url for QNetworkAccessManager and QWebSocket (none: direct).
+    QNetworkProxy proxy() const;
     QUrl url(const QString &path, const QUrlQuery &query = {}, bool webSocket = false) const;
 
     /// One REST call; `callback` gets the result (also on errors). Returns the reply (owned by
     /// the client; deleted after the callback) so that callers can abort it.
     QNetworkReply *request(const QByteArray &verb, const QString &path, const QUrlQuery &query,
-                           const QByteArray &body, const QByteArray &contentType,
-                           Callback callback, int timeoutMs = 30000);
+                           const QByteArray &body, const QByteArray &contentType, Callback callback,
+                           int timeoutMs = 30000);
     ApiResult call(const QByteArray &verb, const QString &path, const QUrlQuery &query = {},
-                   const QByteArray &body = {},
-                   const QByteArray &contentType = "application/json", int timeoutMs = 30000);
+                   const QByteArray &body = {}, const QByteArray &contentType = "application/json",
+                   int timeoutMs = 30000);
 
     // The calls the executor uses (asynchronous).
     void version(Callback callback);
@@ -236,8 +239,8 @@ private:
     bool m_haveLast = false;
     Stamp m_last;
     QString m_lastText;
-    int m_sameCount = 0;  ///< lines delivered with timestamp m_last
-    int m_skipSame = 0;   ///< lines with timestamp m_last still to drop after a reconnect
+    int m_sameCount = 0; ///< lines delivered with timestamp m_last
+    int m_skipSame = 0;  ///< lines with timestamp m_last still to drop after a reconnect
     int m_reconnects = 0;
     bool m_stopped = false;
     bool m_finalFetch = false;

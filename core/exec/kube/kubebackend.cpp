@@ -16,9 +16,8 @@
 #include <QRegularExpression>
 #include <QTimer>
 
-#include <unistd.h>
-
 #include <functional>
+#include <unistd.h>
 
 namespace stagecraft::exec::kube {
 
@@ -130,9 +129,9 @@ QJsonArray envOf(const QList<JobVariable> &vars, const PodPaths &paths)
     for (const JobVariable &v : vars) {
         if (!validEnvName(v.name))
             continue;
-        env.append(QJsonObject{{QStringLiteral("name"), v.name},
-                               {QStringLiteral("value"),
-                                v.file ? fileVariablesDir(paths) + u'/' + v.name : v.value}});
+        env.append(QJsonObject{
+            {QStringLiteral("name"), v.name},
+            {QStringLiteral("value"), v.file ? fileVariablesDir(paths) + u'/' + v.name : v.value}});
     }
     return env;
 }
@@ -142,8 +141,8 @@ QJsonArray envOf(const QList<JobVariable> &vars, const PodPaths &paths)
 PodPaths podPaths(const JobSpec &spec)
 {
     PodPaths p;
-    p.project = p.builds + u'/' + (spec.projectPath.isEmpty() ? QStringLiteral("project")
-                                                                : spec.projectPath);
+    p.project = p.builds + u'/' +
+                (spec.projectPath.isEmpty() ? QStringLiteral("project") : spec.projectPath);
     const QString id = QStringLiteral("%1-%2").arg(dnsName(spec.pipelineId, 20)).arg(spec.jobId);
     p.scripts = QStringLiteral("/scripts-") + id;
     p.logs = QStringLiteral("/logs-") + id;
@@ -162,9 +161,10 @@ QString labelValue(const QString &text)
             out += u'_';
     }
     if (out.size() > 63)
-        out = out.left(54) + u'-' +
-              QString::fromLatin1(
-                  QCryptographicHash::hash(text.toUtf8(), QCryptographicHash::Sha1).toHex().left(8));
+        out =
+            out.left(54) + u'-' +
+            QString::fromLatin1(
+                QCryptographicHash::hash(text.toUtf8(), QCryptographicHash::Sha1).toHex().left(8));
     auto alnum = [](QChar c) { return c.isLetterOrNumber() && c.unicode() < 128; };
     while (!out.isEmpty() && !alnum(out.front()))
         out.remove(0, 1);
@@ -186,7 +186,8 @@ QList<ServiceWait> serviceWaits(const JobSpec &spec)
         if (w.port <= 0)
             w.port = variableValue(s.variables, QStringLiteral("HEALTHCHECK_TCP_PORT")).toInt();
         // Kubernetes cannot read an image's EXPOSE; Docker-in-Docker is common enough to know.
-        const bool dind = s.image.name.contains(u"dind") || s.aliases.contains(QStringLiteral("docker"));
+        const bool dind =
+            s.image.name.contains(u"dind") || s.aliases.contains(QStringLiteral("docker"));
         if (w.port <= 0 && dind) {
             const QString certDir =
                 variableValue(s.variables, QStringLiteral("DOCKER_TLS_CERTDIR"));
@@ -205,24 +206,22 @@ QJsonObject podManifest(const JobSpec &spec, const Settings &settings, const QSt
     const PodPaths paths = podPaths(spec);
     const bool privileged = spec.privileged || settings.privileged;
 
-    QJsonArray mounts{
-        QJsonObject{{QStringLiteral("name"), QStringLiteral("repo")},
-                    {QStringLiteral("mountPath"), paths.builds}},
-        QJsonObject{{QStringLiteral("name"), QStringLiteral("scripts")},
-                    {QStringLiteral("mountPath"), paths.scripts}},
-        QJsonObject{{QStringLiteral("name"), QStringLiteral("logs")},
-                    {QStringLiteral("mountPath"), paths.logs}},
-        QJsonObject{{QStringLiteral("name"), QStringLiteral("docker-certs")},
-                    {QStringLiteral("mountPath"), QStringLiteral("/certs/client")}}};
-    QJsonArray volumes{
-        QJsonObject{{QStringLiteral("name"), QStringLiteral("repo")},
-                    {QStringLiteral("emptyDir"), QJsonObject()}},
-        QJsonObject{{QStringLiteral("name"), QStringLiteral("scripts")},
-                    {QStringLiteral("emptyDir"), QJsonObject()}},
-        QJsonObject{{QStringLiteral("name"), QStringLiteral("logs")},
-                    {QStringLiteral("emptyDir"), QJsonObject()}},
-        QJsonObject{{QStringLiteral("name"), QStringLiteral("docker-certs")},
-                    {QStringLiteral("emptyDir"), QJsonObject()}}};
+    QJsonArray mounts{QJsonObject{{QStringLiteral("name"), QStringLiteral("repo")},
+                                  {QStringLiteral("mountPath"), paths.builds}},
+                      QJsonObject{{QStringLiteral("name"), QStringLiteral("scripts")},
+                                  {QStringLiteral("mountPath"), paths.scripts}},
+                      QJsonObject{{QStringLiteral("name"), QStringLiteral("logs")},
+                                  {QStringLiteral("mountPath"), paths.logs}},
+                      QJsonObject{{QStringLiteral("name"), QStringLiteral("docker-certs")},
+                                  {QStringLiteral("mountPath"), QStringLiteral("/certs/client")}}};
+    QJsonArray volumes{QJsonObject{{QStringLiteral("name"), QStringLiteral("repo")},
+                                   {QStringLiteral("emptyDir"), QJsonObject()}},
+                       QJsonObject{{QStringLiteral("name"), QStringLiteral("scripts")},
+                                   {QStringLiteral("emptyDir"), QJsonObject()}},
+                       QJsonObject{{QStringLiteral("name"), QStringLiteral("logs")},
+                                   {QStringLiteral("emptyDir"), QJsonObject()}},
+                       QJsonObject{{QStringLiteral("name"), QStringLiteral("docker-certs")},
+                                   {QStringLiteral("emptyDir"), QJsonObject()}}};
     if (settings.mountProjectFolder) {
         mounts.append(QJsonObject{{QStringLiteral("name"), QStringLiteral("project")},
                                   {QStringLiteral("mountPath"), paths.project}});
@@ -235,10 +234,10 @@ QJsonObject podManifest(const JobSpec &spec, const Settings &settings, const QSt
     if (!settings.cacheClaim.isEmpty()) {
         mounts.append(QJsonObject{{QStringLiteral("name"), QStringLiteral("cache")},
                                   {QStringLiteral("mountPath"), QStringLiteral("/cache")}});
-        volumes.append(QJsonObject{
-            {QStringLiteral("name"), QStringLiteral("cache")},
-            {QStringLiteral("persistentVolumeClaim"),
-             QJsonObject{{QStringLiteral("claimName"), settings.cacheClaim}}}});
+        volumes.append(
+            QJsonObject{{QStringLiteral("name"), QStringLiteral("cache")},
+                        {QStringLiteral("persistentVolumeClaim"),
+                         QJsonObject{{QStringLiteral("claimName"), settings.cacheClaim}}}});
     }
 
     QJsonObject security{
@@ -335,11 +334,10 @@ QJsonObject podManifest(const JobSpec &spec, const Settings &settings, const QSt
         for (const JobVariable &v : s.variables) {
             if (!validEnvName(v.name))
                 continue;
-            const bool same = std::any_of(inSecret.cbegin(), inSecret.cend(),
-                                          [&](const JobVariable &j) {
-                                              return j.name == v.name && j.value == v.value &&
-                                                     j.file == v.file;
-                                          });
+            const bool same =
+                std::any_of(inSecret.cbegin(), inSecret.cend(), [&](const JobVariable &j) {
+                    return j.name == v.name && j.value == v.value && j.file == v.file;
+                });
             if (!same)
                 env.append(envOf({v}, paths).first());
         }
@@ -357,15 +355,12 @@ QJsonObject podManifest(const JobSpec &spec, const Settings &settings, const QSt
                        {latin(kPipelineLabel), labelValue(spec.pipelineId)},
                        {latin(kJobLabel), QString::number(spec.jobId)},
                        {latin(kHostLabel), hostName()}};
-    QJsonObject annotations{
-        {latin(kOwnerPidAnnotation), QString::number(::getpid())},
-        {QStringLiteral("stagecraft.dev/job-name"), spec.jobName},
-        {QStringLiteral("stagecraft.dev/project"), spec.projectPath}};
+    QJsonObject annotations{{latin(kOwnerPidAnnotation), QString::number(::getpid())},
+                            {QStringLiteral("stagecraft.dev/job-name"), spec.jobName},
+                            {QStringLiteral("stagecraft.dev/project"), spec.projectPath}};
     QJsonObject metadata{
         {QStringLiteral("generateName"),
-         QStringLiteral("stagecraft-%1-%2-")
-             .arg(dnsName(spec.pipelineId, 30))
-             .arg(spec.jobId)},
+         QStringLiteral("stagecraft-%1-%2-").arg(dnsName(spec.pipelineId, 30)).arg(spec.jobId)},
         {QStringLiteral("namespace"), nameSpace},
         {QStringLiteral("labels"), labels},
         {QStringLiteral("annotations"), annotations}};
@@ -406,8 +401,11 @@ class KubeJob : public JobEnvironment
 public:
     KubeJob(const Connection &connection, const Settings &settings, const JobSpec &spec,
             QObject *parent)
-        : JobEnvironment(parent), m_settings(settings), m_spec(spec), m_paths(podPaths(spec)),
-          m_client(new Client(connection, this))
+        : JobEnvironment(parent)
+        , m_settings(settings)
+        , m_spec(spec)
+        , m_paths(podPaths(spec))
+        , m_client(new Client(connection, this))
     {
         m_tailRetry.setSingleShot(true);
         connect(&m_tailRetry, &QTimer::timeout, this, [this] { startTail(); });
@@ -483,8 +481,7 @@ private:
     bool m_cleaningUp = false;
 };
 
-void KubeJob::execIn(const QString &container, const QStringList &command,
-                     const QByteArray &input,
+void KubeJob::execIn(const QString &container, const QStringList &command, const QByteArray &input,
                      std::function<void(int, const QByteArray &, const QString &)> done)
 {
     auto *session = new ExecSession(m_client, m_podName, container, command, this);
@@ -544,17 +541,16 @@ void KubeJob::createSecret()
         {QStringLiteral("apiVersion"), QStringLiteral("v1")},
         {QStringLiteral("kind"), QStringLiteral("Secret")},
         {QStringLiteral("metadata"),
-         QJsonObject{{QStringLiteral("generateName"),
-                      QStringLiteral("stagecraft-vars-%1-%2-")
-                          .arg(dnsName(m_spec.pipelineId, 30))
-                          .arg(m_spec.jobId)},
+         QJsonObject{{QStringLiteral("generateName"), QStringLiteral("stagecraft-vars-%1-%2-")
+                                                          .arg(dnsName(m_spec.pipelineId, 30))
+                                                          .arg(m_spec.jobId)},
                      {QStringLiteral("labels"), labels}}},
         {QStringLiteral("type"), QStringLiteral("Opaque")},
         {QStringLiteral("stringData"), data}};
     m_client->createObject(QStringLiteral("secrets"), secret, [this](const ApiResult &r) {
         if (!r.ok()) {
-            failPrepare(ktr("Cannot create the Secret holding the job's variables: %1")
-                            .arg(r.error));
+            failPrepare(
+                ktr("Cannot create the Secret holding the job's variables: %1").arg(r.error));
             return;
         }
         m_secretName = r.object.value(u"metadata").toObject().value(u"name").toString();
@@ -589,8 +585,7 @@ void KubeJob::waitForPod()
         failPrepare(ktr("pod %1/%2 was deleted").arg(m_client->nameSpace(), m_podName));
     });
     connect(m_watcher, &PodWatcher::failed, this, [this](const QString &error) {
-        failPrepare(ktr("Cannot watch pod %1/%2: %3")
-                        .arg(m_client->nameSpace(), m_podName, error));
+        failPrepare(ktr("Cannot watch pod %1/%2: %3").arg(m_client->nameSpace(), m_podName, error));
     });
     m_watcher->start();
     m_pollTimeout = new QTimer(this);
@@ -620,9 +615,9 @@ void KubeJob::checkPod(const QJsonObject &pod)
         if (cond.value(u"type").toString() == u"PodScheduled" &&
             cond.value(u"status").toString() == u"False" &&
             cond.value(u"reason").toString() == u"Unschedulable") {
-            failPrepare(ktr("pod %1/%2 cannot be scheduled: %3")
-                            .arg(m_client->nameSpace(), m_podName,
-                                 cond.value(u"message").toString()));
+            failPrepare(
+                ktr("pod %1/%2 cannot be scheduled: %3")
+                    .arg(m_client->nameSpace(), m_podName, cond.value(u"message").toString()));
             return;
         }
     }
@@ -638,10 +633,12 @@ void KubeJob::checkPod(const QJsonObject &pod)
             allRunning = false;
             const QJsonObject w = state.value(u"waiting").toObject();
             const QString reason = w.value(u"reason").toString();
-            static const QStringList fatal{
-                QStringLiteral("ErrImagePull"), QStringLiteral("ImagePullBackOff"),
-                QStringLiteral("InvalidImageName"), QStringLiteral("CreateContainerConfigError"),
-                QStringLiteral("CreateContainerError"), QStringLiteral("CrashLoopBackOff")};
+            static const QStringList fatal{QStringLiteral("ErrImagePull"),
+                                           QStringLiteral("ImagePullBackOff"),
+                                           QStringLiteral("InvalidImageName"),
+                                           QStringLiteral("CreateContainerConfigError"),
+                                           QStringLiteral("CreateContainerError"),
+                                           QStringLiteral("CrashLoopBackOff")};
             if (fatal.contains(reason)) {
                 const QString message = w.value(u"message").toString();
                 failPrepare(ktr("container \"%1\" of pod %2/%3 (image %4) cannot start: %5%6")
@@ -699,40 +696,41 @@ void KubeJob::writeSetupFiles()
         QStringLiteral("head -c %1 > %2/detect_shell_script && : > %3 && chmod 777 %3")
             .arg(detect.size())
             .arg(shellQuote(m_paths.scripts), shellQuote(m_paths.logFile));
-    execIn(QStringLiteral("helper"), {QStringLiteral("sh"), QStringLiteral("-c"), command}, detect,
-           [this](int code, const QByteArray &, const QString &error) {
-               if (code != 0) {
-                   failPrepare(ktr("Cannot prepare the scripts folder in pod %1: %2")
-                                   .arg(m_podName, error));
-                   return;
-               }
-               auto files = std::make_shared<QList<JobVariable>>();
-               for (const JobVariable &v : m_spec.variables)
-                   if (v.file && validEnvName(v.name))
-                       *files << v;
-               auto next = std::make_shared<std::function<void()>>();
-               *next = [this, files, next] {
-                   if (files->isEmpty()) {
-                       waitForServices(0);
-                       return;
-                   }
-                   const JobVariable v = files->takeFirst();
-                   const QByteArray content = v.value.toUtf8();
-                   execIn(QStringLiteral("helper"),
-                          writeFileCommand(fileVariablesDir(m_paths) + u'/' + v.name,
-                                           content.size(), QStringLiteral("600")),
-                          content, [this, next, name = v.name](int c, const QByteArray &,
-                                                               const QString &e) {
-                              if (c != 0) {
-                                  failPrepare(ktr("Cannot write the file variable %1: %2")
-                                                  .arg(name, e));
-                                  return;
-                              }
-                              (*next)();
-                          });
-               };
-               (*next)();
-           });
+    execIn(
+        QStringLiteral("helper"), {QStringLiteral("sh"), QStringLiteral("-c"), command}, detect,
+        [this](int code, const QByteArray &, const QString &error) {
+            if (code != 0) {
+                failPrepare(
+                    ktr("Cannot prepare the scripts folder in pod %1: %2").arg(m_podName, error));
+                return;
+            }
+            auto files = std::make_shared<QList<JobVariable>>();
+            for (const JobVariable &v : m_spec.variables)
+                if (v.file && validEnvName(v.name))
+                    *files << v;
+            auto next = std::make_shared<std::function<void()>>();
+            *next = [this, files, next] {
+                if (files->isEmpty()) {
+                    waitForServices(0);
+                    return;
+                }
+                const JobVariable v = files->takeFirst();
+                const QByteArray content = v.value.toUtf8();
+                execIn(QStringLiteral("helper"),
+                       writeFileCommand(fileVariablesDir(m_paths) + u'/' + v.name, content.size(),
+                                        QStringLiteral("600")),
+                       content,
+                       [this, next, name = v.name](int c, const QByteArray &, const QString &e) {
+                           if (c != 0) {
+                               failPrepare(
+                                   ktr("Cannot write the file variable %1: %2").arg(name, e));
+                               return;
+                           }
+                           (*next)();
+                       });
+            };
+            (*next)();
+        });
 }
 
 void KubeJob::waitForServices(int index)
@@ -748,11 +746,12 @@ void KubeJob::waitForServices(int index)
                 .arg(m_settings.servicesTimeoutSeconds));
     // busybox nc has no -z: a connection with empty input says the same.
     QString script =
-        QStringLiteral("end=$(($(date +%s) + %1)); "
-                       "until nc -z 127.0.0.1 %2 >/dev/null 2>&1 || "
-                       "nc -w 1 127.0.0.1 %2 </dev/null >/dev/null 2>&1; do "
-                       "[ $(date +%s) -ge $end ] && { echo \"no answer on 127.0.0.1:%2\"; exit 1; }; "
-                       "sleep 0.3; done")
+        QStringLiteral(
+            "end=$(($(date +%s) + %1)); "
+            "until nc -z 127.0.0.1 %2 >/dev/null 2>&1 || "
+            "nc -w 1 127.0.0.1 %2 </dev/null >/dev/null 2>&1; do "
+            "[ $(date +%s) -ge $end ] && { echo \"no answer on 127.0.0.1:%2\"; exit 1; }; "
+            "sleep 0.3; done")
             .arg(m_settings.servicesTimeoutSeconds)
             .arg(w.port);
     if (w.dockerTls)
@@ -808,8 +807,8 @@ void KubeJob::uploadSource()
     execIn(QStringLiteral("helper"), {QStringLiteral("sh"), QStringLiteral("-c"), command}, tar,
            [this](int code, const QByteArray &, const QString &e) {
                if (code != 0) {
-                   failPrepare(ktr("Cannot upload the project folder into pod %1: %2")
-                                   .arg(m_podName, e));
+                   failPrepare(
+                       ktr("Cannot upload the project folder into pod %1: %2").arg(m_podName, e));
                    return;
                }
                finishPrepare();
@@ -826,8 +825,8 @@ void KubeJob::finishPrepare()
 
 void KubeJob::runScript(ScriptStep step, const QByteArray &script)
 {
-    m_stepName = step == ScriptStep::Step ? QStringLiteral("step_script")
-                                          : QStringLiteral("after_script");
+    m_stepName =
+        step == ScriptStep::Step ? QStringLiteral("step_script") : QStringLiteral("after_script");
     const QString scriptPath = m_paths.scripts + u'/' + m_stepName;
     const QString pidPath = scriptPath + QStringLiteral(".pid");
     // The wrapper runs the script in its own session (so that abortScript() can stop all of it)
@@ -859,8 +858,7 @@ void KubeJob::runScript(ScriptStep step, const QByteArray &script)
     m_pending.clear();
     execIn(QStringLiteral("helper"),
            {QStringLiteral("sh"), QStringLiteral("-c"), command, QStringLiteral("sh"), wrapper},
-           script,
-           [this, run](int code, const QByteArray &, const QString &error) {
+           script, [this, run](int code, const QByteArray &, const QString &error) {
                if (code != 0) {
                    Q_EMIT output(ktr("ERROR: Cannot deliver the script into pod %1: %2\n")
                                      .arg(m_podName, error)
@@ -1105,9 +1103,8 @@ void KubeJob::deletePod(std::function<void()> then)
         }
         m_client->deletePod(m_podName, [this, then](const ApiResult &r) {
             if (!r.ok() && r.httpStatus != 404)
-                Q_EMIT output(ktr("WARNING: Cannot delete pod %1: %2\n")
-                                  .arg(m_podName, r.error)
-                                  .toUtf8());
+                Q_EMIT output(
+                    ktr("WARNING: Cannot delete pod %1: %2\n").arg(m_podName, r.error).toUtf8());
             waitGone(60, then);
         });
     };
@@ -1194,7 +1191,10 @@ Settings settingsFrom(const BackendSettings &b)
     return s;
 }
 
-KubernetesBackend::KubernetesBackend(const Settings &settings) : m_settings(settings) {}
+KubernetesBackend::KubernetesBackend(const Settings &settings)
+    : m_settings(settings)
+{
+}
 KubernetesBackend::~KubernetesBackend() = default;
 
 QString KubernetesBackend::displayName() const
@@ -1218,10 +1218,10 @@ QString KubernetesBackend::projectDir(const JobSpec &spec) const
 bool KubernetesBackend::initialize(QString *error)
 {
     QString err;
-    const auto config = KubeConfig::load(m_settings.kubeconfigFiles.isEmpty()
-                                             ? KubeConfig::defaultFiles()
-                                             : m_settings.kubeconfigFiles,
-                                         &err);
+    const auto config =
+        KubeConfig::load(m_settings.kubeconfigFiles.isEmpty() ? KubeConfig::defaultFiles()
+                                                              : m_settings.kubeconfigFiles,
+                         &err);
     auto failed = [&](const QString &message) {
         if (error)
             *error = message;

@@ -27,16 +27,16 @@ struct Settings
     /// Image of the `helper` container (receives the source, tails the log, hands back the
     /// project folder): needs sh, tar, tail, nc, head. Tests use localhost/busybox:local.
     QString helperImage = QStringLiteral("docker.io/library/busybox:1.36");
-    bool privileged = false;     ///< also enabled by JobSpec::privileged
-    QString pullPolicy;          ///< Always, IfNotPresent, Never; empty: the cluster's default
+    bool privileged = false; ///< also enabled by JobSpec::privileged
+    QString pullPolicy;      ///< Always, IfNotPresent, Never; empty: the cluster's default
     QString cpuRequest, cpuLimit, memoryRequest, memoryLimit; ///< quantities ("500m", "1Gi")
     QMap<QString, QString> nodeSelector;
     /// Mount JobSpec::hostWorkspace as a hostPath at the project folder instead of uploading
     /// it (clusters on this host: MicroK8s, Minikube with `--driver=none` or a mount). collect()
     /// has nothing to do then.
     bool mountProjectFolder = false;
-    int pollTimeoutSeconds = 180;     ///< waiting for the pod to run (GitLab Runner's default)
-    int servicesTimeoutSeconds = 60;  ///< waiting for service ports
+    int pollTimeoutSeconds = 180;    ///< waiting for the pod to run (GitLab Runner's default)
+    int servicesTimeoutSeconds = 60; ///< waiting for service ports
     /// PersistentVolumeClaim mounted at /cache in every container (must exist; on a
     /// single-node cluster ReadWriteOnce is enough).
     QString cacheClaim;
@@ -61,10 +61,10 @@ inline constexpr auto kOwnerPidAnnotation = "stagecraft.dev/owner-pid";
 struct PodPaths
 {
     QString builds = QStringLiteral("/builds");
-    QString project;  ///< /builds/<projectPath>
-    QString scripts;  ///< /scripts-<project id>-<job id>
-    QString logs;     ///< /logs-...
-    QString logFile;  ///< logs + /output.log
+    QString project; ///< /builds/<projectPath>
+    QString scripts; ///< /scripts-<project id>-<job id>
+    QString logs;    ///< /logs-...
+    QString logFile; ///< logs + /output.log
 };
 PodPaths podPaths(const JobSpec &spec);
 

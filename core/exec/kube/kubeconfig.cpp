@@ -40,8 +40,12 @@ class FileParser
 public:
     FileParser(const QString &path, QList<Cluster> *clusters, QList<User> *users,
                QList<Context> *contexts, QString *current)
-        : m_path(path), m_dir(QFileInfo(path).absolutePath()), m_clusters(clusters),
-          m_users(users), m_contexts(contexts), m_current(current)
+        : m_path(path)
+        , m_dir(QFileInfo(path).absolutePath())
+        , m_clusters(clusters)
+        , m_users(users)
+        , m_contexts(contexts)
+        , m_current(current)
     {
     }
 
@@ -83,8 +87,9 @@ bool FileParser::text(const yaml::Node &map, QStringView key, const QString &whe
     if (!value.isDefined() || value.isNull())
         return true;
     if (!value.isScalar())
-        return fail(value, tr("%1.%2 must be a string, not a %3")
-                               .arg(where, key.toString(), value.kindName()));
+        return fail(
+            value,
+            tr("%1.%2 must be a string, not a %3").arg(where, key.toString(), value.kindName()));
     *out = value.scalar();
     return true;
 }
@@ -127,10 +132,9 @@ QString FileParser::path(const QString &value) const
     return QDir::cleanPath(QDir(m_dir).absoluteFilePath(value));
 }
 
-bool FileParser::namedList(
-    const yaml::Node &root, QStringView key, QStringView inner,
-    const std::function<bool(const QString &, const yaml::Node &, const yaml::Node &,
-                             const QString &)> &each)
+bool FileParser::namedList(const yaml::Node &root, QStringView key, QStringView inner,
+                           const std::function<bool(const QString &, const yaml::Node &,
+                                                    const yaml::Node &, const QString &)> &each)
 {
     const yaml::Node list = root.value(key);
     if (!list.isDefined() || list.isNull())
@@ -149,8 +153,9 @@ bool FileParser::namedList(
             return fail(entry, tr("%1 has no name").arg(where));
         const yaml::Node body = entry.value(inner);
         if (body.isDefined() && !body.isNull() && !body.isMap())
-            return fail(body, tr("%1.%2 must be a map, not a %3")
-                                  .arg(where, inner.toString(), body.kindName()));
+            return fail(
+                body,
+                tr("%1.%2 must be a map, not a %3").arg(where, inner.toString(), body.kindName()));
         if (!each(name, entry, body, where + u'.' + inner.toString()))
             return false;
     }
@@ -234,8 +239,8 @@ bool FileParser::parseUser(const QString &name, const yaml::Node &entry, const y
                                "client.authentication.k8s.io/v1 or v1beta1")
                                 .arg(ew, p.apiVersion));
             if (p.apiVersion == u"client.authentication.k8s.io/v1" && p.interactiveMode.isEmpty())
-                return fail(exec, tr("%1.interactiveMode must be specified for %2")
-                                      .arg(ew, p.apiVersion));
+                return fail(
+                    exec, tr("%1.interactiveMode must be specified for %2").arg(ew, p.apiVersion));
             if (p.command.contains(u'/') && QFileInfo(p.command).isRelative())
                 p.command = path(p.command);
             const yaml::Node args = exec.value(u"args");
@@ -313,17 +318,16 @@ bool FileParser::parse(QString *error)
         return false;
     }
     QString current;
-    const bool ok =
-        text(root, u"current-context", QStringLiteral("kubeconfig"), &current) &&
-        namedList(root, u"clusters", u"cluster",
-                  [this](const QString &n, const yaml::Node &e, const yaml::Node &b,
-                         const QString &w) { return parseCluster(n, e, b, w); }) &&
-        namedList(root, u"users", u"user",
-                  [this](const QString &n, const yaml::Node &e, const yaml::Node &b,
-                         const QString &w) { return parseUser(n, e, b, w); }) &&
-        namedList(root, u"contexts", u"context",
-                  [this](const QString &n, const yaml::Node &e, const yaml::Node &b,
-                         const QString &w) { return parseContext(n, e, b, w); });
+    const bool ok = text(root, u"current-context", QStringLiteral("kubeconfig"), &current) &&
+                    namedList(root, u"clusters", u"cluster",
+                              [this](const QString &n, const yaml::Node &e, const yaml::Node &b,
+                                     const QString &w) { return parseCluster(n, e, b, w); }) &&
+                    namedList(root, u"users", u"user",
+                              [this](const QString &n, const yaml::Node &e, const yaml::Node &b,
+                                     const QString &w) { return parseUser(n, e, b, w); }) &&
+                    namedList(root, u"contexts", u"context",
+                              [this](const QString &n, const yaml::Node &e, const yaml::Node &b,
+                                     const QString &w) { return parseContext(n, e, b, w); });
     if (!ok) {
         *error = m_error;
         return false;
@@ -338,8 +342,7 @@ bool readFile(const QString &path, const Origin &origin, const QString &what, QB
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        *error = origin.prefix() +
-                 tr("cannot read %1 %2: %3").arg(what, path, file.errorString());
+        *error = origin.prefix() + tr("cannot read %1 %2: %3").arg(what, path, file.errorString());
         return false;
     }
     *out = file.readAll();
@@ -436,7 +439,8 @@ std::optional<KubeConfig> KubeConfig::load(const QStringList &files, QString *er
     if (config.m_files.isEmpty()) {
         if (error)
             *error = files.size() == 1
-                         ? tr("%1 does not exist: no Kubernetes cluster is configured").arg(files.first())
+                         ? tr("%1 does not exist: no Kubernetes cluster is configured")
+                               .arg(files.first())
                          : tr("none of the kubeconfig files exists: %1").arg(files.join(u", "));
         return std::nullopt;
     }
@@ -481,8 +485,8 @@ ClusterKind KubeConfig::kind(const QString &contextName) const
         (url.port() == 8443 && url.host().startsWith(u"192.168.") && ctx->user == ctx->name))
         return ClusterKind::Minikube;
     // `microk8s config`: cluster "microk8s-cluster", context "microk8s", user "admin", port 16443.
-    if (ctx->name == u"microk8s" || ctx->cluster == u"microk8s-cluster" ||
-        url.port() == 16443 || ca.contains(u"/snap/microk8s/"))
+    if (ctx->name == u"microk8s" || ctx->cluster == u"microk8s-cluster" || url.port() == 16443 ||
+        ca.contains(u"/snap/microk8s/"))
         return ClusterKind::MicroK8s;
     return ClusterKind::Other;
 }
@@ -544,6 +548,17 @@ std::optional<Connection> KubeConfig::connection(const QString &contextName, QSt
     c.nameSpace = ctx->nameSpace.isEmpty() ? QStringLiteral("default") : ctx->nameSpace;
     c.kind = kind(ctx->name);
     c.insecure = cl->insecureSkipTlsVerify;
+    c.tlsServerName = cl->tlsServerName;
+    if (!cl->proxyUrl.isEmpty()) {
+        c.proxy = QUrl(cl->proxyUrl);
+        const QString scheme = c.proxy.scheme();
+        if (!c.proxy.isValid() || c.proxy.host().isEmpty() ||
+            (scheme != u"http" && scheme != u"https" && scheme != u"socks5"))
+            return failed(cl->origin.prefix() +
+                          tr("proxy-url \"%1\" of cluster \"%2\" is not an http, https or "
+                             "socks5 URL")
+                              .arg(cl->proxyUrl, cl->name));
+    }
     QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
     ssl.setProtocol(QSsl::TlsV1_2OrLater);
     QByteArray caPem = cl->certificateAuthorityData;
@@ -666,7 +681,8 @@ std::optional<ExecCredential> runExecPlugin(const ExecPlugin &plugin, const Clus
         process.kill();
         process.waitForFinished();
         if (error)
-            *error = where + tr("exec plugin \"%1\" did not finish within 60 s").arg(plugin.command);
+            *error =
+                where + tr("exec plugin \"%1\" did not finish within 60 s").arg(plugin.command);
         return std::nullopt;
     }
     const QByteArray out = process.readAllStandardOutput();

@@ -32,12 +32,13 @@ struct Cluster
 {
     QString name;
     QString server;
-    QString certificateAuthority;   ///< absolute path (relative paths resolved against the file)
+    QString certificateAuthority; ///< absolute path (relative paths resolved against the file)
     QByteArray certificateAuthorityData; ///< PEM (base64 already decoded)
     bool insecureSkipTlsVerify = false;
     QString tlsServerName;
     QString proxyUrl;
-    bool minikubeExtension = false; ///< `extensions: [{name: cluster_info, extension: {provider: minikube.sigs.k8s.io}}]`
+    bool minikubeExtension = false; ///< `extensions: [{name: cluster_info, extension: {provider:
+                                    ///< minikube.sigs.k8s.io}}]`
     Origin origin;
 };
 
@@ -45,7 +46,7 @@ struct Cluster
 struct ExecPlugin
 {
     QString apiVersion;
-    QString command;  ///< resolved against the file's folder when it contains a '/' and is relative
+    QString command; ///< resolved against the file's folder when it contains a '/' and is relative
     QStringList args;
     QList<QPair<QString, QString>> env;
     QString interactiveMode; ///< Never, IfAvailable, Always
@@ -58,10 +59,10 @@ struct User
     QString name;
     QString clientCertificate; ///< absolute path
     QByteArray clientCertificateData;
-    QString clientKey;         ///< absolute path
+    QString clientKey; ///< absolute path
     QByteArray clientKeyData;
     QString token;
-    QString tokenFile;         ///< absolute path
+    QString tokenFile; ///< absolute path
     QString username;
     QString password;
     std::optional<ExecPlugin> exec;
@@ -86,8 +87,10 @@ struct Connection
     QString nameSpace;
     QSslConfiguration ssl;
     bool insecure = false;
-    QString token;     ///< `Authorization: Bearer` (empty: none)
-    QString username;  ///< basic auth (old MicroK8s templates)
+    QString tlsServerName; ///< name the server certificate is checked against (empty: host)
+    QUrl proxy;            ///< `proxy-url` (http, https, socks5)
+    QString token;         ///< `Authorization: Bearer` (empty: none)
+    QString username;      ///< basic auth (old MicroK8s templates)
     QString password;
     ClusterKind kind = ClusterKind::Other;
 };

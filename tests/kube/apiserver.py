@@ -650,6 +650,13 @@ def refresh_pod(key):
         infos = {}
     with LOCK:
         rec = STATE["pods"].get(key)
+        play_error = rec is not None and rec.get("playError")
+    if not play_error and (result.returncode != 0 or len(infos) != len(names)):
+        # A failed or partial inspect (Podman busy, pod going away) says nothing new: keep the
+        # last status rather than report containers as missing.
+        return
+    with LOCK:
+        rec = STATE["pods"].get(key)
         if rec is None or rec.get("deleting"):
             return
         pod = rec["pod"]
@@ -1063,6 +1070,10 @@ class Handler(BaseHTTPRequestHandler):
         if sub == "exec":
             if not upgrade:
                 self.read_body()
+                _, _, state = self.container_for(ns, name, query)
+                if "running" not in state:
+                    raise ApiError(400, "BadRequest",
+                                   f"container {query.get('container', [''])[0]} is not running")
                 raise ApiError(400, "BadRequest", "Upgrade request required")
             return self.pod_exec(ns, name, query)
         if method == "POST" and not name:

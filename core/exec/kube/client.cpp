@@ -380,8 +380,10 @@ void ExecSession::explainHandshakeFailure(const QString &socketError)
         "GET", m_client->podPath(m_pod) + QStringLiteral("/exec"), query, {}, {},
         [this, socketError](const ApiResult &r) {
             QString error = r.error;
-            if (r.httpStatus == 0 || error.isEmpty() || r.httpStatus == 400)
-                error = m_client->describeFailure(r.httpStatus, r.object, socketError);
+            // "Upgrade request required": the plain request got through, so the socket's own
+            // error says more.
+            if (r.httpStatus == 0 || error.isEmpty() || error == u"Upgrade request required")
+                error = socketError;
             finish(-1, ktr("exec in %1/%2 failed: %3").arg(m_pod, m_container, error));
         });
 }

@@ -68,8 +68,10 @@ DEFAULT_RBAC = {
         "admin": [{"verbs": ["*"], "resources": ["*"]}],
         "system:masters": [{"verbs": ["*"], "resources": ["*"]}],
         "viewer": [{"verbs": ["get", "list", "watch"], "resources": ["pods", "pods/log"]}],
+        # Everything the executor needs except `watch`: clients must fall back to polling.
+        "nowatch": [{"verbs": ["create", "get", "list", "delete", "patch"], "resources": ["*"]}],
     },
-    "tokens": {"admin-token": "admin", "viewer-token": "viewer"},
+    "tokens": {"admin-token": "admin", "viewer-token": "viewer", "nowatch-token": "nowatch"},
     "namespaces": ["default", "kube-system", "ci"],
 }
 

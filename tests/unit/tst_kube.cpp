@@ -249,12 +249,14 @@ private slots:
                 "- name: admin\n  user:\n    client-certificate: %4\n    client-key: %5\n"
                 "- name: viewer-cert\n  user:\n    client-certificate: %6\n    client-key: %7\n"
                 "- name: viewer\n  user:\n    token: viewer-token\n"
+                "- name: nowatch\n  user:\n    token: nowatch-token\n"
                 "contexts:\n"
                 "- name: admin\n  context: {cluster: test, user: admin, namespace: default}\n"
                 "- name: viewer\n  context: {cluster: test, user: viewer}\n"
                 "- name: viewer-cert\n  context: {cluster: test, user: viewer-cert}\n"
                 "- name: wrong-ca\n  context: {cluster: other-ca, user: admin}\n"
-                "- name: renamed\n  context: {cluster: renamed, user: admin}\n"_s
+                "- name: renamed\n  context: {cluster: renamed, user: admin}\n"
+                "- name: nowatch\n  context: {cluster: test, user: nowatch}\n"_s
                     .arg(serverUrl(), ca, m_info.value(u"otherCa").toString(),
                          admin.value(u"cert").toString(), admin.value(u"key").toString(),
                          viewer.value(u"cert").toString(), viewer.value(u"key").toString())
@@ -448,6 +450,24 @@ private slots:
         QCOMPARE(d.scriptOut, QByteArray("before\n"));
         QCOMPARE(d.run("echo cleanup; exit 0", ScriptStep::AfterScript), 0);
         QCOMPARE(d.scriptOut, QByteArray("cleanup\n"));
+        QVERIFY(d.cleanup());
+    }
+
+    void pollingWithoutWatch()
+    {
+        // RBAC without `watch`: the pod is followed by polling; masked values are not in the pod.
+        auto b = backend(settings(u"nowatch"_s));
+        JobSpec spec = jobSpec(u"poll"_s);
+        std::unique_ptr<JobEnvironment> env(b->createEnvironment(spec, nullptr));
+        Driver d(env.get());
+        QVERIFY2(d.prepare(), qPrintable(d.prepareError + u'\n' + QString::fromUtf8(d.out)));
+        QCOMPARE(d.run("echo \"$SECRET_TOKEN\""), 0);
+        QCOMPARE(d.scriptOut, QByteArray("s3cr3t value\n"));
+        auto c = client();
+        const QString podName = env->enterCommand().section(u' ', 7, 7);
+        const ApiResult pod = c->call("GET", c->podPath(podName));
+        QVERIFY2(pod.ok(), qPrintable(pod.error));
+        QVERIFY(!pod.body.contains("s3cr3t"));
         QVERIFY(d.cleanup());
     }
 

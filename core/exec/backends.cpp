@@ -1,5 +1,6 @@
 #include "exec/backends.h"
 
+#include "exec/docker/dockerbackend.h"
 #include "exec/kube/kubebackend.h"
 #include "exec/shell/shellbackend.h"
 
@@ -10,10 +11,11 @@ namespace stagecraft::exec {
 std::unique_ptr<Backend> createBackend(const QString &id, const BackendSettings &settings,
                                        QString *error)
 {
-    Q_UNUSED(settings)
     // One line per executor.
     if (id == u"shell")
         return std::make_unique<ShellBackend>();
+    if (id == u"docker")
+        return std::make_unique<DockerBackend>(DockerBackend::settingsFrom(settings));
     if (id == u"kubernetes")
         return std::make_unique<kube::KubernetesBackend>(kube::settingsFrom(settings));
     if (error)

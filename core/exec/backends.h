@@ -3,6 +3,7 @@
 #include "exec/backend.h"
 
 #include <QString>
+#include <QStringList>
 #include <QVariantMap>
 
 #include <memory>
@@ -18,6 +19,13 @@ struct BackendSettings
     QString kubeContext; ///< empty: the kubeconfig's current context
     QString kubeNamespace;
     QVariantMap extra;
+    // Added last: aggregate initialisations of the fields above keep their meaning.
+    /// Docker: the image of jobs without `image:`; empty: `busybox:latest`.
+    QString dockerDefaultImage;
+    /// Docker: the image of the service health checks (sh, nc, timeout); empty: `busybox:latest`.
+    QString dockerHelperImage;
+    /// Docker: pull policies when a job's image has none; empty: `if-not-present`.
+    QStringList dockerPullPolicy;
 };
 
 /// The backend for an executor id (`shell`, `docker`, `kubernetes`). Nothing, with `error` set,

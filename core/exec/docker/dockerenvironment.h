@@ -1,0 +1,75 @@
+#pragma once
+
+#include "exec/backend.h"
+#include "exec/docker/dockerbackend.h"
+#include "exec/docker/dockerclient.h"
+
+#include <QJsonObject>
+#include <QMutex>
+#include <QThreadPool>
+
+#include <atomic>
+#include <functional>
+
+namespace stagecraft::exec {
+
+/// One job on a Docker engine: network `stagecraft-<pipeline>-<job>-<random>`, the services on it,
+/// the job container (`...-build`) kept alive with `sh` and an open stdin, scripts run with exec.
+/// Blocking API calls run in the environment's own worker threads (one for the job's phases, one
+/// for aborting); results come back as queued signals in the owner's thread.
+class DockerEnvironment : public JobEnvironment
+{
+    Q_OBJECT
+public:
+    DockerEnvironment(const DockerClient &client, const DockerSettings &settings,
+                      const JobSpec &spec, QObject *parent = nullptr);
+    ~DockerEnvironment() override;
+
+    void prepare() override;
+    void runScript(ScriptStep step, const QByteArray &script) override;
+    void abortScript() override;
+    void collect() override;
+    void cleanup(bool keep) override;
+    QString enterCommand() const override;
+
+    QString networkName() const { return m_prefix; }
+    QString containerName() const { return m_prefix + QStringLiteral("-build"); }
+    bool bindsWorkspace() const;
+
+private:
+    QString doPrepare();
+    int doRunScript(ScriptStep step, const QByteArray &script);
+    QString doCollect();
+    void doCleanup();
+    /// Image present (pulled as `policies` say, for `platform`: `docker:platform`); its
+    /// inspect object, or an error in GitLab Runner's words.
+    QString ensureImage(const QString &image, QStringList policies, QJsonObject *inspect,
+                        const QString &platform = {}, bool quiet = false);
+    QString startService(int index, const ServiceSpec &service, QJsonObject *container);
+    void waitForService(int index, const ServiceSpec &service, const QJsonObject &imageInspect);
+    QJsonObject labels() const;
+    QJsonArray environment(const QList<JobVariable> &variables, bool withFiles) const;
+    /// Runs `command` in the job container to its end; its output, or an error.
+    int execCapture(const QStringList &command, QByteArray *out, const QString &user = {});
+    QByteArray containerLogs(const QString &container) const;
+    QString createAndStart(const QString &name, const QJsonObject &config, QJsonObject *inspect);
+    void log(const QString &line);
+    void post(std::function<void()> fn);
+    bool needsCertsVolume() const;
+
+    DockerClient m_client;
+    DockerSettings m_settings;
+    JobSpec m_spec;
+    QString m_instance; ///< random, in names and labels: this environment's objects only
+    QString m_prefix;
+    QString m_projectDir;
+    QThreadPool m_worker;
+    QThreadPool m_control;
+    CancelFlag m_cancel{false};       ///< environment going away: stop everything
+    CancelFlag m_scriptCancel{false}; ///< stop waiting for the current script's stream
+    mutable QMutex m_mutex;
+    QString m_execId;         ///< the running script's exec (guarded by m_mutex)
+    QStringList m_extraHosts; ///< `alias:ip` of the services for the job container
+};
+
+} // namespace stagecraft::exec

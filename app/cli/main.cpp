@@ -32,6 +32,7 @@ void printUsage(QTextStream &stream)
         "  run [PATH] [JOB...] [--needs] [--executor shell|docker|kubernetes] [--var K=V]...\n"
         "      [--variables-file F]... [--privileged] [--concurrency N] [--keep-failed]\n"
         "      [--manual] [--data-dir D] [--ref R] [--source S]\n"
+        "      [--context C] [--namespace N] (kubernetes: kubeconfig context and namespace)\n"
         "        Run the pipeline (or the named jobs; --needs: with what they need) on this\n"
         "        machine. --keep-failed: keep the environment of failed jobs to enter it;\n"
         "        --manual: run manual jobs too. Exit status 0 when the pipeline passes, 1 when\n"

@@ -38,6 +38,8 @@ struct RunArguments
     QStringList jobs;
     bool needs = false;
     QString executor = QStringLiteral("shell");
+    QString kubeContext;   ///< --context (kubernetes executor)
+    QString kubeNamespace; ///< --namespace (kubernetes executor)
     QStringList variablesFiles;
     bool privileged = false;
     int concurrency = 0;
@@ -72,7 +74,8 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
             QStringLiteral("--executor"),       QStringLiteral("--var"),
             QStringLiteral("--variables-file"), QStringLiteral("--concurrency"),
             QStringLiteral("--data-dir"),       QStringLiteral("--ref"),
-            QStringLiteral("--source"),         QStringLiteral("--include-cache")};
+            QStringLiteral("--source"),         QStringLiteral("--include-cache"),
+            QStringLiteral("--context"),        QStringLiteral("--namespace")};
         static const QStringList flags = {QStringLiteral("--needs"), QStringLiteral("--privileged"),
                                           QStringLiteral("--keep-failed"),
                                           QStringLiteral("--manual")};
@@ -107,6 +110,10 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
                 a.plan.source = *v;
             } else if (name == u"--include-cache") {
                 a.plan.includeCache = *v;
+            } else if (name == u"--context") {
+                a.kubeContext = *v;
+            } else if (name == u"--namespace") {
+                a.kubeNamespace = *v;
             }
         } else if (flags.contains(arg)) {
             if (arg == u"--needs")
@@ -372,6 +379,8 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     exec::BackendSettings settings;
     settings.privileged = a->privileged;
     settings.dockerHost = qEnvironmentVariable("DOCKER_HOST");
+    settings.kubeContext = a->kubeContext;
+    settings.kubeNamespace = a->kubeNamespace;
     QString error;
     std::unique_ptr<exec::Backend> backend = exec::createBackend(a->executor, settings, &error);
     if (!backend) {

@@ -38,6 +38,8 @@ struct RunArguments
     QStringList jobs;
     bool needs = false;
     QString executor = QStringLiteral("shell");
+    QString kubeContext;   ///< --context (kubernetes executor)
+    QString kubeNamespace; ///< --namespace (kubernetes executor)
     QStringList variablesFiles;
     bool privileged = false;
     int concurrency = 0;
@@ -78,7 +80,8 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
             QStringLiteral("--data-dir"),       QStringLiteral("--ref"),
             QStringLiteral("--source"),         QStringLiteral("--include-cache"),
             QStringLiteral("--keep-pipelines"), QStringLiteral("--docker-host"),
-            QStringLiteral("--default-image"),  QStringLiteral("--pull-policy")};
+            QStringLiteral("--default-image"),  QStringLiteral("--pull-policy"),
+            QStringLiteral("--context"),        QStringLiteral("--namespace")};
         static const QStringList flags = {QStringLiteral("--needs"), QStringLiteral("--privileged"),
                                           QStringLiteral("--keep-failed"),
                                           QStringLiteral("--manual")};
@@ -145,6 +148,10 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
                     err << tr("stagecraft-cli: --pull-policy needs a value\n");
                     return std::nullopt;
                 }
+            } else if (name == u"--context") {
+                a.kubeContext = *v;
+            } else if (name == u"--namespace") {
+                a.kubeNamespace = *v;
             }
         } else if (flags.contains(arg)) {
             if (arg == u"--needs")
@@ -305,14 +312,26 @@ private:
         if (text.endsWith(u'\r'))
             text.chop(1);
         // Sections: only the script's own output is shown line by line.
-        static const QRegularExpression section(
-            QStringLiteral("^section_(start|end):\\d+:([A-Za-z0-9_]+)\r\x1b\\[0K(.*)$"));
-        const QRegularExpressionMatch m = section.match(text);
-        if (m.hasMatch()) {
+        // Scripts print their own sections too, often after an `\e[0K` (`echo -e
+        // "\e[0Ksection_start:...`): GitLab's log shows their header and hides the end marker.
+        static const QRegularExpression section(QStringLiteral(
+            "^(?:\x1b\\[0K)*section_(start|end):\\d+:([A-Za-z0-9_.-]+)(?:\\[[^\\]]*\\])?\r"
+            "\x1b\\[0K(.*)$"));
+        if (const QRegularExpressionMatch m = section.match(text); m.hasMatch()) {
             const QString name = m.captured(2);
+            const bool start = m.captured(1) == u"start";
             const bool script = name == u"step_script" || name == u"after_script";
-            m_inScript[id] = m.captured(1) == u"start" && script;
-            return;
+            if (!m_inScript.value(id)) { // the engine's own sections
+                m_inScript[id] = start && script;
+                return;
+            }
+            if (!start && script) {
+                m_inScript[id] = false;
+                return;
+            }
+            if (!start) // the end of one of the script's sections
+                return;
+            text = m.captured(3);
         }
         // A `\r` inside a line: the terminal would show what follows the last one.
         if (const qsizetype cr = text.lastIndexOf(u'\r'); cr >= 0)
@@ -400,6 +419,8 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     settings.dockerHost = a->dockerHost; // empty: DOCKER_HOST, else the default socket
     settings.dockerDefaultImage = a->defaultImage;
     settings.dockerPullPolicy = a->pullPolicy;
+    settings.kubeContext = a->kubeContext;
+    settings.kubeNamespace = a->kubeNamespace;
     QString error;
     std::unique_ptr<exec::Backend> backend = exec::createBackend(a->executor, settings, &error);
     if (!backend) {

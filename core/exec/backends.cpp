@@ -1,6 +1,7 @@
 #include "exec/backends.h"
 
 #include "exec/docker/dockerbackend.h"
+#include "exec/kube/kubebackend.h"
 #include "exec/shell/shellbackend.h"
 
 #include <QCoreApplication>
@@ -15,6 +16,8 @@ std::unique_ptr<Backend> createBackend(const QString &id, const BackendSettings 
         return std::make_unique<ShellBackend>();
     if (id == u"docker")
         return std::make_unique<DockerBackend>(DockerBackend::settingsFrom(settings));
+    if (id == u"kubernetes")
+        return std::make_unique<kube::KubernetesBackend>(kube::settingsFrom(settings));
     if (error)
         *error = QCoreApplication::translate("stagecraft::exec",
                                              "Unknown executor \"%1\"; use shell, docker or "

@@ -1,6 +1,7 @@
 #include "exec/engine.h"
 
 #include "ci/duration.h"
+#include "exec/fileops.h"
 #include "exec/jobvariables.h"
 #include "exec/scriptbuilder.h"
 #include "exec/services.h"
@@ -102,12 +103,14 @@ bool copyTree(const QString &from, const QString &to, QString *error)
                 return false;
             }
         } else {
-            QFile::remove(target);
-            if (!QFile::copy(info.filePath(), target)) {
-                *error = tr("cannot copy %1 to %2").arg(info.filePath(), target);
+            // Not QFile::copy: it writes a temporary file and fdatasync()s it, which waits for
+            // the disk on a busy machine (a scratch copy needs no durability).
+            QString why;
+            if (!fileops::copyEntry(QFile::encodeName(info.filePath()), QFile::encodeName(target),
+                                    nullptr, &why)) {
+                *error = tr("cannot copy %1 to %2: %3").arg(info.filePath(), target, why);
                 return false;
             }
-            QFile::setPermissions(target, info.permissions());
         }
     }
     return true;
@@ -1188,8 +1191,16 @@ void Engine::Private::startJob(Run &r)
     for (const vars::Variable &v : layers.yaml)
         values.insert(v.name, v.value);
     const yaml::Node environment = r.node.value(u"environment");
-    r.environment =
-        vars::expand(text(environment.isMap() ? environment.value(u"name") : environment), values);
+    {
+        // The name may also use project variables that are not scoped to an environment and
+        // pipeline variables (GitLab expands it with the unscoped variables).
+        QHash<QString, QString> unscoped = values;
+        for (const JobVariable &v : fileVariablesFor(QString()).variables)
+            unscoped.insert(v.name, v.value);
+        unscoped.insert(layers.user);
+        r.environment = vars::expand(
+            text(environment.isMap() ? environment.value(u"name") : environment), unscoped);
+    }
     r.environmentUrl = vars::expand(text(environment.value(u"url")), values);
     r.environmentAction = text(environment.value(u"action"));
     r.environmentTier = text(environment.value(u"deployment_tier"));
@@ -1566,6 +1577,9 @@ void Engine::Private::runStep(Run &r)
     appendTrace(r, sectionStart(QStringLiteral("step_script"),
                                 tr("Executing \"step_script\" stage of the job script")));
     ScriptOptions so;
+    // GitLab Runner's CI_JOB_STATUS is `running` while the job runs ("the status of the job as
+    // each runner stage is executed"); after_script gets the outcome.
+    so.prologue << QStringLiteral("export CI_JOB_STATUS=running");
     for (const JobVariable &v : std::as_const(r.variables))
         if (v.name == u"CI_DEBUG_TRACE")
             so.debugTrace = v.value == u"true";
@@ -1589,6 +1603,9 @@ void Engine::Private::onScriptFinished(Run &r, int exitCode)
         collect(r);
     } else if (r.phase == Phase::AfterScript) {
         stopTimer(r);
+        // GitLab Runner ends the after_script section first and then warns (build.go,
+        // executeAfterScript), so the warning is outside the folded section.
+        appendTrace(r, sectionEnd(QStringLiteral("after_script")));
         if (r.afterTimedOut) {
             appendTrace(r, ansi::yellow +
                                tr("WARNING: after_script failed, but job will continue "
@@ -1604,7 +1621,6 @@ void Engine::Private::onScriptFinished(Run &r, int exitCode)
                                    .toUtf8() +
                                ansi::reset + '\n');
         }
-        appendTrace(r, sectionEnd(QStringLiteral("after_script")));
         if (r.canceled) {
             cleanup(r);
             return;

@@ -258,7 +258,12 @@ DE = {
     "Pull policy:": "Pull-Richtlinie:",
     "%1 (%2)": "%1 (%2)",
     "Context:": "Kontext:",
-    "The context's namespace": "Der Namespace des Kontexts",
+    "The context's namespace, else default":
+        "Der Namespace des Kontexts, sonst default",
+    "Receives the project and hands it back: needs sh, tar, tail, head and nc (busybox or "
+    "alpine)":
+        "Empfängt das Projekt und gibt es zurück: braucht sh, tar, tail, head und nc (busybox "
+        "oder alpine)",
     "Namespace:": "Namespace:",
     "Helper image:": "Hilfs-Image:",
     "For a cluster on this computer (Minikube, MicroK8s): the pods use the project folder "

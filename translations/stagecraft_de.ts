@@ -969,10 +969,6 @@ Speichern?</translation>
         <translation>Kontext:</translation>
     </message>
     <message>
-        <source>The context&apos;s namespace</source>
-        <translation>Der Namespace des Kontexts</translation>
-    </message>
-    <message>
         <source>Namespace:</source>
         <translation>Namespace:</translation>
     </message>
@@ -983,6 +979,14 @@ Speichern?</translation>
     <message>
         <source>For a cluster on this computer (Minikube, MicroK8s): the pods use the project folder instead of a copy</source>
         <translation>Für einen Cluster auf diesem Rechner (Minikube, MicroK8s): die Pods verwenden den Projektordner statt einer Kopie</translation>
+    </message>
+    <message>
+        <source>The context&apos;s namespace, else default</source>
+        <translation>Der Namespace des Kontexts, sonst default</translation>
+    </message>
+    <message>
+        <source>Receives the project and hands it back: needs sh, tar, tail, head and nc (busybox or alpine)</source>
+        <translation>Empfängt das Projekt und gibt es zurück: braucht sh, tar, tail, head und nc (busybox oder alpine)</translation>
     </message>
 </context>
 </TS>

@@ -1,5 +1,8 @@
 #include "settingsdialog.h"
 
+#include "exec/kube/kubebackend.h"
+#include "exec/kube/kubeconfig.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -17,10 +20,22 @@ namespace stagecraft::gui {
 namespace {
 SettingsDialog::ContextProvider &contextProvider()
 {
-    static SettingsDialog::ContextProvider provider;
+    static SettingsDialog::ContextProvider provider = &SettingsDialog::kubeconfigContexts;
     return provider;
 }
 } // namespace
+
+QList<SettingsDialog::KubeContext> SettingsDialog::kubeconfigContexts()
+{
+    QList<KubeContext> out;
+    for (const exec::kube::ContextInfo &c : exec::kube::listContexts()) {
+        // Other clusters are shown by name only: "Kubernetes" would say nothing.
+        out.append({c.name, c.kind == exec::kube::ClusterKind::Other
+                                ? QString()
+                                : exec::kube::clusterKindName(c.kind)});
+    }
+    return out;
+}
 
 void SettingsDialog::setKubeContextProvider(ContextProvider provider)
 {
@@ -158,11 +173,13 @@ SettingsDialog::SettingsDialog(const Settings &settings, QWidget *parent)
     kube->addRow(tr("Context:"), m_kubeContext);
     m_kubeNamespace->setObjectName(QStringLiteral("kubeNamespace"));
     m_kubeNamespace->setText(settings.kubeNamespace);
-    m_kubeNamespace->setPlaceholderText(tr("The context's namespace"));
+    m_kubeNamespace->setPlaceholderText(tr("The context's namespace, else default"));
     kube->addRow(tr("Namespace:"), m_kubeNamespace);
     m_kubeHelperImage->setObjectName(QStringLiteral("kubeHelperImage"));
     m_kubeHelperImage->setText(settings.kubeHelperImage);
-    m_kubeHelperImage->setPlaceholderText(tr("busybox:latest"));
+    m_kubeHelperImage->setPlaceholderText(exec::kube::Settings().helperImage);
+    m_kubeHelperImage->setToolTip(tr("Receives the project and hands it back: needs sh, tar, "
+                                     "tail, head and nc (busybox or alpine)"));
     kube->addRow(tr("Helper image:"), m_kubeHelperImage);
     m_kubeMount->setObjectName(QStringLiteral("kubeMount"));
     m_kubeMount->setChecked(settings.kubeMountProject);

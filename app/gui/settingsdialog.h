@@ -33,10 +33,13 @@ public:
         QString name;
         QString kind; ///< "Minikube", "MicroK8s"; empty for other clusters
     };
-    /// Lists the kubeconfig's contexts for the kubernetes executor (set by the Kubernetes
-    /// backend when it is built in; without it the context field is free text).
+    /// Lists the kubeconfig's contexts for the kubernetes executor; kubeconfigContexts() by
+    /// default. An empty provider leaves the context field free text only.
     using ContextProvider = std::function<QList<KubeContext>()>;
     static void setKubeContextProvider(ContextProvider provider);
+    /// The contexts of the default kubeconfig (`$KUBECONFIG`, else `~/.kube/config`) with the
+    /// kind of cluster the Kubernetes backend recognises; none when no kubeconfig can be read.
+    static QList<KubeContext> kubeconfigContexts();
 
 private:
     Settings m_settings;

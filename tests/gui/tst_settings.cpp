@@ -8,6 +8,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
 #include <QGroupBox>
 #include <QLineEdit>
 #include <QSettings>
@@ -212,6 +213,54 @@ private slots:
         // A pull policy the backend does not know is not read back.
         QSettings().setValue(u"docker/pullPolicy"_qs, u"sometimes"_qs);
         QCOMPARE(Settings::load().dockerPullPolicy, QString());
+    }
+
+    void contextsFromTheKubeconfig()
+    {
+        // The default provider reads the kubeconfig as kubectl does ($KUBECONFIG first) and
+        // names the kind of the local clusters.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"config"_qs);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("apiVersion: v1\nkind: Config\n"
+                   "clusters:\n"
+                   "- name: minikube\n  cluster: {server: 'https://192.168.49.2:8443'}\n"
+                   "- name: microk8s-cluster\n  cluster: {server: 'https://127.0.0.1:16443'}\n"
+                   "- name: prod\n  cluster: {server: 'https://k8s.example.com:6443'}\n"
+                   "contexts:\n"
+                   "- name: minikube\n  context: {cluster: minikube, user: minikube}\n"
+                   "- name: microk8s\n  context: {cluster: microk8s-cluster, user: admin}\n"
+                   "- name: prod\n  context: {cluster: prod, user: me, namespace: ci}\n"
+                   "current-context: prod\n"
+                   "users:\n"
+                   "- name: minikube\n  user: {token: a}\n"
+                   "- name: admin\n  user: {token: b}\n"
+                   "- name: me\n  user: {token: c}\n");
+        file.close();
+        const QByteArray saved = qgetenv("KUBECONFIG");
+        qputenv("KUBECONFIG", QFile::encodeName(path));
+        SettingsDialog::setKubeContextProvider(&SettingsDialog::kubeconfigContexts);
+        Settings s = Settings::load();
+        s.kubeContext = u"microk8s"_qs;
+        SettingsDialog dialog(s);
+        auto *context = dialog.findChild<QComboBox *>(u"kubeContext"_qs);
+        QVERIFY(context);
+        QStringList shown;
+        for (int i = 0; i < context->count(); ++i)
+            shown << context->itemText(i);
+        QCOMPARE(shown, (QStringList{u"minikube (Minikube)"_qs, u"microk8s (MicroK8s)"_qs,
+                                     u"prod"_qs}));
+        QCOMPARE(context->currentText(), u"microk8s (MicroK8s)");
+        QCOMPARE(dialog.settings().kubeContext, u"microk8s");
+        // No kubeconfig: nothing to choose from, the field stays free text.
+        qputenv("KUBECONFIG", QFile::encodeName(dir.filePath(u"absent"_qs)));
+        QVERIFY(SettingsDialog::kubeconfigContexts().isEmpty());
+        if (saved.isNull())
+            qunsetenv("KUBECONFIG");
+        else
+            qputenv("KUBECONFIG", saved);
+        SettingsDialog::setKubeContextProvider({});
     }
 
     void editorsFollowTheDesktop()

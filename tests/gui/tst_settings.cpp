@@ -249,8 +249,8 @@ private slots:
         QStringList shown;
         for (int i = 0; i < context->count(); ++i)
             shown << context->itemText(i);
-        QCOMPARE(shown, (QStringList{u"minikube (Minikube)"_qs, u"microk8s (MicroK8s)"_qs,
-                                     u"prod"_qs}));
+        QCOMPARE(shown,
+                 (QStringList{u"minikube (Minikube)"_qs, u"microk8s (MicroK8s)"_qs, u"prod"_qs}));
         QCOMPARE(context->currentText(), u"microk8s (MicroK8s)");
         QCOMPARE(dialog.settings().kubeContext, u"microk8s");
         // No kubeconfig: nothing to choose from, the field stays free text.

@@ -509,7 +509,8 @@ private slots:
         Driver d(env.get());
         QVERIFY2(d.prepare(), qPrintable(d.prepareError + u'\n' + QString::fromUtf8(d.out)));
         // The script starts only once the port answers (the service sleeps first).
-        QCOMPARE(d.run("wget -qO- http://web:8080/ && wget -qO- http://www.local:8080/"), 0);
+        const int code = d.run("wget -qO- http://web:8080/ && wget -qO- http://www.local:8080/");
+        QVERIFY2(code == 0, qPrintable(QString::fromUtf8(d.out)));
         QCOMPARE(d.scriptOut, QByteArray("served by the web service\nserved by the web service\n"));
         QVERIFY(d.cleanup());
     }

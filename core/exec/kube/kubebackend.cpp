@@ -435,7 +435,7 @@ private:
     void waitForPod();
     void checkPod(const QJsonObject &pod);
     void afterRunning();
-    void waitForServices(int index);
+    void waitForServices(int index, int attempt = 1);
     void writeSetupFiles();
     void uploadSource();
     void finishPrepare();
@@ -733,7 +733,7 @@ void KubeJob::writeSetupFiles()
         });
 }
 
-void KubeJob::waitForServices(int index)
+void KubeJob::waitForServices(int index, int attempt)
 {
     const QList<ServiceWait> waits = serviceWaits(m_spec);
     if (index >= waits.size()) {
@@ -741,7 +741,7 @@ void KubeJob::waitForServices(int index)
         return;
     }
     const ServiceWait w = waits.at(index);
-    if (index == 0)
+    if (index == 0 && attempt == 1)
         say(ktr("Waiting for services to be up and running (timeout %1 seconds)...")
                 .arg(m_settings.servicesTimeoutSeconds));
     // busybox nc has no -z: a connection with empty input says the same.
@@ -759,7 +759,15 @@ void KubeJob::waitForServices(int index)
                                  "[ $(date +%s) -ge $end ] && { echo \"/certs/client/ca.pem did "
                                  "not appear\"; exit 1; }; sleep 0.3; done");
     execIn(QStringLiteral("helper"), {QStringLiteral("sh"), QStringLiteral("-c"), script}, {},
-           [this, index, w](int code, const QByteArray &out, const QString &error) {
+           [this, index, attempt, w](int code, const QByteArray &out, const QString &error) {
+               // The exec itself failed (stream or API error, not the check's answer): a
+               // loaded API server or kubelet drops one now and then; ask again before
+               // telling the user the service did not start.
+               if (code < 0 && attempt < 4) {
+                   QTimer::singleShot(1000, this,
+                                      [this, index, attempt] { waitForServices(index, attempt + 1); });
+                   return;
+               }
                if (code != 0) {
                    // GitLab Runner's wording: the job goes on, the user sees why.
                    say(ktr("*** WARNING: Service %1 (%2) probably didn't start properly.\n\n"

@@ -33,7 +33,7 @@ void printUsage(QTextStream &stream)
         "      [--variables-file F]... [--privileged] [--concurrency N] [--keep-failed]\n"
         "      [--manual] [--data-dir D] [--keep-pipelines N] [--ref R] [--source S]\n"
         "      [--docker-host H] [--default-image I] [--pull-policy P[,P]...]\n"
-        "      [--context C] [--namespace N]\n"
+        "      [--context C] [--namespace N] [--registry HOST[:PORT]]\n"
         "        Run the pipeline (or the named jobs; --needs: with what they need) on this\n"
         "        machine. --keep-failed: keep the environment of failed jobs to enter it;\n"
         "        --manual: run manual jobs too. --keep-pipelines: how many pipelines the data\n"
@@ -41,8 +41,9 @@ void printUsage(QTextStream &stream)
         "        the default socket), --default-image for jobs without image: (busybox:latest),\n"
         "        --pull-policy always|if-not-present|never (if-not-present). Kubernetes\n"
         "        executor: --context and --namespace (the kubeconfig's current context and\n"
-        "        its namespace). Exit status 0 when the pipeline passes, 1 when it fails, 130\n"
-        "        when interrupted.\n"
+        "        its namespace). --registry: CI_REGISTRY, for CI_REGISTRY_IMAGE and the\n"
+        "        like. Exit status 0 when the pipeline passes, 1 when it fails, 130 when\n"
+        "        interrupted.\n"
         "\n"
         "Exit status: 0 no errors, 1 errors found, 2 usage or I/O failure.\n");
 }

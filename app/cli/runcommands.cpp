@@ -48,6 +48,7 @@ struct RunArguments
     QString dataDir;
     std::optional<int> keepPipelines; ///< unset: RunOptions' default
     QString dockerHost;               ///< empty: DOCKER_HOST, else the default socket
+    QString registry;                 ///< CI_REGISTRY; empty: the engine's default
     QString defaultImage;
     QStringList pullPolicy;
 };
@@ -81,7 +82,8 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
             QStringLiteral("--source"),         QStringLiteral("--include-cache"),
             QStringLiteral("--keep-pipelines"), QStringLiteral("--docker-host"),
             QStringLiteral("--default-image"),  QStringLiteral("--pull-policy"),
-            QStringLiteral("--context"),        QStringLiteral("--namespace")};
+            QStringLiteral("--context"),        QStringLiteral("--namespace"),
+            QStringLiteral("--registry")};
         static const QStringList flags = {QStringLiteral("--needs"), QStringLiteral("--privileged"),
                                           QStringLiteral("--keep-failed"),
                                           QStringLiteral("--manual")};
@@ -128,6 +130,8 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
                 a.keepPipelines = keep;
             } else if (name == u"--docker-host") {
                 a.dockerHost = *v;
+            } else if (name == u"--registry") {
+                a.registry = *v;
             } else if (name == u"--default-image") {
                 a.defaultImage = *v;
             } else if (name == u"--pull-policy") {
@@ -490,6 +494,8 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     options.keepFailedEnvironment = a->keepFailed;
     options.dataDir = a->dataDir;
     options.manualJobsRun = a->manual;
+    if (!a->registry.isEmpty())
+        options.registry = a->registry;
     if (a->keepPipelines)
         options.keepPipelines = *a->keepPipelines;
 

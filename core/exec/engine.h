@@ -41,7 +41,7 @@ struct RunOptions
     /// finished() comes with no manual or delayed job left (a later retry copies the working
     /// tree again).
     int keepPipelines = 20;
-    QString registry;       ///< CI_REGISTRY (settings); empty: `registry.example.com`
+    QString registry;       ///< CI_REGISTRY (`--registry`); empty: the server's (registry.gitlab.com)
     int defaultTimeoutSeconds = 3600;     ///< project default (GitLab: 60 minutes)
     int afterScriptTimeoutSeconds = 300;  ///< GitLab Runner: 5 minutes
     bool manualJobsRun = false;           ///< `--manual`: start manual jobs as if played

@@ -371,6 +371,17 @@ void TestRunCli::variables()
         p.run({QStringLiteral("--var"), QStringLiteral("A=cli"), QStringLiteral("--var=B=two=2")});
     QCOMPARE(r.code, 0);
     QVERIFY2(r.out.contains(QStringLiteral("job > A=cli B=two=2\n")), qPrintable(r.out));
+
+    // CI_REGISTRY: GitLab.com's registry for a gitlab.com project, else --registry.
+    Project q("job:\n  script:\n    - echo \"[$CI_REGISTRY] [$CI_REGISTRY_IMAGE]\"\n");
+    const Result none = q.run({});
+    QVERIFY2(none.out.contains(QStringLiteral("job > [registry.gitlab.com] [registry.gitlab.com/")),
+             qPrintable(none.out));
+    const Result set = q.run({QStringLiteral("--registry"), QStringLiteral("registry.local:5000")});
+    QCOMPARE(set.code, 0);
+    static const QRegularExpression image(
+        QStringLiteral("job > \\[registry\\.local:5000\\] \\[registry\\.local:5000/[a-z0-9_./-]+\\]\n"));
+    QVERIFY2(image.match(set.out).hasMatch(), qPrintable(set.out));
 }
 
 void TestRunCli::keepPipelines_data()

@@ -900,6 +900,18 @@ Speichern?</translation>
         <translation>Gleichzeitige Jobs:</translation>
     </message>
     <message>
+        <source>registry.gitlab.com</source>
+        <translation>registry.gitlab.com</translation>
+    </message>
+    <message>
+        <source>CI_REGISTRY of the jobs (and CI_REGISTRY_IMAGE), e.g. a local registry such as localhost:5000</source>
+        <translation>CI_REGISTRY der Jobs (und CI_REGISTRY_IMAGE), z. B. eine lokale Registry wie localhost:5000</translation>
+    </message>
+    <message>
+        <source>Container registry:</source>
+        <translation>Container-Registry:</translation>
+    </message>
+    <message>
         <source>Docker executor</source>
         <translation>Docker-Executor</translation>
     </message>

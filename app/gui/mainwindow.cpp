@@ -527,6 +527,7 @@ RunRequest MainWindow::runRequest() const
     r.privileged = m_settings.privileged;
     r.keepFailedEnvironment = m_settings.keepFailedEnvironment;
     r.concurrency = m_settings.concurrency;
+    r.registry = m_settings.registry;
     r.kubeContext = m_settings.kubeContext;
     r.kubeNamespace = m_settings.kubeNamespace;
     r.kubeHelperImage = m_settings.kubeHelperImage;

@@ -173,6 +173,7 @@ bool RunController::start(const RunRequest &request)
         options.jobs = request.jobs;
         options.withNeeds = request.withNeeds;
         options.concurrency = request.concurrency;
+        options.registry = request.registry;
         options.privileged = request.privileged;
         options.keepFailedEnvironment = request.keepFailedEnvironment;
         options.dataDir = request.dataDir;

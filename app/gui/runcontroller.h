@@ -30,6 +30,7 @@ struct RunRequest
     bool privileged = false;
     bool keepFailedEnvironment = false;
     int concurrency = 0;
+    QString registry; ///< CI_REGISTRY; empty: the server's
     QString kubeContext;
     QString dataDir; ///< empty: the engine's default
     // The executors' settings (exec::BackendSettings); empty: the backend's default.

@@ -29,6 +29,7 @@ Settings Settings::load()
     out.privileged = s.value(u"run/privileged"_qs, false).toBool();
     out.keepFailedEnvironment = s.value(u"run/keepFailedEnvironment"_qs, false).toBool();
     out.concurrency = qBound(0, s.value(u"run/concurrency"_qs, 0).toInt(), 64);
+    out.registry = s.value(u"run/registry"_qs).toString();
     out.kubeContext = s.value(u"run/kubeContext"_qs).toString();
     out.dockerHost = s.value(u"docker/host"_qs).toString();
     out.dockerDefaultImage = s.value(u"docker/defaultImage"_qs).toString();
@@ -54,6 +55,7 @@ void Settings::save() const
     s.setValue(u"run/privileged"_qs, privileged);
     s.setValue(u"run/keepFailedEnvironment"_qs, keepFailedEnvironment);
     s.setValue(u"run/concurrency"_qs, concurrency);
+    s.setValue(u"run/registry"_qs, registry);
     s.setValue(u"run/kubeContext"_qs, kubeContext);
     s.setValue(u"docker/host"_qs, dockerHost);
     s.setValue(u"docker/defaultImage"_qs, dockerDefaultImage);

@@ -23,6 +23,7 @@ struct Settings
     bool privileged = false;
     bool keepFailedEnvironment = false;
     int concurrency = 0; ///< 0: number of cores
+    QString registry;    ///< CI_REGISTRY; empty: the server's (registry.gitlab.com)
     QString kubeContext; ///< empty: the kubeconfig's current context
     // The executors' own settings (exec::BackendSettings).
     QString dockerHost;            ///< empty: DOCKER_HOST, else the default socket

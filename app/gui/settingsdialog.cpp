@@ -56,6 +56,7 @@ SettingsDialog::SettingsDialog(const Settings &settings, QWidget *parent)
     , m_privileged(new QCheckBox(tr("Run containers privileged (Docker-in-Docker)"), this))
     , m_keepFailed(new QCheckBox(tr("Keep the environment of a failed job for debugging"), this))
     , m_concurrency(new QSpinBox(this))
+    , m_registry(new QLineEdit(this))
     , m_docker(new QGroupBox(tr("Docker executor"), this))
     , m_dockerHost(new QLineEdit(m_docker))
     , m_dockerImage(new QLineEdit(m_docker))
@@ -125,6 +126,12 @@ SettingsDialog::SettingsDialog(const Settings &settings, QWidget *parent)
     m_concurrency->setSpecialValueText(tr("Number of cores"));
     m_concurrency->setValue(settings.concurrency);
     form->addRow(tr("Jobs at the same time:"), m_concurrency);
+    m_registry->setObjectName(QStringLiteral("registry"));
+    m_registry->setText(settings.registry);
+    m_registry->setPlaceholderText(tr("registry.gitlab.com"));
+    m_registry->setToolTip(tr("CI_REGISTRY of the jobs (and CI_REGISTRY_IMAGE), e.g. a local "
+                              "registry such as localhost:5000"));
+    form->addRow(tr("Container registry:"), m_registry);
 
     // The Docker executor: an empty field leaves the backend's default, which the placeholder
     // names.
@@ -216,6 +223,7 @@ Settings SettingsDialog::settings() const
     s.privileged = m_privileged->isChecked();
     s.keepFailedEnvironment = m_keepFailed->isChecked();
     s.concurrency = m_concurrency->value();
+    s.registry = m_registry->text().trimmed();
     // A listed context is shown with its kind: the name is the item's data.
     const int index = m_kubeContext->currentIndex();
     s.kubeContext = index >= 0 && m_kubeContext->itemText(index) == m_kubeContext->currentText()

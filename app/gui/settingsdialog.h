@@ -53,6 +53,7 @@ private:
     QCheckBox *m_privileged;
     QCheckBox *m_keepFailed;
     QSpinBox *m_concurrency;
+    QLineEdit *m_registry;
     QGroupBox *m_docker;
     QLineEdit *m_dockerHost;
     QLineEdit *m_dockerImage;

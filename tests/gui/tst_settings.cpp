@@ -189,6 +189,10 @@ private slots:
         ns->setText(u"ci"_qs);
         helper->setText(u"registry.local/helper:1"_qs);
         mount->setChecked(true);
+        auto *registry = dialog.findChild<QLineEdit *>(u"registry"_qs);
+        QVERIFY(registry);
+        QCOMPARE(registry->placeholderText(), u"registry.gitlab.com");
+        registry->setText(u" localhost:5000 "_qs);
         dialog.settings().save();
         const Settings back = Settings::load();
         QCOMPARE(back.executor, executor);
@@ -199,6 +203,7 @@ private slots:
         QCOMPARE(back.kubeNamespace, u"ci");
         QCOMPARE(back.kubeHelperImage, u"registry.local/helper:1");
         QVERIFY(back.kubeMountProject);
+        QCOMPARE(back.registry, u"localhost:5000");
 
         // Shown again as saved; a context typed by hand stays as typed.
         SettingsDialog again(back);

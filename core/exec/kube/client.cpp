@@ -382,8 +382,10 @@ void ExecSession::explainHandshakeFailure(const QString &socketError)
             QString error = r.error;
             // "Upgrade request required": the plain request got through, so the socket's own
             // error says more.
-            if (r.httpStatus == 0 || error.isEmpty() || error == u"Upgrade request required")
+            if (r.httpStatus == 0 || error.isEmpty() || error == u"Upgrade request required") {
                 error = socketError;
+                m_failedToConnect = true;
+            }
             finish(-1, ktr("exec in %1/%2 failed: %3").arg(m_pod, m_container, error));
         });
 }

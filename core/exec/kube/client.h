@@ -127,6 +127,9 @@ public:
     void abort();
     QString protocol() const { return m_protocol; }
     bool isRunning() const { return m_running; }
+    /// The session failed before the WebSocket opened and the API refused nothing (a dropped
+    /// connection or TLS handshake, not a Status such as 403): nothing ran, asking again is safe.
+    bool failedToConnect() const { return m_failedToConnect; }
 
 Q_SIGNALS:
     void stdoutData(const QByteArray &bytes);
@@ -152,6 +155,7 @@ private:
     QString m_protocol;
     bool m_running = false;
     bool m_done = false;
+    bool m_failedToConnect = false;
     bool m_connected = false;
     bool m_haveStatus = false;
     int m_exitCode = -1;

@@ -441,7 +441,8 @@ private:
     void finishPrepare();
     /// Runs `command` in `container` with `input` on stdin; `done(exitCode, stdout, error)`.
     void execIn(const QString &container, const QStringList &command, const QByteArray &input,
-                std::function<void(int, const QByteArray &, const QString &)> done);
+                std::function<void(int, const QByteArray &, const QString &)> done,
+                int attempt = 1);
     QStringList writeFileCommand(const QString &path, qsizetype size, const QString &mode) const;
     void startTail();
     void onTailData(const QByteArray &bytes);
@@ -482,7 +483,8 @@ private:
 };
 
 void KubeJob::execIn(const QString &container, const QStringList &command, const QByteArray &input,
-                     std::function<void(int, const QByteArray &, const QString &)> done)
+                     std::function<void(int, const QByteArray &, const QString &)> done,
+                     int attempt)
 {
     auto *session = new ExecSession(m_client, m_podName, container, command, this);
     auto out = std::make_shared<QByteArray>();
@@ -492,8 +494,19 @@ void KubeJob::execIn(const QString &container, const QStringList &command, const
     connect(session, &ExecSession::stdoutData, this, [out](const QByteArray &b) { *out += b; });
     connect(session, &ExecSession::stderrData, this, [err](const QByteArray &b) { *err += b; });
     connect(session, &ExecSession::finished, this,
-            [session, out, err, done](int code, const QString &error) {
+            [this, session, out, err, done, container, command, input,
+             attempt](int code, const QString &error) {
                 session->deleteLater();
+                // A connection or TLS handshake that failed before anything ran: a loaded API
+                // server drops one now and then (GitLab Runner retries such transient API
+                // errors too).
+                if (session->failedToConnect() && attempt < 3 && !m_aborting) {
+                    QTimer::singleShot(500 * attempt, this,
+                                       [this, container, command, input, done, attempt] {
+                                           execIn(container, command, input, done, attempt + 1);
+                                       });
+                    return;
+                }
                 QString message = error;
                 if (message.isEmpty() && code != 0)
                     message = QString::fromUtf8(*err).trimmed();

@@ -617,13 +617,13 @@ void Engine::Private::scheduleOnce(bool *changed)
                 r.timer->setTimerType(Qt::PreciseTimer);
                 const int id = r.rec.id;
                 QObject::connect(r.timer, &QTimer::timeout, q, [this, id] {
-                    Run *d = run(id);
-                    if (!d || d->rec.status != JobStatus::Scheduled)
+                    Run *rd = run(id);
+                    if (!rd || rd->rec.status != JobStatus::Scheduled)
                         return;
-                    d->timer->deleteLater();
-                    d->timer = nullptr;
-                    d->played = true;
-                    setStatus(*d, JobStatus::Pending);
+                    rd->timer->deleteLater();
+                    rd->timer = nullptr;
+                    rd->played = true;
+                    setStatus(*rd, JobStatus::Pending);
                     schedule();
                 });
                 r.timer->start(int(seconds * 1000));
@@ -1151,8 +1151,8 @@ void Engine::Private::startJob(Run &r)
     r.timer = new QTimer(q);
     r.timer->setSingleShot(true);
     QObject::connect(r.timer, &QTimer::timeout, q, [this, id = r.rec.id] {
-        if (Run *d = run(id))
-            onJobTimeout(*d);
+        if (Run *rd = run(id))
+            onJobTimeout(*rd);
     });
     r.timer->start(int(std::min<qint64>(qint64(r.timeoutSeconds) * 1000, INT_MAX)));
 
@@ -1356,11 +1356,11 @@ void Engine::Private::startJob(Run &r)
         QMetaObject::invokeMethod(
             q,
             [this, jobId, attempt, result] {
-                Run *d = run(jobId);
+                Run *rd = run(jobId);
                 if (result.sourceFiles)
                     sourceFiles = *result.sourceFiles;
-                if (d && d->rec.attempt == attempt && d->phase == Phase::Preparing)
-                    onFilesPrepared(*d, result.error, result.trace);
+                if (rd && rd->rec.attempt == attempt && rd->phase == Phase::Preparing)
+                    onFilesPrepared(*rd, result.error, result.trace);
             },
             Qt::QueuedConnection);
     });
@@ -1385,24 +1385,24 @@ void Engine::Private::onFilesPrepared(Run &r, const QString &error, const QByteA
     r.env = env;
     const int id = r.rec.id;
     QObject::connect(env, &JobEnvironment::output, q, [this, id](const QByteArray &bytes) {
-        if (Run *d = run(id))
-            appendTrace(*d, bytes);
+        if (Run *rd = run(id))
+            appendTrace(*rd, bytes);
     });
     QObject::connect(env, &JobEnvironment::prepared, q, [this, id](bool ok, const QString &e) {
-        if (Run *d = run(id))
-            onPrepared(*d, ok, e);
+        if (Run *rd = run(id))
+            onPrepared(*rd, ok, e);
     });
     QObject::connect(env, &JobEnvironment::scriptFinished, q, [this, id](int exitCode) {
-        if (Run *d = run(id))
-            onScriptFinished(*d, exitCode);
+        if (Run *rd = run(id))
+            onScriptFinished(*rd, exitCode);
     });
     QObject::connect(env, &JobEnvironment::collected, q, [this, id](bool ok, const QString &e) {
-        if (Run *d = run(id))
-            onCollected(*d, ok, e);
+        if (Run *rd = run(id))
+            onCollected(*rd, ok, e);
     });
     QObject::connect(env, &JobEnvironment::cleanedUp, q, [this, id] {
-        if (Run *d = run(id))
-            onCleanedUp(*d);
+        if (Run *rd = run(id))
+            onCleanedUp(*rd);
     });
     env->prepare();
 }
@@ -1647,12 +1647,12 @@ void Engine::Private::runAfter(Run &r)
     r.timer->setSingleShot(true);
     const int id = r.rec.id;
     QObject::connect(r.timer, &QTimer::timeout, q, [this, id] {
-        Run *d = run(id);
-        if (!d || d->phase != Phase::AfterScript)
+        Run *rd = run(id);
+        if (!rd || rd->phase != Phase::AfterScript)
             return;
-        d->afterTimedOut = true;
-        if (d->env)
-            d->env->abortScript();
+        rd->afterTimedOut = true;
+        if (rd->env)
+            rd->env->abortScript();
     });
     r.timer->start(options.afterScriptTimeoutSeconds * 1000);
     r.env->runScript(ScriptStep::AfterScript, buildScript(r.afterScript, so));
@@ -1695,13 +1695,13 @@ void Engine::Private::onCollected(Run &r, bool ok, const QString &error)
         QMetaObject::invokeMethod(
             q,
             [this, jobId, attempt, result] {
-                Run *d = run(jobId);
-                if (!d || d->rec.attempt != attempt || d->phase != Phase::Collecting)
+                Run *rd = run(jobId);
+                if (!rd || rd->rec.attempt != attempt || rd->phase != Phase::Collecting)
                     return;
-                appendTrace(*d, result.trace);
-                d->hasArtifacts = result.hasArtifacts;
-                d->dotenv = result.dotenv;
-                cleanup(*d);
+                appendTrace(*rd, result.trace);
+                rd->hasArtifacts = result.hasArtifacts;
+                rd->dotenv = result.dotenv;
+                cleanup(*rd);
             },
             Qt::QueuedConnection);
     });

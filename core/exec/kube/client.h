@@ -247,7 +247,6 @@ private:
     int m_skipSame = 0;  ///< lines with timestamp m_last still to drop after a reconnect
     int m_reconnects = 0;
     bool m_stopped = false;
-    bool m_finalFetch = false;
 };
 
 } // namespace stagecraft::exec::kube

@@ -95,4 +95,23 @@ QString goDuration(qint64 seconds)
     return QStringLiteral("%1s").arg(s);
 }
 
+const char kDetectShell[] = "if [ -x /usr/local/bin/bash ]; then\n"
+                            "\texec /usr/local/bin/bash \"$@\"\n"
+                            "elif [ -x /usr/bin/bash ]; then\n"
+                            "\texec /usr/bin/bash \"$@\"\n"
+                            "elif [ -x /bin/bash ]; then\n"
+                            "\texec /bin/bash \"$@\"\n"
+                            "elif [ -x /usr/local/bin/sh ]; then\n"
+                            "\texec /usr/local/bin/sh \"$@\"\n"
+                            "elif [ -x /usr/bin/sh ]; then\n"
+                            "\texec /usr/bin/sh \"$@\"\n"
+                            "elif [ -x /bin/sh ]; then\n"
+                            "\texec /bin/sh \"$@\"\n"
+                            "elif [ -x /busybox/sh ]; then\n"
+                            "\texec /busybox/sh \"$@\"\n"
+                            "else\n"
+                            "\techo shell not found\n"
+                            "\texit 1\n"
+                            "fi\n";
+
 } // namespace stagecraft::exec

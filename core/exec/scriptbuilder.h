@@ -49,4 +49,8 @@ QByteArray sectionEnd(const QString &name);
 /// Go's time.Duration string of whole seconds: `1h0m0s`, `1m30s`, `2s`.
 QString goDuration(qint64 seconds);
 
+/// GitLab Runner's detect script (shells/bash.go, BashDetectShellScript) for containers and pods:
+/// runs bash when the image has it, else sh, with the script's arguments ("$@") passed on.
+extern const char kDetectShell[];
+
 } // namespace stagecraft::exec

@@ -1,5 +1,6 @@
 #include "exec/docker/dockerenvironment.h"
 
+#include "exec/scriptbuilder.h"
 #include "exec/services.h"
 #include "exec/workspace.h"
 
@@ -36,26 +37,6 @@ QString canceledText()
     return tr("canceled");
 }
 
-// GitLab Runner's detect script (shells/bash.go, BashDetectShellScript): bash when the image has
-// it, else sh; the script's path comes as "$@".
-const char kDetectShell[] = "if [ -x /usr/local/bin/bash ]; then\n"
-                            "\texec /usr/local/bin/bash \"$@\"\n"
-                            "elif [ -x /usr/bin/bash ]; then\n"
-                            "\texec /usr/bin/bash \"$@\"\n"
-                            "elif [ -x /bin/bash ]; then\n"
-                            "\texec /bin/bash \"$@\"\n"
-                            "elif [ -x /usr/local/bin/sh ]; then\n"
-                            "\texec /usr/local/bin/sh \"$@\"\n"
-                            "elif [ -x /usr/bin/sh ]; then\n"
-                            "\texec /usr/bin/sh \"$@\"\n"
-                            "elif [ -x /bin/sh ]; then\n"
-                            "\texec /bin/sh \"$@\"\n"
-                            "elif [ -x /busybox/sh ]; then\n"
-                            "\texec /busybox/sh \"$@\"\n"
-                            "else\n"
-                            "\techo shell not found\n"
-                            "\texit 1\n"
-                            "fi\n";
 
 // The health check the helper container runs, as gitlab-runner-helper's health-check: a TCP
 // connect to each port every second until one answers or the deadline passes. busybox's nc has

@@ -1,6 +1,7 @@
 #include "exec/kube/kubebackend.h"
 
 #include "exec/kube/client.h"
+#include "exec/scriptbuilder.h"
 #include "exec/workspace.h"
 
 #include <QBuffer>
@@ -33,25 +34,6 @@ QString latin(const char *text)
     return QString::fromLatin1(text);
 }
 
-// GitLab Runner's BashDetectShellScript, with the script's arguments passed on.
-const char kDetectShell[] = "if [ -x /usr/local/bin/bash ]; then\n"
-                            "\texec /usr/local/bin/bash \"$@\"\n"
-                            "elif [ -x /usr/bin/bash ]; then\n"
-                            "\texec /usr/bin/bash \"$@\"\n"
-                            "elif [ -x /bin/bash ]; then\n"
-                            "\texec /bin/bash \"$@\"\n"
-                            "elif [ -x /usr/local/bin/sh ]; then\n"
-                            "\texec /usr/local/bin/sh \"$@\"\n"
-                            "elif [ -x /usr/bin/sh ]; then\n"
-                            "\texec /usr/bin/sh \"$@\"\n"
-                            "elif [ -x /bin/sh ]; then\n"
-                            "\texec /bin/sh \"$@\"\n"
-                            "elif [ -x /busybox/sh ]; then\n"
-                            "\texec /busybox/sh \"$@\"\n"
-                            "else\n"
-                            "\techo shell not found\n"
-                            "\texit 1\n"
-                            "fi\n";
 
 /// POSIX single quotes.
 QString shellQuote(const QString &text)

@@ -376,6 +376,8 @@ struct Engine::Private
     void onCleanedUp(Run &r);
     void finishAttempt(Run &r);
     void abort(Run &r);
+    /// Cancels a job that has no environment (not started, or between phases).
+    void cancelIdle(Run &r);
     QList<QPair<QString, QString>> jobPredefined(const Run &r, const JobSpec &spec) const;
     QString newLog(Run &r);
 };
@@ -1839,6 +1841,15 @@ void Engine::Private::finishAttempt(Run &r)
     schedule();
 }
 
+void Engine::Private::cancelIdle(Run &r)
+{
+    stopTimer(r);
+    r.rec.failureReason = FailureReason::Canceled;
+    r.rec.finished = QDateTime::currentDateTimeUtc();
+    finishLog(r.rec);
+    setStatus(r, JobStatus::Canceled);
+}
+
 void Engine::Private::abort(Run &r)
 {
     r.canceled = true;
@@ -2069,11 +2080,7 @@ void Engine::cancel(int jobId)
             if (c->group == jobId)
                 cancel(c->rec.id);
     }
-    stopTimer(*r);
-    r->rec.failureReason = FailureReason::Canceled;
-    r->rec.finished = QDateTime::currentDateTimeUtc();
-    finishLog(r->rec);
-    d->setStatus(*r, JobStatus::Canceled);
+    d->cancelIdle(*r);
     d->schedule();
 }
 
@@ -2090,11 +2097,7 @@ void Engine::cancelPipeline()
             d->abort(*r);
             continue;
         }
-        stopTimer(*r);
-        r->rec.failureReason = FailureReason::Canceled;
-        r->rec.finished = QDateTime::currentDateTimeUtc();
-        finishLog(r->rec);
-        d->setStatus(*r, JobStatus::Canceled);
+        d->cancelIdle(*r);
     }
     d->schedule();
 }
@@ -2163,11 +2166,7 @@ bool Engine::cancelRedundant(const QString &newerPipelineId)
             d->abort(*r);
             continue;
         }
-        stopTimer(*r);
-        r->rec.failureReason = FailureReason::Canceled;
-        r->rec.finished = QDateTime::currentDateTimeUtc();
-        finishLog(r->rec);
-        d->setStatus(*r, JobStatus::Canceled);
+        d->cancelIdle(*r);
     }
     d->schedule();
     return true;

@@ -393,17 +393,21 @@ void DockerEnvironment::waitForService(int index, const ServiceSpec &service,
     if (error.isEmpty()) {
         // Polled rather than POST /wait: a service that exits (dind without privileges) is
         // reported at once instead of after the whole timeout.
+        // A container's `State` (Running, ExitCode) from the inspect call.
+        const auto stateOf = [this](const QString &id) {
+            return m_client.call("GET", u"/containers/" + id + u"/json")
+                .json()
+                .object()
+                .value(u"State")
+                .toObject();
+        };
         QDeadlineTimer deadline(qint64(m_settings.serviceTimeoutSeconds) * 3000 + 30000);
         while (true) {
             if (m_cancel) {
                 m_client.call("DELETE", u"/containers/" + helper + u"?force=true&v=true");
                 return;
             }
-            const QJsonObject state = m_client.call("GET", u"/containers/" + helper + u"/json")
-                                          .json()
-                                          .object()
-                                          .value(u"State")
-                                          .toObject();
+            const QJsonObject state = stateOf(helper);
             if (!state.value(u"Running").toBool(true)) {
                 if (state.value(u"ExitCode").toInt(-1) != 0) {
                     healthError = tr("service \"%1\" timeout").arg(helper);
@@ -411,11 +415,7 @@ void DockerEnvironment::waitForService(int index, const ServiceSpec &service,
                 }
                 break;
             }
-            const QJsonObject serviceState = m_client.call("GET", u"/containers/" + name + u"/json")
-                                                 .json()
-                                                 .object()
-                                                 .value(u"State")
-                                                 .toObject();
+            const QJsonObject serviceState = stateOf(name);
             if (!serviceState.value(u"Running").toBool(true)) {
                 healthError = tr("service \"%1\" exited with code %2")
                                   .arg(name)

@@ -846,10 +846,30 @@ class WebSocket:
             except OSError:
                 self.closed = True
 
+    def recv_some(self, n):
+        """Reads under the lock the writers hold: an OpenSSL connection must not read in one
+        thread while it writes in another. It waits for data outside the lock."""
+        while True:
+            with self.wlock:
+                pending = isinstance(self.sock, ssl.SSLSocket) and self.sock.pending() > 0
+                if pending:
+                    return self.sock.recv(n)
+            readable, _, _ = select.select([self.sock], [], [], 0.2)
+            if not readable:
+                continue
+            with self.wlock:
+                self.sock.setblocking(False)
+                try:
+                    return self.sock.recv(n)
+                except (ssl.SSLWantReadError, BlockingIOError):
+                    continue  # a partial TLS record: wait for the rest
+                finally:
+                    self.sock.setblocking(True)
+
     def recv_exact(self, n):
         data = b""
         while len(data) < n:
-            chunk = self.sock.recv(n - len(data))
+            chunk = self.recv_some(n - len(data))
             if not chunk:
                 raise EOFError()
             data += chunk

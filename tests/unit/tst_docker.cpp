@@ -12,13 +12,17 @@
 #include <QHostInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLocalServer>
+#include <QLocalSocket>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <atomic>
 #include <csignal>
+#include <mutex>
 #include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -447,6 +451,68 @@ private Q_SLOTS:
         QString error;
         QVERIFY(!backend.initialize(&error));
         QCOMPARE(error, expected);
+    }
+
+    // Podman's "read /proc/N/cgroup: no such process" race (podman#16383), which no real engine
+    // can be made to lose on demand: a scripted engine on a unix socket answers it twice. GETs and
+    // /wait are asked again; a /start is not (it would run an exited container a second time).
+    void podmanExitRace()
+    {
+        QTemporaryDir dir;
+        const QString socketPath = dir.filePath(QStringLiteral("engine.sock"));
+        QStringList requests;
+        std::mutex mutex;
+        QLocalServer::removeServer(socketPath);
+        std::atomic<bool> listening = false;
+        std::unique_ptr<QThread> server(QThread::create([&] {
+            QLocalServer local;
+            local.setSocketOptions(QLocalServer::UserAccessOption);
+            listening = local.listen(socketPath);
+            int answered = 0;
+            while (listening && answered < 7 && local.waitForNewConnection(10000)) {
+                std::unique_ptr<QLocalSocket> socket(local.nextPendingConnection());
+                QByteArray head;
+                while (!head.contains("\r\n\r\n") && socket->waitForReadyRead(5000))
+                    head += socket->readAll();
+                const QByteArray line = head.left(head.indexOf("\r\n"));
+                int sameSoFar = 0;
+                {
+                    std::lock_guard lock(mutex);
+                    requests.append(QString::fromLatin1(line));
+                    sameSoFar = int(requests.count(requests.last()));
+                }
+                const bool race = sameSoFar <= 2;
+                const QByteArray body =
+                    race ? QByteArray(R"({"cause":"no such process","message":"read /proc/4242/cgroup: no such process","response":500})")
+                         : QByteArray(R"({"StatusCode":0})");
+                socket->write("HTTP/1.1 " + QByteArray(race ? "500 Internal Server Error" : "200 OK") +
+                              "\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                              "Content-Length: " +
+                              QByteArray::number(body.size()) + "\r\n\r\n" + body);
+                socket->waitForBytesWritten(5000);
+                socket->disconnectFromServer();
+                ++answered;
+            }
+        }));
+        server->start();
+        QTRY_VERIFY(listening);
+        DockerEndpoint endpoint;
+        endpoint.host = u"unix://"_qs + socketPath;
+        DockerClient client(endpoint);
+        const auto inspected = client.call("GET", QStringLiteral("/containers/c1/json"));
+        QVERIFY(inspected.ok());
+        const auto waited = client.call("POST", QStringLiteral("/containers/c1/wait"));
+        QVERIFY(waited.ok());
+        const auto started = client.call("POST", QStringLiteral("/containers/c1/start"));
+        QVERIFY(!started.ok());
+        QVERIFY(DockerClient::isExitRace(started));
+        QCOMPARE(client.errorText(started), QStringLiteral("Error response from daemon: read "
+                                                           "/proc/4242/cgroup: no such process"));
+        QVERIFY(server->wait(20000));
+        QCOMPARE(requests.size(), 7);
+        QCOMPARE(requests.count(u"GET /v1.41/containers/c1/json HTTP/1.1"_qs), 3);
+        QCOMPARE(requests.count(u"POST /v1.41/containers/c1/wait HTTP/1.1"_qs), 3);
+        QCOMPARE(requests.count(u"POST /v1.41/containers/c1/start HTTP/1.1"_qs), 1);
     }
 
     void engineErrors_data() { engines(); }

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QThread>
 #include <QUrl>
 #include <QVersionNumber>
 
@@ -119,7 +120,22 @@ DockerClient::Reply DockerClient::call(const QByteArray &method, const QString &
                                        const QByteArray &body, const QByteArray &contentType,
                                        const CancelFlag *cancel, long timeoutSeconds) const
 {
-    return perform(method, path, body, contentType, nullptr, cancel, timeoutSeconds);
+    const bool repeatable = method == "GET" || path.endsWith(u"/wait") || path.contains(u"/wait?");
+    for (int attempt = 0;; ++attempt) {
+        Reply reply = perform(method, path, body, contentType, nullptr, cancel, timeoutSeconds);
+        if (!repeatable || attempt >= 5 || !isExitRace(reply) || (cancel && *cancel))
+            return reply;
+        QThread::msleep(20 * (attempt + 1));
+    }
+}
+
+bool DockerClient::isExitRace(const Reply &reply)
+{
+    if (reply.ok() || !reply.curlError.isEmpty())
+        return false;
+    static const QRegularExpression race(
+        QStringLiteral("read /proc/[0-9]+/cgroup: no such process"));
+    return race.match(QString::fromUtf8(reply.body)).hasMatch();
 }
 
 DockerClient::Reply DockerClient::stream(const QByteArray &method, const QString &path,

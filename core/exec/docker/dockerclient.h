@@ -80,6 +80,12 @@ public:
     /// `%`-encodes a query value.
     static QString encode(const QString &value);
 
+    /// Podman's compatible service can fail a call about a container whose process is exiting at
+    /// that very moment with "read /proc/N/cgroup: no such process" (podman#16383, a race in
+    /// reading the process's cgroup). `call` asks again for GETs and `/wait`; a failed `/start`
+    /// is the caller's to check (the container may have run and exited).
+    static bool isExitRace(const Reply &reply);
+
 private:
     QByteArray url(const QString &path) const;
     Reply perform(const QByteArray &method, const QString &path, const QByteArray &body,

@@ -249,8 +249,21 @@ QString DockerEnvironment::createAndStart(const QString &name, const QJsonObject
     if (!r.ok())
         return m_client.errorText(r);
     r = m_client.call("POST", u"/containers/" + name + u"/start");
-    if (!r.ok())
-        return m_client.errorText(r);
+    if (!r.ok()) {
+        const QString error = m_client.errorText(r);
+        if (!DockerClient::isExitRace(r))
+            return error;
+        // Podman lost the race with a process that exited at once: it did start if it has a
+        // start time (a second start would run it again).
+        const auto state = m_client.call("GET", u"/containers/" + name + u"/json")
+                               .json()
+                               .object()
+                               .value(u"State")
+                               .toObject();
+        const QString started = state.value(u"StartedAt").toString();
+        if (started.isEmpty() || started.startsWith(u"0001-"))
+            return error;
+    }
     r = m_client.call("GET", u"/containers/" + name + u"/json");
     if (!r.ok())
         return m_client.errorText(r);

@@ -3,6 +3,7 @@
 #include "exec/kube/client.h"
 #include "exec/kube/kubebackend.h"
 #include "exec/kube/kubeconfig.h"
+#include "exec/services.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -552,6 +553,48 @@ private slots:
                                ScriptStep::Step, 240000);
         QVERIFY2(exit == 0, d.scriptOut.constData());
         QCOMPARE(d.scriptOut, QByteArray("hello from the inner image\n"));
+        QVERIFY(d.cleanup());
+    }
+
+    // GitLab's recommended DinD set-up with TLS: the image's own entrypoint makes the certificates,
+    // the client half lands in the shared /certs/client volume, and the script starts only when
+    // port 2376 answers and ca.pem is there.
+    void dockerInDockerTls()
+    {
+        int code = 0;
+        runTool(u"podman"_s, {u"image"_s, u"exists"_s, u"docker.io/library/docker:24-dind"_s},
+                &code);
+        if (code != 0)
+            QSKIP("docker:24-dind is missing: run scripts/engines.sh up");
+        auto b = backend(settings());
+        JobSpec spec = jobSpec(u"dind-tls"_s);
+        spec.image.name = u"docker:24-cli"_s;
+        spec.privileged = true;
+        spec.variables.append({u"DOCKER_HOST"_s, u"tcp://docker:2376"_s, false, false});
+        spec.variables.append({u"DOCKER_TLS_CERTDIR"_s, u"/certs"_s, false, false});
+        spec.variables.append({u"DOCKER_TLS_VERIFY"_s, u"1"_s, false, false});
+        spec.variables.append({u"DOCKER_CERT_PATH"_s, u"/certs/client"_s, false, false});
+        ServiceSpec dind;
+        dind.image.name = u"docker:24-dind"_s;
+        dind.variables = spec.variables;
+        dind.aliases = serviceAliases(dind.image.name);
+        spec.services = {dind};
+        QVERIFY(QFile::copy(u"/bin/busybox"_s, spec.hostWorkspace + u"/busybox"_s));
+        QFile dockerfile(spec.hostWorkspace + u"/Dockerfile"_s);
+        QVERIFY(dockerfile.open(QIODevice::WriteOnly));
+        dockerfile.write("FROM scratch\nCOPY busybox /busybox\n"
+                         "CMD [\"/busybox\", \"echo\", \"hello over TLS\"]\n");
+        dockerfile.close();
+        std::unique_ptr<JobEnvironment> env(b->createEnvironment(spec, nullptr));
+        Driver d(env.get());
+        QVERIFY2(d.prepare(180000), qPrintable(d.prepareError + u'\n' + QString::fromUtf8(d.out)));
+        QVERIFY2(!d.out.contains("WARNING"), d.out.constData());
+        const int exit = d.run("test -f /certs/client/ca.pem && docker version --format "
+                               "'{{.Server.Os}}' && docker build -q -t inner:1 . >/dev/null && "
+                               "docker run --rm --network none inner:1",
+                               ScriptStep::Step, 240000);
+        QVERIFY2(exit == 0, d.scriptOut.constData());
+        QCOMPARE(d.scriptOut, QByteArray("linux\nhello over TLS\n"));
         QVERIFY(d.cleanup());
     }
 

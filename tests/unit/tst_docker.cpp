@@ -632,6 +632,30 @@ private Q_SLOTS:
         QCOMPARE(job.output, QByteArray("ok\n"));
     }
 
+    // `image:docker:platform` reaches container creation: the local image's own platform runs,
+    // another one is refused with the engine's words instead of running the wrong variant.
+    void platform_data() { engines(); }
+    void platform()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        {
+            Job job(host);
+            job.spec.image.platform = u"linux/amd64"_qs;
+            QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+            job.output.clear();
+            QCOMPARE(job.run("uname -m\n"), 0);
+            QCOMPARE(job.output, QByteArray("x86_64\n"));
+        }
+        Job job(host);
+        job.spec.image.platform = u"linux/s390x"_qs;
+        QVERIFY(!job.prepare());
+        qInfo("%s", qPrintable(job.prepareError));
+        QVERIFY2(job.prepareError.contains(
+                     u"does not match the specified platform: wanted linux/s390x, actual: linux/amd64"),
+                 qPrintable(job.prepareError));
+    }
+
     void streaming_data() { engines(); }
     void streaming()
     {

@@ -11,6 +11,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
@@ -239,13 +240,68 @@ QString DockerEnvironment::ensureImage(const QString &image, QStringList policie
     return {};
 }
 
+namespace {
+
+// `os/arch[/variant]` of an image inspect.
+QString imagePlatform(const QJsonObject &image)
+{
+    const QString os = image.value(u"Os").toString();
+    const QString arch = image.value(u"Architecture").toString();
+    if (os.isEmpty() || arch.isEmpty())
+        return {};
+    const QString variant = image.value(u"Variant").toString();
+    return os + u'/' + arch + (variant.isEmpty() ? QString() : u'/' + variant);
+}
+
+// Platforms compared as containerd normalises them: case, the kernel's names for architectures,
+// a variant only when both give one.
+bool samePlatform(const QString &wanted, const QString &actual)
+{
+    const auto parts = [](const QString &p) {
+        QStringList l = p.toLower().split(u'/');
+        if (l.size() >= 2) {
+            static const QHash<QString, QString> names{{QStringLiteral("x86_64"), QStringLiteral("amd64")},
+                                                       {QStringLiteral("x86-64"), QStringLiteral("amd64")},
+                                                       {QStringLiteral("aarch64"), QStringLiteral("arm64")},
+                                                       {QStringLiteral("i386"), QStringLiteral("386")}};
+            l[1] = names.value(l[1], l[1]);
+        }
+        return l;
+    };
+    const QStringList w = parts(wanted);
+    const QStringList a = parts(actual);
+    if (w.size() < 2 || a.size() < 2)
+        return true;
+    if (w[0] != a[0] || w[1] != a[1])
+        return false;
+    return w.size() < 3 || a.size() < 3 || w[2] == a[2];
+}
+
+} // namespace
+
 QString DockerEnvironment::createAndStart(const QString &name, const QJsonObject &config,
-                                          QJsonObject *inspect)
+                                          QJsonObject *inspect, const QString &platform)
 {
     // Not canceled midway: the engine would finish an aborted create after cleanup looked.
     if (m_cancel)
         return canceledText();
-    auto r = m_client.call("POST", u"/containers/create?name=" + name, toJson(config));
+    if (!platform.isEmpty() && m_client.isPodman()) {
+        // Podman's compatible create ignores `platform`: refuse a local image of another one the
+        // way Docker Engine does rather than run the wrong variant.
+        const QString id = config.value(u"Image").toString();
+        const QJsonObject image =
+            m_client.call("GET", u"/images/" + id + u"/json").json().object();
+        if (const QString actual = imagePlatform(image);
+            !actual.isEmpty() && !samePlatform(platform, actual))
+            return tr("Error response from daemon: image with reference %1 was found but does "
+                      "not match the specified platform: wanted %2, actual: %3")
+                .arg(id, platform, actual);
+    }
+    auto r = m_client.call("POST",
+                           u"/containers/create?name=" + name +
+                               (platform.isEmpty() ? QString()
+                                                   : u"&platform=" + DockerClient::encode(platform)),
+                           toJson(config));
     if (!r.ok())
         return m_client.errorText(r);
     r = m_client.call("POST", u"/containers/" + name + u"/start");
@@ -318,7 +374,7 @@ QString DockerEnvironment::startService(int index, const ServiceSpec &service,
     endpoint.insert(u"Aliases", toArray(service.aliases));
     config.insert(u"NetworkingConfig", QJsonObject{{QStringLiteral("EndpointsConfig"),
                                                     QJsonObject{{m_prefix, endpoint}}}});
-    error = createAndStart(name, config, container);
+    error = createAndStart(name, config, container, service.image.platform);
     if (!error.isEmpty())
         return tr("failed to start service %1: %2").arg(service.image.name, error);
     // Podman's compatible API with CNI networks has no DNS for aliases: give the job container
@@ -531,7 +587,7 @@ QString DockerEnvironment::doPrepare()
     host.insert(u"ExtraHosts", toArray(m_extraHosts));
     config.insert(u"HostConfig", host);
     QJsonObject inspect;
-    error = createAndStart(containerName(), config, &inspect);
+    error = createAndStart(containerName(), config, &inspect, m_spec.image.platform);
     if (!error.isEmpty())
         return tr("failed to start the job container: %1").arg(error);
     const QJsonObject state = inspect.value(u"State").toObject();

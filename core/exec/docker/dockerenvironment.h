@@ -52,7 +52,9 @@ private:
     /// Runs `command` in the job container to its end; its output, or an error.
     int execCapture(const QStringList &command, QByteArray *out, const QString &user = {});
     QByteArray containerLogs(const QString &container) const;
-    QString createAndStart(const QString &name, const QJsonObject &config, QJsonObject *inspect);
+    /// `platform` (`docker:platform`, e.g. linux/arm64) picks the image variant to run.
+    QString createAndStart(const QString &name, const QJsonObject &config, QJsonObject *inspect,
+                           const QString &platform = {});
     void log(const QString &line);
     void post(std::function<void()> fn);
     bool needsCertsVolume() const;

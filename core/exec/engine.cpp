@@ -355,6 +355,7 @@ struct Engine::Private
     int activeCount() const;
     bool isActive(const Run &r) const;
     void setStatus(Run &r, JobStatus s);
+    void cancelOnJobFailure(const Run &failed);
     void checkIdle();
     PipelineStatus groupStatus(int group) const;
 
@@ -548,6 +549,34 @@ void Engine::Private::setStatus(Run &r, JobStatus s)
         return;
     r.rec.status = s;
     Q_EMIT q->jobChanged(r.rec.id);
+    if (s == JobStatus::Failed && !r.rec.allowedToFail)
+        cancelOnJobFailure(r);
+}
+
+void Engine::Private::cancelOnJobFailure(const Run &failed)
+{
+    // workflow:auto_cancel:on_job_failure: all. Like GitLab's cancel of running jobs: what is
+    // created, pending or running is canceled (a trigger's child pipeline with it); manual jobs
+    // stay playable; a depend trigger that fails takes its parent pipeline with it.
+    if (!failed.plan || failed.plan->autoCancelOnJobFailure != u"all")
+        return;
+    const QByteArray line =
+        ansi::yellow +
+        tr("Job canceled: job %1 failed (workflow:auto_cancel:on_job_failure: all)")
+            .arg(failed.rec.name)
+            .toUtf8() +
+        ansi::reset + '\n';
+    for (const auto &c : runs) {
+        if (c->group != failed.group || c.get() == &failed || isFinished(c->rec.status) ||
+            c->rec.status == JobStatus::Manual)
+            continue;
+        appendTrace(*c, line);
+        if (c->phase != Phase::Idle && c->phase != Phase::Done) {
+            abort(*c);
+            continue;
+        }
+        q->cancel(c->rec.id);
+    }
 }
 
 void Engine::Private::schedule()
@@ -1836,8 +1865,7 @@ void Engine::Private::finishAttempt(Run &r)
             return;
         }
     }
-    r.rec.status = s;
-    Q_EMIT q->jobChanged(r.rec.id);
+    setStatus(r, s);
     schedule();
 }
 

@@ -654,6 +654,9 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
     if (const QString mode = text(workflow.value(u"auto_cancel").value(u"on_new_commit"));
         !mode.isEmpty())
         plan.autoCancelOnNewCommit = mode;
+    if (const QString mode = text(workflow.value(u"auto_cancel").value(u"on_job_failure"));
+        !mode.isEmpty())
+        plan.autoCancelOnJobFailure = mode;
     if (workflowRules.isSequence()) {
         const QHash<QString, QString> values = withUser(vars::expandAll(globals, pipelineVars));
         const std::vector<yaml::Node> ruleList = flatItems(workflowRules);
@@ -673,6 +676,10 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
                 if (const QString mode = text(rule.value(u"auto_cancel").value(u"on_new_commit"));
                     !mode.isEmpty())
                     plan.autoCancelOnNewCommit = mode;
+                if (const QString mode =
+                        text(rule.value(u"auto_cancel").value(u"on_job_failure"));
+                    !mode.isEmpty())
+                    plan.autoCancelOnJobFailure = mode;
             }
         }
     }

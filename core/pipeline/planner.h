@@ -99,6 +99,9 @@ struct Plan
     /// `workflow:auto_cancel:on_new_commit` (the matching `workflow:rules` entry's first):
     /// `conservative` (GitLab's default), `interruptible` or `none`.
     QString autoCancelOnNewCommit = QStringLiteral("conservative");
+    /// `workflow:auto_cancel:on_job_failure` (the matching rule's first): `all` cancels the
+    /// pipeline's unfinished jobs once a job fails that is not allowed to; `none` (the default).
+    QString autoCancelOnJobFailure = QStringLiteral("none");
     /// Some include could not be read offline (ci::ResolvedConfig::incomplete): jobs may be
     /// missing, and findings that could come from the missing content are in `warnings`.
     bool incomplete = false;

@@ -262,6 +262,8 @@ private slots:
     void notInPipeline();
     void autoCancel_data();
     void autoCancel();
+    void autoCancelOnJobFailure_data();
+    void autoCancelOnJobFailure();
     void workFilesRemoved();
     void manualKeepsSource();
     void prunePipelines();
@@ -1001,6 +1003,82 @@ void TestEngine::autoCancel()
     // A finished pipeline is not canceled again.
     QVERIFY(!f.engine->autoCancelable());
     QVERIFY(!f.engine->cancelRedundant());
+}
+
+using Files = QHash<QString, QByteArray>;
+using Statuses = QHash<QString, JobStatus>;
+
+void TestEngine::autoCancelOnJobFailure_data()
+{
+    // `slow` runs beside `fails`, which fails once `slow` has started.
+    QTest::addColumn<QByteArray>("ci");
+    QTest::addColumn<Files>("files");
+    QTest::addColumn<Statuses>("expected");
+    QTest::addColumn<PipelineStatus>("pipeline");
+    const QByteArray all = "workflow:\n  auto_cancel:\n    on_job_failure: all\n";
+    const QByteArray slow = "slow:\n  script:\n    - touch $SHARED/slow\n    - sleep 6\n";
+    const QByteArray fails = "fails:\n  script:\n    - until [ -f $SHARED/slow ]; do sleep 0.05; "
+                             "done\n    - exit 3\n";
+    const QByteArray later = "later:\n  stage: deploy\n  script: echo later\n"
+                             "manual:\n  when: manual\n  script: echo m\n";
+    using S = JobStatus;
+    QTest::newRow("all") << all + slow + fails + later << Files()
+                         << Statuses{{u"slow"_qs, S::Canceled},
+                                              {u"fails"_qs, S::Failed},
+                                              {u"later"_qs, S::Canceled},
+                                              {u"manual"_qs, S::Manual}}
+                         << PipelineStatus::Failed;
+    QTest::newRow("from the workflow rule")
+        << "workflow:\n  rules:\n    - auto_cancel:\n        on_job_failure: all\n" + slow +
+               fails + later
+        << Files()
+        << Statuses{{u"slow"_qs, S::Canceled}, {u"later"_qs, S::Canceled}}
+        << PipelineStatus::Failed;
+    QTest::newRow("none (the default)")
+        << slow + fails + later << Files()
+        << Statuses{{u"slow"_qs, S::Success}, {u"later"_qs, S::Skipped}}
+        << PipelineStatus::Failed;
+    QTest::newRow("allowed to fail")
+        << all + slow + fails + "  allow_failure: true\n" + later << Files()
+        << Statuses{{u"slow"_qs, S::Success},
+                             {u"fails"_qs, S::Failed},
+                             {u"later"_qs, S::Success}}
+        << PipelineStatus::Success;
+    QTest::newRow("allowed exit code")
+        << all + slow + fails + "  allow_failure:\n    exit_codes: [3]\n" + later
+        << Files() << Statuses{{u"slow"_qs, S::Success}}
+        << PipelineStatus::Success;
+    // A depend trigger whose child fails takes the parent pipeline with it.
+    QTest::newRow("failed child pipeline")
+        << all + slow + "child:\n  trigger:\n    include: child.yml\n    strategy: depend\n" +
+               later
+        << Files{{u"child.yml"_qs, fails}}
+        << Statuses{{u"slow"_qs, S::Canceled},
+                             {u"child"_qs, S::Failed},
+                             {u"later"_qs, S::Canceled}}
+        << PipelineStatus::Failed;
+}
+
+void TestEngine::autoCancelOnJobFailure()
+{
+    QFETCH(QByteArray, ci);
+    QFETCH(Files, files);
+    QFETCH(Statuses, expected);
+    QFETCH(PipelineStatus, pipeline);
+    Fixture f;
+    exec::RunOptions o;
+    o.concurrency = 4;
+    QVERIFY(f.start(ci, o, files));
+    QVERIFY(f.wait(30000));
+    for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
+        QCOMPARE(f.job(it.key()).status, it.value());
+        if (it.value() == JobStatus::Canceled)
+            QVERIFY2(f.trace(it.key()).contains(
+                         u"Job canceled: job %1 failed (workflow:auto_cancel:on_job_failure: all)"_qs
+                             .arg(files.isEmpty() ? u"fails"_qs : u"child"_qs)),
+                     qPrintable(f.trace(it.key())));
+    }
+    QCOMPARE(f.lastStatus(), pipeline);
 }
 
 void TestEngine::workFilesRemoved()

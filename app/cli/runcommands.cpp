@@ -504,10 +504,7 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     if (!engine.start(plan, context, options, &error)) {
         err << tr("stagecraft-cli: %1\n").arg(error);
         // A job named on the command line that the pipeline does not have: a usage error.
-        return error.contains(QStringLiteral("not found in the pipeline")) ||
-                       error.contains(QStringLiteral("is not in the pipeline"))
-                   ? UsageOrIo
-                   : Findings;
+        return engine.selectionRefused() ? UsageOrIo : Findings;
     }
     Printer printer(engine, out, colour);
     QEventLoop loop;

@@ -331,6 +331,7 @@ struct Engine::Private
     bool started = false;
     bool finishedEmitted = false;
     bool canceledPipeline = false;
+    bool selectionRefused = false;
     bool inSchedule = false;
     bool scheduleAgain = false;
     QHash<QString, int> resourceHolders;
@@ -1924,10 +1925,15 @@ Engine::~Engine()
 bool Engine::start(const pipeline::Plan &plan, const pipeline::PipelineContext &context,
                    const RunOptions &options, QString *error)
 {
+    d->selectionRefused = false;
     auto fail = [error](const QString &message) {
         if (error)
             *error = message;
         return false;
+    };
+    auto refuseSelection = [this, &fail](const QString &message) {
+        d->selectionRefused = true;
+        return fail(message);
     };
     if (d->started)
         return fail(tr("The pipeline was already started"));
@@ -1952,16 +1958,17 @@ bool Engine::start(const pipeline::Plan &plan, const pipeline::PipelineContext &
         for (const QString &name : options.jobs) {
             // A job that exists but is not created says why, as the pipeline editor would.
             if (!names.contains(name) && name.startsWith(u'.'))
-                return fail(tr("Job \"%1\" is not in the pipeline: it is hidden (its name starts "
-                               "with a dot), a template for other jobs")
-                                .arg(name));
+                return refuseSelection(
+                    tr("Job \"%1\" is not in the pipeline: it is hidden (its name starts "
+                       "with a dot), a template for other jobs")
+                        .arg(name));
             for (const pipeline::ExcludedJob &excluded : d->plan.excluded)
                 if (excluded.name == name)
-                    return fail(
+                    return refuseSelection(
                         tr("Job \"%1\" is not in the pipeline: %2").arg(name, excluded.reason));
             if (!names.contains(name))
-                return fail(tr("Job \"%1\" not found in the pipeline; jobs are: %2")
-                                .arg(name, names.join(QStringLiteral(", "))));
+                return refuseSelection(tr("Job \"%1\" not found in the pipeline; jobs are: %2")
+                                           .arg(name, names.join(QStringLiteral(", "))));
             selection.insert(name);
             named.insert(name);
         }
@@ -2198,6 +2205,11 @@ bool Engine::cancelRedundant(const QString &newerPipelineId)
     }
     d->schedule();
     return true;
+}
+
+bool Engine::selectionRefused() const
+{
+    return d->selectionRefused;
 }
 
 PipelineStatus Engine::status() const

@@ -88,6 +88,10 @@ public:
     /// a hidden or excluded job: `Job "x" is not in the pipeline: rules: no rule matched`).
     bool start(const pipeline::Plan &plan, const pipeline::PipelineContext &context,
                const RunOptions &options, QString *error = nullptr);
+    /// Whether the last failed start() was refused for its selection: a job named in
+    /// RunOptions::jobs that the pipeline does not have, or has but does not create (hidden,
+    /// excluded by rules). The command line's usage error.
+    bool selectionRefused() const;
 
     void play(int jobId);   ///< a manual job (or a delayed one, now)
     void retry(int jobId);  ///< a finished job: runs again as a new attempt

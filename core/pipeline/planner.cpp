@@ -676,8 +676,7 @@ Plan Planner::plan(const ci::ResolvedConfig &config, const PipelineContext &cont
                 if (const QString mode = text(rule.value(u"auto_cancel").value(u"on_new_commit"));
                     !mode.isEmpty())
                     plan.autoCancelOnNewCommit = mode;
-                if (const QString mode =
-                        text(rule.value(u"auto_cancel").value(u"on_job_failure"));
+                if (const QString mode = text(rule.value(u"auto_cancel").value(u"on_job_failure"));
                     !mode.isEmpty())
                     plan.autoCancelOnJobFailure = mode;
             }

@@ -22,8 +22,8 @@
 
 #include <atomic>
 #include <csignal>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -483,9 +483,12 @@ private Q_SLOTS:
                 }
                 const bool race = sameSoFar <= 2;
                 const QByteArray body =
-                    race ? QByteArray(R"({"cause":"no such process","message":"read /proc/4242/cgroup: no such process","response":500})")
-                         : QByteArray(R"({"StatusCode":0})");
-                socket->write("HTTP/1.1 " + QByteArray(race ? "500 Internal Server Error" : "200 OK") +
+                    race
+                        ? QByteArray(
+                              R"({"cause":"no such process","message":"read /proc/4242/cgroup: no such process","response":500})")
+                        : QByteArray(R"({"StatusCode":0})");
+                socket->write("HTTP/1.1 " +
+                              QByteArray(race ? "500 Internal Server Error" : "200 OK") +
                               "\r\nContent-Type: application/json\r\nConnection: close\r\n"
                               "Content-Length: " +
                               QByteArray::number(body.size()) + "\r\n\r\n" + body);
@@ -651,9 +654,10 @@ private Q_SLOTS:
         job.spec.image.platform = u"linux/s390x"_qs;
         QVERIFY(!job.prepare());
         qInfo("%s", qPrintable(job.prepareError));
-        QVERIFY2(job.prepareError.contains(
-                     u"does not match the specified platform: wanted linux/s390x, actual: linux/amd64"),
-                 qPrintable(job.prepareError));
+        QVERIFY2(
+            job.prepareError.contains(
+                u"does not match the specified platform: wanted linux/s390x, actual: linux/amd64"),
+            qPrintable(job.prepareError));
     }
 
     void streaming_data() { engines(); }

@@ -872,6 +872,13 @@ void TestEngine::unknownJob()
     QString error;
     QVERIFY(!f.start("a:\n  script: echo\nb:\n  script: echo\n", o, {}, &error));
     QCOMPARE(error, QStringLiteral("Job \"nope\" not found in the pipeline; jobs are: a, b"));
+    QVERIFY(f.engine->selectionRefused());
+    // A refusal of another kind is not the selection's.
+    exec::RunOptions missing;
+    missing.projectRoot = f.dir.filePath(QStringLiteral("no-such-folder"));
+    QVERIFY(!f.engine->start(f.plan, f.context, missing, &error));
+    QVERIFY(error.startsWith(u"The project folder"));
+    QVERIFY(!f.engine->selectionRefused());
 }
 
 void TestEngine::notInPipeline_data()
@@ -907,6 +914,7 @@ void TestEngine::notInPipeline()
                      "d:\n  script: echo\n  except: [main]\n",
                      o, {}, &e));
     QCOMPARE(e, error);
+    QVERIFY(f.engine->selectionRefused());
 }
 
 void TestEngine::autoCancel_data()
@@ -1024,38 +1032,30 @@ void TestEngine::autoCancelOnJobFailure_data()
     using S = JobStatus;
     QTest::newRow("all") << all + slow + fails + later << Files()
                          << Statuses{{u"slow"_qs, S::Canceled},
-                                              {u"fails"_qs, S::Failed},
-                                              {u"later"_qs, S::Canceled},
-                                              {u"manual"_qs, S::Manual}}
+                                     {u"fails"_qs, S::Failed},
+                                     {u"later"_qs, S::Canceled},
+                                     {u"manual"_qs, S::Manual}}
                          << PipelineStatus::Failed;
     QTest::newRow("from the workflow rule")
-        << "workflow:\n  rules:\n    - auto_cancel:\n        on_job_failure: all\n" + slow +
-               fails + later
-        << Files()
-        << Statuses{{u"slow"_qs, S::Canceled}, {u"later"_qs, S::Canceled}}
+        << "workflow:\n  rules:\n    - auto_cancel:\n        on_job_failure: all\n" + slow + fails +
+               later
+        << Files() << Statuses{{u"slow"_qs, S::Canceled}, {u"later"_qs, S::Canceled}}
         << PipelineStatus::Failed;
     QTest::newRow("none (the default)")
         << slow + fails + later << Files()
-        << Statuses{{u"slow"_qs, S::Success}, {u"later"_qs, S::Skipped}}
-        << PipelineStatus::Failed;
+        << Statuses{{u"slow"_qs, S::Success}, {u"later"_qs, S::Skipped}} << PipelineStatus::Failed;
     QTest::newRow("allowed to fail")
         << all + slow + fails + "  allow_failure: true\n" + later << Files()
-        << Statuses{{u"slow"_qs, S::Success},
-                             {u"fails"_qs, S::Failed},
-                             {u"later"_qs, S::Success}}
+        << Statuses{{u"slow"_qs, S::Success}, {u"fails"_qs, S::Failed}, {u"later"_qs, S::Success}}
         << PipelineStatus::Success;
     QTest::newRow("allowed exit code")
-        << all + slow + fails + "  allow_failure:\n    exit_codes: [3]\n" + later
-        << Files() << Statuses{{u"slow"_qs, S::Success}}
-        << PipelineStatus::Success;
+        << all + slow + fails + "  allow_failure:\n    exit_codes: [3]\n" + later << Files()
+        << Statuses{{u"slow"_qs, S::Success}} << PipelineStatus::Success;
     // A depend trigger whose child fails takes the parent pipeline with it.
     QTest::newRow("failed child pipeline")
-        << all + slow + "child:\n  trigger:\n    include: child.yml\n    strategy: depend\n" +
-               later
+        << all + slow + "child:\n  trigger:\n    include: child.yml\n    strategy: depend\n" + later
         << Files{{u"child.yml"_qs, fails}}
-        << Statuses{{u"slow"_qs, S::Canceled},
-                             {u"child"_qs, S::Failed},
-                             {u"later"_qs, S::Canceled}}
+        << Statuses{{u"slow"_qs, S::Canceled}, {u"child"_qs, S::Failed}, {u"later"_qs, S::Canceled}}
         << PipelineStatus::Failed;
 }
 
@@ -1073,10 +1073,11 @@ void TestEngine::autoCancelOnJobFailure()
     for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
         QCOMPARE(f.job(it.key()).status, it.value());
         if (it.value() == JobStatus::Canceled)
-            QVERIFY2(f.trace(it.key()).contains(
-                         u"Job canceled: job %1 failed (workflow:auto_cancel:on_job_failure: all)"_qs
-                             .arg(files.isEmpty() ? u"fails"_qs : u"child"_qs)),
-                     qPrintable(f.trace(it.key())));
+            QVERIFY2(
+                f.trace(it.key()).contains(
+                    u"Job canceled: job %1 failed (workflow:auto_cancel:on_job_failure: all)"_qs
+                        .arg(files.isEmpty() ? u"fails"_qs : u"child"_qs)),
+                qPrintable(f.trace(it.key())));
     }
     QCOMPARE(f.lastStatus(), pipeline);
 }

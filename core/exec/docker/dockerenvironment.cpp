@@ -38,7 +38,6 @@ QString canceledText()
     return tr("canceled");
 }
 
-
 // The health check the helper container runs, as gitlab-runner-helper's health-check: a TCP
 // connect to each port every second until one answers or the deadline passes. busybox's nc has
 // no -z: a connect that succeeds either ends (0) or is cut by `timeout` (143).
@@ -260,10 +259,11 @@ bool samePlatform(const QString &wanted, const QString &actual)
     const auto parts = [](const QString &p) {
         QStringList l = p.toLower().split(u'/');
         if (l.size() >= 2) {
-            static const QHash<QString, QString> names{{QStringLiteral("x86_64"), QStringLiteral("amd64")},
-                                                       {QStringLiteral("x86-64"), QStringLiteral("amd64")},
-                                                       {QStringLiteral("aarch64"), QStringLiteral("arm64")},
-                                                       {QStringLiteral("i386"), QStringLiteral("386")}};
+            static const QHash<QString, QString> names{
+                {QStringLiteral("x86_64"), QStringLiteral("amd64")},
+                {QStringLiteral("x86-64"), QStringLiteral("amd64")},
+                {QStringLiteral("aarch64"), QStringLiteral("arm64")},
+                {QStringLiteral("i386"), QStringLiteral("386")}};
             l[1] = names.value(l[1], l[1]);
         }
         return l;
@@ -289,19 +289,18 @@ QString DockerEnvironment::createAndStart(const QString &name, const QJsonObject
         // Podman's compatible create ignores `platform`: refuse a local image of another one the
         // way Docker Engine does rather than run the wrong variant.
         const QString id = config.value(u"Image").toString();
-        const QJsonObject image =
-            m_client.call("GET", u"/images/" + id + u"/json").json().object();
+        const QJsonObject image = m_client.call("GET", u"/images/" + id + u"/json").json().object();
         if (const QString actual = imagePlatform(image);
             !actual.isEmpty() && !samePlatform(platform, actual))
             return tr("Error response from daemon: image with reference %1 was found but does "
                       "not match the specified platform: wanted %2, actual: %3")
                 .arg(id, platform, actual);
     }
-    auto r = m_client.call("POST",
-                           u"/containers/create?name=" + name +
-                               (platform.isEmpty() ? QString()
-                                                   : u"&platform=" + DockerClient::encode(platform)),
-                           toJson(config));
+    auto r = m_client.call(
+        "POST",
+        u"/containers/create?name=" + name +
+            (platform.isEmpty() ? QString() : u"&platform=" + DockerClient::encode(platform)),
+        toJson(config));
     if (!r.ok())
         return m_client.errorText(r);
     r = m_client.call("POST", u"/containers/" + name + u"/start");

@@ -442,8 +442,12 @@ private:
         if (const auto it = m_listings.constFind(base); it != m_listings.constEnd())
             return *it;
         QStringList found;
-        // Without a project folder (editor buffers only) there is nothing on disk to walk.
-        const bool walk = !(base == m_root && m_options.projectRoot.isEmpty());
+        // Without a project folder (editor buffers only) there is nothing on disk to walk; a
+        // project as of a revision has its own list.
+        const bool ofRevision = base == m_root && m_options.projectFiles.has_value();
+        if (ofRevision)
+            found = *m_options.projectFiles;
+        const bool walk = !(base == m_root && m_options.projectRoot.isEmpty()) && !ofRevision;
         QDirIterator it(walk ? base : QString(),
                         QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot | QDir::Dirs,
                         QDirIterator::Subdirectories);
@@ -521,7 +525,9 @@ private:
             }
             const QString absolute = QDir(context.base).filePath(rel);
             const QFileInfo info(absolute);
-            if (!info.isFile()) {
+            const bool ofRevision =
+                context.kind == Context::Kind::Project && m_options.projectFiles.has_value();
+            if (ofRevision || !info.isFile()) {
                 if (context.kind == Context::Kind::Cached) {
                     offline(tr("local `%1` of %2").arg(location, context.label), at.location());
                     continue;
@@ -638,7 +644,8 @@ private:
                 FileRef ref;
                 if (m_overlay.contains(candidate)) {
                     ref.overlayKey = candidate;
-                } else if (QFileInfo(QDir(m_root).filePath(candidate)).isFile()) {
+                } else if (!m_options.projectFiles &&
+                           QFileInfo(QDir(m_root).filePath(candidate)).isFile()) {
                     ref.absolute = QDir(m_root).filePath(candidate);
                 } else {
                     continue;

@@ -130,11 +130,13 @@ std::optional<Plan> planAtRevision(const RevisionPlanOptions &options, QString *
     planOptions.effectiveJobs = true;
     PipelineContext context = options.context;
     context.existingFiles.clear();
+    planOptions.resolve.projectFiles = QStringList();
     for (const QString &file : repo->listFiles(options.revision)) {
         if (!base.isEmpty() && !file.startsWith(base))
             continue;
         const QString relative = file.mid(base.size());
         context.existingFiles << relative;
+        planOptions.resolve.projectFiles->append(relative);
         if (relative.endsWith(QStringLiteral(".yml")) ||
             relative.endsWith(QStringLiteral(".yaml"))) {
             if (const auto bytes = repo->readFile(options.revision, file))

@@ -37,6 +37,7 @@ private slots:
     void needsAndStages();
     void againstRevision();
     void inheritedChanges();
+    void revisionIgnoresWorkingTree();
 };
 
 void TestPlanDiff::diff_data()
@@ -160,6 +161,43 @@ void TestPlanDiff::inheritedChanges()
     // Without effective jobs only the jobs' own keys are compared.
     const pipeline::Plan plain = pipeline::Planner::planProject(mainContext(), options.plan);
     QCOMPARE(changes(pipeline::diffPlans(*before, plain)), QString());
+}
+
+// The configuration at a revision is that revision's files only: a wildcard include, an include
+// rule's `exists` and a plain include never see files that exist only in the working tree.
+void TestPlanDiff::revisionIgnoresWorkingTree()
+{
+    QTemporaryDir dir;
+    gittest::RepoBuilder repo(dir.path());
+    repo.write(u".gitlab-ci.yml"_qs, "include:\n  - local: 'ci/*.yml'\n  - local: extra/more.yml\n"
+                                     "    rules:\n      - exists: [extra/more.yml]\n"
+                                     "build:\n  script: make\n");
+    repo.write(u"ci/a.yml"_qs, "a:\n  script: a\n");
+    repo.commit("c1");
+    // Untracked and uncommitted: a second wildcard match and the file the rule looks for.
+    repo.write(u"ci/b.yml"_qs, "b:\n  script: b\n");
+    repo.write(u"extra/more.yml"_qs, "more:\n  script: more\n");
+    pipeline::RevisionPlanOptions options;
+    options.plan.resolve.projectRoot = dir.path();
+    options.revision = u"HEAD"_qs;
+    options.context = mainContext();
+    QString error;
+    const auto before = pipeline::planAtRevision(options, &error);
+    QVERIFY2(before, qPrintable(error));
+    QCOMPARE(plantest::summary(*before), u"build@test; a@test"_qs);
+    QVERIFY2(before->errors.isEmpty(), qPrintable(before->errors.join(u'\n')));
+    const pipeline::Plan after = pipeline::Planner::planProject(mainContext(), options.plan);
+    QCOMPARE(plantest::summary(after), u"build@test; a@test; b@test; more@test"_qs);
+    QCOMPARE(pipeline::diffPlans(*before, after).added, (QStringList{u"b"_qs, u"more"_qs}));
+
+    // A plain include of a file the revision does not have brings nothing in, even though the
+    // working tree has it (the resolver reports GitLab's "does not exist" error).
+    repo.write(u".gitlab-ci.yml"_qs, "include: extra/later.yml\nbuild:\n  script: make\n");
+    repo.commit("c2");
+    repo.write(u"extra/later.yml"_qs, "later:\n  script: later\n");
+    const auto second = pipeline::planAtRevision(options, &error);
+    QVERIFY2(second, qPrintable(error));
+    QCOMPARE(plantest::summary(*second), u"build@test"_qs);
 }
 
 QTEST_GUILESS_MAIN(TestPlanDiff)

@@ -1,3 +1,4 @@
+#include "../unit/gitrepobuilder.h"
 #include "codeeditor.h"
 #include "editortabs.h"
 #include "gitstatus.h"
@@ -17,7 +18,6 @@
 #include <QFileSystemModel>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -434,18 +434,9 @@ private slots:
 
     void gitStatusInTheStatusBar()
     {
-        auto git = [this](const QStringList &args) {
-            QProcess p;
-            p.setWorkingDirectory(m_dir->path());
-            p.start(u"git"_qs, args);
-            return p.waitForFinished(10000) && p.exitCode() == 0;
-        };
         QVERIFY(writeFile(m_dir->filePath(u".gitlab-ci.yml"_qs), withRules));
-        if (!git({u"init"_qs, u"-q"_qs, u"-b"_qs, u"topic"_qs}))
-            QSKIP("git is not available to create a repository");
-        QVERIFY(git({u"add"_qs, u"."_qs}));
-        QVERIFY(git({u"-c"_qs, u"user.name=T"_qs, u"-c"_qs, u"user.email=t@example.com"_qs,
-                     u"commit"_qs, u"-q"_qs, u"-m"_qs, u"init"_qs}));
+        gittest::RepoBuilder repo(m_dir->path(), "topic");
+        repo.commit("init");
         const gui::GitState clean = gui::GitStatus::read(m_dir->path());
         QVERIFY(clean.repository);
         QCOMPARE(clean.branch, u"topic");

@@ -1,12 +1,12 @@
 #include "commands.h"
 
 #include "ci/linter.h"
-#include "pipeline/gitcontext.h"
 #include "ci/scriptcheck.h"
 #include "diag/report.h"
 #include "dockerfile/linter.h"
 #include "dockerfile/parser.h"
 #include "dockerfile/shellcheck.h"
+#include "pipeline/gitcontext.h"
 #include "yaml/emitter.h"
 
 #include <QCoreApplication>
@@ -94,8 +94,8 @@ bool isDockerfileName(const QString &name)
 {
     if (name.endsWith(u".dockerignore")) // Dockerfile.dockerignore belongs to the Dockerfile
         return false;
-    return name == u"Dockerfile" || name == u"Containerfile" || name.endsWith(u".Dockerfile")
-           || name.startsWith(u"Dockerfile.") || name.startsWith(u"Containerfile.");
+    return name == u"Dockerfile" || name == u"Containerfile" || name.endsWith(u".Dockerfile") ||
+           name.startsWith(u"Dockerfile.") || name.startsWith(u"Containerfile.");
 }
 
 /// Dockerfiles named by PATH: the file itself, or those in the folder and its subfolders (a few
@@ -108,7 +108,7 @@ QStringList dockerfilesFor(const QString &path)
                                                  : QStringList();
     if (!info.isDir())
         return {};
-    static const QStringList skipped = {QStringLiteral(".git"), QStringLiteral("node_modules"),
+    static const QStringList skipped = {QStringLiteral(".git"),  QStringLiteral("node_modules"),
                                         QStringLiteral("build"), QStringLiteral("vendor"),
                                         QStringLiteral(".venv"), QStringLiteral("target")};
     constexpr int maxDepth = 5;
@@ -141,7 +141,7 @@ diag::Diagnostics lintDockerfile(const QString &absolutePath,
     dockerfile::LintOptions options;
     const QFileInfo info(absolutePath);
     for (const QString &name : QStringList{info.fileName() + QStringLiteral(".dockerignore"),
-                                QStringLiteral(".dockerignore")}) {
+                                           QStringLiteral(".dockerignore")}) {
         QFile ignore(info.dir().filePath(name));
         if (ignore.open(QIODevice::ReadOnly)) {
             options.dockerignore = QString::fromUtf8(ignore.readAll()).split(u'\n');
@@ -194,8 +194,8 @@ int runLint(const QStringList &arguments, QTextStream &out, QTextStream &err)
         const QStringList dockerfiles = dockerfilesFor(path);
         for (const QString &file : dockerfiles)
             all += lintDockerfile(file, options->shellcheck ? &shellcheck : nullptr);
-        if (!dockerfiles.isEmpty()
-            && (QFileInfo(path).isFile() || !QDir(path).exists(QStringLiteral(".gitlab-ci.yml"))))
+        if (!dockerfiles.isEmpty() &&
+            (QFileInfo(path).isFile() || !QDir(path).exists(QStringLiteral(".gitlab-ci.yml"))))
             continue;
         const auto target = projectFor(path, err);
         if (!target) {

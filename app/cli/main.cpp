@@ -31,7 +31,7 @@ void printUsage(QTextStream &stream)
         "        What the working tree changes in the pipeline compared with REV (HEAD).\n"
         "  run [PATH] [JOB...] [--needs] [--executor shell|docker|kubernetes] [--var K=V]...\n"
         "      [--variables-file F]... [--privileged] [--concurrency N] [--keep-failed]\n"
-        "      [--manual] [--data-dir D] [--keep-pipelines N] [--ref R] [--source S]\n"
+        "      [--manual] [--data-dir D] [--keep-pipelines N] [graph's context options]\n"
         "      [--docker-host H] [--default-image I] [--pull-policy P[,P]...]\n"
         "      [--context C] [--namespace N] [--registry HOST[:PORT]]\n"
         "        Run the pipeline (or the named jobs; --needs: with what they need) on this\n"
@@ -59,14 +59,14 @@ int main(int argc, char *argv[])
     QTextStream err(stderr);
 
     QStringList args = QCoreApplication::arguments().mid(1);
-    if (args.isEmpty() || args.first() == u"--help" || args.first() == u"-h"
-        || args.first() == u"help") {
+    if (args.isEmpty() || args.first() == u"--help" || args.first() == u"-h" ||
+        args.first() == u"help") {
         printUsage(args.isEmpty() ? err : out);
         return args.isEmpty() ? stagecraft::cli::UsageOrIo : stagecraft::cli::Ok;
     }
     if (args.first() == u"--version") {
-        out << QCoreApplication::applicationName() << u' '
-            << QCoreApplication::applicationVersion() << u'\n';
+        out << QCoreApplication::applicationName() << u' ' << QCoreApplication::applicationVersion()
+            << u'\n';
         return stagecraft::cli::Ok;
     }
     const QString command = args.takeFirst();

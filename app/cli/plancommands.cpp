@@ -1,6 +1,7 @@
 #include "plancommands.h"
 
 #include "commands.h"
+#include "options.h"
 #include "pipeline/gitcontext.h"
 #include "pipeline/layout.h"
 #include "pipeline/plandiff.h"
@@ -24,91 +25,55 @@ QString tr(const char *text)
     return QCoreApplication::translate("stagecraft-cli", text);
 }
 
-
 std::optional<PlanArguments> parse(const QStringList &arguments, bool diff, QTextStream &err)
 {
     PlanArguments a;
     a.includeCache = qEnvironmentVariable("STAGECRAFT_INCLUDE_CACHE");
     bool pathSeen = false;
-    for (int i = 0; i < arguments.size(); ++i) {
-        const QString &arg = arguments.at(i);
-        QString name = arg;
-        std::optional<QString> inlineValue;
-        if (arg.startsWith(QStringLiteral("--")) && arg.contains(u'=')) {
-            name = arg.section(u'=', 0, 0);
-            inlineValue = arg.section(u'=', 1);
-        }
-        auto value = [&]() -> std::optional<QString> {
-            if (inlineValue)
-                return inlineValue;
-            if (i + 1 < arguments.size())
-                return arguments.at(++i);
-            err << tr("stagecraft-cli: %1 needs a value\n").arg(name);
+    OptionReader reader(arguments, err);
+    while (reader.next()) {
+        switch (readPipelineOption(reader, a)) {
+        case OptionResult::Read:
+            continue;
+        case OptionResult::Error:
             return std::nullopt;
-        };
-        static const QStringList valued = {
-            QStringLiteral("--ref"),          QStringLiteral("--source"),
-            QStringLiteral("--var"),          QStringLiteral("--changed"),
-            QStringLiteral("--format"),       QStringLiteral("--target-branch"),
-            QStringLiteral("--view"),         QStringLiteral("--against"),
-            QStringLiteral("--include-cache")};
-        if (valued.contains(name)) {
-            if (name == u"--against" && !diff) {
-                err << tr("stagecraft-cli: unknown option '%1'\n").arg(name);
-                return std::nullopt;
-            }
-            const auto v = value();
+        case OptionResult::NotMine:
+            break;
+        }
+        const QString &name = reader.name();
+        if (name == u"--format" || name == u"--view" || (diff && name == u"--against")) {
+            const auto v = reader.value();
             if (!v)
                 return std::nullopt;
-            if (name == u"--ref") {
-                a.ref = *v;
-            } else if (name == u"--source") {
-                a.source = *v;
-            } else if (name == u"--var") {
-                if (!v->contains(u'=')) {
-                    err << tr("stagecraft-cli: --var needs KEY=VALUE, got '%1'\n").arg(*v);
-                    return std::nullopt;
-                }
-                a.variables.insert(v->section(u'=', 0, 0), v->section(u'=', 1));
-            } else if (name == u"--changed") {
-                if (!a.changed)
-                    a.changed = QStringList{};
-                a.changed->append(*v);
-            } else if (name == u"--format") {
+            if (name == u"--format") {
                 const QStringList formats =
                     diff ? QStringList{QStringLiteral("text"), QStringLiteral("json")}
                          : QStringList{QStringLiteral("text"), QStringLiteral("json"),
                                        QStringLiteral("dot"), QStringLiteral("mermaid"),
                                        QStringLiteral("svg")};
                 if (!formats.contains(*v)) {
-                    err << tr("stagecraft-cli: unknown format '%1' (use %2)\n")
-                               .arg(*v, formats.join(QStringLiteral(", ")));
+                    reader.usageError(tr("unknown format '%1' (use %2)")
+                                          .arg(*v, formats.join(QStringLiteral(", "))));
                     return std::nullopt;
                 }
                 a.format = *v;
-            } else if (name == u"--target-branch") {
-                a.targetBranch = *v;
             } else if (name == u"--view") {
                 if (*v != u"stage" && *v != u"needs") {
-                    err << tr("stagecraft-cli: unknown view '%1' (use stage or needs)\n").arg(*v);
+                    reader.usageError(tr("unknown view '%1' (use stage or needs)").arg(*v));
                     return std::nullopt;
                 }
                 a.view = *v;
-            } else if (name == u"--against") {
+            } else {
                 a.against = *v;
-            } else if (name == u"--include-cache") {
-                a.includeCache = *v;
             }
-        } else if (arg == u"--uncommitted") {
-            a.uncommitted = true;
-        } else if (arg.startsWith(u'-') && arg.size() > 1) {
-            err << tr("stagecraft-cli: unknown option '%1'\n").arg(arg);
+        } else if (reader.isOption()) {
+            reader.unknownOption();
             return std::nullopt;
         } else if (pathSeen) {
-            err << tr("stagecraft-cli: only one PATH may be given\n");
+            reader.usageError(tr("only one PATH may be given"));
             return std::nullopt;
         } else {
-            a.path = arg;
+            a.path = name;
             pathSeen = true;
         }
     }

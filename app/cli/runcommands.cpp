@@ -5,6 +5,7 @@
 #include "diag/report.h"
 #include "exec/backends.h"
 #include "exec/engine.h"
+#include "options.h"
 #include "plancommands.h"
 
 #include <QCoreApplication>
@@ -58,73 +59,49 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
     RunArguments a;
     a.plan.includeCache = qEnvironmentVariable("STAGECRAFT_INCLUDE_CACHE");
     QStringList positional;
-    for (int i = 0; i < arguments.size(); ++i) {
-        const QString &arg = arguments.at(i);
-        QString name = arg;
-        std::optional<QString> inlineValue;
-        if (arg.startsWith(QStringLiteral("--")) && arg.contains(u'=')) {
-            name = arg.section(u'=', 0, 0);
-            inlineValue = arg.section(u'=', 1);
-        }
-        auto value = [&]() -> std::optional<QString> {
-            if (inlineValue)
-                return inlineValue;
-            // `--concurrency --needs`: the next option is no value.
-            if (i + 1 < arguments.size() && !arguments.at(i + 1).startsWith(QStringLiteral("--")))
-                return arguments.at(++i);
-            err << tr("stagecraft-cli: %1 needs a value\n").arg(name);
+    OptionReader reader(arguments, err);
+    static const QStringList valued = {
+        QStringLiteral("--executor"),       QStringLiteral("--variables-file"),
+        QStringLiteral("--concurrency"),    QStringLiteral("--data-dir"),
+        QStringLiteral("--keep-pipelines"), QStringLiteral("--docker-host"),
+        QStringLiteral("--default-image"),  QStringLiteral("--pull-policy"),
+        QStringLiteral("--context"),        QStringLiteral("--namespace"),
+        QStringLiteral("--registry")};
+    while (reader.next()) {
+        switch (readPipelineOption(reader, a.plan)) {
+        case OptionResult::Read:
+            continue;
+        case OptionResult::Error:
             return std::nullopt;
-        };
-        static const QStringList valued = {
-            QStringLiteral("--executor"),       QStringLiteral("--var"),
-            QStringLiteral("--variables-file"), QStringLiteral("--concurrency"),
-            QStringLiteral("--data-dir"),       QStringLiteral("--ref"),
-            QStringLiteral("--source"),         QStringLiteral("--include-cache"),
-            QStringLiteral("--keep-pipelines"), QStringLiteral("--docker-host"),
-            QStringLiteral("--default-image"),  QStringLiteral("--pull-policy"),
-            QStringLiteral("--context"),        QStringLiteral("--namespace"),
-            QStringLiteral("--registry")};
-        static const QStringList flags = {QStringLiteral("--needs"), QStringLiteral("--privileged"),
-                                          QStringLiteral("--keep-failed"),
-                                          QStringLiteral("--manual")};
+        case OptionResult::NotMine:
+            break;
+        }
+        const QString &name = reader.name();
         if (valued.contains(name)) {
-            const auto v = value();
+            const auto v = reader.value();
             if (!v)
                 return std::nullopt;
             if (name == u"--executor") {
                 a.executor = *v;
-            } else if (name == u"--var") {
-                if (!v->contains(u'=')) {
-                    err << tr("stagecraft-cli: --var needs KEY=VALUE, got '%1'\n").arg(*v);
-                    return std::nullopt;
-                }
-                a.plan.variables.insert(v->section(u'=', 0, 0), v->section(u'=', 1));
             } else if (name == u"--variables-file") {
                 a.variablesFiles << *v;
             } else if (name == u"--concurrency") {
                 bool ok = false;
                 a.concurrency = v->toInt(&ok);
                 if (!ok || a.concurrency < 1) {
-                    err << tr("stagecraft-cli: --concurrency needs a number of 1 or more, got "
-                              "'%1'\n")
-                               .arg(*v);
+                    reader.usageError(
+                        tr("--concurrency needs a number of 1 or more, got '%1'").arg(*v));
                     return std::nullopt;
                 }
             } else if (name == u"--data-dir") {
                 a.dataDir = *v;
-            } else if (name == u"--ref") {
-                a.plan.ref = *v;
-            } else if (name == u"--source") {
-                a.plan.source = *v;
-            } else if (name == u"--include-cache") {
-                a.plan.includeCache = *v;
             } else if (name == u"--keep-pipelines") {
                 bool ok = false;
                 const int keep = v->toInt(&ok);
                 if (!ok || keep < 0) {
-                    err << tr("stagecraft-cli: --keep-pipelines needs a number of 0 (keep all) "
-                              "or more, got '%1'\n")
-                               .arg(*v);
+                    reader.usageError(tr("--keep-pipelines needs a number of 0 (keep all) or "
+                                         "more, got '%1'")
+                                          .arg(*v));
                     return std::nullopt;
                 }
                 a.keepPipelines = keep;
@@ -141,15 +118,15 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
                                                   QStringLiteral("never")};
                 for (const QString &policy : v->split(u',', Qt::SkipEmptyParts)) {
                     if (!known.contains(policy.trimmed())) {
-                        err << tr("stagecraft-cli: --pull-policy needs always, if-not-present "
-                                  "or never (several separated by commas), got '%1'\n")
-                                   .arg(*v);
+                        reader.usageError(tr("--pull-policy needs always, if-not-present or "
+                                             "never (several separated by commas), got '%1'")
+                                              .arg(*v));
                         return std::nullopt;
                     }
                     a.pullPolicy << policy.trimmed();
                 }
                 if (a.pullPolicy.isEmpty()) {
-                    err << tr("stagecraft-cli: --pull-policy needs a value\n");
+                    reader.usageError(tr("--pull-policy needs a value"));
                     return std::nullopt;
                 }
             } else if (name == u"--context") {
@@ -157,20 +134,19 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
             } else if (name == u"--namespace") {
                 a.kubeNamespace = *v;
             }
-        } else if (flags.contains(arg)) {
-            if (arg == u"--needs")
-                a.needs = true;
-            else if (arg == u"--privileged")
-                a.privileged = true;
-            else if (arg == u"--keep-failed")
-                a.keepFailed = true;
-            else
-                a.manual = true;
-        } else if (arg.startsWith(u'-') && arg.size() > 1) {
-            err << tr("stagecraft-cli: unknown option '%1'\n").arg(arg);
+        } else if (name == u"--needs" || name == u"--privileged" || name == u"--keep-failed" ||
+                   name == u"--manual") {
+            if (!reader.flag())
+                return std::nullopt;
+            (name == u"--needs"         ? a.needs
+             : name == u"--privileged"  ? a.privileged
+             : name == u"--keep-failed" ? a.keepFailed
+                                        : a.manual) = true;
+        } else if (reader.isOption()) {
+            reader.unknownOption();
             return std::nullopt;
         } else {
-            positional << arg;
+            positional << name;
         }
     }
     // PATH is optional: the first argument is PATH when it names a file or folder.

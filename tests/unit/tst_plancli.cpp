@@ -137,6 +137,12 @@ void TestPlanCli::graph_data()
     QTest::newRow("against is for diff")
         << QStringList{u"graph"_qs, u"--against"_qs, u"HEAD"_qs} << 2 << QString()
         << u"stagecraft-cli: unknown option '--against'\n"_qs;
+    QTest::newRow("option where a value belongs")
+        << QStringList{u"graph"_qs, u"--ref"_qs, u"--view"_qs, u"needs"_qs} << 2 << QString()
+        << u"stagecraft-cli: --ref needs a value\n"_qs;
+    QTest::newRow("uncommitted with a value")
+        << QStringList{u"graph"_qs, u"--uncommitted=1"_qs} << 2 << QString()
+        << u"stagecraft-cli: --uncommitted takes no value\n"_qs;
     QTest::newRow("missing path") << QStringList{u"graph"_qs, u"nope"_qs} << 2 << QString()
                                   << u"stagecraft-cli: nope: no such file or folder\n"_qs;
 }

@@ -117,6 +117,7 @@ private slots:
     void notARepository();
     void keepFailedSummary();
     void variables();
+    void mergeRequestPipeline();
     void keepPipelines_data();
     void keepPipelines();
     void dockerOptions_data();
@@ -308,6 +309,13 @@ void TestRunCli::badInput_data()
         << QByteArray("a:\n  script: echo\n")
         << QStringList{QStringLiteral("--docker-host"), QStringLiteral("--needs")} << 2
         << "stagecraft-cli: --docker-host needs a value\n";
+    QTest::newRow("flag with a value")
+        << QByteArray("a:\n  script: echo\n") << QStringList{QStringLiteral("--needs=yes")} << 2
+        << "stagecraft-cli: --needs takes no value\n";
+    QTest::newRow("ref without value")
+        << QByteArray("a:\n  script: echo\n")
+        << QStringList{QStringLiteral("--ref"), QStringLiteral("--needs")} << 2
+        << "stagecraft-cli: --ref needs a value\n";
     QTest::newRow("job excluded by rules")
         << QByteArray("a:\n  script: echo\nb:\n  script: echo\n  rules:\n    - if: $NOPE\n")
         << QStringList{QStringLiteral("b")} << 2
@@ -382,6 +390,26 @@ void TestRunCli::variables()
     static const QRegularExpression image(
         QStringLiteral("job > \\[registry\\.local:5000\\] \\[registry\\.local:5000/[a-z0-9_./-]+\\]\n"));
     QVERIFY2(image.match(set.out).hasMatch(), qPrintable(set.out));
+}
+
+// The pipeline-choosing options of graph and diff work for run too: a merge request pipeline
+// into a given branch, with the files it changes.
+void TestRunCli::mergeRequestPipeline()
+{
+    Project p("mr:\n  script: echo \"into $CI_MERGE_REQUEST_TARGET_BRANCH_NAME\"\n"
+              "  rules:\n    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n"
+              "docs:\n  script: echo docs\n"
+              "  rules:\n    - changes: [docs/*]\n");
+    const Result r = p.run({QStringLiteral("--source"), QStringLiteral("merge_request_event"),
+                            QStringLiteral("--target-branch=develop"), QStringLiteral("--changed"),
+                            QStringLiteral("src/main.c")});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("mr > into develop\n")), qPrintable(r.out));
+    QVERIFY2(!r.out.contains(QStringLiteral("docs >")), qPrintable(r.out));
+    const Result d = p.run({QStringLiteral("--source=merge_request_event"),
+                            QStringLiteral("--changed=docs/index.md")});
+    QCOMPARE(d.code, 0);
+    QVERIFY2(d.out.contains(QStringLiteral("docs > docs\n")), qPrintable(d.out));
 }
 
 void TestRunCli::keepPipelines_data()

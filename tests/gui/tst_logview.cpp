@@ -605,9 +605,9 @@ private slots:
                 QByteArray l = "output " + QByteArray::number(i);
                 if (i % 3 == 0)
                     l += " " + QByteArray(300, 'w'); // wraps
-                store->append(l + '\n');
+                store->append(QByteArray(l + '\n'));
             }
-            store->append("the last line is long: " + QByteArray(500, 'z') + " END\n");
+            store->append(QByteArray("the last line is long: " + QByteArray(500, 'z') + " END\n"));
         });
         writer.join();
         waitIndexed(view, 20001);
@@ -654,7 +654,7 @@ private slots:
             words += "word" + QByteArray::number(i) + ' ';
         const qint64 target = 1500;
         for (qint64 i = 0; i < 2000; ++i)
-            store->append(i == target ? words + "the Needle-7 is here\n" : "line\n");
+            store->append(i == target ? QByteArray(words + "the Needle-7 is here\n") : "line\n");
         store->finish();
         LogView view;
         view.setFont(monoFont());
@@ -692,7 +692,7 @@ private slots:
         QByteArray words;
         for (int i = 10; i < 99; ++i)
             words += "w" + QByteArray::number(i) + ' ';
-        store->append("first\n" + words + "\nafter\n");
+        store->append(QByteArray("first\n" + words + "\nafter\n"));
         store->finish();
         LogView view;
         view.setFont(monoFont());
@@ -793,7 +793,7 @@ private slots:
     void resizeRewraps()
     {
         auto store = newStore();
-        store->append(QByteArray(400, 'x') + '\n' + "short\n");
+        store->append(QByteArray(QByteArray(400, 'x') + '\n' + "short\n"));
         store->finish();
         LogView view;
         view.setFont(monoFont());
@@ -837,7 +837,7 @@ private slots:
             QByteArray l = "line " + QByteArray::number(i);
             if (i % 2)
                 l += QByteArray(" and some more words to make it long").repeated(6);
-            store->append(l + '\n');
+            store->append(QByteArray(l + '\n'));
         }
         store->finish();
         LogView view;

@@ -432,8 +432,8 @@ bool isAsciiText(const QString &text)
 
 } // namespace
 
-LogLineLayout LogLineLayout::build(const QString &text, const LogMetrics &metrics,
-                                   qreal wrapWidth, qreal indent)
+LogLineLayout LogLineLayout::build(const QString &text, const LogMetrics &metrics, qreal wrapWidth,
+                                   qreal indent)
 {
     LogLineLayout l;
     l.m_length = int(text.size());
@@ -445,7 +445,7 @@ LogLineLayout LogLineLayout::build(const QString &text, const LogMetrics &metric
     }
     const bool wrap = wrapWidth > 0;
     int rowStart = 0;
-    qreal rowX = 0;           // x of rowStart
+    qreal rowX = 0;          // x of rowStart
     qreal avail = wrapWidth; // the first row has no indent
     int spaceBreak = -1;     // after the last space of the current row
     auto place = [&](int at, qreal xAt, qreal xNext) {

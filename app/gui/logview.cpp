@@ -12,8 +12,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QPainter>
 #include <QMenu>
+#include <QPainter>
 #include <QPainterPath>
 #include <QScrollBar>
 #include <QSettings>
@@ -627,8 +627,8 @@ std::vector<LogView::ScreenRow> LogView::screenRows()
             y += m_lineHeight;
         } else {
             const auto layout = lineLayout(line);
-            for (int k = std::min(sub, layout->rowCount() - 1); k < layout->rowCount() && y < height;
-                 ++k) {
+            for (int k = std::min(sub, layout->rowCount() - 1);
+                 k < layout->rowCount() && y < height; ++k) {
                 out.push_back(ScreenRow{line, k, layout->row(k).start, layout->row(k).end, y});
                 y += m_lineHeight;
             }
@@ -774,7 +774,8 @@ void LogView::scrollToPosition(qint64 line, int column)
         bool shown = false;
         const int height = viewport()->height();
         for (const ScreenRow &r : screenRows())
-            shown = shown || (r.line == line && r.wrapRow == wrapRow && r.y + m_lineHeight <= height);
+            shown =
+                shown || (r.line == line && r.wrapRow == wrapRow && r.y + m_lineHeight <= height);
         if (!shown) {
             const auto [top, sub] = movedTop(row, wrapRow, -(capacity / 2));
             setTop(top, sub, false);
@@ -868,7 +869,8 @@ void LogView::contextMenuEvent(QContextMenuEvent *event)
     QAction *copyAction = menu.addAction(tr("Copy"), this, &LogView::copy);
     copyAction->setShortcut(QKeySequence::Copy);
     copyAction->setEnabled(m_anchor.line >= 0 && m_anchor != m_cursor);
-    menu.addAction(tr("Select All"), this, &LogView::selectAll)->setShortcut(QKeySequence::SelectAll);
+    menu.addAction(tr("Select All"), this, &LogView::selectAll)
+        ->setShortcut(QKeySequence::SelectAll);
     menu.addSeparator();
     menu.addAction(m_wrapAction);
     QAction *follow = menu.addAction(tr("Follow"));
@@ -1041,9 +1043,10 @@ LogView::Position LogView::positionAt(const QPoint &point)
     if (rows.empty())
         return pos;
     // The screen row under the point; above the view: the top one, below the text: the last.
-    const auto it = std::partition_point(rows.begin(), rows.end(), [&point, this](const ScreenRow &r) {
-        return r.y + m_lineHeight <= point.y();
-    });
+    const auto it =
+        std::partition_point(rows.begin(), rows.end(), [&point, this](const ScreenRow &r) {
+            return r.y + m_lineHeight <= point.y();
+        });
     const ScreenRow &sr = it == rows.end() ? rows.back() : *it;
     pos.line = sr.line;
     if (point.y() < 0) {

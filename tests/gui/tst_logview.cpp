@@ -14,9 +14,9 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTest>
 #include <QTextBoundaryFinder>
 #include <QWheelEvent>
-#include <QTest>
 
 #include <optional>
 #include <thread>
@@ -269,7 +269,8 @@ private slots:
         QTest::newRow("fits") << u"short"_qs << 10 << u"short"_qs;
         QTest::newRow("exactly the width") << u"abcdef"_qs << 6 << u"abcdef"_qs;
         QTest::newRow("empty") << QString() << 6 << QString();
-        QTest::newRow("at spaces") << u"aaaa bbbb cccc dddd"_qs << 10 << u"aaaa bbbb |cccc |dddd"_qs;
+        QTest::newRow("at spaces")
+            << u"aaaa bbbb cccc dddd"_qs << 10 << u"aaaa bbbb |cccc |dddd"_qs;
         QTest::newRow("no spaces: at the width")
             << u"abcdefghijklmnop"_qs << 6 << u"abcdef|ghij|klmn|op"_qs;
         QTest::newRow("a space at the width hangs") << u"abcdef ghi"_qs << 6 << u"abcdef |ghi"_qs;
@@ -924,10 +925,11 @@ private slots:
         log += sectionStart(1700000004, "step_script",
                             "\x1b[0K\x1b[36;1mExecuting \"step_script\" stage of the job "
                             "script\x1b[0;m");
-        log += "\x1b[32;1m$ g++ -std=c++20 -O2 -Wall -Wextra -Wpedantic -Wshadow -Iinclude "
-               "-Ibuild/generated -isystem /usr/include/x86_64-linux-gnu/qt6 -DQT_NO_CAST_FROM_ASCII "
-               "-DSTAGECRAFT_VERSION=\\\"0.3.0\\\" -c src/engine/scheduler.cpp -o "
-               "build/obj/engine/scheduler.o\x1b[0;m\n";
+        log +=
+            "\x1b[32;1m$ g++ -std=c++20 -O2 -Wall -Wextra -Wpedantic -Wshadow -Iinclude "
+            "-Ibuild/generated -isystem /usr/include/x86_64-linux-gnu/qt6 -DQT_NO_CAST_FROM_ASCII "
+            "-DSTAGECRAFT_VERSION=\\\"0.3.0\\\" -c src/engine/scheduler.cpp -o "
+            "build/obj/engine/scheduler.o\x1b[0;m\n";
         log += "src/engine/scheduler.cpp:214:17: \x1b[01;35mwarning:\x1b[0m unused variable "
                "'\x1b[01mretryDelay\x1b[0m' [\x1b[01;35m-Wunused-variable\x1b[0m] while "
                "instantiating 'void Scheduler::plan(const Pipeline&, std::span<const Job>)' "

@@ -439,6 +439,7 @@ void LogView::setSectionCollapsed(int section, bool collapsed)
     // Keep the header where it is on screen.
     const qint64 headerRow = rowOfLine(s.start);
     const qint64 offset = headerRow - firstVisibleRow();
+    const qint64 topLine = lineAtRow(firstVisibleRow());
     s.collapsed = collapsed;
     rebuildRows();
     updateScrollBars();
@@ -447,6 +448,8 @@ void LogView::setSectionCollapsed(int section, bool collapsed)
         verticalScrollBar()->setValue(int(rowOfLine(s.start) - offset));
         m_scrolling = false;
     }
+    if (lineAtRow(firstVisibleRow()) != topLine)
+        m_topSub = 0; // wrapped rows of another line
     viewport()->update();
 }
 
@@ -500,8 +503,12 @@ std::shared_ptr<const LogLineLayout> LogView::lineLayout(qint64 line)
     if (it != m_layouts.constEnd())
         return *it;
     const bool complete = m_store && line < m_store->completeLineCount();
+    // A section header keeps its right end free for the duration badge.
+    const qreal lineWidth = width > 0 && sectionAt(line) >= 0
+                                ? std::max<qreal>(width - 10 * m_charWidth, 4 * m_charWidth)
+                                : width;
     auto layout = std::make_shared<const LogLineLayout>(
-        LogLineLayout::build(parsedLine(line).text, m_metrics, width, wrapIndent()));
+        LogLineLayout::build(parsedLine(line).text, m_metrics, lineWidth, wrapIndent()));
     if (!m_wrap)
         m_maxWidth = std::max(m_maxWidth, layout->width());
     if (!complete)

@@ -791,6 +791,58 @@ private slots:
         }
     }
 
+    void wrappedSectionHeaderFolds()
+    {
+        auto store = newStore();
+        store->append("before\n");
+        store->append(sectionStart(100, "build",
+                                   "Building " + QByteArray("a long section title ").repeated(8)));
+        store->append("inside 1\ninside 2\n");
+        store->append(sectionEnd(160, "build"));
+        store->append("after\n");
+        store->finish();
+        LogView view;
+        view.setFont(monoFont());
+        view.setWrapLines(true);
+        view.resize(600, 300);
+        view.setStore(store);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        waitIndexed(view, 6);
+        view.setFollowTail(false);
+        view.verticalScrollBar()->setValue(0);
+        const int headerRows = view.wrappedRowCount(1);
+        QVERIFY(headerRows >= 3);
+        // The header's rows leave room for its duration badge at the right end.
+        const auto layout = view.lineLayout(1);
+        const qreal badgeLeft =
+            view.viewport()->width() - 8 * QFontMetricsF(monoFont()).horizontalAdvance(u'0');
+        for (int r = 0; r < layout->rowCount(); ++r) {
+            const qreal right = view.textLeft() + (r > 0 ? view.wrapIndent() : 0) +
+                                layout->xInRow(r, layout->row(r).end);
+            QVERIFY2(right < badgeLeft || layout->row(r).end == layout->row(r).start + 1,
+                     qPrintable(QString::number(r)));
+        }
+        // A click on a continuation row of the header folds the section.
+        const auto row = shownRow(view, 1, headerRows - 1);
+        QVERIFY(row);
+        QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, QPoint(300, row->y + 3));
+        QVERIFY(view.sections()[0].collapsed);
+        auto lines = [&view] {
+            QList<qint64> out;
+            for (const LogView::ScreenRow &r : view.screenRows()) {
+                if (out.isEmpty() || out.back() != r.line)
+                    out << r.line;
+            }
+            return out;
+        };
+        QCOMPARE(lines(), (QList<qint64>{0, 1, 5}));
+        QCOMPARE(view.screenRows().size(), size_t(headerRows + 2));
+        QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, QPoint(300, row->y + 3));
+        QVERIFY(!view.sections()[0].collapsed);
+        QCOMPARE(lines(), (QList<qint64>{0, 1, 2, 3, 5}));
+    }
+
     void resizeRewraps()
     {
         auto store = newStore();

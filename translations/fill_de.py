@@ -193,6 +193,10 @@ DE = {
     "Follow": "Mitlaufen",
     "Scroll with new output while at the bottom of the log":
         "Am Ende des Logs mit neuer Ausgabe mitscrollen",
+    "Wrap lines": "Zeilen umbrechen",
+    "Wrap long lines at the width of the view": "Lange Zeilen an der Breite der Ansicht umbrechen",
+    "Copy": "Kopieren",
+    "Select All": "Alles auswählen",
     "No log": "Kein Log",
     "Lines: %1": "Zeilen: %1",
     " — running": " — läuft",

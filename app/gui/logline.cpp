@@ -1,6 +1,10 @@
 #include "logline.h"
 
+#include <QTextBoundaryFinder>
+
+#include <algorithm>
 #include <array>
+#include <cmath>
 
 namespace stagecraft::gui {
 
@@ -109,8 +113,7 @@ public:
                 ++i;
             } else if (c == '\r') {
                 // Overwritten: GitLab shows what comes after the last carriage return.
-                m_out.text.clear();
-                m_out.runs.clear();
+                eraseLine();
                 ++i;
             } else if (c == 0x1b) {
                 i = escape(raw, i);
@@ -128,6 +131,7 @@ public:
     {
         m_out.text.clear();
         m_out.runs.clear();
+        m_columns = 0;
     }
 
 private:
@@ -137,6 +141,7 @@ private:
             return;
         const int start = int(m_out.text.size());
         m_out.text += s;
+        m_columns += LogLine::displayWidth(s);
         if (!m_out.runs.isEmpty() && m_out.runs.last().style == m_style &&
             m_out.runs.last().start + m_out.runs.last().length == start) {
             m_out.runs.last().length += int(s.size());
@@ -151,8 +156,8 @@ private:
     }
     void addTab()
     {
-        const qsizetype column = m_out.text.size();
-        addString(QString(tabWidth - column % tabWidth, u' '));
+        // Stops every 8 terminal columns: a wide character before the tab counts twice.
+        addString(QString(tabWidth - m_columns % tabWidth, u' '));
     }
 
     /// Consumes the escape sequence at `i`; returns the index after it.
@@ -257,7 +262,35 @@ private:
 
     LogLine &m_out;
     LogStyle m_style;
+    int m_columns = 0; ///< terminal columns of m_out.text
 };
+
+bool isWide(char32_t c)
+{
+    // East Asian Wide and Fullwidth blocks, and the emoji blocks (what wcwidth() says 2 for).
+    return (c >= 0x1100 && c <= 0x115f) || (c >= 0x231a && c <= 0x231b) ||
+           (c >= 0x2329 && c <= 0x232a) || (c >= 0x23e9 && c <= 0x23ec) ||
+           (c >= 0x25fd && c <= 0x25fe) || (c >= 0x2614 && c <= 0x2615) ||
+           (c >= 0x2648 && c <= 0x2653) || (c >= 0x26aa && c <= 0x26ab) ||
+           (c >= 0x26bd && c <= 0x26be) || (c >= 0x26c4 && c <= 0x26c5) || c == 0x26a1 ||
+           c == 0x26ce || c == 0x26d4 || c == 0x26ea || (c >= 0x26f2 && c <= 0x26f5) ||
+           c == 0x26fa || c == 0x26fd || c == 0x2705 || (c >= 0x270a && c <= 0x270b) ||
+           c == 0x2728 || c == 0x274c || c == 0x274e || (c >= 0x2753 && c <= 0x2755) ||
+           c == 0x2757 || (c >= 0x2795 && c <= 0x2797) || c == 0x27b0 || c == 0x27bf ||
+           (c >= 0x2b1b && c <= 0x2b1c) || c == 0x2b50 || c == 0x2b55 ||
+           (c >= 0x2e80 && c <= 0x303e) || (c >= 0x3041 && c <= 0x33ff) ||
+           (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) ||
+           (c >= 0xa000 && c <= 0xa4cf) || (c >= 0xa960 && c <= 0xa97f) ||
+           (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+           (c >= 0xfe10 && c <= 0xfe19) || (c >= 0xfe30 && c <= 0xfe6f) ||
+           (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) ||
+           (c >= 0x16fe0 && c <= 0x18aff) || (c >= 0x1b000 && c <= 0x1b2ff) || c == 0x1f004 ||
+           c == 0x1f0cf || c == 0x1f18e || (c >= 0x1f191 && c <= 0x1f19a) ||
+           (c >= 0x1f200 && c <= 0x1f251) || (c >= 0x1f300 && c <= 0x1f64f) ||
+           (c >= 0x1f680 && c <= 0x1f6ff) || (c >= 0x1f7e0 && c <= 0x1f7eb) ||
+           (c >= 0x1f90c && c <= 0x1f9ff) || (c >= 0x1fa70 && c <= 0x1faff) ||
+           (c >= 0x20000 && c <= 0x3fffd);
+}
 
 } // namespace
 
@@ -274,6 +307,28 @@ QColor LogLine::paletteColor(int index)
     }
     const int gray = 8 + (index - 232) * 10;
     return QColor(gray, gray, gray);
+}
+
+int LogLine::displayWidth(QStringView text)
+{
+    int width = 0;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        char32_t c = text[i].unicode();
+        if (c < 0x300) {
+            width += c >= 0x20 ? 1 : 0;
+            continue;
+        }
+        if (QChar::isHighSurrogate(c) && i + 1 < text.size() && text[i + 1].isLowSurrogate()) {
+            c = QChar::surrogateToUcs4(text[i], text[i + 1]);
+            ++i;
+        }
+        const QChar::Category category = QChar::category(c);
+        if (category == QChar::Mark_NonSpacing || category == QChar::Mark_Enclosing ||
+            category == QChar::Other_Format || (c >= 0xfe00 && c <= 0xfe0f))
+            continue; // combining marks, joiners, variation selectors
+        width += isWide(c) ? 2 : 1;
+    }
+    return width;
 }
 
 LogLine LogLine::parse(QByteArrayView raw)
@@ -338,6 +393,174 @@ LogLine LogLine::parseMarker(QByteArrayView raw, bool *visibleText)
 QString LogLine::plainText(QByteArrayView raw)
 {
     return parse(raw).text;
+}
+
+LogMetrics::LogMetrics(const QFont &font)
+    : m_fm(font)
+{
+    for (int c = 0; c < 128; ++c)
+        m_ascii[size_t(c)] = c < 0x20 || c == 0x7f ? 0 : m_fm.horizontalAdvance(QChar(c));
+    for (int c = 0x20; c < 0x7f; ++c)
+        m_uniform = m_uniform && m_ascii[size_t(c)] == m_ascii[u'M'];
+}
+
+qreal LogMetrics::advance(QStringView cluster) const
+{
+    if (cluster.size() == 1 && cluster[0].unicode() < 128)
+        return m_ascii[cluster[0].unicode()];
+    const QString key = cluster.toString();
+    const auto it = m_cache.constFind(key);
+    if (it != m_cache.constEnd())
+        return *it;
+    if (m_cache.size() > 20000)
+        m_cache.clear();
+    const qreal a = m_fm.horizontalAdvance(key);
+    m_cache.insert(key, a);
+    return a;
+}
+
+namespace {
+
+bool isAsciiText(const QString &text)
+{
+    for (const QChar c : text) {
+        if (c.unicode() >= 0x80)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+LogLineLayout LogLineLayout::build(const QString &text, const LogMetrics &metrics, qreal wrapWidth,
+                                   qreal indent)
+{
+    LogLineLayout l;
+    l.m_length = int(text.size());
+    l.m_advance = metrics.asciiAdvance();
+    l.m_uniform = metrics.uniformAscii() && isAsciiText(text);
+    if (!l.m_uniform) {
+        l.m_x.assign(size_t(l.m_length) + 1, 0.f);
+        l.m_inside.assign(size_t(l.m_length) + 1, false);
+    }
+    const bool wrap = wrapWidth > 0;
+    int rowStart = 0;
+    qreal rowX = 0;          // x of rowStart
+    qreal avail = wrapWidth; // the first row has no indent
+    int spaceBreak = -1;     // after the last space of the current row
+    auto place = [&](int at, qreal xAt, qreal xNext) {
+        // The cluster [at, ..) from xAt to xNext: does it still fit on the row?
+        while (wrap && xNext - rowX > avail && at > rowStart) {
+            const int brk = spaceBreak > rowStart ? spaceBreak : at;
+            l.m_rows.push_back(Row{rowStart, brk});
+            rowStart = brk;
+            rowX = brk == at ? xAt : l.x(brk);
+            avail = std::max(wrapWidth - indent, l.m_advance);
+            spaceBreak = -1;
+        }
+    };
+    if (l.m_uniform) {
+        const qreal a = l.m_advance;
+        for (int i = 0; i < l.m_length; ++i) {
+            if (text[i] == u' ')
+                spaceBreak = i + 1; // a space may hang past the width: the row breaks after it
+            else if (wrap)
+                place(i, i * a, (i + 1) * a);
+        }
+    } else {
+        QTextBoundaryFinder finder(QTextBoundaryFinder::Grapheme, text);
+        int at = 0;
+        qreal x = 0;
+        while (at < l.m_length) {
+            qsizetype next = finder.toNextBoundary();
+            if (next <= at || next > l.m_length)
+                next = l.m_length;
+            const int end = int(next);
+            const qreal adv = metrics.advance(QStringView(text).sliced(at, end - at));
+            l.m_x[size_t(at)] = float(x);
+            for (int k = at + 1; k < end; ++k) {
+                l.m_x[size_t(k)] = float(x);
+                l.m_inside[size_t(k)] = true;
+            }
+            if (text[at] == u' ' && end == at + 1)
+                spaceBreak = end;
+            else
+                place(at, x, x + adv);
+            x += adv;
+            at = end;
+        }
+        l.m_x[size_t(l.m_length)] = float(x);
+    }
+    l.m_rows.push_back(Row{rowStart, l.m_length});
+    return l;
+}
+
+int LogLineLayout::rowOf(int column) const
+{
+    const auto it = std::partition_point(m_rows.begin(), m_rows.end(),
+                                         [column](const Row &r) { return r.start <= column; });
+    return std::max(0, int(it - m_rows.begin()) - 1);
+}
+
+qreal LogLineLayout::x(int column) const
+{
+    column = std::clamp(column, 0, m_length);
+    return m_uniform ? column * m_advance : qreal(m_x[size_t(column)]);
+}
+
+bool LogLineLayout::isBoundary(int column) const
+{
+    return m_uniform || column <= 0 || column >= m_length || !m_inside[size_t(column)];
+}
+
+int LogLineLayout::columnAt(int rowIndex, qreal x) const
+{
+    const Row &r = m_rows[size_t(std::clamp(rowIndex, 0, rowCount() - 1))];
+    if (x <= 0)
+        return r.start;
+    if (m_uniform)
+        return std::clamp(r.start + int(std::lround(x / m_advance)), r.start, r.end);
+    const float target = float(x + this->x(r.start));
+    // The last cluster starting at or left of x, and the next one: the nearer boundary wins.
+    const auto first = m_x.begin() + r.start;
+    const auto last = m_x.begin() + r.end + 1;
+    int lo = int(std::upper_bound(first, last, target) - m_x.begin()) - 1;
+    lo = std::clamp(lo, r.start, r.end);
+    while (lo > r.start && !isBoundary(lo))
+        --lo;
+    if (lo >= r.end)
+        return r.end;
+    int hi = lo + 1;
+    while (hi < r.end && !isBoundary(hi))
+        ++hi;
+    return target - m_x[size_t(lo)] <= m_x[size_t(hi)] - target ? lo : hi;
+}
+
+std::vector<int> LogLineLayout::pieces(const QString &text, int from, int to) const
+{
+    std::vector<int> out;
+    if (from >= to)
+        return out;
+    if (m_uniform) {
+        out.push_back(from);
+        return out;
+    }
+    bool ascii = false;
+    for (int i = from; i < to; ++i) {
+        if (!isBoundary(i))
+            continue;
+        const bool a = text[i].unicode() < 0x80 && (i + 1 >= m_length || isBoundary(i + 1));
+        if (!(a && ascii))
+            out.push_back(i);
+        ascii = a;
+    }
+    return out;
+}
+
+qsizetype LogLineLayout::memoryUsage() const
+{
+    return qsizetype(m_x.size() * sizeof(float) + m_inside.size() / 8 +
+                     m_rows.size() * sizeof(Row));
 }
 
 } // namespace stagecraft::gui

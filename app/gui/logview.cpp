@@ -1,7 +1,9 @@
 #include "logview.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QContextMenuEvent>
 #include <QElapsedTimer>
 #include <QFontDatabase>
 #include <QFutureWatcher>
@@ -10,9 +12,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QPainter>
 #include <QPainterPath>
 #include <QScrollBar>
+#include <QSettings>
 #include <QTimer>
 #include <QToolButton>
 #include <QtConcurrent/QtConcurrentRun>
@@ -41,6 +45,8 @@ constexpr qsizetype cacheLimit = 4000;
 // Widest line the horizontal scroll bar reaches (its range is an int of pixels).
 constexpr qsizetype maxColumns = 20'000'000;
 constexpr qsizetype cacheCharLimit = 16 * 1024 * 1024; ///< very long lines count by their size
+constexpr qsizetype layoutByteLimit = 64 * 1024 * 1024;
+const QString wrapSetting = QStringLiteral("logView/wrapLines");
 
 /// Case-insensitive search of an ASCII needle (already lower case) in raw bytes.
 bool containsAsciiFolded(QByteArrayView hay, QByteArrayView needle)
@@ -111,6 +117,7 @@ LogView::LogView(QWidget *parent)
     setObjectName(QStringLiteral("logView"));
     QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     setFont(mono);
+    m_metrics = LogMetrics(font());
     setFocusPolicy(Qt::StrongFocus);
     viewport()->setCursor(Qt::IBeamCursor);
     viewport()->setAutoFillBackground(false);
@@ -141,11 +148,21 @@ LogView::LogView(QWidget *parent)
     m_followButton->setToolTip(tr("Scroll with new output while at the bottom of the log"));
     m_followButton->setCheckable(true);
     m_followButton->setChecked(m_follow);
+    m_wrap = QSettings().value(wrapSetting, true).toBool();
+    m_wrapAction = new QAction(tr("Wrap lines"), this);
+    m_wrapAction->setObjectName(QStringLiteral("wrapLines"));
+    m_wrapAction->setToolTip(tr("Wrap long lines at the width of the view"));
+    m_wrapAction->setCheckable(true);
+    m_wrapAction->setChecked(m_wrap);
+    auto *wrapButton = new QToolButton(m_bar);
+    wrapButton->setObjectName(QStringLiteral("wrapButton"));
+    wrapButton->setDefaultAction(m_wrapAction);
     row->addWidget(m_status, 1);
     row->addWidget(m_searchField);
     row->addWidget(m_searchStatus);
     row->addWidget(previous);
     row->addWidget(next);
+    row->addWidget(wrapButton);
     row->addWidget(m_followButton);
 
     auto *searchDelay = new QTimer(this);
@@ -167,6 +184,11 @@ LogView::LogView(QWidget *parent)
     connect(previous, &QToolButton::clicked, this, &LogView::findPrevious);
     connect(next, &QToolButton::clicked, this, &LogView::findNext);
     connect(m_followButton, &QToolButton::toggled, this, &LogView::setFollowTail);
+    connect(m_wrapAction, &QAction::triggered, this, [this](bool on) {
+        // Only the user's choice is remembered, not a program's (tests, benchmarks).
+        QSettings().setValue(wrapSetting, on);
+        setWrapLines(on);
+    });
 
     updateGeometryMetrics();
     updateStatus();
@@ -199,6 +221,10 @@ void LogView::setStore(std::shared_ptr<exec::LogStore> store)
     m_openCollapsed = false;
     m_cache.clear();
     m_cachedChars = 0;
+    m_layouts.clear();
+    m_layoutBytes = 0;
+    m_maxWidth = 0;
+    m_topSub = 0;
     m_anchor = m_cursor = Position();
     m_matches.clear();
     m_currentMatch = -1;
@@ -413,6 +439,7 @@ void LogView::setSectionCollapsed(int section, bool collapsed)
     // Keep the header where it is on screen.
     const qint64 headerRow = rowOfLine(s.start);
     const qint64 offset = headerRow - firstVisibleRow();
+    const qint64 topLine = lineAtRow(firstVisibleRow());
     s.collapsed = collapsed;
     rebuildRows();
     updateScrollBars();
@@ -421,6 +448,8 @@ void LogView::setSectionCollapsed(int section, bool collapsed)
         verticalScrollBar()->setValue(int(rowOfLine(s.start) - offset));
         m_scrolling = false;
     }
+    if (lineAtRow(firstVisibleRow()) != topLine)
+        m_topSub = 0; // wrapped rows of another line
     viewport()->update();
 }
 
@@ -453,6 +482,193 @@ const LogLine &LogView::parsedLine(qint64 line)
     }
     m_cachedChars += parsed.text.size();
     return *m_cache.insert(line, std::move(parsed));
+}
+
+qreal LogView::wrapWidth() const
+{
+    if (!m_wrap)
+        return 0;
+    return std::max<qreal>(viewport()->width() - textLeft() - 6, 4 * m_charWidth);
+}
+
+std::shared_ptr<const LogLineLayout> LogView::lineLayout(qint64 line)
+{
+    const qreal width = wrapWidth();
+    if (width != m_layoutWidth) {
+        m_layouts.clear();
+        m_layoutBytes = 0;
+        m_layoutWidth = width;
+    }
+    const auto it = m_layouts.constFind(line);
+    if (it != m_layouts.constEnd())
+        return *it;
+    const bool complete = m_store && line < m_store->completeLineCount();
+    // A section header keeps its right end free for the duration badge.
+    const qreal lineWidth = width > 0 && sectionAt(line) >= 0
+                                ? std::max<qreal>(width - 10 * m_charWidth, 4 * m_charWidth)
+                                : width;
+    auto layout = std::make_shared<const LogLineLayout>(
+        LogLineLayout::build(parsedLine(line).text, m_metrics, lineWidth, wrapIndent()));
+    if (!m_wrap)
+        m_maxWidth = std::max(m_maxWidth, layout->width());
+    if (!complete)
+        return layout; // a partial line may still grow
+    if (m_layouts.size() >= cacheLimit || m_layoutBytes > layoutByteLimit) {
+        m_layouts.clear();
+        m_layoutBytes = 0;
+    }
+    m_layoutBytes += layout->memoryUsage();
+    m_layouts.insert(line, layout);
+    return layout;
+}
+
+int LogView::wrappedRowCount(qint64 line)
+{
+    return m_wrap ? lineLayout(line)->rowCount() : 1;
+}
+
+int LogView::topWrapRow() const
+{
+    if (!m_wrap)
+        return 0;
+    return firstVisibleRow() >= m_bottomRow ? std::min(m_topSub, m_bottomSub) : m_topSub;
+}
+
+void LogView::computeBottom()
+{
+    const int capacity = visibleRowCapacity();
+    m_bottomRow = std::max<qint64>(0, m_rows - capacity);
+    m_bottomSub = 0;
+    if (!m_wrap)
+        return;
+    // Only the last screenful is laid out: from the last row up until the screen is full.
+    int below = 0;
+    for (qint64 r = m_rows - 1; r >= 0; --r) {
+        const int n = wrappedRowCount(lineAtRow(r));
+        if (below + n >= capacity) {
+            m_bottomRow = r;
+            m_bottomSub = below + n - capacity;
+            return;
+        }
+        below += n;
+    }
+    m_bottomRow = 0;
+}
+
+bool LogView::isAtBottom() const
+{
+    const QScrollBar *v = verticalScrollBar();
+    return v->value() >= v->maximum() && (!m_wrap || topWrapRow() >= m_bottomSub);
+}
+
+std::pair<qint64, int> LogView::movedTop(qint64 row, int sub, qint64 delta)
+{
+    if (m_rows <= 0)
+        return {0, 0};
+    row = std::clamp<qint64>(row, 0, m_rows - 1);
+    sub = std::clamp(sub, 0, wrappedRowCount(lineAtRow(row)) - 1);
+    while (delta > 0 && std::pair(row, sub) < std::pair(m_bottomRow, m_bottomSub)) {
+        const int left = wrappedRowCount(lineAtRow(row)) - 1 - sub;
+        if (delta <= left) {
+            sub += int(delta);
+            delta = 0;
+        } else {
+            delta -= left + 1;
+            ++row;
+            sub = 0;
+        }
+    }
+    while (delta < 0 && (row > 0 || sub > 0)) {
+        if (-delta <= sub) {
+            sub += int(delta);
+            delta = 0;
+        } else {
+            delta += sub + 1;
+            --row;
+            sub = wrappedRowCount(lineAtRow(row)) - 1;
+        }
+    }
+    if (std::pair(row, sub) > std::pair(m_bottomRow, m_bottomSub))
+        return {m_bottomRow, m_bottomSub};
+    return {row, sub};
+}
+
+void LogView::setTop(qint64 row, int sub, bool user)
+{
+    m_scrolling = true;
+    verticalScrollBar()->setValue(int(std::min<qint64>(row, INT_MAX)));
+    m_scrolling = false;
+    m_topSub = m_wrap ? sub : 0;
+    if (user) {
+        const bool atBottom = isAtBottom();
+        if (atBottom != m_follow) {
+            m_follow = atBottom;
+            m_followButton->setChecked(atBottom);
+            emit followTailChanged(atBottom);
+        }
+    }
+    viewport()->update();
+}
+
+void LogView::scrollByScreenRows(qint64 delta)
+{
+    const auto [row, sub] = movedTop(firstVisibleRow(), topWrapRow(), delta);
+    setTop(row, sub, true);
+}
+
+std::vector<LogView::ScreenRow> LogView::screenRows()
+{
+    std::vector<ScreenRow> out;
+    if (!m_store || m_rows <= 0)
+        return out;
+    qint64 row = firstVisibleRow();
+    int sub = topWrapRow();
+    int y = 0;
+    const int height = viewport()->height();
+    while (row < m_rows && y < height) {
+        const qint64 line = lineAtRow(row);
+        if (line < 0)
+            break;
+        if (!m_wrap) {
+            out.push_back(ScreenRow{line, 0, 0, int(parsedLine(line).text.size()), y});
+            y += m_lineHeight;
+        } else {
+            const auto layout = lineLayout(line);
+            for (int k = std::min(sub, layout->rowCount() - 1);
+                 k < layout->rowCount() && y < height; ++k) {
+                out.push_back(ScreenRow{line, k, layout->row(k).start, layout->row(k).end, y});
+                y += m_lineHeight;
+            }
+        }
+        sub = 0;
+        ++row;
+    }
+    return out;
+}
+
+void LogView::setWrapLines(bool on)
+{
+    if (m_wrap == on)
+        return;
+    // The top line stays the top line.
+    const qint64 top = firstVisibleRow();
+    m_wrap = on;
+    m_topSub = 0;
+    m_layouts.clear();
+    m_layoutBytes = 0;
+    m_wrapAction->setChecked(on);
+    updateScrollBars();
+    if (on)
+        horizontalScrollBar()->setValue(0);
+    if (m_follow) {
+        scrollToBottom();
+    } else {
+        m_scrolling = true;
+        verticalScrollBar()->setValue(int(top));
+        m_scrolling = false;
+    }
+    viewport()->update();
+    emit wrapLinesChanged(on);
 }
 
 qint64 LogView::firstVisibleRow() const
@@ -492,13 +708,15 @@ void LogView::updateScrollBars()
         m_gutter = gutter;
     QScrollBar *v = verticalScrollBar();
     const int capacity = visibleRowCapacity();
+    computeBottom();
     m_scrolling = true;
-    v->setRange(0, int(std::min<qint64>(INT_MAX, std::max<qint64>(0, m_rows - capacity))));
+    v->setRange(0, int(std::min<qint64>(INT_MAX, m_bottomRow)));
     v->setPageStep(capacity);
     v->setSingleStep(1);
     QScrollBar *h = horizontalScrollBar();
     const int textWidth = viewport()->width() - m_gutter;
-    h->setRange(0, std::max(0, (m_maxColumns + 2) * m_charWidth - textWidth));
+    const qreal widest = std::max<qreal>(qreal(m_maxColumns) * m_charWidth, m_maxWidth);
+    h->setRange(0, m_wrap ? 0 : std::max(0, int(widest) + 2 * m_charWidth - textWidth));
     h->setPageStep(std::max(1, textWidth));
     h->setSingleStep(m_charWidth * 4);
     m_scrolling = false;
@@ -542,22 +760,48 @@ void LogView::scrollToBottom()
     m_scrolling = true;
     verticalScrollBar()->setValue(verticalScrollBar()->maximum());
     m_scrolling = false;
+    m_topSub = m_wrap ? m_bottomSub : 0;
 }
 
 void LogView::scrollToLine(qint64 line)
+{
+    scrollToPosition(line, -1);
+}
+
+void LogView::scrollToPosition(qint64 line, int column)
 {
     revealLine(line);
     const qint64 row = rowOfLine(line);
     if (row < 0)
         return;
-    m_scrolling = true;
-    const qint64 first = firstVisibleRow();
     const int capacity = visibleRowCapacity();
-    if (row < first || row >= first + capacity)
-        verticalScrollBar()->setValue(int(row - capacity / 2));
-    m_scrolling = false;
-    const bool atBottom = verticalScrollBar()->value() >= verticalScrollBar()->maximum();
-    if (!atBottom)
+    if (m_wrap) {
+        const auto layout = lineLayout(line);
+        const int wrapRow = column >= 0 ? layout->rowOf(column) : 0;
+        bool shown = false;
+        const int height = viewport()->height();
+        for (const ScreenRow &r : screenRows())
+            shown =
+                shown || (r.line == line && r.wrapRow == wrapRow && r.y + m_lineHeight <= height);
+        if (!shown) {
+            const auto [top, sub] = movedTop(row, wrapRow, -(capacity / 2));
+            setTop(top, sub, false);
+        }
+    } else {
+        m_scrolling = true;
+        const qint64 first = firstVisibleRow();
+        if (row < first || row >= first + capacity)
+            verticalScrollBar()->setValue(int(row - capacity / 2));
+        m_scrolling = false;
+        if (column >= 0) {
+            QScrollBar *h = horizontalScrollBar();
+            const int x = int(lineLayout(line)->x(column));
+            const int textWidth = viewport()->width() - textLeft();
+            if (x < h->value() || x > h->value() + textWidth - 4 * m_charWidth)
+                h->setValue(x - textWidth / 3);
+        }
+    }
+    if (!isAtBottom())
         setFollowTail(false);
     viewport()->update();
 }
@@ -582,8 +826,10 @@ void LogView::revealLine(qint64 line)
 void LogView::scrollContentsBy(int, int)
 {
     if (!m_scrolling) {
-        // The user scrolled: following resumes at the bottom and stops above it.
+        // The user scrolled (the scroll bar counts lines): following resumes at the bottom and
+        // stops above it.
         const bool atBottom = verticalScrollBar()->value() >= verticalScrollBar()->maximum();
+        m_topSub = atBottom && m_wrap ? m_bottomSub : 0;
         if (atBottom != m_follow) {
             m_follow = atBottom;
             m_followButton->setChecked(atBottom);
@@ -595,11 +841,50 @@ void LogView::scrollContentsBy(int, int)
 
 void LogView::resizeEvent(QResizeEvent *event)
 {
+    // Wrapped lines re-wrap at the new width (lineLayout() sees it); the top line stays.
+    const qint64 top = firstVisibleRow();
     QAbstractScrollArea::resizeEvent(event);
     updateGeometryMetrics();
     updateScrollBars();
-    if (m_follow)
+    if (m_follow) {
         scrollToBottom();
+    } else if (m_wrap) {
+        m_scrolling = true;
+        verticalScrollBar()->setValue(int(top));
+        m_scrolling = false;
+    }
+}
+
+void LogView::wheelEvent(QWheelEvent *event)
+{
+    if (!m_wrap || event->modifiers() != Qt::NoModifier) {
+        QAbstractScrollArea::wheelEvent(event);
+        return;
+    }
+    // By screen rows, so that the middle of a line longer than the view can be reached.
+    m_wheelDelta += event->angleDelta().y();
+    const int notches = m_wheelDelta / 120;
+    m_wheelDelta -= notches * 120;
+    if (notches != 0)
+        scrollByScreenRows(-qint64(notches) * QApplication::wheelScrollLines());
+    event->accept();
+}
+
+void LogView::contextMenuEvent(QContextMenuEvent *event)
+{
+    QMenu menu(this);
+    QAction *copyAction = menu.addAction(tr("Copy"), this, &LogView::copy);
+    copyAction->setShortcut(QKeySequence::Copy);
+    copyAction->setEnabled(m_anchor.line >= 0 && m_anchor != m_cursor);
+    menu.addAction(tr("Select All"), this, &LogView::selectAll)
+        ->setShortcut(QKeySequence::SelectAll);
+    menu.addSeparator();
+    menu.addAction(m_wrapAction);
+    QAction *follow = menu.addAction(tr("Follow"));
+    follow->setCheckable(true);
+    follow->setChecked(m_follow);
+    connect(follow, &QAction::toggled, this, &LogView::setFollowTail);
+    menu.exec(event->globalPos());
 }
 
 void LogView::changeEvent(QEvent *event)
@@ -608,6 +893,11 @@ void LogView::changeEvent(QEvent *event)
     if (event->type() == QEvent::FontChange) {
         m_cache.clear();
         m_cachedChars = 0;
+        m_metrics = LogMetrics(font());
+        m_layouts.clear();
+        m_layoutBytes = 0;
+        m_layoutWidth = -1;
+        m_maxWidth = 0;
         updateGeometryMetrics();
         updateScrollBars();
         viewport()->update();
@@ -621,26 +911,23 @@ void LogView::paintEvent(QPaintEvent *)
     p.fillRect(area, background);
     if (!m_store)
         return;
-    const int hOffset = horizontalScrollBar()->value();
+    const int hOffset = m_wrap ? 0 : horizontalScrollBar()->value();
     const int textLeft = m_gutter;
-    const int firstColumn = std::max(0, hOffset / m_charWidth - 1);
-    const int columns = (area.width() - textLeft) / m_charWidth + 3;
     QFont plainFont = font();
-    const qint64 first = firstVisibleRow();
-    const int capacity = visibleRowCapacity() + 1;
     Position selA = std::min(m_anchor, m_cursor);
     Position selB = std::max(m_anchor, m_cursor);
     const bool selection = m_anchor.line >= 0 && selA != selB;
     const qint64 current = m_currentMatch >= 0 ? m_matches[size_t(m_currentMatch)] : qint64(-1);
-    for (int i = 0; i < capacity; ++i) {
-        const qint64 row = first + i;
-        if (row >= m_rows)
-            break;
-        const qint64 line = lineAtRow(row);
-        if (line < 0)
-            break;
-        const int y = i * m_lineHeight;
+    for (const ScreenRow &sr : screenRows()) {
+        const qint64 line = sr.line;
+        const int y = sr.y;
+        // The layout first: it may parse (and so change the parse cache), parsedLine() then
+        // finds the line cached.
+        const auto layout = lineLayout(line);
         const LogLine &l = parsedLine(line);
+        const int wrapRow = std::min(sr.wrapRow, layout->rowCount() - 1);
+        const LogLineLayout::Row row = layout->row(wrapRow);
+        const bool lastRow = wrapRow == layout->rowCount() - 1;
         const int section = sectionAt(line);
         if (section >= 0)
             p.fillRect(QRect(0, y, area.width(), m_lineHeight), headerBackground);
@@ -648,41 +935,74 @@ void LogView::paintEvent(QPaintEvent *)
         // Text area, clipped right of the gutter.
         p.save();
         p.setClipRect(QRect(textLeft, y, area.width() - textLeft, m_lineHeight));
-        const int x0 = textLeft + 4 - hOffset;
-        auto columnX = [&](int column) { return x0 + column * m_charWidth; };
+        const qreal x0 = textLeft + 4 - hOffset + (wrapRow > 0 ? wrapIndent() : 0);
+        auto columnX = [&](int column) { return x0 + layout->xInRow(wrapRow, column); };
+        auto fill = [&](int from, int to, qreal extra, const QColor &color) {
+            const qreal left = columnX(from);
+            const qreal right = columnX(to) + extra;
+            if (right > left)
+                p.fillRect(QRectF(left, y, right - left, m_lineHeight), color);
+        };
+        // Only the columns in view of an unwrapped line (a line may be megabytes long).
+        int visibleFrom = row.start;
+        int visibleTo = row.end;
+        if (!m_wrap) {
+            visibleFrom = std::max(row.start, layout->columnAt(0, hOffset) - 2);
+            visibleTo = std::min(row.end, layout->columnAt(0, hOffset + area.width()) + 2);
+            while (visibleFrom > row.start && !layout->isBoundary(visibleFrom))
+                --visibleFrom;
+            while (visibleTo < row.end && !layout->isBoundary(visibleTo))
+                ++visibleTo;
+        }
         if (selection && line >= selA.line && line <= selB.line) {
             const int from = line == selA.line ? selA.column : 0;
             const int to = line == selB.line ? selB.column : int(l.text.size()) + 1;
-            p.fillRect(QRect(columnX(from), y, (to - from) * m_charWidth, m_lineHeight),
-                       selectionColor);
+            // Past the end of the last row: the line's end is selected (one column's width).
+            const qreal extra = lastRow && to > row.end ? m_charWidth : 0;
+            const int a = std::clamp(from, row.start, row.end);
+            const int b = std::clamp(to, row.start, row.end);
+            if (from <= row.end && to >= row.start)
+                fill(a, b, extra, selectionColor);
         }
         if (!m_query.isEmpty() && std::binary_search(m_matches.begin(), m_matches.end(), line)) {
             for (qsizetype at = l.text.indexOf(m_query, 0, Qt::CaseInsensitive); at >= 0;
                  at = l.text.indexOf(m_query, at + m_query.size(), Qt::CaseInsensitive)) {
-                p.fillRect(
-                    QRect(columnX(int(at)), y, int(m_query.size()) * m_charWidth, m_lineHeight),
-                    line == current ? currentMatchColor : matchColor);
+                const int a = std::max(int(at), row.start);
+                const int b = std::min(int(at + m_query.size()), row.end);
+                if (a < b)
+                    fill(a, b, 0, line == current ? currentMatchColor : matchColor);
             }
         }
         for (const LogRun &run : l.runs) {
-            const int from = std::max(run.start, firstColumn);
-            const int to = std::min(run.start + run.length, firstColumn + columns);
+            const int from = std::max(run.start, visibleFrom);
+            const int to = std::min(run.start + run.length, visibleTo);
             if (from >= to)
                 continue;
-            const QString piece = l.text.mid(from, to - from);
             if (run.style.background.isValid())
-                p.fillRect(QRect(columnX(from), y, (to - from) * m_charWidth, m_lineHeight),
-                           run.style.background);
+                fill(from, to, 0, run.style.background);
             QFont f = plainFont;
             f.setBold(run.style.bold || section >= 0);
             f.setItalic(run.style.italic);
             f.setUnderline(run.style.underline);
             p.setFont(f);
             p.setPen(run.style.foreground.isValid() ? run.style.foreground : foreground);
-            p.drawText(QPoint(columnX(from), y + m_ascent), piece);
+            // Each wide or combined cluster at its own x: painted where selection maps it.
+            const std::vector<int> pieces = layout->pieces(l.text, from, to);
+            for (size_t k = 0; k < pieces.size(); ++k) {
+                const int end = k + 1 < pieces.size() ? pieces[k + 1] : to;
+                p.drawText(QPointF(columnX(pieces[k]), y + m_ascent),
+                           l.text.mid(pieces[k], end - pieces[k]));
+            }
         }
         p.restore();
 
+        if (wrapRow > 0) {
+            // Continuation rows: a thin mark in the indent, no line number.
+            p.setPen(lineNumberColor);
+            const int mx = textLeft + 4 + m_charWidth / 2;
+            p.drawLine(mx, y + 2, mx, y + m_lineHeight - 3);
+            continue;
+        }
         // Gutter: fold arrow and line number (GitLab's).
         p.setFont(plainFont);
         p.setPen(lineNumberColor);
@@ -723,18 +1043,27 @@ void LogView::paintEvent(QPaintEvent *)
     }
 }
 
-LogView::Position LogView::positionAt(const QPoint &point) const
+LogView::Position LogView::positionAt(const QPoint &point)
 {
     Position pos;
-    if (m_rows <= 0)
+    const std::vector<ScreenRow> rows = screenRows();
+    if (rows.empty())
         return pos;
-    const qint64 row =
-        std::clamp<qint64>(firstVisibleRow() + point.y() / m_lineHeight, 0, m_rows - 1);
-    pos.line = lineAtRow(row);
-    const int x = point.x() - m_gutter - 4 + horizontalScrollBar()->value();
-    pos.column = std::max(0, (x + m_charWidth / 2) / m_charWidth);
-    if (point.y() < 0)
-        pos.column = 0;
+    // The screen row under the point; above the view: the top one, below the text: the last.
+    const auto it =
+        std::partition_point(rows.begin(), rows.end(), [&point, this](const ScreenRow &r) {
+            return r.y + m_lineHeight <= point.y();
+        });
+    const ScreenRow &sr = it == rows.end() ? rows.back() : *it;
+    pos.line = sr.line;
+    if (point.y() < 0) {
+        pos.column = sr.start;
+        return pos;
+    }
+    const auto layout = lineLayout(sr.line);
+    const int hOffset = m_wrap ? 0 : horizontalScrollBar()->value();
+    const qreal x = point.x() - textLeft() + hOffset - (sr.wrapRow > 0 ? wrapIndent() : 0);
+    pos.column = layout->columnAt(sr.wrapRow, x);
     return pos;
 }
 
@@ -827,6 +1156,11 @@ void LogView::keyPressEvent(QKeyEvent *event)
         verticalScrollBar()->setValue(0);
     } else if (event == QKeySequence::MoveToEndOfDocument) {
         setFollowTail(true);
+    } else if (m_wrap && (event == QKeySequence::MoveToNextPage ||
+                          event == QKeySequence::MoveToPreviousPage)) {
+        // A page of screen rows, not of lines (which may wrap to many).
+        const qint64 page = std::max(1, visibleRowCapacity() - 1);
+        scrollByScreenRows(event == QKeySequence::MoveToNextPage ? page : -page);
     } else {
         QAbstractScrollArea::keyPressEvent(event);
     }
@@ -914,7 +1248,10 @@ void LogView::goToMatch(qsizetype index)
         return;
     const qsizetype n = qsizetype(m_matches.size());
     m_currentMatch = ((index % n) + n) % n;
-    scrollToLine(m_matches[size_t(m_currentMatch)]);
+    const qint64 line = m_matches[size_t(m_currentMatch)];
+    revealLine(line);
+    // The match itself in view: on its wrapped row, or scrolled to horizontally.
+    scrollToPosition(line, int(parsedLine(line).text.indexOf(m_query, 0, Qt::CaseInsensitive)));
     updateStatus();
 }
 

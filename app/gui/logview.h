@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+class QAction;
 class QLabel;
 class QLineEdit;
 class QToolButton;
@@ -71,6 +72,39 @@ public:
     bool followTail() const { return m_follow; }
     void setFollowTail(bool on);
     void scrollToLine(qint64 line);
+    /// Scrolls so that `column` of `line` is on screen (its wrapped row, or horizontally).
+    void scrollToPosition(qint64 line, int column);
+
+    /// Wrap long lines at the view's width (as GitLab's job log does). The vertical scroll bar
+    /// still counts lines (rowCount()); only the lines on screen are laid out, so wrapping costs
+    /// nothing per line of the log. Remembered in the settings (`logView/wrapLines`) when
+    /// toggled by the user (wrapAction()).
+    bool wrapLines() const { return m_wrap; }
+    void setWrapLines(bool on);
+    /// The checkable "Wrap lines" action of the toolbar and the context menu.
+    QAction *wrapAction() const { return m_wrapAction; }
+    /// Screen rows `line` takes at the current width (1 without wrapping).
+    int wrappedRowCount(qint64 line);
+    /// How `line` is laid out at the current width (wrapped rows, x of columns).
+    std::shared_ptr<const LogLineLayout> lineLayout(qint64 line);
+    /// Continuation rows of a wrapped line start this much further right.
+    int wrapIndent() const { return 2 * m_charWidth; }
+    /// x (viewport) where column 0 of an unscrolled first row is painted.
+    int textLeft() const { return m_gutter + 4; }
+    /// Wrapped rows of the top line scrolled past (0 without wrapping).
+    int topWrapRow() const;
+
+    /// One row of pixels on screen: `wrapRow` of `line`, text [start, end), at `y`.
+    struct ScreenRow
+    {
+        qint64 line = -1;
+        int wrapRow = 0;
+        int start = 0;
+        int end = 0;
+        int y = 0;
+    };
+    /// The rows on screen, top to bottom (the last may be cut by the bottom edge).
+    std::vector<ScreenRow> screenRows();
 
     /// Search (case-insensitive, over the displayed text), in a worker thread.
     void setSearchText(const QString &text);
@@ -98,6 +132,7 @@ signals:
     /// A search (or its continuation over new lines) has finished.
     void searchFinished(qsizetype matches);
     void followTailChanged(bool on);
+    void wrapLinesChanged(bool on);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -107,6 +142,8 @@ protected:
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
     void changeEvent(QEvent *event) override;
     bool event(QEvent *event) override;
 
@@ -133,7 +170,17 @@ private:
     void updateGeometryMetrics();
     void updateStatus();
     void scrollToBottom();
-    Position positionAt(const QPoint &point) const;
+    Position positionAt(const QPoint &point);
+    /// Where wrapped rows end (from the text's left); 0 without wrapping.
+    qreal wrapWidth() const;
+    /// Finds where the last line's last row is at the bottom (m_bottomRow, m_bottomSub).
+    void computeBottom();
+    bool isAtBottom() const;
+    /// (row, wrap row) moved by `delta` screen rows, kept between the top and the bottom.
+    std::pair<qint64, int> movedTop(qint64 row, int sub, qint64 delta);
+    /// Puts wrap row `sub` of row `row` at the top; `user`: a scroll of the user's (follow).
+    void setTop(qint64 row, int sub, bool user);
+    void scrollByScreenRows(qint64 delta);
     void goToMatch(qsizetype index);
     void startSearch();
     void searchDone(quint64 generation, qint64 upTo, std::vector<qint64> found);
@@ -168,6 +215,19 @@ private:
     int m_ascent = 12;
     int m_gutter = 60;
     int m_barHeight = 0;
+
+    // Wrapping: only lines on screen are laid out, cached per line for the current width.
+    bool m_wrap = true;
+    int m_topSub = 0;       ///< wrapped rows of the top line above the view
+    qint64 m_bottomRow = 0; ///< the top row (and its wrap row) when the tail is at the bottom
+    int m_bottomSub = 0;
+    int m_wheelDelta = 0;
+    LogMetrics m_metrics;
+    QHash<qint64, std::shared_ptr<const LogLineLayout>> m_layouts;
+    qsizetype m_layoutBytes = 0;
+    qreal m_layoutWidth = -1;
+    qreal m_maxWidth = 0; ///< widest unwrapped line laid out (horizontal scroll bar)
+    QAction *m_wrapAction = nullptr;
 
     bool m_follow = true;
     bool m_scrolling = false; ///< a scroll the view made itself (follow) is not the user's

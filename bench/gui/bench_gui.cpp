@@ -3,7 +3,10 @@
 // paint. Aims: under 300 ms, under 250 ms, under 500 ms). Start to first paint is whole-process
 // and measured by bench/gui/run.sh; this program measures the first two in-process, offscreen.
 //
-//   bench_gui [--reps N] [--project DIR] [--log-only] [--log-lines N]
+//   bench_gui [--reps N] [--project DIR] [--log-only] [--log-lines N] [--wrap|--no-wrap]
+//             [--long-lines]
+//   (--wrap/--no-wrap: the log view wraps lines or not; --long-lines: every eighth line of the
+//   log is a 400-character compiler command line, which wraps to several rows)
 //   bench_gui --write-config DIR     (writes the generated 10,000-line .gitlab-ci.yml and quits)
 //
 // Times come from QElapsedTimer; every wait is an event loop waiting for a signal (no sleeps).
@@ -329,7 +332,7 @@ bool benchKeystroke(const QString &project, int reps)
 /// progress lines) from another thread at full speed: the longest stall of the GUI event loop
 /// (a 1 ms timer's longest gap) and the rate at which the view takes the lines in (indexed,
 /// scrolled to the tail, painted).
-bool benchLogView(qint64 count)
+bool benchLogView(qint64 count, bool wrap, bool longLines)
 {
     QTemporaryDir dir;
     auto store = stagecraft::exec::LogStore::create(dir.filePath(QStringLiteral("job.log")));
@@ -355,12 +358,22 @@ bool benchLogView(qint64 count)
             input.push_back("\x1b[31;1mERROR: \x1b[0mtest_case_" + QByteArray::number(i) +
                             " failed: expected 3, got 4\n");
             break;
+        case 4:
+            if (longLines) {
+                QByteArray l = "  g++ -std=c++20 -O2 -Wall -Wextra -Iinclude -Ibuild/generated";
+                while (l.size() < 380)
+                    l += " -Isrc/module_" + QByteArray::number(i % 977) + "/include";
+                input.push_back(l + " -c src/file_" + QByteArray::number(i) + ".cpp\n");
+                break;
+            }
+            [[fallthrough]];
         default:
             input.push_back("  compiling src/module_" + QByteArray::number(i % 977) +
                             "/file.cpp -o build/obj/file_" + QByteArray::number(i) + ".o\n");
         }
     }
     stagecraft::gui::LogView view;
+    view.setWrapLines(wrap);
     view.resize(1100, 700);
     view.setStore(store);
     view.show();
@@ -414,8 +427,11 @@ bool benchLogView(qint64 count)
     QTest::qWait(50);
     probe.stop();
     writer.join();
-    const bool atTail =
-        view.lineAtRow(view.firstVisibleRow() + view.visibleRowCapacity() - 1) == count - 1;
+    const auto rows = view.screenRows();
+    const bool atTail = !rows.empty() && rows.back().line == count - 1 &&
+                        rows.back().wrapRow == view.wrappedRowCount(count - 1) - 1;
+    std::printf("log view: lines wrapped: %s, long lines: %s\n", wrap ? "yes" : "no",
+                longLines ? "yes" : "no");
     std::printf("log view: %lld lines appended by a job thread in %.0f ms (%.0f lines/s)\n",
                 static_cast<long long>(count), writeMs.load(), double(count) / writeMs * 1000);
     std::printf("log view: all lines taken in after %.0f ms: %.0f lines/s, %d paints, "
@@ -461,6 +477,8 @@ int main(int argc, char *argv[])
 
     int reps = 10;
     bool logOnly = false;
+    bool wrap = true;
+    bool longLines = false;
     qint64 logLines = 1000000;
     QString shared = qEnvironmentVariable("STAGECRAFT_SHARED");
     if (shared.isEmpty())
@@ -471,6 +489,14 @@ int main(int argc, char *argv[])
     for (qsizetype i = 1; i < args.size(); ++i) {
         if (args.at(i) == u"--log-only") {
             logOnly = true;
+            continue;
+        }
+        if (args.at(i) == u"--wrap" || args.at(i) == u"--no-wrap") {
+            wrap = args.at(i) == u"--wrap";
+            continue;
+        }
+        if (args.at(i) == u"--long-lines") {
+            longLines = true;
             continue;
         }
         if (i + 1 >= args.size())
@@ -493,8 +519,8 @@ int main(int argc, char *argv[])
     std::printf("platform %s, %d repetitions\n", qPrintable(QApplication::platformName()), reps);
     std::printf("%-52s %4s %9s %9s\n", "benchmark", "runs", "min ms", "median ms");
     if (logOnly)
-        return benchLogView(logLines) ? 0 : 1;
-    if (!benchLogView(logLines))
+        return benchLogView(logLines, wrap, longLines) ? 0 : 1;
+    if (!benchLogView(logLines, wrap, longLines))
         return 1;
     if (!benchOpen(reps))
         return 1;

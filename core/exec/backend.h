@@ -14,22 +14,23 @@ namespace stagecraft::exec {
 struct JobVariable
 {
     QString name;
-    QString value;        ///< for file variables: the file's content
-    bool file = false;    ///< `type: file`: the backend writes `value` to a file and the variable
-                          ///< holds that file's path (as GitLab Runner does)
-    bool masked = false;  ///< replaced by `[MASKED]` in the trace (the engine does the masking)
+    QString value;       ///< for file variables: the file's content
+    bool file = false;   ///< `type: file`: the backend writes `value` to a file and the variable
+                         ///< holds that file's path (as GitLab Runner does)
+    bool masked = false; ///< replaced by `[MASKED]` in the trace (the engine does the masking)
     bool operator==(const JobVariable &) const = default;
 };
 
 /// `image:` of a job (or of a service).
 struct ImageSpec
 {
-    QString name;             ///< empty: no image (shell backend's normal case)
+    QString name; ///< empty: no image (shell backend's normal case)
     bool hasEntrypoint = false;
-    QStringList entrypoint;   ///< `entrypoint:` (empty list with hasEntrypoint: override to none)
-    QStringList pullPolicy;   ///< `pull_policy:` (always, if-not-present, never); empty: default
-    QString user;             ///< `docker:user`
-    QString platform;         ///< `docker:platform`
+    QStringList entrypoint; ///< `entrypoint:` (empty list with hasEntrypoint: override to none)
+    QStringList pullPolicy; ///< `pull_policy:` (always, if-not-present, never); empty: default
+    QString user;           ///< `docker:user`
+    QString platform;       ///< `docker:platform`
+    QString kubernetesUser; ///< `kubernetes:user`: `UID` or `UID:GID`
 };
 
 /// One entry of `services:`.
@@ -40,17 +41,18 @@ struct ServiceSpec
     /// `registry.x/grp/pg:15` -> `registry.x__grp__pg` and `registry.x-grp-pg`), then `alias:`
     /// (comma-separated in YAML) entries. Computed by the engine.
     QStringList aliases;
-    QStringList command;      ///< `command:` (arguments to the entrypoint)
+    QStringList command;          ///< `command:` (arguments to the entrypoint)
     QList<JobVariable> variables; ///< job variables + the service's own `variables:`
-    int healthcheckPort = 0;  ///< `HEALTHCHECK_TCP_PORT`; 0: the image's first exposed port
+    int healthcheckPort = 0;      ///< `HEALTHCHECK_TCP_PORT`; 0: the image's first exposed port
 };
 
 /// Everything a backend needs to run one job. Filled by the engine.
 struct JobSpec
 {
-    QString pipelineId;  ///< unique per run (also in labels and names: `stagecraft-<pipelineId>-<jobId>`)
-    int jobId = 0;       ///< CI_JOB_ID
-    QString jobName;     ///< CI_JOB_NAME
+    QString pipelineId; ///< unique per run (also in labels and names:
+                        ///< `stagecraft-<pipelineId>-<jobId>`)
+    int jobId = 0;      ///< CI_JOB_ID
+    QString jobName;    ///< CI_JOB_NAME
     QString stage;
     QString projectPath; ///< `group/project` (CI_PROJECT_PATH)
     ImageSpec image;
@@ -66,8 +68,8 @@ struct JobSpec
     /// Host folder for the backend's own files (scripts, file variables, certificates): never
     /// inside hostWorkspace. Created by the engine, removed with the pipeline's temporary files.
     QString hostScratch;
-    bool privileged = false;      ///< user setting (GitLab Runner's `privileged`)
-    bool keepOnFailure = false;   ///< keep the environment of a failed job for debugging
+    bool privileged = false;    ///< user setting (GitLab Runner's `privileged`)
+    bool keepOnFailure = false; ///< keep the environment of a failed job for debugging
 };
 
 /// The phases of a job in GitLab Runner's order; the engine runs step and after scripts through

@@ -931,6 +931,7 @@ ImageSpec imageSpec(const yaml::Node &node, const QHash<QString, QString> &value
         const yaml::Node docker = node.value(u"docker");
         spec.user = text(docker.value(u"user"));
         spec.platform = text(docker.value(u"platform"));
+        spec.kubernetesUser = text(node.value(u"kubernetes").value(u"user"));
     }
     return spec;
 }

@@ -440,6 +440,34 @@ private slots:
         QCOMPARE(apiPods(spec.pipelineId), 0);
     }
 
+    // A build container that is not root (image:kubernetes:user, or an image's own USER) works
+    // in the uploaded project and writes its log: the helper leaves everything writable, as
+    // GitLab Runner's umask 0000 does.
+    void nonRootBuildContainer()
+    {
+        auto b = backend(settings());
+        JobSpec spec = jobSpec(u"nonroot"_s);
+        spec.image.kubernetesUser = u"1000:1000"_s;
+        QDir().mkpath(spec.hostWorkspace + u"/src"_s);
+        QFile file(spec.hostWorkspace + u"/src/a.txt"_s);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("before\n");
+        file.close();
+        std::unique_ptr<JobEnvironment> env(b->createEnvironment(spec, nullptr));
+        Driver d(env.get());
+        QVERIFY2(d.prepare(), qPrintable(d.prepareError + u'\n' + QString::fromUtf8(d.out)));
+        const int code = d.run("echo \"$(id -u):$(id -g)\"\n"
+                               "echo after > src/a.txt\nmkdir -p out && echo made > out/b.txt\n"
+                               "cat src/a.txt out/b.txt");
+        QVERIFY2(code == 0, d.scriptOut.constData());
+        QCOMPARE(d.scriptOut, QByteArray("1000:1000\nafter\nmade\n"));
+        QVERIFY2(d.collect(), qPrintable(d.collectError));
+        QFile back(spec.hostWorkspace + u"/out/b.txt"_s);
+        QVERIFY(back.open(QIODevice::ReadOnly));
+        QCOMPARE(back.readAll(), QByteArray("made\n"));
+        QVERIFY(d.cleanup());
+    }
+
     void failingJob()
     {
         auto b = backend(settings());

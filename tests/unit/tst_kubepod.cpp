@@ -194,6 +194,42 @@ private slots:
         QVERIFY(hostPath);
     }
 
+    void buildUser_data()
+    {
+        QTest::addColumn<QString>("kubernetesUser");
+        QTest::addColumn<QString>("dockerUser");
+        QTest::addColumn<QJsonValue>("runAsUser");
+        QTest::addColumn<QJsonValue>("runAsGroup");
+        const QJsonValue none(QJsonValue::Undefined);
+        QTest::newRow("none") << QString() << QString() << none << none;
+        QTest::newRow("kubernetes:user") << u"1000"_s << QString() << QJsonValue(1000) << none;
+        QTest::newRow("uid:gid") << u"1000:2000"_s << QString() << QJsonValue(1000)
+                                 << QJsonValue(2000);
+        QTest::newRow("kubernetes wins") << u"42"_s << u"7"_s << QJsonValue(42) << none;
+        QTest::newRow("numeric docker:user") << QString() << u"7"_s << QJsonValue(7) << none;
+        QTest::newRow("named docker:user") << QString() << u"node"_s << none << none;
+    }
+    void buildUser()
+    {
+        QFETCH(QString, kubernetesUser);
+        QFETCH(QString, dockerUser);
+        QFETCH(QJsonValue, runAsUser);
+        QFETCH(QJsonValue, runAsGroup);
+        JobSpec s = spec();
+        s.image.kubernetesUser = kubernetesUser;
+        s.image.user = dockerUser;
+        const QJsonObject pod = podManifest(s, Settings(), u"default"_s, QString());
+        const QJsonObject security =
+            containerNamed(pod, u"build"_s).value(u"securityContext").toObject();
+        QCOMPARE(security.value(u"runAsUser"), runAsUser);
+        QCOMPARE(security.value(u"runAsGroup"), runAsGroup);
+        // The helper stays root: it unpacks the project and makes it writable for the build.
+        QVERIFY(!containerNamed(pod, u"helper"_s)
+                     .value(u"securityContext")
+                     .toObject()
+                     .contains(u"runAsUser"));
+    }
+
     void serviceWaits_data()
     {
         QTest::addColumn<QString>("image");

@@ -34,7 +34,6 @@ QString latin(const char *text)
     return QString::fromLatin1(text);
 }
 
-
 /// POSIX single quotes.
 QString shellQuote(const QString &text)
 {
@@ -254,11 +253,16 @@ QJsonObject podManifest(const JobSpec &spec, const Settings &settings, const QSt
             c.insert(QStringLiteral("imagePullPolicy"), policy);
         if (!resources.isEmpty())
             c.insert(QStringLiteral("resources"), resources);
-        bool numeric = false;
-        const qint64 uid = image.user.toLongLong(&numeric);
-        if (numeric) {
+        // image:kubernetes:user (UID or UID:GID), else docker:user when it is numeric.
+        const QString user = image.kubernetesUser.isEmpty() ? image.user : image.kubernetesUser;
+        bool uidOk = false, gidOk = false;
+        const qint64 uid = user.section(u':', 0, 0).toLongLong(&uidOk);
+        const qint64 gid = user.section(u':', 1, 1).toLongLong(&gidOk);
+        if (uidOk) {
             QJsonObject sc = c.value(u"securityContext").toObject();
             sc.insert(QStringLiteral("runAsUser"), uid);
+            if (gidOk)
+                sc.insert(QStringLiteral("runAsGroup"), gid);
             c.insert(QStringLiteral("securityContext"), sc);
         }
         return c;
@@ -759,8 +763,8 @@ void KubeJob::waitForServices(int index, int attempt)
                // loaded API server or kubelet drops one now and then; ask again before
                // telling the user the service did not start.
                if (code < 0 && attempt < 4) {
-                   QTimer::singleShot(1000, this,
-                                      [this, index, attempt] { waitForServices(index, attempt + 1); });
+                   QTimer::singleShot(
+                       1000, this, [this, index, attempt] { waitForServices(index, attempt + 1); });
                    return;
                }
                if (code != 0) {
@@ -807,6 +811,9 @@ void KubeJob::uploadSource()
         command += QStringLiteral(" && head -c %2 | tar -xmf - -C %1")
                        .arg(shellQuote(m_paths.project))
                        .arg(tar.size());
+    // The helper is root; the build container may not be (image:kubernetes:user, the image's
+    // USER). Everything stays writable for it, as GitLab Runner's helper does with umask 0000.
+    command += QStringLiteral(" && chmod -R a+rwX %1").arg(shellQuote(m_paths.project));
     execIn(QStringLiteral("helper"), {QStringLiteral("sh"), QStringLiteral("-c"), command}, tar,
            [this](int code, const QByteArray &, const QString &e) {
                if (code != 0) {

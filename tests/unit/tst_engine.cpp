@@ -1659,7 +1659,8 @@ void TestEngine::jobSpec()
     QVERIFY(f.start("variables:\n  TAG: \"15\"\n"
                     "job:\n  image:\n    name: registry.example.com/tools/builder:$TAG\n"
                     "    entrypoint: [\"\"]\n    pull_policy: [always, if-not-present]\n"
-                    "    docker:\n      user: build\n"
+                    "    docker:\n      user: build\n      platform: linux/arm64\n"
+                    "    kubernetes:\n      user: \"1000:1000\"\n"
                     "  services:\n    - docker:24-dind\n"
                     "    - name: registry.example.com/grp/postgres:$TAG\n      alias: db, pg\n"
                     "      command: [\"-c\", \"fsync=off\"]\n"
@@ -1681,6 +1682,8 @@ void TestEngine::jobSpec()
     QCOMPARE(spec.image.pullPolicy,
              (QStringList{QStringLiteral("always"), QStringLiteral("if-not-present")}));
     QCOMPARE(spec.image.user, QStringLiteral("build"));
+    QCOMPARE(spec.image.platform, QStringLiteral("linux/arm64"));
+    QCOMPARE(spec.image.kubernetesUser, QStringLiteral("1000:1000"));
     QCOMPARE(spec.services.size(), 2);
     QCOMPARE(spec.services.at(0).image.name, QStringLiteral("docker:24-dind"));
     QCOMPARE(spec.services.at(0).aliases, QStringList{QStringLiteral("docker")});

@@ -64,9 +64,11 @@ start_podman() {
 
 busybox_tar() {
   mkdir -p "$imgcache"
-  local out=$imgcache/busybox.tar
+  local out=$imgcache/busybox-v2.tar
   [ -s "$out" ] && { echo "$out"; return; }
   local root; root=$(mktemp -d)
+  # mktemp's 0700 would become the image's `/`: a non-root user could not reach /bin/sh.
+  chmod 755 "$root"
   mkdir -p "$root/bin" "$root/tmp" "$root/etc" "$root/root" "$root/usr/bin"
   cp /bin/busybox "$root/bin/busybox"
   for c in $("$root/bin/busybox" --list); do [ "$c" = busybox ] || ln -sf busybox "$root/bin/$c"; done
@@ -246,10 +248,17 @@ dind_names="docker.io/library/docker:dind docker.io/library/docker:24-dind docke
 
 load_images() {
   local bb; bb=$(busybox_tar)
-  docker -H "unix://$docker_sock" image inspect busybox:local >/dev/null 2>&1 \
-    || docker -H "unix://$docker_sock" import -c 'CMD ["sh"]' "$bb" busybox:local >/dev/null
-  podman image exists localhost/busybox:local \
-    || podman import -c 'CMD ["sh"]' "$bb" localhost/busybox:local >/dev/null
+  # An older busybox:local (without the label: its `/` was 0700) is replaced.
+  local bbv=2
+  if [ "$(docker -H "unix://$docker_sock" image inspect --format '{{index .Config.Labels "com.stagecraft.busybox"}}' busybox:local 2>/dev/null)" != "$bbv" ]; then
+    docker -H "unix://$docker_sock" rmi -f busybox:local $busybox_names >/dev/null 2>&1 || true
+    docker -H "unix://$docker_sock" import -c 'CMD ["sh"]' -c "LABEL com.stagecraft.busybox=$bbv" \
+      "$bb" busybox:local >/dev/null
+  fi
+  if [ "$(podman image inspect --format '{{index .Labels "com.stagecraft.busybox"}}' localhost/busybox:local 2>/dev/null)" != "$bbv" ]; then
+    podman rmi -f localhost/busybox:local $busybox_names >/dev/null 2>&1 || true
+    podman import -c 'CMD ["sh"]' -c "LABEL com.stagecraft.busybox=$bbv" "$bb" localhost/busybox:local >/dev/null
+  fi
   for n in $busybox_names; do
     docker -H "unix://$docker_sock" tag busybox:local "$n"
     podman tag localhost/busybox:local "$n"

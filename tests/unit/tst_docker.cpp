@@ -877,6 +877,34 @@ private Q_SLOTS:
         QVERIFY(job.run("mkdir -p /mnt/t && mount -t tmpfs none /mnt/t\n") != 0);
     }
 
+    // docker:user runs the job as another user; it still works in the project (GitLab Runner's
+    // helper leaves the build folder writable with umask 0000), and what it makes comes back.
+    void nonRootUser_data() { engines(); }
+    void nonRootUser()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        Job job(host);
+        job.spec.image.user = u"1000:1000"_qs;
+        job.spec.variables.append({u"SETTINGS"_qs, u"from a file variable\n"_qs, true, false});
+        QDir().mkpath(job.workspace.filePath(u"src"_qs));
+        QFile file(job.workspace.filePath(u"src/a.txt"_qs));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("before\n");
+        file.close();
+        QVERIFY2(job.prepare(), qPrintable(job.prepareError));
+        job.output.clear();
+        const int code = job.run("echo \"$(id -u):$(id -g)\"\necho after > src/a.txt\n"
+                                 "mkdir -p out && echo made > out/b.txt\ncat src/a.txt out/b.txt\n"
+                                 "cat \"$SETTINGS\"\n");
+        QVERIFY2(code == 0, job.output.constData());
+        QCOMPARE(job.output, QByteArray("1000:1000\nafter\nmade\nfrom a file variable\n"));
+        QVERIFY(job.collect());
+        QFile back(job.workspace.filePath(u"out/b.txt"_qs));
+        QVERIFY(back.open(QIODevice::ReadOnly));
+        QCOMPARE(back.readAll(), QByteArray("made\n"));
+    }
+
     void abortScript_data()
     {
         QTest::addColumn<QString>("host");

@@ -458,9 +458,9 @@ private slots:
         QVERIFY2(d.prepare(), qPrintable(d.prepareError + u'\n' + QString::fromUtf8(d.out)));
         const int code = d.run("echo \"$(id -u):$(id -g)\"\n"
                                "echo after > src/a.txt\nmkdir -p out && echo made > out/b.txt\n"
-                               "cat src/a.txt out/b.txt");
+                               "cat src/a.txt out/b.txt \"$CONFIG_FILE\"");
         QVERIFY2(code == 0, d.scriptOut.constData());
-        QCOMPARE(d.scriptOut, QByteArray("1000:1000\nafter\nmade\n"));
+        QCOMPARE(d.scriptOut, QByteArray("1000:1000\nafter\nmade\nline one\nline two\n"));
         QVERIFY2(d.collect(), qPrintable(d.collectError));
         QFile back(spec.hostWorkspace + u"/out/b.txt"_s);
         QVERIFY(back.open(QIODevice::ReadOnly));

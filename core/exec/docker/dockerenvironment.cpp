@@ -241,6 +241,28 @@ QString DockerEnvironment::ensureImage(const QString &image, QStringList policie
 
 namespace {
 
+// chmod -R a+rwX on this machine (an image without chmod cannot do it in the container).
+void makeWritableForAll(const QString &folder)
+{
+    const auto widen = [](const QString &path, bool directory) {
+        QFile::Permissions p = QFile::permissions(path);
+        p |= QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::WriteGroup |
+             QFile::ReadOther | QFile::WriteOther;
+        if (directory || (p & (QFile::ExeOwner | QFile::ExeGroup | QFile::ExeOther)))
+            p |= QFile::ExeOwner | QFile::ExeGroup | QFile::ExeOther;
+        QFile::setPermissions(path, p);
+    };
+    widen(folder, true);
+    QDirIterator it(folder, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        const QFileInfo info = it.fileInfo();
+        if (!info.isSymLink())
+            widen(info.filePath(), info.isDir());
+    }
+}
+
 // `os/arch[/variant]` of an image inspect.
 QString imagePlatform(const QJsonObject &image)
 {
@@ -635,6 +657,26 @@ QString DockerEnvironment::doPrepare()
                           tar, "application/x-tar", &m_cancel);
         if (!r.ok())
             return tr("failed to upload the project: %1").arg(m_client.errorText(r));
+    }
+    // A job that does not run as root (docker:user, the image's USER) works in files put there
+    // as root: writable for it (GitLab Runner's umask 0000), its file variables its own.
+    QString user = m_spec.image.user;
+    if (user.isEmpty())
+        user = imageInspect.value(u"Config").toObject().value(u"User").toString();
+    const QString account = user.section(u':', 0, 0);
+    if (!account.isEmpty() && account != u"0" && account != u"root") {
+        QString script = QStringLiteral("chmod -R a+rwX %1").arg(shellQuote(m_projectDir));
+        if (!files.isEmpty())
+            script += QStringLiteral(" && chown -R %1 %2")
+                          .arg(shellQuote(user), shellQuote(m_projectDir + QStringLiteral(".tmp")));
+        QByteArray out;
+        if (execCapture({QStringLiteral("sh"), QStringLiteral("-c"), script}, &out,
+                        QStringLiteral("0")) != 0) {
+            if (bindsWorkspace())
+                makeWritableForAll(m_spec.hostWorkspace);
+            log(tr("WARNING: could not give the project to user %1 in the job container: %2")
+                    .arg(user, QString::fromUtf8(out).trimmed()));
+        }
     }
     return {};
 }

@@ -98,6 +98,24 @@ QString hostName()
     return labelValue(QHostInfo::localHostName());
 }
 
+/// The user a container runs as: image:kubernetes:user (`UID` or `UID:GID`), else docker:user
+/// when it is numeric (a name cannot become runAsUser); empty: the image's own USER.
+QString numericUser(const ImageSpec &image)
+{
+    const QString user = image.kubernetesUser.isEmpty() ? image.user : image.kubernetesUser;
+    bool ok = false;
+    user.section(u':', 0, 0).toLongLong(&ok);
+    if (!ok)
+        return {};
+    if (user.contains(u':')) {
+        bool gidOk = false;
+        user.section(u':', 1, 1).toLongLong(&gidOk);
+        if (!gidOk)
+            return user.section(u':', 0, 0);
+    }
+    return user;
+}
+
 /// The file variables' folder: GitLab Runner's `$CI_PROJECT_DIR.tmp`.
 QString fileVariablesDir(const PodPaths &paths)
 {
@@ -253,8 +271,7 @@ QJsonObject podManifest(const JobSpec &spec, const Settings &settings, const QSt
             c.insert(QStringLiteral("imagePullPolicy"), policy);
         if (!resources.isEmpty())
             c.insert(QStringLiteral("resources"), resources);
-        // image:kubernetes:user (UID or UID:GID), else docker:user when it is numeric.
-        const QString user = image.kubernetesUser.isEmpty() ? image.user : image.kubernetesUser;
+        const QString user = numericUser(image);
         bool uidOk = false, gidOk = false;
         const qint64 uid = user.section(u':', 0, 0).toLongLong(&uidOk);
         const qint64 gid = user.section(u':', 1, 1).toLongLong(&gidOk);
@@ -782,8 +799,25 @@ void KubeJob::waitForServices(int index, int attempt)
 
 void KubeJob::uploadSource()
 {
+    // The file variables (written 0600 by root): the build user's own when it is known, else
+    // readable in the pod.
+    const QString tmp = shellQuote(fileVariablesDir(m_paths));
+    QString fileVariables;
+    if (const QString user = numericUser(m_spec.image); !user.isEmpty())
+        fileVariables = QStringLiteral("{ [ ! -d %1 ] || chown -R %2 %1; }").arg(tmp, user);
+    else
+        fileVariables = QStringLiteral("{ [ ! -d %1 ] || chmod -R a+rX %1; }").arg(tmp);
     if (m_settings.mountProjectFolder) {
-        finishPrepare();
+        execIn(
+            QStringLiteral("helper"), {QStringLiteral("sh"), QStringLiteral("-c"), fileVariables},
+            {}, [this](int code, const QByteArray &, const QString &e) {
+                if (code != 0) {
+                    failPrepare(
+                        ktr("Cannot prepare the file variables in pod %1: %2").arg(m_podName, e));
+                    return;
+                }
+                finishPrepare();
+            });
         return;
     }
     // The working tree as a tar stream into the helper (kubectl cp's way).
@@ -813,7 +847,8 @@ void KubeJob::uploadSource()
                        .arg(tar.size());
     // The helper is root; the build container may not be (image:kubernetes:user, the image's
     // USER). Everything stays writable for it, as GitLab Runner's helper does with umask 0000.
-    command += QStringLiteral(" && chmod -R a+rwX %1").arg(shellQuote(m_paths.project));
+    command += QStringLiteral(" && chmod -R a+rwX %1 && %2")
+                   .arg(shellQuote(m_paths.project), fileVariables);
     execIn(QStringLiteral("helper"), {QStringLiteral("sh"), QStringLiteral("-c"), command}, tar,
            [this](int code, const QByteArray &, const QString &e) {
                if (code != 0) {

@@ -248,15 +248,14 @@ dind_names="docker.io/library/docker:dind docker.io/library/docker:24-dind docke
 
 load_images() {
   local bb; bb=$(busybox_tar)
-  # An older busybox:local (without the label: its `/` was 0700) is replaced.
+  # An older busybox:local (without the label: its `/` was 0700) is replaced: the import takes
+  # over the tags; containers of the old image run on.
   local bbv=2
   if [ "$(docker -H "unix://$docker_sock" image inspect --format '{{index .Config.Labels "com.stagecraft.busybox"}}' busybox:local 2>/dev/null)" != "$bbv" ]; then
-    docker -H "unix://$docker_sock" rmi -f busybox:local $busybox_names >/dev/null 2>&1 || true
     docker -H "unix://$docker_sock" import -c 'CMD ["sh"]' -c "LABEL com.stagecraft.busybox=$bbv" \
       "$bb" busybox:local >/dev/null
   fi
   if [ "$(podman image inspect --format '{{index .Labels "com.stagecraft.busybox"}}' localhost/busybox:local 2>/dev/null)" != "$bbv" ]; then
-    podman rmi -f localhost/busybox:local $busybox_names >/dev/null 2>&1 || true
     podman import -c 'CMD ["sh"]' -c "LABEL com.stagecraft.busybox=$bbv" "$bb" localhost/busybox:local >/dev/null
   fi
   for n in $busybox_names; do

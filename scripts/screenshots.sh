@@ -75,7 +75,7 @@ deploy:
   variables:
     TARGET: staging
   script:
-    - rsync -a dist/ deploy@example.com:/srv/$TARGET_DIR
+    - rsync -a dist/ web:/srv/$TARGET_DIR
     - echo "deployed to $TARGET"
 YAML
 if command -v shellcheck >/dev/null; then

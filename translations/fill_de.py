@@ -110,6 +110,7 @@ DE = {
     "Check job scripts and Dockerfile RUN scripts with ShellCheck when it is installed":
         "Job-Skripte und RUN-Skripte in Dockerfiles mit ShellCheck prüfen, wenn es installiert ist",
     "ShellCheck wiki: %1": "ShellCheck-Wiki: %1",
+    "Code": "Code",
     "registry.gitlab.com": "registry.gitlab.com",
     "CI_REGISTRY of the jobs (and CI_REGISTRY_IMAGE), e.g. a local registry such as localhost:5000":
         "CI_REGISTRY der Jobs (und CI_REGISTRY_IMAGE), z. B. eine lokale Registry wie localhost:5000",

@@ -764,6 +764,10 @@ Speichern?</translation>
         <source>Info</source>
         <translation>Hinweis</translation>
     </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
 </context>
 <context>
     <name>stagecraft::gui::ProjectTree</name>

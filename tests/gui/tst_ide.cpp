@@ -473,6 +473,9 @@ private slots:
         QCOMPARE(model->index(row, ProblemsModel::PositionColumn).data().toString(), u"6:12");
         QCOMPARE(model->index(row, ProblemsModel::MessageColumn).data().toString(),
                  u"Double quote to prevent globbing and word splitting.");
+        QCOMPARE(model->index(row, ProblemsModel::CodeColumn).data().toString(), u"SC2086");
+        QCOMPARE(model->index(row, ProblemsModel::CodeColumn).data(Qt::ToolTipRole).toString(),
+                 u"ShellCheck wiki: https://www.shellcheck.net/wiki/SC2086");
         QCOMPARE(model->index(row, ProblemsModel::MessageColumn).data(Qt::ToolTipRole).toString(),
                  u"Double quote to prevent globbing and word splitting.\n"
                  u"ShellCheck wiki: https://www.shellcheck.net/wiki/SC2086\n[SC2086]");

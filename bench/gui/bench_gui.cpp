@@ -4,6 +4,8 @@
 // and measured by bench/gui/run.sh; this program measures the first two in-process, offscreen.
 //
 //   bench_gui [--reps N] [--project DIR] [--log-only] [--log-lines N]
+//             [--keystroke-only] (only the keystroke and script-edit benchmarks)
+//             [--no-shellcheck]  (with Settings > ShellCheck off, for comparison)
 //   bench_gui --write-config DIR     (writes the generated 10,000-line .gitlab-ci.yml and quits)
 //
 // Times come from QElapsedTimer; every wait is an event loop waiting for a signal (no sleeps).
@@ -13,6 +15,7 @@
 #include "lintcontroller.h"
 #include "logview.h"
 #include "mainwindow.h"
+#include "settings.h"
 
 #include <QApplication>
 #include <QDir>
@@ -268,9 +271,15 @@ bool benchScriptEdit(MainWindow &w, int reps)
 }
 
 /// 2. Keystroke to updated squiggles (diagnostics applied to the editor) and redrawn graph.
-bool benchKeystroke(const QString &project, int reps)
+bool benchKeystroke(const QString &project, int reps, bool shellcheck)
 {
     MainWindow w;
+    if (!shellcheck) {
+        // The comparison: the same binary with Settings > ShellCheck off.
+        stagecraft::gui::Settings settings = stagecraft::gui::Settings::load();
+        settings.shellcheck = false;
+        w.applySettings(settings);
+    }
     w.show();
     if (!QTest::qWaitForWindowExposed(&w))
         return false;
@@ -529,6 +538,7 @@ int main(int argc, char *argv[])
     int reps = 10;
     bool logOnly = false;
     bool keystrokeOnly = false;
+    bool shellcheck = true;
     qint64 logLines = 1000000;
     QString shared = qEnvironmentVariable("STAGECRAFT_SHARED");
     if (shared.isEmpty())
@@ -543,6 +553,10 @@ int main(int argc, char *argv[])
         }
         if (args.at(i) == u"--keystroke-only") {
             keystrokeOnly = true;
+            continue;
+        }
+        if (args.at(i) == u"--no-shellcheck") {
+            shellcheck = false;
             continue;
         }
         if (i + 1 >= args.size())
@@ -574,7 +588,7 @@ int main(int argc, char *argv[])
         std::printf("SKIP keystroke: %s is absent\n", qPrintable(project));
         return 0;
     }
-    return benchKeystroke(project, reps) ? 0 : 1;
+    return benchKeystroke(project, reps, shellcheck) ? 0 : 1;
 }
 
 #include "bench_gui.moc"

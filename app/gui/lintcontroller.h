@@ -114,7 +114,8 @@ private:
     QStringList m_dockerfiles;
     bool m_shellcheck = true;
     ScriptChecker m_scripts;
-    /// The newest generation, read by the ShellCheck pass on its thread to stop early.
+    /// The generation a ShellCheck pass may belong to, read by the pass on its thread to stop
+    /// early: the newest one, or 0 after an edit the debounce has not linted yet.
     std::shared_ptr<std::atomic<quint64>> m_latest = std::make_shared<std::atomic<quint64>>(0);
     bool m_checkingScripts = false;
     std::optional<ScriptPass> m_nextScripts; ///< waits for the pass in flight to stop

@@ -52,6 +52,38 @@ git -C "$review" -c user.name=Docs -c user.email=docs@example.com commit -q -m i
 } >"$review/.gitlab-ci.yml"
 shoot review-diff --compare HEAD "$review"
 
+# ShellCheck on job scripts: an unquoted variable in a deploy script (SC2086), found after the
+# GitLab result. Needs `shellcheck` on the PATH.
+scripts=$(mktemp -d)
+trap 'rm -rf "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$review" "$scripts"' EXIT
+cat >"$scripts/.gitlab-ci.yml" <<'YAML'
+stages: [build, deploy]
+
+default:
+  image: debian:12
+
+build:
+  stage: build
+  script:
+    - make all
+  artifacts:
+    paths: [dist/]
+
+deploy:
+  stage: deploy
+  needs: [build]
+  variables:
+    TARGET: staging
+  script:
+    - rsync -a dist/ web:/srv/$TARGET_DIR
+    - echo "deployed to $TARGET"
+YAML
+if command -v shellcheck >/dev/null; then
+    shoot shellcheck-ci --open .gitlab-ci.yml "$scripts"
+else
+    echo "skipped shellcheck-ci: shellcheck is not installed" >&2
+fi
+
 # Running pipelines: the Qt tests take these pictures while a real pipeline runs on the shell
 # executor (run.png) and of the log view with sections and a search (logview.png).
 for test in tst_runui:screenshot tst_logview:screenshot; do

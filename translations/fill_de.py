@@ -107,8 +107,16 @@ DE = {
          "Projekts wurden wiederhergestellt."),
     "Restore": "Wiederherstellen",
     "Discard": "Verwerfen",
-    "Check Dockerfile RUN scripts with ShellCheck when it is installed":
-        "RUN-Skripte in Dockerfiles mit ShellCheck prüfen, wenn es installiert ist",
+    "Check job scripts and Dockerfile RUN scripts with ShellCheck when it is installed":
+        "Job-Skripte und RUN-Skripte in Dockerfiles mit ShellCheck prüfen, wenn es installiert ist",
+    "ShellCheck wiki: %1": "ShellCheck-Wiki: %1",
+    "Code": "Code",
+    "registry.gitlab.com": "registry.gitlab.com",
+    "CI_REGISTRY of the jobs (and CI_REGISTRY_IMAGE), e.g. a local registry such as localhost:5000":
+        "CI_REGISTRY der Jobs (und CI_REGISTRY_IMAGE), z. B. eine lokale Registry wie localhost:5000",
+    "Container registry:": "Container-Registry:",
+    "ShellCheck is not installed: the job scripts are not checked":
+        "ShellCheck ist nicht installiert: Die Job-Skripte werden nicht geprüft",
     "Settings": "Einstellungen",
     "Editor font:": "Editor-Schrift:",
     "Follow the desktop": "Wie der Desktop",

@@ -780,6 +780,10 @@ Speichern?</translation>
         <source>Info</source>
         <translation>Hinweis</translation>
     </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
 </context>
 <context>
     <name>stagecraft::gui::ProjectTree</name>
@@ -819,6 +823,17 @@ Speichern?</translation>
     <message>
         <source>The pipeline is not created: %1</source>
         <translation>Die Pipeline wird nicht erstellt: %1</translation>
+    </message>
+</context>
+<context>
+    <name>stagecraft::gui::ScriptChecker</name>
+    <message>
+        <source>ShellCheck wiki: %1</source>
+        <translation>ShellCheck-Wiki: %1</translation>
+    </message>
+    <message>
+        <source>ShellCheck is not installed: the job scripts are not checked</source>
+        <translation>ShellCheck ist nicht installiert: Die Job-Skripte werden nicht geprüft</translation>
     </message>
 </context>
 <context>
@@ -874,10 +889,6 @@ Speichern?</translation>
     <message>
         <source>Include Cache Folder</source>
         <translation>Include-Cache-Ordner</translation>
-    </message>
-    <message>
-        <source>Check Dockerfile RUN scripts with ShellCheck when it is installed</source>
-        <translation>RUN-Skripte in Dockerfiles mit ShellCheck prüfen, wenn es installiert ist</translation>
     </message>
     <message>
         <source>Run containers privileged (Docker-in-Docker)</source>
@@ -1015,6 +1026,10 @@ Speichern?</translation>
     <message>
         <source>Receives the project and hands it back: needs sh, tar, tail, head and nc (busybox or alpine)</source>
         <translation>Empfängt das Projekt und gibt es zurück: braucht sh, tar, tail, head und nc (busybox oder alpine)</translation>
+    </message>
+    <message>
+        <source>Check job scripts and Dockerfile RUN scripts with ShellCheck when it is installed</source>
+        <translation>Job-Skripte und RUN-Skripte in Dockerfiles mit ShellCheck prüfen, wenn es installiert ist</translation>
     </message>
 </context>
 </TS>

@@ -408,8 +408,15 @@ void CodeEditor::showTooltip(int position, int x, int y)
         return;
     }
     QStringList texts;
-    for (const diag::Diagnostic &d : here)
-        texts.append(ProblemsModel::severityText(d.severity) + u": " + d.message);
+    for (const diag::Diagnostic &d : here) {
+        // The code and hint as in the problems list (ShellCheck's SC2086 and its wiki page).
+        QString text = ProblemsModel::severityText(d.severity) + u": " + d.message;
+        if (!d.code.isEmpty())
+            text += u" [" + d.code + u']';
+        if (!d.hint.isEmpty())
+            text += u'\n' + d.hint;
+        texts.append(text);
+    }
     QToolTip::showText(viewport()->mapToGlobal(QPoint(x, y)), texts.join(u'\n'), viewport());
 }
 

@@ -3,11 +3,14 @@
 #include "ci/config.h"
 #include "ci/resolver.h"
 #include "diag/diagnostic.h"
+#include "scriptchecker.h"
 
 #include <QObject>
 #include <QTimer>
 
+#include <atomic>
 #include <memory>
+#include <optional>
 
 namespace stagecraft::ci {
 struct LintResult;
@@ -19,6 +22,11 @@ namespace stagecraft::gui {
 /// snapshotted into ResolveOptions::overlay, and ci::lint runs through QtConcurrent. Each run
 /// carries a generation number; a result older than the latest request is dropped, and at most
 /// one run is in flight (a request made meanwhile starts when it finishes).
+///
+/// ShellCheck on the job scripts is a second stage: the first result carries the GitLab
+/// findings and the cached script findings; the scripts that changed are checked afterwards
+/// (one pass at a time, stopping between batches as soon as the text is edited again) and a
+/// second diagnosticsReady carries everything. A pass for an older text never shows.
 class LintController final : public QObject
 {
     Q_OBJECT
@@ -46,7 +54,11 @@ public:
     void setDockerfiles(const QStringList &paths);
     void addDockerfile(const QString &path);
     QStringList dockerfiles() const { return m_dockerfiles; }
+    /// ShellCheck on Dockerfile RUN instructions and on the jobs' scripts.
     void setShellCheck(bool enabled) { m_shellcheck = enabled; }
+    bool shellCheck() const { return m_shellcheck; }
+    /// The job-script checker (tests replace its ShellCheck or count its runs).
+    ScriptChecker &scriptChecker() { return m_scripts; }
 
     /// What a run does (off the GUI thread): ci::lint plus the Dockerfiles.
     static ci::LintResult run(const ci::ResolveOptions &options, const QStringList &dockerfiles,
@@ -60,19 +72,39 @@ public:
     void lintNow();
 
     quint64 generation() const { return m_generation; }
+    /// The first stage (ci::lint, Dockerfiles) is in flight.
     bool isRunning() const { return m_running; }
+    /// A ShellCheck pass over job scripts is in flight (it may be one that is being cancelled).
+    bool isCheckingScripts() const { return m_checkingScripts; }
 
 signals:
     void lintStarted(quint64 generation);
-    /// Diagnostics of the newest snapshot; never emitted for a superseded one.
+    /// Diagnostics of the newest snapshot; never emitted for a superseded one. Emitted twice for
+    /// one snapshot when job scripts had to go through ShellCheck: first without their
+    /// findings, then with them.
     void diagnosticsReady(const stagecraft::diag::Diagnostics &diagnostics);
+    /// ShellCheck has checked the job scripts of the newest snapshot (after its second
+    /// diagnosticsReady). Not emitted when every script was cached.
+    void scriptsChecked(quint64 generation);
     /// The resolved configuration of the same snapshot (emitted just before diagnosticsReady).
     void configReady(std::shared_ptr<const stagecraft::ci::ResolvedConfig> config);
 
 private:
+    struct Stage1;
+    struct ScriptPass
+    {
+        quint64 generation = 0;
+        QList<dockerfile::ShellScript> scripts;
+        diag::Diagnostics base; ///< the first stage's diagnostics of the same snapshot
+    };
+
     void start();
     void launch();
-    void finished(quint64 generation, const ci::LintResult &result);
+    void finished(quint64 generation, const Stage1 &result);
+    void newGeneration();
+    void supersedeScripts();
+    void checkScripts(ScriptPass pass);
+    void scriptsFinished(const ScriptPass &pass, const ScriptChecker::Result &result);
 
     ci::ResolveOptions m_options;
     QTimer m_debounce;
@@ -81,6 +113,12 @@ private:
     bool m_pending = false; ///< a request arrived while a run was in flight
     QStringList m_dockerfiles;
     bool m_shellcheck = true;
+    ScriptChecker m_scripts;
+    /// The generation a ShellCheck pass may belong to, read by the pass on its thread to stop
+    /// early: the newest one, or 0 after an edit the debounce has not linted yet.
+    std::shared_ptr<std::atomic<quint64>> m_latest = std::make_shared<std::atomic<quint64>>(0);
+    bool m_checkingScripts = false;
+    std::optional<ScriptPass> m_nextScripts; ///< waits for the pass in flight to stop
 };
 
 } // namespace stagecraft::gui

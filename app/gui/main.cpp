@@ -1,4 +1,5 @@
 #include "graphpanel.h"
+#include "lintcontroller.h"
 #include "mainwindow.h"
 #include "plancontroller.h"
 #include "recoverystore.h"
@@ -148,11 +149,24 @@ int main(int argc, char *argv[])
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
         auto grab = [&window, file] {
-            // Let the layout, the editor and the graph repaint before grabbing.
-            QTimer::singleShot(200, &window, [&window, file] {
-                const bool saved = window.grab().save(file);
-                QApplication::exit(saved ? 0 : 1);
+            // ShellCheck's findings on the job scripts come in a second pass after the lint
+            // result: wait for it (10 s at most), then let the layout, the editor and the graph
+            // repaint before grabbing.
+            auto *poll = new QTimer(&window);
+            auto waited = std::make_shared<QElapsedTimer>();
+            waited->start();
+            QObject::connect(poll, &QTimer::timeout, &window, [&window, file, poll, waited] {
+                const stagecraft::gui::LintController *lint = window.lintController();
+                if ((lint->isRunning() || lint->isCheckingScripts()) && waited->elapsed() < 10000)
+                    return;
+                poll->stop();
+                poll->deleteLater();
+                QTimer::singleShot(200, &window, [&window, file] {
+                    const bool saved = window.grab().save(file);
+                    QApplication::exit(saved ? 0 : 1);
+                });
             });
+            poll->start(50);
         };
         // The pipeline graph (in diff mode: with the diff) comes after the lint result; a
         // configuration too broken to plan never gets one, so the lint result starts a fallback

@@ -57,6 +57,8 @@ QVariant ProblemsModel::data(const QModelIndex &index, int role) const
             if (d->range.start.line <= 0)
                 return QString();
             return QStringLiteral("%1:%2").arg(d->range.start.line).arg(d->range.start.column);
+        case CodeColumn:
+            return d->code;
         default:
             return {};
         }
@@ -73,6 +75,8 @@ QVariant ProblemsModel::data(const QModelIndex &index, int role) const
                 tip += u"\n[" + d->code + u']';
             return tip;
         }
+        if (index.column() == CodeColumn && !d->hint.isEmpty())
+            return d->hint; // ShellCheck's wiki page for SC codes
         return {};
     case SeverityRole:
         return int(d->severity);
@@ -106,6 +110,8 @@ QVariant ProblemsModel::headerData(int section, Qt::Orientation orientation, int
         return tr("File");
     case PositionColumn:
         return tr("Line:Col");
+    case CodeColumn:
+        return tr("Code");
     default:
         return {};
     }

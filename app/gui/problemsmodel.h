@@ -14,7 +14,14 @@ class ProblemsModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(ProblemsModel)
 
 public:
-    enum Column { SeverityColumn, MessageColumn, FileColumn, PositionColumn, ColumnCount };
+    enum Column {
+        SeverityColumn,
+        MessageColumn,
+        FileColumn,
+        PositionColumn,
+        CodeColumn, ///< the diagnostic's code: unknown-key, DL3008, SC2086 ...
+        ColumnCount
+    };
     enum Role {
         SeverityRole = Qt::UserRole, ///< diag::Severity as int
         CodeRole,

@@ -19,6 +19,7 @@ ProblemsView::ProblemsView(ProblemsModel *model, QWidget *parent)
     h->setSectionResizeMode(ProblemsModel::MessageColumn, QHeaderView::Stretch);
     h->setSectionResizeMode(ProblemsModel::SeverityColumn, QHeaderView::ResizeToContents);
     h->setSectionResizeMode(ProblemsModel::PositionColumn, QHeaderView::ResizeToContents);
+    h->setSectionResizeMode(ProblemsModel::CodeColumn, QHeaderView::ResizeToContents);
     setColumnWidth(ProblemsModel::FileColumn, 200);
 }
 

@@ -50,7 +50,8 @@ SettingsDialog::SettingsDialog(const Settings &settings, QWidget *parent)
     , m_theme(new QComboBox(this))
     , m_delay(new QSpinBox(this))
     , m_shellcheck(new QCheckBox(
-          tr("Check Dockerfile RUN scripts with ShellCheck when it is installed"), this))
+          tr("Check job scripts and Dockerfile RUN scripts with ShellCheck when it is installed"),
+          this))
     , m_cache(new QLineEdit(this))
     , m_executor(new QComboBox(this))
     , m_privileged(new QCheckBox(tr("Run containers privileged (Docker-in-Docker)"), this))

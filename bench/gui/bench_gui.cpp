@@ -5,17 +5,21 @@
 //
 //   bench_gui [--reps N] [--project DIR] [--log-only] [--log-lines N] [--wrap|--no-wrap]
 //             [--long-lines]
+//             [--keystroke-only] (only the keystroke and script-edit benchmarks)
+//             [--no-shellcheck]  (with Settings > ShellCheck off, for comparison)
 //   (--wrap/--no-wrap: the log view wraps lines or not; --long-lines: every eighth line of the
 //   log is a 400-character compiler command line, which wraps to several rows)
 //   bench_gui --write-config DIR     (writes the generated 10,000-line .gitlab-ci.yml and quits)
 //
 // Times come from QElapsedTimer; every wait is an event loop waiting for a signal (no sleeps).
 
+#include "ci/linter.h"
 #include "codeeditor.h"
 #include "graphpanel.h"
 #include "lintcontroller.h"
 #include "logview.h"
 #include "mainwindow.h"
+#include "settings.h"
 
 #include <QApplication>
 #include <QDir>
@@ -38,6 +42,7 @@
 
 using stagecraft::gui::CodeEditor;
 using stagecraft::gui::GraphPanel;
+using stagecraft::gui::LintController;
 using stagecraft::gui::MainWindow;
 
 namespace {
@@ -174,7 +179,8 @@ void settle(MainWindow &w, int quietMs = 1500)
     for (;;) {
         const qsizetype before = diag.count() + graph.count();
         diag.wait(quietMs);
-        if (diag.count() + graph.count() == before && !w.lintController()->isRunning())
+        if (diag.count() + graph.count() == before && !w.lintController()->isRunning() &&
+            !w.lintController()->isCheckingScripts())
             return;
     }
 }
@@ -218,18 +224,117 @@ bool benchOpen(int reps)
     return true;
 }
 
+/// 2b. An edit that adds a job with a new script (`echo $BENCH_n`, SC2086) to the main file:
+/// the GitLab result (first diagnosticsApplied) and the ShellCheck findings of that one script
+/// (LintController::scriptsChecked). Debounce 0.
+bool benchScriptEdit(MainWindow &w, int reps)
+{
+    LintController *lint = w.lintController();
+    if (!lint->shellCheck() || !lint->scriptChecker().isAvailable()) {
+        std::printf("SKIP script edit: ShellCheck is not installed\n");
+        return true;
+    }
+    lint->setDelay(0);
+    CodeEditor *e = w.editor();
+    const QString original = e->text();
+    const int checkedBefore = lint->scriptChecker().scriptsChecked();
+    std::vector<double> gitlab;
+    std::vector<double> shell;
+    for (int i = 0; i < reps; ++i) {
+        double diagAt = -1;
+        QElapsedTimer t;
+        QMetaObject::Connection c = QObject::connect(&w, &MainWindow::diagnosticsApplied, &w, [&] {
+            if (diagAt < 0)
+                diagAt = ms(t);
+        });
+        QSignalSpy checked(lint, &LintController::scriptsChecked);
+        const int line = e->lines() + 2; // 1-based line of the script
+        t.start();
+        e->append(QStringLiteral("\nbench_script_job:\n  script: echo $BENCH_%1\n").arg(i));
+        const bool ok = waitFor(checked, 1);
+        const double shellAt = ms(t);
+        QObject::disconnect(c);
+        bool marked = false;
+        for (const auto &d : e->diagnostics())
+            marked = marked || (d.code == u"SC2086" && d.range.start.line == line);
+        if (!ok || !marked) {
+            std::fprintf(stderr, "bench_gui: no SC2086 on line %d after the script edit\n", line);
+            return false;
+        }
+        gitlab.push_back(diagAt);
+        shell.push_back(shellAt);
+        e->setText(original);
+        settle(w, 400);
+    }
+    lint->setDelay(LintController::defaultDelayMs);
+    std::printf("script edit: %d scripts went through ShellCheck in %d edits\n",
+                lint->scriptChecker().scriptsChecked() - checkedBefore, reps);
+    // What the first stage does in addition, timed alone (the figures above move by tens of ms
+    // with the machine's load): finding the job scripts and their cached findings, against
+    // ci::lint itself.
+    stagecraft::ci::ResolveOptions options;
+    options.projectRoot = w.projectRoot();
+    options.mainFile = QStringLiteral(".gitlab-ci.yml");
+    std::vector<double> linted;
+    std::vector<double> prepared;
+    for (int i = 0; i < reps; ++i) {
+        QElapsedTimer t;
+        t.start();
+        const stagecraft::ci::LintResult result = stagecraft::ci::lint(options);
+        linted.push_back(ms(t));
+        const stagecraft::ci::FileTextProvider fileText = [&options](const QString &file) {
+            QFile f(QDir(options.projectRoot).filePath(file));
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        t.start();
+        const auto p = lint->scriptChecker().prepare(result.config, fileText);
+        prepared.push_back(ms(t));
+        if (!p.pending.isEmpty()) {
+            std::fprintf(stderr, "bench_gui: %lld scripts not cached\n",
+                         static_cast<long long>(p.pending.size()));
+            return false;
+        }
+    }
+    report("  ci::lint alone (first stage, for comparison)", linted, 0);
+    report("  + job scripts and their cached findings", prepared, 0);
+    report("script edit to GitLab result, debounce 0 ms", gitlab, 250);
+    report("script edit to its ShellCheck findings, debounce 0", shell, 0);
+    return true;
+}
+
 /// 2. Keystroke to updated squiggles (diagnostics applied to the editor) and redrawn graph.
-bool benchKeystroke(const QString &project, int reps)
+bool benchKeystroke(const QString &project, int reps, bool shellcheck)
 {
     MainWindow w;
+    if (!shellcheck) {
+        // The comparison: the same binary with Settings > ShellCheck off.
+        stagecraft::gui::Settings settings = stagecraft::gui::Settings::load();
+        settings.shellcheck = false;
+        w.applySettings(settings);
+    }
     w.show();
     if (!QTest::qWaitForWindowExposed(&w))
         return false;
     QSignalSpy firstDiag(&w, &MainWindow::diagnosticsApplied);
     QSignalSpy firstGraph(w.graphPanel(), &GraphPanel::redrawn);
+    LintController *lint = w.lintController();
+    QSignalSpy firstScripts(lint, &LintController::scriptsChecked);
+    QElapsedTimer opened;
+    opened.start();
     if (!w.openProject(project) || !waitFor(firstDiag, 1) || !waitFor(firstGraph, 1)) {
         std::fprintf(stderr, "bench_gui: no first lint/graph for %s\n", qPrintable(project));
         return false;
+    }
+    const double firstResult = ms(opened);
+    // ShellCheck on every job script of the project, nothing cached yet: the second stage.
+    if (lint->shellCheck() && lint->scriptChecker().isAvailable()) {
+        if (!waitFor(firstScripts, 1, 120000)) {
+            std::fprintf(stderr, "bench_gui: no ShellCheck result after opening\n");
+            return false;
+        }
+        std::printf("open to GitLab result %.1f ms, to ShellCheck findings of all %d job "
+                    "scripts %.1f ms (cold cache, 1 run)\n",
+                    firstResult, lint->scriptChecker().scriptsChecked(), ms(opened));
     }
     settle(w);
     if (!w.openLocation(QStringLiteral(".gitlab-ci.yml"), 1, 1))
@@ -325,7 +430,7 @@ bool benchKeystroke(const QString &project, int reps)
         report(qPrintable(QStringLiteral("  (fix) until the graph has painted") + suffix),
                fixedPainted, 0);
     }
-    return true;
+    return benchScriptEdit(w, reps);
 }
 
 /// 3. The job log view while a job writes 1,000,000 lines (coloured, with sections and `\r`
@@ -479,6 +584,8 @@ int main(int argc, char *argv[])
     bool logOnly = false;
     bool wrap = true;
     bool longLines = false;
+    bool keystrokeOnly = false;
+    bool shellcheck = true;
     qint64 logLines = 1000000;
     QString shared = qEnvironmentVariable("STAGECRAFT_SHARED");
     if (shared.isEmpty())
@@ -497,6 +604,14 @@ int main(int argc, char *argv[])
         }
         if (args.at(i) == u"--long-lines") {
             longLines = true;
+            continue;
+        }
+        if (args.at(i) == u"--keystroke-only") {
+            keystrokeOnly = true;
+            continue;
+        }
+        if (args.at(i) == u"--no-shellcheck") {
+            shellcheck = false;
             continue;
         }
         if (i + 1 >= args.size())
@@ -520,15 +635,15 @@ int main(int argc, char *argv[])
     std::printf("%-52s %4s %9s %9s\n", "benchmark", "runs", "min ms", "median ms");
     if (logOnly)
         return benchLogView(logLines, wrap, longLines) ? 0 : 1;
-    if (!benchLogView(logLines, wrap, longLines))
+    if (!keystrokeOnly && !benchLogView(logLines, wrap, longLines))
         return 1;
-    if (!benchOpen(reps))
+    if (!keystrokeOnly && !benchOpen(reps))
         return 1;
     if (!QFileInfo::exists(project + QStringLiteral("/.gitlab-ci.yml"))) {
         std::printf("SKIP keystroke: %s is absent\n", qPrintable(project));
         return 0;
     }
-    return benchKeystroke(project, reps) ? 0 : 1;
+    return benchKeystroke(project, reps, shellcheck) ? 0 : 1;
 }
 
 #include "bench_gui.moc"

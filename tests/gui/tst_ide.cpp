@@ -3,6 +3,7 @@
 #include "editortabs.h"
 #include "gitstatus.h"
 #include "graphpanel.h"
+#include "lintcontroller.h"
 #include "mainwindow.h"
 #include "noticebar.h"
 #include "plancontroller.h"
@@ -13,6 +14,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileSystemModel>
@@ -21,13 +23,11 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QDeadlineTimer>
 #include <QTest>
-
-#include <sys/stat.h>
 #include <QTreeView>
 
 #include <atomic>
+#include <sys/stat.h>
 #include <thread>
 
 using namespace stagecraft;
@@ -74,6 +74,14 @@ const QByteArray withRules = "stages: [build, deploy]\n"
                              "  rules:\n"
                              "    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n"
                              "      when: manual\n";
+
+QStringList withCodes(const diag::Diagnostics &diagnostics)
+{
+    QStringList codes;
+    for (const diag::Diagnostic &d : diagnostics)
+        codes << d.code;
+    return codes;
+}
 
 int rowFor(const ProblemsModel *model, const QString &file)
 {
@@ -430,6 +438,91 @@ private slots:
         QCOMPARE(file.data().toString(), u".gitlab-ci.yml");
         // Icons come from the kind of entry, never from reading the file.
         file.data(Qt::DecorationRole);
+    }
+
+    void shellCheckFindingsInTheProblemsAndTheEditor()
+    {
+        if (QStandardPaths::findExecutable(u"shellcheck"_qs).isEmpty())
+            QSKIP("shellcheck is not installed");
+        QVERIFY(writeFile(m_dir->filePath(u".gitlab-ci.yml"_qs),
+                          "include:\n  - local: ci/jobs.yml\n"
+                          "lint:\n  extends: .base\n  script:\n    - echo $foo\n"));
+        QVERIFY(writeFile(m_dir->filePath(u"ci/jobs.yml"_qs),
+                          ".base:\n  image: alpine\nbuild:\n  script: cp $out /tmp\n"));
+        MainWindow window;
+        gui::LintController *lint = window.lintController();
+        QSignalSpy checked(lint, &gui::LintController::scriptsChecked);
+        QVERIFY(window.openProject(m_dir->path()));
+        QVERIFY(checked.wait(20000));
+        QTRY_VERIFY(!lint->isRunning() && !lint->isCheckingScripts());
+
+        // In the problems list: ShellCheck's code and wiki link, at the YAML line:column.
+        auto rowOf = [&window](const QString &file, const QString &code) {
+            const ProblemsModel *m = window.problemsModel();
+            for (int r = 0; r < m->rowCount(); ++r) {
+                const QModelIndex i = m->index(r, ProblemsModel::MessageColumn);
+                if (i.data(ProblemsModel::FileRole).toString() == file &&
+                    i.data(ProblemsModel::CodeRole).toString() == code)
+                    return r;
+            }
+            return -1;
+        };
+        const ProblemsModel *model = window.problemsModel();
+        const int row = rowOf(u".gitlab-ci.yml"_qs, u"SC2086"_qs);
+        QVERIFY2(row >= 0, "no SC2086 for .gitlab-ci.yml");
+        QCOMPARE(model->index(row, ProblemsModel::PositionColumn).data().toString(), u"6:12");
+        QCOMPARE(model->index(row, ProblemsModel::MessageColumn).data().toString(),
+                 u"Double quote to prevent globbing and word splitting.");
+        QCOMPARE(model->index(row, ProblemsModel::CodeColumn).data().toString(), u"SC2086");
+        QCOMPARE(model->index(row, ProblemsModel::CodeColumn).data(Qt::ToolTipRole).toString(),
+                 u"ShellCheck wiki: https://www.shellcheck.net/wiki/SC2086");
+        QCOMPARE(model->index(row, ProblemsModel::MessageColumn).data(Qt::ToolTipRole).toString(),
+                 u"Double quote to prevent globbing and word splitting.\n"
+                 u"ShellCheck wiki: https://www.shellcheck.net/wiki/SC2086\n[SC2086]");
+        // The included file's script, at its own file's position.
+        const int included = rowOf(u"ci/jobs.yml"_qs, u"SC2086"_qs);
+        QVERIFY2(included >= 0, "no SC2086 for ci/jobs.yml");
+        QCOMPARE(model->index(included, ProblemsModel::PositionColumn).data().toString(), u"4:14");
+        // A ShellCheck finding is never an error: the configuration is valid.
+        QCOMPARE(window.statusText(), u"Pipeline syntax is correct.");
+
+        // The squiggles: in each file's own editor.
+        gui::CodeEditor *main = window.tabs()->editor(u".gitlab-ci.yml"_qs);
+        gui::CodeEditor *jobs = window.tabs()->editor(u"ci/jobs.yml"_qs);
+        QVERIFY(main && jobs);
+        auto codesAt = [](const gui::CodeEditor *e, int line) {
+            QStringList codes;
+            for (const diag::Diagnostic &d : e->diagnostics()) {
+                if (d.range.start.line == line)
+                    codes << d.code;
+            }
+            return codes;
+        };
+        QVERIFY(codesAt(main, 6).contains(u"SC2086"_qs));
+        QVERIFY(codesAt(jobs, 4).contains(u"SC2086"_qs));
+        // The squiggle covers `$foo` (0-based line 5, characters 11 to 14), not the blank.
+        QVERIFY(withCodes(main->diagnosticsAt(5, 11)).contains(u"SC2086"_qs));
+        QVERIFY(withCodes(main->diagnosticsAt(5, 14)).contains(u"SC2086"_qs));
+        QVERIFY(!withCodes(main->diagnosticsAt(5, 10)).contains(u"SC2086"_qs));
+
+        // Fixing the script (unsaved) clears its findings; the other file's stay.
+        main->setText(main->text().replace(u"echo $foo"_qs, u"echo fixed"_qs));
+        QVERIFY(checked.wait(20000));
+        QTRY_VERIFY(!lint->isRunning() && !lint->isCheckingScripts());
+        QVERIFY(codesAt(main, 6).isEmpty());
+        QCOMPARE(rowOf(u".gitlab-ci.yml"_qs, u"SC2086"_qs), -1);
+        QVERIFY(rowOf(u"ci/jobs.yml"_qs, u"SC2086"_qs) >= 0);
+
+        // The setting switches it off.
+        gui::Settings settings = gui::Settings::load();
+        settings.shellcheck = false;
+        window.applySettings(settings);
+        QSignalSpy applied(&window, &MainWindow::diagnosticsApplied);
+        lint->lintNow();
+        QVERIFY(applied.wait(10000));
+        QTRY_VERIFY(!lint->isRunning() && !lint->isCheckingScripts());
+        QCOMPARE(model->rowCount(), 0);
+        QVERIFY(jobs->diagnostics().isEmpty());
     }
 
     void gitStatusInTheStatusBar()

@@ -69,6 +69,8 @@ private slots:
         QTest::newRow("info severity") << 2 << int(ProblemsModel::SeverityColumn) << "Info";
         QTest::newRow("no position") << 2 << int(ProblemsModel::PositionColumn) << "";
         QTest::newRow("no file") << 2 << int(ProblemsModel::FileColumn) << "";
+        QTest::newRow("error code") << 0 << int(ProblemsModel::CodeColumn) << "yaml-syntax";
+        QTest::newRow("info code") << 2 << int(ProblemsModel::CodeColumn) << "include-offline";
     }
     void display()
     {
@@ -119,7 +121,9 @@ private slots:
     void headers()
     {
         ProblemsModel model;
-        const QStringList expected{u"Severity"_qs, u"Message"_qs, u"File"_qs, u"Line:Col"_qs};
+        const QStringList expected{u"Severity"_qs, u"Message"_qs, u"File"_qs, u"Line:Col"_qs,
+                                   u"Code"_qs};
+        QCOMPARE(expected.size(), int(ProblemsModel::ColumnCount));
         for (int c = 0; c < ProblemsModel::ColumnCount; ++c)
             QCOMPARE(model.headerData(c, Qt::Horizontal).toString(), expected.at(c));
     }

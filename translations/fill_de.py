@@ -239,11 +239,6 @@ DE = {
     "Docker": "Docker",
     "Kubernetes": "Kubernetes",
     "Executor:": "Executor:",
-    "registry.gitlab.com": "registry.gitlab.com",
-    "CI_REGISTRY of the jobs (and CI_REGISTRY_IMAGE), e.g. a local registry such as localhost:5000":
-        "CI_REGISTRY der Jobs (und CI_REGISTRY_IMAGE), z. B. eine lokale Registry wie "
-        "localhost:5000",
-    "Container registry:": "Container-Registry:",
     "The kubeconfig's current context": "Der aktuelle Kontext der kubeconfig",
     "Number of cores": "Anzahl der Kerne",
     "Jobs at the same time:": "Gleichzeitige Jobs:",

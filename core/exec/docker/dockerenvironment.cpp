@@ -87,8 +87,10 @@ DockerEnvironment::~DockerEnvironment()
 {
     m_cancel = true;
     m_scriptCancel = true;
+    m_logCancel = true;
     m_control.waitForDone();
     m_worker.waitForDone();
+    m_serviceLogs.waitForDone();
 }
 
 bool DockerEnvironment::bindsWorkspace() const
@@ -512,6 +514,64 @@ void DockerEnvironment::waitForService(int index, const ServiceSpec &service,
     log(text);
 }
 
+void DockerEnvironment::startServiceLogs()
+{
+    QString warning;
+    const bool enabled = debugServicesEnabled(m_spec.variables, &warning);
+    if (!warning.isEmpty())
+        log(QLatin1String(ansi::yellow) + tr("WARNING: %1").arg(warning) +
+            QLatin1String(ansi::reset));
+    if (!enabled || m_spec.services.isEmpty() || m_logCancel)
+        return;
+    m_serviceLogs.setMaxThreadCount(int(m_spec.services.size()));
+    for (int i = 0; i < m_spec.services.size(); ++i) {
+        const QString container = m_prefix + QStringLiteral("-svc-") + QString::number(i);
+        const QString name = serviceLogName(m_spec.services.at(i));
+        m_serviceLogs.start([this, container, name] { followServiceLog(container, name); });
+    }
+}
+
+void DockerEnvironment::followServiceLog(const QString &container, const QString &name)
+{
+    // The trace only gets whole lines; stdout and stderr are buffered apart.
+    ServiceLogWriter out(name);
+    ServiceLogWriter err(name);
+    const auto send = [this](const QByteArray &lines) {
+        if (!lines.isEmpty())
+            post([this, lines] { Q_EMIT output(lines); });
+    };
+    StreamDemuxer demux([&](int stream, const QByteArray &payload) {
+        send((stream == 2 ? err : out).feed(payload));
+    });
+    const auto r = m_client.stream(
+        "GET",
+        u"/containers/" + container +
+            u"/logs?follow=true&stdout=true&stderr=true&timestamps=true",
+        {},
+        [&demux](const QByteArray &bytes) {
+            demux.feed(bytes);
+            return true;
+        },
+        &m_logCancel);
+    send(out.flush() + err.flush());
+    if (r.canceled || m_logCancel || r.ok())
+        return;
+    // GitLab Runner's warnings: the stream could not be opened, or it broke.
+    const bool opened = r.status >= 200 && r.status < 300;
+    const QString text =
+        !opened
+            ? tr("failed to open log stream for container %1: %2")
+                  .arg(container, m_client.errorText(r))
+            : tr("error streaming logs for container %1: %2").arg(container, r.curlError);
+    log(QLatin1String(ansi::yellow) + tr("WARNING: %1").arg(text) + QLatin1String(ansi::reset));
+}
+
+void DockerEnvironment::stopServiceLogs()
+{
+    m_logCancel = true;
+    m_serviceLogs.waitForDone();
+}
+
 QString DockerEnvironment::doPrepare()
 {
     const QString image = m_spec.image.name.isEmpty() ? m_settings.defaultImage : m_spec.image.name;
@@ -543,6 +603,9 @@ QString DockerEnvironment::doPrepare()
             return error;
         services.append(container);
     }
+    // As GitLab Runner: the logs are followed from when all services are created (from their
+    // start: a follow without `since` sends what was logged before too), before the wait.
+    startServiceLogs();
     if (!services.isEmpty()) {
         log(tr("Waiting for services to be up and running (timeout %1 seconds)...")
                 .arg(m_settings.serviceTimeoutSeconds));
@@ -868,11 +931,13 @@ QString DockerEnvironment::doCollect()
 
 void DockerEnvironment::cleanup(bool keep)
 {
-    // Whatever still runs (a prepare, a script) stops; cleanup itself is not cancelable.
+    // Whatever still runs (a prepare, a script) stops; cleanup itself is not cancelable. The
+    // job ends here: so do the services' logs in its trace, also when the services are kept.
     if (!keep) {
         m_cancel = true;
         m_scriptCancel = true;
     }
+    m_logCancel = true;
     m_worker.start([this, keep] {
         if (keep) {
             // A marker the sweep of later runs respects (labels of containers cannot change).
@@ -886,6 +951,8 @@ void DockerEnvironment::cleanup(bool keep)
         } else {
             doCleanup();
         }
+        // Their last lines come before cleanedUp(), and no thread outlives the job.
+        stopServiceLogs();
         post([this] { Q_EMIT cleanedUp(); });
     });
 }

@@ -47,6 +47,12 @@ private:
                         const QString &platform = {}, bool quiet = false);
     QString startService(int index, const ServiceSpec &service, QJsonObject *container);
     void waitForService(int index, const ServiceSpec &service, const QJsonObject &imageInspect);
+    /// CI_DEBUG_SERVICES: each service's log, followed in its own thread until the job ends.
+    void startServiceLogs();
+    void followServiceLog(const QString &container, const QString &name);
+    /// Ends the log streams and waits for their threads (at most about a second: libcurl's
+    /// progress callback sees the flag).
+    void stopServiceLogs();
     QJsonObject labels() const;
     QJsonArray environment(const QList<JobVariable> &variables, bool withFiles) const;
     /// Runs `command` in the job container to its end; its output, or an error.
@@ -67,8 +73,10 @@ private:
     QString m_projectDir;
     QThreadPool m_worker;
     QThreadPool m_control;
+    QThreadPool m_serviceLogs; ///< one thread per followed service log
     CancelFlag m_cancel{false};       ///< environment going away: stop everything
     CancelFlag m_scriptCancel{false}; ///< stop waiting for the current script's stream
+    CancelFlag m_logCancel{false};    ///< the job ends: stop following the services' logs
     mutable QMutex m_mutex;
     QString m_execId;         ///< the running script's exec (guarded by m_mutex)
     QStringList m_extraHosts; ///< `alias:ip` of the services for the job container

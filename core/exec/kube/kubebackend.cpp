@@ -2,6 +2,7 @@
 
 #include "exec/kube/client.h"
 #include "exec/scriptbuilder.h"
+#include "exec/services.h"
 #include "exec/workspace.h"
 
 #include <QBuffer>
@@ -418,6 +419,9 @@ private:
     void checkPod(const QJsonObject &pod);
     void afterRunning();
     void waitForServices(int index, int attempt = 1);
+    /// CI_DEBUG_SERVICES: each svc-N container's log into the trace until the job ends.
+    void startServiceLogs();
+    void stopServiceLogs();
     void writeSetupFiles();
     void uploadSource();
     void finishPrepare();
@@ -450,6 +454,7 @@ private:
     bool m_prepareDone = false;
     bool m_running = false;
     QList<QPointer<ExecSession>> m_execs;
+    QList<QPointer<LogFollower>> m_serviceLogs;
 
     // The running script.
     QString m_stepName;
@@ -680,7 +685,51 @@ void KubeJob::afterRunning()
     m_running = true;
     stopWatch();
     say(ktr("Running on %1 via stagecraft...").arg(m_podName));
+    startServiceLogs();
     writeSetupFiles();
+}
+
+void KubeJob::startServiceLogs()
+{
+    QString warning;
+    const bool enabled = debugServicesEnabled(m_spec.variables, &warning);
+    if (!warning.isEmpty())
+        say(QLatin1String(ansi::yellow) + ktr("WARNING: %1").arg(warning) +
+            QLatin1String(ansi::reset));
+    if (!enabled)
+        return;
+    for (int i = 0; i < m_spec.services.size(); ++i) {
+        const QString container = QStringLiteral("svc-%1").arg(i);
+        // From the container's start (the pod runs: everything it logged so far comes first);
+        // a dropped stream resumes where it was (sinceTime, without repeating lines).
+        auto *follower = new LogFollower(m_client, m_podName, container, this);
+        auto writer = std::make_shared<ServiceLogWriter>(serviceLogName(m_spec.services.at(i)));
+        connect(follower, &LogFollower::line, this,
+                [this, writer](const QByteArray &text, const QString &timestamp) {
+                    QByteArrayView line(text);
+                    if (line.endsWith('\n'))
+                        line.chop(1);
+                    Q_EMIT output(timestamp.isEmpty()
+                                      ? writer->line(line)
+                                      : writer->line(timestamp.toLatin1() + ' ' + line));
+                });
+        connect(follower, &LogFollower::finished, this, [this, container](const QString &error) {
+            if (!error.isEmpty() && !m_cleaningUp)
+                say(QLatin1String(ansi::yellow) +
+                    ktr("WARNING: error streaming logs for container %1: %2")
+                        .arg(container, error) +
+                    QLatin1String(ansi::reset));
+        });
+        m_serviceLogs << follower;
+        follower->start();
+    }
+}
+
+void KubeJob::stopServiceLogs()
+{
+    for (const auto &f : std::as_const(m_serviceLogs))
+        if (f)
+            f->finish();
 }
 
 void KubeJob::writeSetupFiles()
@@ -1078,6 +1127,9 @@ void KubeJob::checkRunningPod()
 void KubeJob::stopAll()
 {
     stopWatch();
+    for (const auto &f : std::as_const(m_serviceLogs))
+        if (f)
+            f->stop();
     m_tailRetry.stop();
     m_runCheck.stop();
     for (const auto &e : std::as_const(m_execs))
@@ -1125,6 +1177,9 @@ void KubeJob::cleanup(bool keep)
         return;
     m_cleaningUp = true;
     m_scriptRunning = false;
+    // The job ends: the services' last lines (a partial one too) go into its trace, then their
+    // streams close; the pod's deletion does not wait for them.
+    stopServiceLogs();
     stopAll();
     if (!m_prepareDone) {
         m_prepareDone = true;

@@ -59,21 +59,21 @@ bool debugServicesEnabled(const QList<JobVariable> &variables, QString *warning)
     }
     if (value.isEmpty())
         return false;
-    static const QStringList yes{QStringLiteral("1"), QStringLiteral("t"), QStringLiteral("T"),
-                                 QStringLiteral("TRUE"), QStringLiteral("true"),
-                                 QStringLiteral("True")};
-    static const QStringList no{QStringLiteral("0"), QStringLiteral("f"), QStringLiteral("F"),
-                                QStringLiteral("FALSE"), QStringLiteral("false"),
-                                QStringLiteral("False")};
+    static const QStringList yes{QStringLiteral("1"),    QStringLiteral("t"),
+                                 QStringLiteral("T"),    QStringLiteral("TRUE"),
+                                 QStringLiteral("true"), QStringLiteral("True")};
+    static const QStringList no{QStringLiteral("0"),     QStringLiteral("f"),
+                                QStringLiteral("F"),     QStringLiteral("FALSE"),
+                                QStringLiteral("false"), QStringLiteral("False")};
     if (yes.contains(value))
         return true;
     if (!no.contains(value) && warning)
-        *warning = QCoreApplication::translate(
-                       "stagecraft::exec",
-                       "failed to parse value '%1' for CI_DEBUG_SERVICES variable: %2")
-                       .arg(value, QStringLiteral("strconv.ParseBool: parsing \"%1\": invalid "
-                                                  "syntax")
-                                       .arg(value));
+        *warning =
+            QCoreApplication::translate(
+                "stagecraft::exec", "failed to parse value '%1' for CI_DEBUG_SERVICES variable: %2")
+                .arg(value, QStringLiteral("strconv.ParseBool: parsing \"%1\": invalid "
+                                           "syntax")
+                                .arg(value));
     return false;
 }
 
@@ -95,9 +95,9 @@ ServiceLogWriter::ServiceLogWriter(const QString &name)
 {
 }
 
-QByteArray ServiceLogWriter::line(QByteArrayView text) const
+QByteArray ServiceLogWriter::line(const QByteArray &text) const
 {
-    return m_prefix + text.toByteArray() + kReset + '\n';
+    return m_prefix + text + kReset + '\n';
 }
 
 qsizetype ServiceLogWriter::timestampLength(QByteArrayView entry)
@@ -110,16 +110,15 @@ qsizetype ServiceLogWriter::timestampLength(QByteArrayView entry)
     return m.hasMatch() ? m.capturedLength() : 0;
 }
 
-QByteArray ServiceLogWriter::feed(QByteArrayView entry)
+QByteArray ServiceLogWriter::feed(const QByteArray &entry)
 {
-    if (!m_pending.isEmpty())
-        entry = entry.sliced(timestampLength(entry));
-    m_pending.append(entry);
+    m_pending.append(m_pending.isEmpty() ? QByteArrayView(entry)
+                                         : QByteArrayView(entry).sliced(timestampLength(entry)));
     QByteArray out;
     qsizetype start = 0;
     qsizetype nl;
     while ((nl = m_pending.indexOf('\n', start)) >= 0) {
-        out += line(QByteArrayView(m_pending).sliced(start, nl - start));
+        out += line(m_pending.sliced(start, nl - start));
         start = nl + 1;
     }
     m_pending.remove(0, start);
@@ -132,6 +131,36 @@ QByteArray ServiceLogWriter::flush()
         return {};
     const QByteArray out = line(m_pending);
     m_pending.clear();
+    return out;
+}
+
+QByteArray ServiceLineMerger::job(const QByteArray &bytes)
+{
+    if (bytes.isEmpty())
+        return {};
+    m_open = !bytes.endsWith('\n');
+    if (m_open || m_held.isEmpty())
+        return bytes;
+    QByteArray out = bytes + m_held;
+    m_held.clear();
+    return out;
+}
+
+QByteArray ServiceLineMerger::service(const QByteArray &lines)
+{
+    if (!m_open)
+        return lines;
+    m_held += lines;
+    return {};
+}
+
+QByteArray ServiceLineMerger::release()
+{
+    if (m_held.isEmpty())
+        return {};
+    QByteArray out = m_open ? '\n' + m_held : m_held;
+    m_open = false;
+    m_held.clear();
     return out;
 }
 

@@ -54,11 +54,11 @@ public:
     /// stream: its timestamp, a space, the text); returns the trace lines of the lines it
     /// completes (may be empty). The end of a partial line comes with the next entry: that
     /// entry's timestamp is dropped, the line keeps its first (as the kubelet joins them).
-    QByteArray feed(QByteArrayView entry);
+    QByteArray feed(const QByteArray &entry);
     /// The trace line of a last line without its newline (empty when there is none).
     QByteArray flush();
     /// One line (without its newline) as the trace shows it.
-    QByteArray line(QByteArrayView text) const;
+    QByteArray line(const QByteArray &text) const;
     /// The length of the timestamp and space an entry starts with (RFC 3339, as Docker, Podman
     /// and the kubelet write it); 0 when it starts with none.
     static qsizetype timestampLength(QByteArrayView entry);
@@ -66,6 +66,29 @@ public:
 private:
     QByteArray m_prefix;
     QByteArray m_pending;
+};
+
+/// Merges service log lines into a job's output without breaking the job's lines: while the job
+/// has begun a line (its output so far does not end with a newline), service lines are held and
+/// come once the job ends that line, or on release() (a newline first: the job's line goes on
+/// after them). Everything of the job passes through job(), in order.
+class ServiceLineMerger
+{
+public:
+    /// The job's bytes; returns what to write: them, then the lines held while the line they
+    /// end was open.
+    QByteArray job(const QByteArray &bytes);
+    /// Whole service lines; returns them, or nothing while the job's line is open (held).
+    QByteArray service(const QByteArray &lines);
+    /// The held lines, after a newline when the job's line is open (empty when none are held).
+    QByteArray release();
+    bool holding() const { return !m_held.isEmpty(); }
+    /// The job's output so far ends inside a line.
+    bool lineOpen() const { return m_open; }
+
+private:
+    bool m_open = false;
+    QByteArray m_held;
 };
 
 } // namespace stagecraft::exec

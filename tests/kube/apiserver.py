@@ -1387,7 +1387,8 @@ class Handler(BaseHTTPRequestHandler):
                     out = b""
                     for i, start in enumerate(starts):
                         entry = raw[start:starts[i + 1] if i + 1 < len(starts) else len(raw)]
-                        stamp, _, text = entry.partition(b" ")
+                        stamp = LOG_STAMP.match(entry)
+                        text = entry[stamp.end():] if stamp else entry
                         out += entry if stamps and new_line else text
                         new_line = entry.endswith(b"\n")
                     if out:  # an empty chunk would end the stream

@@ -21,6 +21,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <memory>
@@ -259,7 +260,8 @@ QString sortable(const QString &stamp)
 QList<ServiceLine> serviceLines(const QByteArray &trace, QByteArray *other = nullptr)
 {
     static const QRegularExpression shape(
-        u"^\x1b\\[0;37m\\[service:([^\\]]*)\\] (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?Z) "
+        u"^\x1b\\[0;37m\\[service:([^\\]]*)\\] "
+        u"(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?Z) "
         "(.*)\x1b\\[0;m$"_qs);
     QList<ServiceLine> lines;
     for (const QByteArray &line : trace.split('\n')) {
@@ -410,7 +412,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, lines);
         QFETCH(QByteArray, flushed);
         ServiceSpec postgres;
-        postgres.aliases = serviceAliases(u"postgres:15"_qs, u"db"_qs);
+        postgres.aliases = stagecraft::exec::serviceAliases(u"postgres:15"_qs, u"db"_qs);
         QCOMPARE(serviceLogName(postgres), u"postgres-db"_qs);
         ServiceLogWriter writer(serviceLogName(postgres));
         QByteArray out;
@@ -419,6 +421,40 @@ private Q_SLOTS:
         QCOMPARE(out, lines);
         QCOMPARE(writer.flush(), flushed);
         QCOMPARE(writer.flush(), QByteArray());
+    }
+
+    // Service lines never land inside a line the job has begun.
+    void serviceLineMerger_data()
+    {
+        QTest::addColumn<QByteArrayList>("steps"); // J: job bytes, S: service lines, R: release
+        QTest::addColumn<QByteArrayList>("written");
+        QTest::newRow("between whole lines")
+            << QByteArrayList{"J:a\n", "S:s1\n", "J:b\n"} << QByteArrayList{"a\n", "s1\n", "b\n"};
+        QTest::newRow("held until the job ends its line")
+            << QByteArrayList{"J:pro", "S:s1\n", "S:s2\n", "J:gress", "J:\n", "J:next\n"}
+            << QByteArrayList{"pro", "", "", "gress", "\ns1\ns2\n", "next\n"};
+        QTest::newRow("released on a line of their own")
+            << QByteArrayList{"J:50%", "S:s1\n", "R:", "J: 100%\n", "R:"}
+            << QByteArrayList{"50%", "", "\ns1\n", " 100%\n", ""};
+        QTest::newRow("nothing held")
+            << QByteArrayList{"R:", "J:x\n", "R:"} << QByteArrayList{"", "x\n", ""};
+    }
+    void serviceLineMerger()
+    {
+        QFETCH(QByteArrayList, steps);
+        QFETCH(QByteArrayList, written);
+        ServiceLineMerger merger;
+        QByteArrayList actual;
+        for (const QByteArray &step : steps) {
+            const QByteArray bytes = step.mid(2);
+            if (step.startsWith("J:"))
+                actual << merger.job(bytes);
+            else if (step.startsWith("S:"))
+                actual << merger.service(bytes);
+            else
+                actual << merger.release();
+        }
+        QCOMPARE(actual, written);
     }
 
     void imageReference_data()
@@ -951,7 +987,7 @@ private Q_SLOTS:
             job.spec.variables.append({u"CI_DEBUG_SERVICES"_qs, u"1"_qs, false, false});
         ServiceSpec quitter;
         quitter.image.name = u"busybox:local"_qs;
-        quitter.aliases = serviceAliases(quitter.image.name);
+        quitter.aliases = stagecraft::exec::serviceAliases(quitter.image.name);
         quitter.command = {u"sh"_qs, u"-c"_qs, u"echo cannot start; exit 1"_qs};
         quitter.healthcheckPort = 2375;
         job.spec.services = {quitter};
@@ -1003,12 +1039,12 @@ private Q_SLOTS:
             job->spec.variables.append({u"CI_DEBUG_SERVICES"_qs, value, false, false});
         ServiceSpec ticker;
         ticker.image.name = u"busybox:local"_qs;
-        ticker.aliases = serviceAliases(ticker.image.name, u"ticker"_qs);
+        ticker.aliases = stagecraft::exec::serviceAliases(ticker.image.name, u"ticker"_qs);
         ticker.command = {u"sh"_qs, u"-c"_qs,
                           u"i=1; while :; do echo \"tick $i\"; i=$((i+1)); sleep 0.2; done"_qs};
         ServiceSpec once;
         once.image.name = u"busybox:local"_qs;
-        once.aliases = serviceAliases(once.image.name, u"once"_qs);
+        once.aliases = stagecraft::exec::serviceAliases(once.image.name, u"once"_qs);
         once.command = {u"sh"_qs, u"-c"_qs,
                         u"echo to stdout; echo to stderr >&2; printf 'no newline'; sleep 0.5; "
                         "echo ' continued'; printf 'last words'"_qs};
@@ -1054,9 +1090,9 @@ private Q_SLOTS:
             QCOMPARE(l.name, u"busybox-once"_qs);
             texts << l.text;
         }
-        texts.sort();
-        QCOMPARE(texts, (QByteArrayList{"last words", "no newline continued", "to stderr",
-                                        "to stdout"}));
+        std::sort(texts.begin(), texts.end());
+        QCOMPARE(texts,
+                 (QByteArrayList{"last words", "no newline continued", "to stderr", "to stdout"}));
         // Nothing comes after the job's end, and no thread is left.
         const qsizetype size = job->output.size();
         QTest::qWait(600);

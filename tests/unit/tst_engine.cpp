@@ -230,9 +230,10 @@ public:
                         for (const exec::JobVariable &v : m_spec.variables)
                             if (v.name == u"SECRET")
                                 secret = v.value;
-                        exec::ServiceLogWriter writer(exec::serviceLogName(m_spec.services.first()));
-                        Q_EMIT output(writer.feed("2023-01-26T20:28:39.843063600Z password: " +
-                                                  secret.toUtf8() + '\n'));
+                        exec::ServiceLogWriter writer(
+                            exec::serviceLogName(m_spec.services.first()));
+                        Q_EMIT output(writer.feed(
+                            "2023-01-26T20:28:39.843063600Z password: " + secret.toUtf8() + '\n'));
                     }
                     Q_EMIT output("job ends\n");
                 }
@@ -1837,8 +1838,8 @@ void TestEngine::serviceLogs_data()
     QTest::addColumn<QByteArray>("variables");
     QTest::addColumn<bool>("enabled");
     QTest::newRow("true") << QByteArray("variables:\n  CI_DEBUG_SERVICES: \"true\"\n") << true;
-    QTest::newRow("1 in the job")
-        << QByteArray("job:\n  variables:\n    CI_DEBUG_SERVICES: 1\n") << true;
+    QTest::newRow("1 in the job") << QByteArray("job:\n  variables:\n    CI_DEBUG_SERVICES: 1\n")
+                                  << true;
     QTest::newRow("false") << QByteArray("variables:\n  CI_DEBUG_SERVICES: \"false\"\n") << false;
     QTest::newRow("unset") << QByteArray() << false;
 }
@@ -1872,8 +1873,9 @@ void TestEngine::serviceLogs()
     QVERIFY(f.wait());
     QCOMPARE(f.lastStatus(), PipelineStatus::Success);
     const QString t = f.trace(QStringLiteral("job"));
-    const QString line = QStringLiteral("\x1b[0;37m[service:postgres-db] "
-                                        "2023-01-26T20:28:39.843063600Z password: [MASKED]\x1b[0;m");
+    const QString line =
+        QStringLiteral("\x1b[0;37m[service:postgres-db] "
+                       "2023-01-26T20:28:39.843063600Z password: [MASKED]\x1b[0;m");
     QVERIFY2(t.contains(enabled ? u"\njob starts, " + line + u"\njob ends\n"
                                 : QStringLiteral("\njob starts, job ends\n")),
              qPrintable(t));

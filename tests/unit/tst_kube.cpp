@@ -6,8 +6,8 @@
 #include "exec/services.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -112,7 +112,8 @@ private:
 QList<QStringList> serviceLines(const QByteArray &trace)
 {
     static const QRegularExpression shape(
-        u"^\x1b\\[0;37m\\[service:([^\\]]*)\\] (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?Z) "
+        u"^\x1b\\[0;37m\\[service:([^\\]]*)\\] "
+        u"(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?Z) "
         "(.*)\x1b\\[0;m$"_s);
     QList<QStringList> lines;
     for (const QByteArray &line : trace.split('\n')) {

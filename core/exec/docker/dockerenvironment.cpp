@@ -16,6 +16,7 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QThread>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -81,6 +82,10 @@ DockerEnvironment::DockerEnvironment(const DockerClient &client, const DockerSet
     m_worker.setMaxThreadCount(1);
     m_control.setMaxThreadCount(1);
     m_worker.setExpiryTimeout(-1);
+    // Service lines wait at most this long for the job to end the line it has begun.
+    m_release.setSingleShot(true);
+    m_release.setInterval(1000);
+    connect(&m_release, &QTimer::timeout, this, &DockerEnvironment::releaseServiceLines);
 }
 
 DockerEnvironment::~DockerEnvironment()
@@ -117,10 +122,36 @@ void DockerEnvironment::post(std::function<void()> fn)
     QMetaObject::invokeMethod(this, std::move(fn), Qt::QueuedConnection);
 }
 
+void DockerEnvironment::jobOutput(const QByteArray &bytes)
+{
+    const QByteArray out = m_merger.job(bytes);
+    if (!m_merger.holding())
+        m_release.stop();
+    if (!out.isEmpty())
+        Q_EMIT output(out);
+}
+
+void DockerEnvironment::serviceOutput(const QByteArray &lines)
+{
+    const QByteArray out = m_merger.service(lines);
+    if (!out.isEmpty())
+        Q_EMIT output(out);
+    else if (!m_release.isActive())
+        m_release.start();
+}
+
+void DockerEnvironment::releaseServiceLines()
+{
+    m_release.stop();
+    const QByteArray out = m_merger.release();
+    if (!out.isEmpty())
+        Q_EMIT output(out);
+}
+
 void DockerEnvironment::log(const QString &line)
 {
     const QByteArray bytes = line.toUtf8() + '\n';
-    post([this, bytes] { Q_EMIT output(bytes); });
+    post([this, bytes] { jobOutput(bytes); });
 }
 
 QJsonObject DockerEnvironment::labels() const
@@ -538,31 +569,43 @@ void DockerEnvironment::followServiceLog(const QString &container, const QString
     ServiceLogWriter err(name);
     const auto send = [this](const QByteArray &lines) {
         if (!lines.isEmpty())
-            post([this, lines] { Q_EMIT output(lines); });
+            post([this, lines] { serviceOutput(lines); });
     };
-    StreamDemuxer demux([&](int stream, const QByteArray &payload) {
+    qsizetype entries = 0; // received, one frame each
+    qsizetype skip = 0;    // already received, when the log is read again
+    const StreamDemuxer::FrameSink onEntry = [&](int stream, const QByteArray &payload) {
+        if (skip > 0) {
+            --skip;
+            return;
+        }
+        ++entries;
         send((stream == 2 ? err : out).feed(payload));
-    });
-    const auto r = m_client.stream(
-        "GET",
-        u"/containers/" + container +
-            u"/logs?follow=true&stdout=true&stderr=true&timestamps=true",
-        {},
-        [&demux](const QByteArray &bytes) {
-            demux.feed(bytes);
-            return true;
-        },
-        &m_logCancel);
+    };
+    StreamDemuxer demux(onEntry);
+    const QString path =
+        u"/containers/" + container + u"/logs?stdout=true&stderr=true&timestamps=true";
+    const auto sink = [&demux](const QByteArray &bytes) {
+        demux.feed(bytes);
+        return true;
+    };
+    auto r = m_client.stream("GET", path + u"&follow=true", {}, sink, &m_logCancel);
+    if (r.ok() && !m_logCancel) {
+        // The service stopped. Docker Engine may end the stream before the container's last
+        // entry is logged (a last line without its newline, logged when the output closes): read
+        // the log once more, past the entries already received.
+        skip = entries;
+        demux = StreamDemuxer(onEntry);
+        r = m_client.stream("GET", path, {}, sink, &m_logCancel);
+    }
     send(out.flush() + err.flush());
     if (r.canceled || m_logCancel || r.ok())
         return;
     // GitLab Runner's warnings: the stream could not be opened, or it broke.
     const bool opened = r.status >= 200 && r.status < 300;
     const QString text =
-        !opened
-            ? tr("failed to open log stream for container %1: %2")
-                  .arg(container, m_client.errorText(r))
-            : tr("error streaming logs for container %1: %2").arg(container, r.curlError);
+        !opened ? tr("failed to open log stream for container %1: %2")
+                      .arg(container, m_client.errorText(r))
+                : tr("error streaming logs for container %1: %2").arg(container, r.curlError);
     log(QLatin1String(ansi::yellow) + tr("WARNING: %1").arg(text) + QLatin1String(ansi::reset));
 }
 
@@ -707,7 +750,10 @@ void DockerEnvironment::runScript(ScriptStep step, const QByteArray &script)
     m_scriptCancel = m_cancel.load();
     m_worker.start([this, step, script] {
         const int code = doRunScript(step, script);
-        post([this, code] { Q_EMIT scriptFinished(code); });
+        post([this, code] {
+            releaseServiceLines();
+            Q_EMIT scriptFinished(code);
+        });
     });
 }
 
@@ -747,9 +793,8 @@ int DockerEnvironment::doRunScript(ScriptStep step, const QByteArray &script)
         QMutexLocker lock(&m_mutex);
         m_execId = id;
     }
-    StreamDemuxer demux([this](int, const QByteArray &payload) {
-        post([this, payload] { Q_EMIT output(payload); });
-    });
+    StreamDemuxer demux(
+        [this](int, const QByteArray &payload) { post([this, payload] { jobOutput(payload); }); });
     r = m_client.stream(
         "POST", u"/exec/" + id + u"/start",
         toJson(QJsonObject{{QStringLiteral("Detach"), false}, {QStringLiteral("Tty"), false}}),
@@ -953,7 +998,10 @@ void DockerEnvironment::cleanup(bool keep)
         }
         // Their last lines come before cleanedUp(), and no thread outlives the job.
         stopServiceLogs();
-        post([this] { Q_EMIT cleanedUp(); });
+        post([this] {
+            releaseServiceLines();
+            Q_EMIT cleanedUp();
+        });
     });
 }
 

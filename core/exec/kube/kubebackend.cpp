@@ -18,6 +18,7 @@
 #include <QRegularExpression>
 #include <QTimer>
 
+#include <algorithm>
 #include <functional>
 #include <unistd.h>
 
@@ -34,7 +35,6 @@ QString latin(const char *text)
 {
     return QString::fromLatin1(text);
 }
-
 
 /// POSIX single quotes.
 QString shellQuote(const QString &text)
@@ -393,6 +393,9 @@ public:
         m_tailRetry.setSingleShot(true);
         connect(&m_tailRetry, &QTimer::timeout, this, [this] { startTail(); });
         connect(&m_runCheck, &QTimer::timeout, this, [this] { checkRunningPod(); });
+        m_release.setSingleShot(true);
+        m_release.setInterval(1000);
+        connect(&m_release, &QTimer::timeout, this, [this] { releaseServiceLines(); });
     }
     ~KubeJob() override { stopAll(); }
 
@@ -404,7 +407,14 @@ public:
     QString enterCommand() const override;
 
 private:
-    void say(const QString &line) { Q_EMIT output((line + u'\n').toUtf8()); }
+    void say(const QString &line) { jobOutput((line + u'\n').toUtf8()); }
+    /// The job's bytes, and service lines merged in without breaking the job's lines (held
+    /// while it has one open, for at most a second).
+    void jobOutput(const QByteArray &bytes);
+    void serviceOutput(const QByteArray &lines);
+    void releaseServiceLines();
+    /// Writes the first `n` bytes of the tail's pending output (less what went ahead).
+    void emitPending(qsizetype n);
     void failPrepare(const QString &error)
     {
         if (m_prepareDone)
@@ -455,12 +465,15 @@ private:
     bool m_running = false;
     QList<QPointer<ExecSession>> m_execs;
     QList<QPointer<LogFollower>> m_serviceLogs;
+    ServiceLineMerger m_merger;
+    QTimer m_release;
 
     // The running script.
     QString m_stepName;
     bool m_scriptRunning = false;
     bool m_aborting = false;
-    qint64 m_offset = 0; ///< bytes of output.log already read
+    qint64 m_offset = 0;       ///< bytes of output.log already read
+    qsizetype m_sentAhead = 0; ///< bytes at the start of m_pending already written
     QByteArray m_pending;
     QPointer<ExecSession> m_tail;
     QTimer m_tailRetry;
@@ -706,12 +719,12 @@ void KubeJob::startServiceLogs()
         auto writer = std::make_shared<ServiceLogWriter>(serviceLogName(m_spec.services.at(i)));
         connect(follower, &LogFollower::line, this,
                 [this, writer](const QByteArray &text, const QString &timestamp) {
-                    QByteArrayView line(text);
+                    QByteArray line =
+                        timestamp.isEmpty() ? QByteArray() : timestamp.toLatin1() + ' ';
+                    line += text;
                     if (line.endsWith('\n'))
                         line.chop(1);
-                    Q_EMIT output(timestamp.isEmpty()
-                                      ? writer->line(line)
-                                      : writer->line(timestamp.toLatin1() + ' ' + line));
+                    serviceOutput(writer->line(line));
                 });
         connect(follower, &LogFollower::finished, this, [this, container](const QString &error) {
             if (!error.isEmpty() && !m_cleaningUp)
@@ -808,8 +821,8 @@ void KubeJob::waitForServices(int index, int attempt)
                // loaded API server or kubelet drops one now and then; ask again before
                // telling the user the service did not start.
                if (code < 0 && attempt < 4) {
-                   QTimer::singleShot(1000, this,
-                                      [this, index, attempt] { waitForServices(index, attempt + 1); });
+                   QTimer::singleShot(
+                       1000, this, [this, index, attempt] { waitForServices(index, attempt + 1); });
                    return;
                }
                if (code != 0) {
@@ -912,9 +925,9 @@ void KubeJob::runScript(ScriptStep step, const QByteArray &script)
            {QStringLiteral("sh"), QStringLiteral("-c"), command, QStringLiteral("sh"), wrapper},
            script, [this, run](int code, const QByteArray &, const QString &error) {
                if (code != 0) {
-                   Q_EMIT output(ktr("ERROR: Cannot deliver the script into pod %1: %2\n")
-                                     .arg(m_podName, error)
-                                     .toUtf8());
+                   jobOutput(ktr("ERROR: Cannot deliver the script into pod %1: %2\n")
+                                 .arg(m_podName, error)
+                                 .toUtf8());
                    finishScript(-1);
                    return;
                }
@@ -927,9 +940,9 @@ void KubeJob::runScript(ScriptStep step, const QByteArray &script)
                            .arg(shellQuote(run))},
                       {}, [this](int c, const QByteArray &, const QString &e) {
                           if (c != 0) {
-                              Q_EMIT output(ktr("ERROR: Cannot start the script in pod %1: %2\n")
-                                                .arg(m_podName, e)
-                                                .toUtf8());
+                              jobOutput(ktr("ERROR: Cannot start the script in pod %1: %2\n")
+                                            .arg(m_podName, e)
+                                            .toUtf8());
                               finishScript(-1);
                               return;
                           }
@@ -963,7 +976,7 @@ void KubeJob::startTail()
             return;
         // The stream broke: resume from the last offset, with a growing pause.
         if (++m_tailFailures > 30) {
-            Q_EMIT output(ktr("ERROR: Lost the job's log stream: %1\n").arg(error).toUtf8());
+            jobOutput(ktr("ERROR: Lost the job's log stream: %1\n").arg(error).toUtf8());
             finishScript(-1);
             return;
         }
@@ -983,23 +996,21 @@ void KubeJob::onTailData(const QByteArray &bytes)
         if (at >= 0) {
             const qsizetype end = m_pending.indexOf("}\n", at);
             if (end < 0) {
-                if (at > 0) {
-                    Q_EMIT output(m_pending.left(at));
-                    m_pending.remove(0, at);
-                }
+                if (at > 0)
+                    emitPending(at);
                 return;
             }
             const QByteArray json = m_pending.mid(at + 1, end + 1 - (at + 1));
             const QJsonObject status = QJsonDocument::fromJson(json).object();
             if (status.value(u"script").toString().toUtf8() != scriptPath) {
                 // A line that only looks like ours: it is output.
-                Q_EMIT output(m_pending.left(end + 2));
-                m_pending.remove(0, end + 2);
+                emitPending(end + 2);
                 continue;
             }
             if (at > 0)
-                Q_EMIT output(m_pending.left(at));
-            m_pending.remove(0, end + 2);
+                emitPending(at);
+            m_pending.remove(0, end + 2 - at);
+            m_sentAhead = 0;
             finishScript(status.value(u"command_exit_code").toInt(-1));
             return;
         }
@@ -1008,12 +1019,51 @@ void KubeJob::onTailData(const QByteArray &bytes)
         qsizetype keep = m_pending.size();
         if (nl >= 0 && marker.startsWith(m_pending.mid(nl)))
             keep = nl;
-        if (keep > 0) {
-            Q_EMIT output(m_pending.left(keep));
-            m_pending.remove(0, keep);
-        }
+        if (keep > 0)
+            emitPending(keep);
         return;
     }
+}
+
+void KubeJob::emitPending(qsizetype n)
+{
+    const qsizetype ahead = std::min(m_sentAhead, n);
+    if (n > ahead)
+        jobOutput(m_pending.mid(ahead, n - ahead));
+    m_sentAhead -= ahead;
+    m_pending.remove(0, n);
+}
+
+void KubeJob::jobOutput(const QByteArray &bytes)
+{
+    const QByteArray out = m_merger.job(bytes);
+    if (!m_merger.holding())
+        m_release.stop();
+    if (!out.isEmpty())
+        Q_EMIT output(out);
+}
+
+void KubeJob::serviceOutput(const QByteArray &lines)
+{
+    // The job's last line is complete, only its newline is held back (it may be the start of
+    // the status line): it goes ahead, the service lines after it.
+    if (m_merger.lineOpen() && m_scriptRunning && m_sentAhead == 0 && m_pending.startsWith('\n')) {
+        m_sentAhead = 1;
+        jobOutput(QByteArray(1, '\n'));
+    }
+    const QByteArray out = m_merger.service(lines);
+    if (!out.isEmpty())
+        Q_EMIT output(out);
+    else if (!m_release.isActive())
+        m_release.start();
+}
+
+void KubeJob::releaseServiceLines()
+{
+    m_release.stop();
+    const QByteArray out = m_merger.release();
+    if (!out.isEmpty())
+        Q_EMIT output(out);
 }
 
 void KubeJob::finishScript(int code)
@@ -1028,10 +1078,11 @@ void KubeJob::finishScript(int code)
         m_tail = nullptr;
         tail->abort();
     }
-    if (!m_pending.isEmpty() && code < 0) {
-        Q_EMIT output(m_pending);
-    }
+    if (!m_pending.isEmpty() && code < 0)
+        emitPending(m_pending.size());
     m_pending.clear();
+    m_sentAhead = 0;
+    releaseServiceLines();
     Q_EMIT scriptFinished(code);
 }
 
@@ -1118,7 +1169,7 @@ void KubeJob::checkRunningPod()
             }
         }
         if (!problem.isEmpty()) {
-            Q_EMIT output(ktr("ERROR: Job failed (system failure): %1\n").arg(problem).toUtf8());
+            jobOutput(ktr("ERROR: Job failed (system failure): %1\n").arg(problem).toUtf8());
             finishScript(-1);
         }
     });
@@ -1158,7 +1209,7 @@ void KubeJob::deletePod(std::function<void()> then)
         }
         m_client->deletePod(m_podName, [this, then](const ApiResult &r) {
             if (!r.ok() && r.httpStatus != 404)
-                Q_EMIT output(
+                jobOutput(
                     ktr("WARNING: Cannot delete pod %1: %2\n").arg(m_podName, r.error).toUtf8());
             waitGone(60, then);
         });
@@ -1180,6 +1231,7 @@ void KubeJob::cleanup(bool keep)
     // The job ends: the services' last lines (a partial one too) go into its trace, then their
     // streams close; the pod's deletion does not wait for them.
     stopServiceLogs();
+    releaseServiceLines();
     stopAll();
     if (!m_prepareDone) {
         m_prepareDone = true;

@@ -1045,9 +1045,10 @@ private Q_SLOTS:
         ServiceSpec once;
         once.image.name = u"busybox:local"_qs;
         once.aliases = stagecraft::exec::serviceAliases(once.image.name, u"once"_qs);
-        once.command = {u"sh"_qs, u"-c"_qs,
-                        u"echo to stdout; echo to stderr >&2; printf 'no newline'; sleep 0.5; "
-                        "echo ' continued'; printf 'last words'"_qs};
+        once.command = {
+            u"sh"_qs, u"-c"_qs,
+            u"echo to stdout; echo to stderr >&2; sleep 0.3; printf 'no newline'; sleep 0.5; "
+            "echo ' continued'; printf 'last words'"_qs};
         job->spec.services = {ticker, once};
         QVERIFY2(job->prepare(), qPrintable(job->prepareError));
         QCOMPARE(job->run("echo job start; sleep 2; echo job end\n"), 0);

@@ -554,12 +554,15 @@ private slots:
         ticker.aliases = serviceAliases(kBusybox, u"ticker"_s);
         ticker.command = {u"sh"_s, u"-c"_s,
                           u"i=1; while :; do echo \"tick $i\"; i=$((i+1)); sleep 0.2; done"_s};
+        // A pause between the streams: the runtime reads stdout and stderr apart, and the kubelet
+        // continues a partial line with whatever entry comes next.
         ServiceSpec once;
         once.image.name = kBusybox;
         once.aliases = {u"once"_s};
-        once.command = {u"sh"_s, u"-c"_s,
-                        u"echo to stdout; echo to stderr >&2; printf 'no newline'; sleep 0.5; "
-                        "echo ' continued'; printf 'last words'; sleep 600"_s};
+        once.command = {
+            u"sh"_s, u"-c"_s,
+            u"echo to stdout; echo to stderr >&2; sleep 0.3; printf 'no newline'; sleep 0.5; "
+            "echo ' continued'; printf 'last words'; sleep 600"_s};
         spec.services = {ticker, once};
         const QString tickerName = serviceLogName(ticker);
         QCOMPARE(tickerName, u"localhost__busybox-localhost-busybox-ticker"_s);

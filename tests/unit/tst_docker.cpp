@@ -1184,19 +1184,33 @@ private Q_SLOTS:
         QCOMPARE(job.output, QByteArray("0\nafter\n"));
     }
 
-    void cancelLeavesNothing_data() { engines(); }
+    // Also with the service's log followed (CI_DEBUG_SERVICES): its stream ends with the job.
+    void cancelLeavesNothing_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<bool>("debugServices");
+        for (const char *engine : {"docker", "podman"}) {
+            QTest::addRow("%s", engine) << engineHost(engine) << false;
+            QTest::addRow("%s CI_DEBUG_SERVICES", engine) << engineHost(engine) << true;
+        }
+    }
     void cancelLeavesNothing()
     {
         QFETCH(QString, host);
+        QFETCH(bool, debugServices);
         REQUIRE_ENGINE(host);
         Job job(host);
         ServiceSpec svc;
         svc.image.name = QStringLiteral("busybox:local");
         svc.command = {u"sleep"_qs, u"600"_qs};
+        if (debugServices)
+            svc.command = {u"sh"_qs, u"-c"_qs, u"while :; do echo tick; sleep 0.1; done"_qs};
         svc.aliases = {u"svc"_qs};
         job.spec.services = {svc};
         job.spec.variables = {
             {u"DOCKER_TLS_CERTDIR"_qs, u"/certs"_qs, false, false}}; // a volume too
+        if (debugServices)
+            job.spec.variables.append({u"CI_DEBUG_SERVICES"_qs, u"true"_qs, false, false});
         QVERIFY2(job.prepare(), qPrintable(job.prepareError));
         QCOMPARE(leftOvers(job.backend->client(), job.spec.pipelineId), 4);
         QSignalSpy finished(job.env.get(), &JobEnvironment::scriptFinished);
@@ -1209,6 +1223,10 @@ private Q_SLOTS:
         QVERIFY(timer.elapsed() < 20000);
         QCOMPARE(finished.size(), 1);
         QCOMPARE(leftOvers(job.backend->client(), job.spec.pipelineId), 0);
+        QCOMPARE(job.output.contains("[service:svc] "), debugServices);
+        const qsizetype size = job.output.size();
+        QTest::qWait(500);
+        QCOMPARE(job.output.size(), size);
     }
 
     void cancelDuringPrepare_data() { engines(); }

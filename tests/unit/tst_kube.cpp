@@ -692,10 +692,26 @@ private slots:
         QVERIFY(d.cleanup());
     }
 
+    // Also with a service whose log is followed (CI_DEBUG_SERVICES): its stream ends with the job.
+    void cancelLeavesNoPod_data()
+    {
+        QTest::addColumn<bool>("debugServices");
+        QTest::newRow("plain") << false;
+        QTest::newRow("CI_DEBUG_SERVICES") << true;
+    }
     void cancelLeavesNoPod()
     {
+        QFETCH(bool, debugServices);
         auto b = backend(settings());
         JobSpec spec = jobSpec(u"cancel"_s);
+        if (debugServices) {
+            spec.variables.append({u"CI_DEBUG_SERVICES"_s, u"true"_s, false, false});
+            ServiceSpec ticker;
+            ticker.image.name = kBusybox;
+            ticker.aliases = {u"ticker"_s};
+            ticker.command = {u"sh"_s, u"-c"_s, u"while :; do echo tick; sleep 0.1; done"_s};
+            spec.services = {ticker};
+        }
         std::unique_ptr<JobEnvironment> env(b->createEnvironment(spec, nullptr));
         Driver d(env.get());
         QVERIFY2(d.prepare(), qPrintable(d.prepareError));
@@ -711,7 +727,13 @@ private slots:
         QVERIFY2(timer.elapsed() < 15000, "the script was not stopped promptly");
         QVERIFY(d.exitCode != 0);
         QVERIFY(!d.out.contains("not reached"));
+        timer.restart();
         QVERIFY(d.cleanup());
+        QVERIFY2(timer.elapsed() < 30000, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(d.out.contains("[service:ticker] "), debugServices);
+        const qsizetype size = d.out.size();
+        QTest::qWait(500);
+        QCOMPARE(d.out.size(), size);
         QCOMPARE(apiPods(spec.pipelineId), 0);
         QCOMPARE(podmanPods(podName), 0);
     }

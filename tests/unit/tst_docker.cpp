@@ -1507,6 +1507,42 @@ private Q_SLOTS:
         QCOMPARE(leftOvers(clientFor(host), u"1"_qs), 0);
     }
 
+    // CI_DEBUG_SERVICES through the whole way: the engine passes it, the service's lines reach
+    // the job's log, masked like the rest of it.
+    void cliServiceLogs_data() { engines(); }
+    void cliServiceLogs()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        CliProject project("variables:\n"
+                           "  CI_DEBUG_SERVICES: \"true\"\n"
+                           "job:\n"
+                           "  image: busybox:local\n"
+                           "  services:\n"
+                           "    - name: busybox:local\n"
+                           "      alias: db\n"
+                           "      entrypoint: [\"sh\", \"-c\"]\n"
+                           "      command: [\"echo \\\"password: $DB_PASSWORD\\\"; sleep 600\"]\n"
+                           "  script:\n"
+                           "    - sleep 1\n"
+                           "    - echo done\n");
+        const QString vars = project.dir.filePath(u"vars.yml"_qs);
+        QFile f(vars);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("DB_PASSWORD:\n  value: s3cr3t-db-password\n  masked: true\n");
+        f.close();
+        const CliResult r = project.run(host, {u"--variables-file"_qs, vars});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        const QByteArray log = project.log(1, 1);
+        const QList<ServiceLine> lines = serviceLines(log);
+        QVERIFY2(lines.size() == 1, log.constData());
+        QCOMPARE(lines.first().name, u"busybox-db"_qs);
+        QCOMPARE(lines.first().text, QByteArray("password: [MASKED]"));
+        QVERIFY(!log.contains("s3cr3t"));
+        QVERIFY(!r.out.contains(u"s3cr3t"_qs));
+        QCOMPARE(leftOvers(clientFor(host), u"1"_qs), 0);
+    }
+
     // Ctrl+C in stagecraft-cli while a docker job's script runs: the job is canceled and its
     // containers, network and volume are gone when the command returns.
     void cliInterrupt_data() { engines(); }

@@ -7,8 +7,9 @@ runs the pods for real with `podman kube play`:
 
 - HTTPS with a CA made by openssl at start; client certificates (CN = user, O = groups) and bearer
   tokens; an RBAC table (identity -> verbs on resources) answering 403 with the apiserver's text.
-- /version; pods (create, get, list with label/field selectors, watch, delete), pods/log (follow,
-  timestamps, sinceTime, the 400 "waiting to start"), pods/exec over WebSocket
+- /version; pods (create, get, list with label/field selectors, watch, delete), pods/log (both
+  streams, follow, timestamps, sinceTime, partial lines as the kubelet sends them, the 400
+  "waiting to start"), pods/exec over WebSocket
   (v5.channel.k8s.io, v4.channel.k8s.io; runs `podman exec -i` in the real container), secrets and
   configmaps (create, get, list, delete, merge-patch; garbage-collected with their owner pod).
 - Every object is checked field by field against the official models of Debian's
@@ -87,6 +88,7 @@ STATE = {
                "execProtocols": ["v5.channel.k8s.io", "v4.channel.k8s.io"]},
 }
 PODMAN_ENV = dict(os.environ)
+LOG_STAMP = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d) ")
 RBAC = DEFAULT_RBAC
 
 
@@ -1350,8 +1352,11 @@ class Handler(BaseHTTPRequestHandler):
             args += ["--since", since_time]
         elif since_seconds:
             args += ["--since", f"{int(since_seconds)}s"]
+        # The kubelet serves both streams of the container, in the order they were logged:
+        # podman logs writes each entry in one write to the descriptor of its stream, so one pipe
+        # for both keeps the order (and the entries whole).
         proc = subprocess.Popen(["podman", *args, f"{podman_name(ns, name)}-{container}"],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=PODMAN_ENV)
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=PODMAN_ENV)
         with LOCK:
             cfg = STATE["config"]
             drop_after = cfg["dropLogAfterLines"] if cfg["dropLogTimes"] > 0 else 0
@@ -1359,19 +1364,45 @@ class Handler(BaseHTTPRequestHandler):
                 cfg["dropLogTimes"] -= 1
         self.start_chunked("text/plain")
         count = 0
+        new_line = True
+        pending = b""
         try:
-            for raw in proc.stdout:
-                if not raw.endswith(b"\n"):
-                    raw += b"\n"
-                stamp, _, text = raw.partition(b" ")
-                self.chunk(raw if stamps else text)
-                count += 1
-                if drop_after and count >= drop_after:
-                    # The test hook: the connection breaks as an apiserver-kubelet link would.
-                    proc.kill()
-                    self.close_connection = True
-                    self.request.shutdown(socket.SHUT_RDWR)
-                    return
+            # Read as it comes (not line by line): the kubelet sends a partial line (one without
+            # its newline) at once. podman writes each entry in one write, so what follows the
+            # last newline of a read is a whole partial entry.
+            for data in iter(lambda: proc.stdout.read1(65536), b""):
+                pending += data
+                while pending:
+                    nl = pending.find(b"\n")
+                    raw, pending = ((pending[:nl + 1], pending[nl + 1:]) if nl >= 0
+                                    else (pending, b""))
+                    # Every entry starts with its timestamp (--timestamps): anything else is
+                    # podman's own diagnostics on its stderr, not the container's.
+                    if new_line and not LOG_STAMP.match(raw):
+                        continue
+                    # podman prints the entry that continues a partial line right after it: the
+                    # kubelet gives the continuation no timestamp of its own, and a last line
+                    # without its newline stays without one.
+                    starts = [0] + [m.start() for m in LOG_STAMP.finditer(raw, 1)]
+                    out = b""
+                    for i, start in enumerate(starts):
+                        entry = raw[start:starts[i + 1] if i + 1 < len(starts) else len(raw)]
+                        stamp = LOG_STAMP.match(entry)
+                        text = entry[stamp.end():] if stamp else entry
+                        out += entry if stamps and new_line else text
+                        new_line = entry.endswith(b"\n")
+                    if out:  # an empty chunk would end the stream
+                        self.chunk(out)
+                    if not new_line:
+                        continue
+                    count += 1
+                    if drop_after and count >= drop_after:
+                        # The test hook: the connection breaks as an apiserver-kubelet link
+                        # would.
+                        proc.kill()
+                        self.close_connection = True
+                        self.request.shutdown(socket.SHUT_RDWR)
+                        return
             self.end_chunks()
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
             pass

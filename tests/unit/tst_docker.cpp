@@ -16,10 +16,12 @@
 #include <QLocalSocket>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <memory>
@@ -237,6 +239,41 @@ struct CliProject
     }
 };
 
+// One `[service:<name>] <timestamp> <text>` line of a trace.
+struct ServiceLine
+{
+    QString name;
+    QString timestamp;
+    QByteArray text;
+};
+
+// An RFC 3339 timestamp that compares as text (nine fractional digits; Docker trims zeros).
+QString sortable(const QString &stamp)
+{
+    const qsizetype dot = stamp.indexOf(u'.');
+    const QString whole = stamp.left(dot < 0 ? stamp.size() - 1 : dot);
+    const QString fraction = dot < 0 ? QString() : stamp.mid(dot + 1).chopped(1);
+    return whole + u'.' + fraction.leftJustified(9, u'0');
+}
+
+// The service log lines of a trace, in order; `other` receives the rest.
+QList<ServiceLine> serviceLines(const QByteArray &trace, QByteArray *other = nullptr)
+{
+    static const QRegularExpression shape(
+        u"^\x1b\\[0;37m\\[service:([^\\]]*)\\] "
+        u"(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?Z) "
+        "(.*)\x1b\\[0;m$"_qs);
+    QList<ServiceLine> lines;
+    for (const QByteArray &line : trace.split('\n')) {
+        const QRegularExpressionMatch m = shape.match(QString::fromUtf8(line));
+        if (m.hasMatch())
+            lines.append({m.captured(1), m.captured(2), m.captured(3).toUtf8()});
+        else if (other && !line.isEmpty())
+            *other += line + '\n';
+    }
+    return lines;
+}
+
 } // namespace
 
 // QSKIP has to be in the test function itself.
@@ -305,6 +342,119 @@ private Q_SLOTS:
         QFETCH(QString, alias);
         QFETCH(QStringList, expected);
         QCOMPARE(stagecraft::exec::serviceAliases(image, alias), expected);
+    }
+
+    // CI_DEBUG_SERVICES as GitLab Runner parses it (Go's strconv.ParseBool).
+    void debugServices_data()
+    {
+        QTest::addColumn<QStringList>("values"); // definitions in order
+        QTest::addColumn<bool>("enabled");
+        QTest::addColumn<QString>("warning");
+        QTest::newRow("unset") << QStringList{} << false << QString();
+        QTest::newRow("empty") << QStringList{u""_qs} << false << QString();
+        for (const char *v : {"true", "1", "TRUE", "True", "t", "T"})
+            QTest::addRow("%s", v) << QStringList{QString::fromLatin1(v)} << true << QString();
+        for (const char *v : {"false", "0", "FALSE", "False", "f", "F"})
+            QTest::addRow("%s", v) << QStringList{QString::fromLatin1(v)} << false << QString();
+        QTest::newRow("yes") << QStringList{u"yes"_qs} << false
+                             << u"failed to parse value 'yes' for CI_DEBUG_SERVICES variable: "
+                                "strconv.ParseBool: parsing \"yes\": invalid syntax"_qs;
+        QTest::newRow("spaces") << QStringList{u" true"_qs} << false
+                                << u"failed to parse value ' true' for CI_DEBUG_SERVICES "
+                                   "variable: strconv.ParseBool: parsing \" true\": invalid "
+                                   "syntax"_qs;
+        QTest::newRow("last wins") << QStringList{u"true"_qs, u"false"_qs} << false << QString();
+    }
+    void debugServices()
+    {
+        QFETCH(QStringList, values);
+        QFETCH(bool, enabled);
+        QFETCH(QString, warning);
+        QList<JobVariable> variables{{u"CI_DEBUG_TRACE"_qs, u"true"_qs, false, false}};
+        for (const QString &v : values)
+            variables.append({u"CI_DEBUG_SERVICES"_qs, v, false, false});
+        QString actual;
+        QCOMPARE(debugServicesEnabled(variables, &actual), enabled);
+        QCOMPARE(actual, warning);
+    }
+
+    // Log entries (frames) -> whole trace lines.
+    void serviceLogWriter_data()
+    {
+        QTest::addColumn<QByteArrayList>("entries");
+        QTest::addColumn<QByteArray>("lines");
+        QTest::addColumn<QByteArray>("flushed");
+        const QByteArray p = "\x1b[0;37m[service:postgres-db] ";
+        const QByteArray r = "\x1b[0;m\n";
+        QTest::newRow("one line")
+            << QByteArrayList{"2023-01-26T20:28:39.843063600Z LOG:  database system is ready\n"}
+            << p + "2023-01-26T20:28:39.843063600Z LOG:  database system is ready" + r
+            << QByteArray();
+        QTest::newRow("continued partial line keeps its first timestamp")
+            << QByteArrayList{"2023-01-26T20:28:39Z no newline",
+                              "2023-01-26T20:28:40Z  continued\n", "2023-01-26T20:28:41Z next\n"}
+            << p + "2023-01-26T20:28:39Z no newline continued" + r + p +
+                   "2023-01-26T20:28:41Z next" + r
+            << QByteArray();
+        QTest::newRow("last partial line flushed")
+            << QByteArrayList{"2023-01-26T20:28:39.1Z a\n", "2023-01-26T20:28:39.2Z last words"}
+            << p + "2023-01-26T20:28:39.1Z a" + r << p + "2023-01-26T20:28:39.2Z last words" + r;
+        QTest::newRow("several lines in one entry, empty line kept")
+            << QByteArrayList{"2023-01-26T20:28:39+01:00 a\n\nb\n"}
+            << p + "2023-01-26T20:28:39+01:00 a" + r + p + r + p + "b" + r << QByteArray();
+        QTest::newRow("continuation without a timestamp")
+            << QByteArrayList{"2023-01-26T20:28:39Z ab", "cd\n"}
+            << p + "2023-01-26T20:28:39Z abcd" + r << QByteArray();
+    }
+    void serviceLogWriter()
+    {
+        QFETCH(QByteArrayList, entries);
+        QFETCH(QByteArray, lines);
+        QFETCH(QByteArray, flushed);
+        ServiceSpec postgres;
+        postgres.aliases = stagecraft::exec::serviceAliases(u"postgres:15"_qs, u"db"_qs);
+        QCOMPARE(serviceLogName(postgres), u"postgres-db"_qs);
+        ServiceLogWriter writer(serviceLogName(postgres));
+        QByteArray out;
+        for (const QByteArray &e : entries)
+            out += writer.feed(e);
+        QCOMPARE(out, lines);
+        QCOMPARE(writer.flush(), flushed);
+        QCOMPARE(writer.flush(), QByteArray());
+    }
+
+    // Service lines never land inside a line the job has begun.
+    void serviceLineMerger_data()
+    {
+        QTest::addColumn<QByteArrayList>("steps"); // J: job bytes, S: service lines, R: release
+        QTest::addColumn<QByteArrayList>("written");
+        QTest::newRow("between whole lines")
+            << QByteArrayList{"J:a\n", "S:s1\n", "J:b\n"} << QByteArrayList{"a\n", "s1\n", "b\n"};
+        QTest::newRow("held until the job ends its line")
+            << QByteArrayList{"J:pro", "S:s1\n", "S:s2\n", "J:gress", "J:\n", "J:next\n"}
+            << QByteArrayList{"pro", "", "", "gress", "\ns1\ns2\n", "next\n"};
+        QTest::newRow("released on a line of their own")
+            << QByteArrayList{"J:50%", "S:s1\n", "R:", "J: 100%\n", "R:"}
+            << QByteArrayList{"50%", "", "\ns1\n", " 100%\n", ""};
+        QTest::newRow("nothing held")
+            << QByteArrayList{"R:", "J:x\n", "R:"} << QByteArrayList{"", "x\n", ""};
+    }
+    void serviceLineMerger()
+    {
+        QFETCH(QByteArrayList, steps);
+        QFETCH(QByteArrayList, written);
+        ServiceLineMerger merger;
+        QByteArrayList actual;
+        for (const QByteArray &step : steps) {
+            const QByteArray bytes = step.mid(2);
+            if (step.startsWith("J:"))
+                actual << merger.job(bytes);
+            else if (step.startsWith("S:"))
+                actual << merger.service(bytes);
+            else
+                actual << merger.release();
+        }
+        QCOMPARE(actual, written);
     }
 
     void imageReference_data()
@@ -817,14 +967,27 @@ private Q_SLOTS:
     }
 
     // A service that exits (here: at once) is reported without waiting for the timeout.
-    void serviceExits_data() { engines(); }
+    // With CI_DEBUG_SERVICES too: the warning is the same, the service's line comes as well.
+    void serviceExits_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<bool>("debugServices");
+        for (const char *engine : {"docker", "podman"}) {
+            QTest::addRow("%s", engine) << engineHost(engine) << false;
+            QTest::addRow("%s CI_DEBUG_SERVICES", engine) << engineHost(engine) << true;
+        }
+    }
     void serviceExits()
     {
         QFETCH(QString, host);
+        QFETCH(bool, debugServices);
         REQUIRE_ENGINE(host);
         Job job(host);
+        if (debugServices)
+            job.spec.variables.append({u"CI_DEBUG_SERVICES"_qs, u"1"_qs, false, false});
         ServiceSpec quitter;
         quitter.image.name = u"busybox:local"_qs;
+        quitter.aliases = stagecraft::exec::serviceAliases(quitter.image.name);
         quitter.command = {u"sh"_qs, u"-c"_qs, u"echo cannot start; exit 1"_qs};
         quitter.healthcheckPort = 2375;
         job.spec.services = {quitter};
@@ -839,6 +1002,104 @@ private Q_SLOTS:
                                     name + "\" exited with code 1\n";
         QVERIFY2(job.output.contains(expected), job.output.constData());
         QVERIFY(job.output.contains("Service container logs:\ncannot start\n\n*********\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(serviceLines(job.output).size(), debugServices ? 1 : 0, 5000);
+        const QList<ServiceLine> lines = serviceLines(job.output);
+        if (debugServices) {
+            QCOMPARE(lines.first().name, u"busybox"_qs);
+            QCOMPARE(lines.first().text, QByteArray("cannot start"));
+        }
+    }
+
+    // CI_DEBUG_SERVICES: the services' logs in the trace while the job runs, line by line with
+    // the engine's timestamps; nothing without it; GitLab Runner's warning for a value it cannot
+    // read.
+    void serviceLogs_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<bool>("enabled");
+        for (const char *engine : {"docker", "podman"}) {
+            QTest::addRow("%s true", engine) << engineHost(engine) << u"true"_qs << true;
+            QTest::addRow("%s unset", engine) << engineHost(engine) << QString() << false;
+            QTest::addRow("%s invalid", engine) << engineHost(engine) << u"yes"_qs << false;
+        }
+    }
+    void serviceLogs()
+    {
+        QFETCH(QString, host);
+        QFETCH(QString, value);
+        QFETCH(bool, enabled);
+        REQUIRE_ENGINE(host);
+        const auto threads = [] {
+            return QDir(u"/proc/self/task"_qs).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size();
+        };
+        const qsizetype threadsBefore = threads();
+        auto job = std::make_unique<Job>(host);
+        if (!value.isNull())
+            job->spec.variables.append({u"CI_DEBUG_SERVICES"_qs, value, false, false});
+        ServiceSpec ticker;
+        ticker.image.name = u"busybox:local"_qs;
+        ticker.aliases = stagecraft::exec::serviceAliases(ticker.image.name, u"ticker"_qs);
+        ticker.command = {u"sh"_qs, u"-c"_qs,
+                          u"i=1; while :; do echo \"tick $i\"; i=$((i+1)); sleep 0.2; done"_qs};
+        ServiceSpec once;
+        once.image.name = u"busybox:local"_qs;
+        once.aliases = stagecraft::exec::serviceAliases(once.image.name, u"once"_qs);
+        once.command = {
+            u"sh"_qs, u"-c"_qs,
+            u"echo to stdout; echo to stderr >&2; sleep 0.3; printf 'no newline'; sleep 0.5; "
+            "echo ' continued'; printf 'last words'"_qs};
+        job->spec.services = {ticker, once};
+        QVERIFY2(job->prepare(), qPrintable(job->prepareError));
+        QCOMPARE(job->run("echo job start; sleep 2; echo job end\n"), 0);
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(job->cleanup());
+        // The streams end with the job; they do not hold it up.
+        QVERIFY2(timer.elapsed() < 15000, qPrintable(QString::number(timer.elapsed())));
+        const QByteArray trace = job->output;
+        QByteArray other;
+        const QList<ServiceLine> lines = serviceLines(trace, &other);
+        const QByteArray warning =
+            "\x1b[0;33mWARNING: failed to parse value 'yes' for CI_DEBUG_SERVICES variable: "
+            "strconv.ParseBool: parsing \"yes\": invalid syntax\x1b[0;m\n";
+        QCOMPARE(trace.contains(warning), value == u"yes");
+        if (!enabled) {
+            QVERIFY2(!trace.contains("[service:"), trace.constData());
+            QVERIFY(!trace.contains("tick 1"));
+            return;
+        }
+        QVERIFY2(!other.contains("WARNING"), other.constData());
+        QList<ServiceLine> ticks, onces;
+        for (const ServiceLine &l : lines)
+            (l.name == u"busybox-ticker" ? ticks : onces).append(l);
+        // Every tick once, in order, with non-decreasing timestamps.
+        QVERIFY2(ticks.size() >= 5, trace.constData());
+        for (int i = 0; i < ticks.size(); ++i) {
+            QCOMPARE(ticks.at(i).text, "tick " + QByteArray::number(i + 1));
+            if (i > 0)
+                QVERIFY(sortable(ticks.at(i - 1).timestamp) <= sortable(ticks.at(i).timestamp));
+        }
+        // Concurrently with the job's own output.
+        const qsizetype start = trace.indexOf("job start\n");
+        const qsizetype end = trace.indexOf("job end\n");
+        QVERIFY(start >= 0 && end > start);
+        QVERIFY2(serviceLines(trace.mid(start, end - start)).size() >= 3, trace.constData());
+        // Both streams, whole lines; a partial line completed, a last one flushed at the end.
+        QByteArrayList texts;
+        for (const ServiceLine &l : onces) {
+            QCOMPARE(l.name, u"busybox-once"_qs);
+            texts << l.text;
+        }
+        std::sort(texts.begin(), texts.end());
+        QCOMPARE(texts,
+                 (QByteArrayList{"last words", "no newline continued", "to stderr", "to stdout"}));
+        // Nothing comes after the job's end, and no thread is left.
+        const qsizetype size = job->output.size();
+        QTest::qWait(600);
+        QCOMPARE(job->output.size(), size);
+        job.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(threads() <= threadsBefore, 5000);
     }
 
     void privileged_data() { engines(); }
@@ -951,19 +1212,33 @@ private Q_SLOTS:
         QCOMPARE(job.output, QByteArray("0\nafter\n"));
     }
 
-    void cancelLeavesNothing_data() { engines(); }
+    // Also with the service's log followed (CI_DEBUG_SERVICES): its stream ends with the job.
+    void cancelLeavesNothing_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<bool>("debugServices");
+        for (const char *engine : {"docker", "podman"}) {
+            QTest::addRow("%s", engine) << engineHost(engine) << false;
+            QTest::addRow("%s CI_DEBUG_SERVICES", engine) << engineHost(engine) << true;
+        }
+    }
     void cancelLeavesNothing()
     {
         QFETCH(QString, host);
+        QFETCH(bool, debugServices);
         REQUIRE_ENGINE(host);
         Job job(host);
         ServiceSpec svc;
         svc.image.name = QStringLiteral("busybox:local");
         svc.command = {u"sleep"_qs, u"600"_qs};
+        if (debugServices)
+            svc.command = {u"sh"_qs, u"-c"_qs, u"while :; do echo tick; sleep 0.1; done"_qs};
         svc.aliases = {u"svc"_qs};
         job.spec.services = {svc};
         job.spec.variables = {
             {u"DOCKER_TLS_CERTDIR"_qs, u"/certs"_qs, false, false}}; // a volume too
+        if (debugServices)
+            job.spec.variables.append({u"CI_DEBUG_SERVICES"_qs, u"true"_qs, false, false});
         QVERIFY2(job.prepare(), qPrintable(job.prepareError));
         QCOMPARE(leftOvers(job.backend->client(), job.spec.pipelineId), 4);
         QSignalSpy finished(job.env.get(), &JobEnvironment::scriptFinished);
@@ -976,6 +1251,10 @@ private Q_SLOTS:
         QVERIFY(timer.elapsed() < 20000);
         QCOMPARE(finished.size(), 1);
         QCOMPARE(leftOvers(job.backend->client(), job.spec.pipelineId), 0);
+        QCOMPARE(job.output.contains("[service:svc] "), debugServices);
+        const qsizetype size = job.output.size();
+        QTest::qWait(500);
+        QCOMPARE(job.output.size(), size);
     }
 
     void cancelDuringPrepare_data() { engines(); }
@@ -1253,6 +1532,42 @@ private Q_SLOTS:
         QFile artifact(project.dir.filePath(u"data/pipelines/1/artifacts/1/out.txt"_qs));
         QVERIFY(artifact.open(QIODevice::ReadOnly));
         QCOMPARE(artifact.readAll(), QByteArray("built\n"));
+        QCOMPARE(leftOvers(clientFor(host), u"1"_qs), 0);
+    }
+
+    // CI_DEBUG_SERVICES through the whole way: the engine passes it, the service's lines reach
+    // the job's log, masked like the rest of it.
+    void cliServiceLogs_data() { engines(); }
+    void cliServiceLogs()
+    {
+        QFETCH(QString, host);
+        REQUIRE_ENGINE(host);
+        CliProject project("variables:\n"
+                           "  CI_DEBUG_SERVICES: \"true\"\n"
+                           "job:\n"
+                           "  image: busybox:local\n"
+                           "  services:\n"
+                           "    - name: busybox:local\n"
+                           "      alias: db\n"
+                           "      entrypoint: [\"sh\", \"-c\"]\n"
+                           "      command: [\"echo \\\"password: $DB_PASSWORD\\\"; sleep 600\"]\n"
+                           "  script:\n"
+                           "    - sleep 1\n"
+                           "    - echo done\n");
+        const QString vars = project.dir.filePath(u"vars.yml"_qs);
+        QFile f(vars);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("DB_PASSWORD:\n  value: s3cr3t-db-password\n  masked: true\n");
+        f.close();
+        const CliResult r = project.run(host, {u"--variables-file"_qs, vars});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        const QByteArray log = project.log(1, 1);
+        const QList<ServiceLine> lines = serviceLines(log);
+        QVERIFY2(lines.size() == 1, log.constData());
+        QCOMPARE(lines.first().name, u"busybox-db"_qs);
+        QCOMPARE(lines.first().text, QByteArray("password: [MASKED]"));
+        QVERIFY(!log.contains("s3cr3t"));
+        QVERIFY(!r.out.contains(u"s3cr3t"_qs));
         QCOMPARE(leftOvers(clientFor(host), u"1"_qs), 0);
     }
 

@@ -2,6 +2,7 @@
 
 #include "exec/engine.h"
 #include "exec/scriptbuilder.h"
+#include "exec/services.h"
 #include "exec/shell/shellbackend.h"
 #include "gitrepobuilder.h"
 #include "pipeline/gitcontext.h"
@@ -201,6 +202,65 @@ private:
     int *m_cleanups;
 };
 
+/// A backend whose "script" writes the job's output with a line of its first service's log in
+/// between, the way the container executors write them (when the job asks for them): what the
+/// engine does with a service's log (passing CI_DEBUG_SERVICES and the aliases, masking).
+class ServiceLogBackend : public exec::ShellBackend
+{
+public:
+    class Environment : public exec::JobEnvironment
+    {
+    public:
+        Environment(const exec::JobSpec &spec, QObject *parent)
+            : exec::JobEnvironment(parent)
+            , m_spec(spec)
+        {
+        }
+        void prepare() override
+        {
+            QTimer::singleShot(0, this, [this] { Q_EMIT prepared(true, QString()); });
+        }
+        void runScript(exec::ScriptStep step, const QByteArray &) override
+        {
+            QTimer::singleShot(0, this, [this, step] {
+                if (step == exec::ScriptStep::Step) {
+                    Q_EMIT output("job starts, ");
+                    if (exec::debugServicesEnabled(m_spec.variables)) {
+                        QString secret;
+                        for (const exec::JobVariable &v : m_spec.variables)
+                            if (v.name == u"SECRET")
+                                secret = v.value;
+                        exec::ServiceLogWriter writer(
+                            exec::serviceLogName(m_spec.services.first()));
+                        Q_EMIT output(writer.feed(
+                            "2023-01-26T20:28:39.843063600Z password: " + secret.toUtf8() + '\n'));
+                    }
+                    Q_EMIT output("job ends\n");
+                }
+                Q_EMIT scriptFinished(0);
+            });
+        }
+        void abortScript() override {}
+        void collect() override
+        {
+            QTimer::singleShot(0, this, [this] { Q_EMIT collected(true, QString()); });
+        }
+        void cleanup(bool) override
+        {
+            QTimer::singleShot(0, this, [this] { Q_EMIT cleanedUp(); });
+        }
+        QString enterCommand() const override { return {}; }
+
+    private:
+        exec::JobSpec m_spec;
+    };
+
+    exec::JobEnvironment *createEnvironment(const exec::JobSpec &spec, QObject *parent) override
+    {
+        return new Environment(spec, parent);
+    }
+};
+
 bool processAlive(qint64 pid)
 {
     if (pid <= 0)
@@ -292,6 +352,8 @@ private slots:
     void jobSpec();
     void serviceSpec_data();
     void serviceSpec();
+    void serviceLogs_data();
+    void serviceLogs();
     void timeoutWhilePreparing();
     void environment();
 };
@@ -1772,6 +1834,57 @@ void TestEngine::serviceSpec()
     const exec::ServiceSpec &service = specs.first().services.first();
     QCOMPARE(service.aliases, aliases);
     QCOMPARE(service.healthcheckPort, healthcheckPort);
+}
+
+void TestEngine::serviceLogs_data()
+{
+    QTest::addColumn<QByteArray>("variables");
+    QTest::addColumn<bool>("enabled");
+    QTest::newRow("true") << QByteArray("variables:\n  CI_DEBUG_SERVICES: \"true\"\n") << true;
+    QTest::newRow("1 in the job") << QByteArray("job:\n  variables:\n    CI_DEBUG_SERVICES: 1\n")
+                                  << true;
+    QTest::newRow("false") << QByteArray("variables:\n  CI_DEBUG_SERVICES: \"false\"\n") << false;
+    QTest::newRow("unset") << QByteArray() << false;
+}
+
+void TestEngine::serviceLogs()
+{
+    // CI_DEBUG_SERVICES reaches the backend; the lines it writes into the trace (GitLab's shape,
+    // `[service:<aliases joined with ->]`) are masked like all of the trace: a service's log is
+    // not the script's, but a masked value in it is hidden all the same.
+    QFETCH(QByteArray, variables);
+    QFETCH(bool, enabled);
+    Fixture f;
+    const QString file = QDir(f.shared).filePath(QStringLiteral("vars.yml"));
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write("SECRET:\n  value: s3cr3t-value-42\n  masked: true\n");
+    out.close();
+    exec::RunOptions o;
+    o.variablesFiles << file;
+    f.backendFactory = [] { return std::make_unique<ServiceLogBackend>(); };
+    QByteArray ci = "job:\n  services:\n    - name: postgres:15\n      alias: db\n"
+                    "  script: echo\n";
+    if (variables.startsWith("job:"))
+        ci += variables.mid(5);
+    else
+        ci = variables + ci;
+    QVERIFY(f.start(ci, o));
+    QByteArray live;
+    QObject::connect(f.engine.get(), &exec::Engine::jobOutput, f.engine.get(),
+                     [&live](int, const QByteArray &bytes) { live += bytes; });
+    QVERIFY(f.wait());
+    QCOMPARE(f.lastStatus(), PipelineStatus::Success);
+    const QString t = f.trace(QStringLiteral("job"));
+    const QString line =
+        QStringLiteral("\x1b[0;37m[service:postgres-db] "
+                       "2023-01-26T20:28:39.843063600Z password: [MASKED]\x1b[0;m");
+    QVERIFY2(t.contains(enabled ? u"\njob starts, " + line + u"\njob ends\n"
+                                : QStringLiteral("\njob starts, job ends\n")),
+             qPrintable(t));
+    QCOMPARE(t.contains(QStringLiteral("[service:")), enabled);
+    QVERIFY(!t.contains(QStringLiteral("s3cr3t")));
+    QVERIFY(!live.contains("s3cr3t"));
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -106,6 +107,22 @@ public:
 private:
     JobEnvironment *m_env;
 };
+
+// The `[service:<name>] <timestamp> <text>` lines of a trace, in order: name, timestamp, text.
+QList<QStringList> serviceLines(const QByteArray &trace)
+{
+    static const QRegularExpression shape(
+        u"^\x1b\\[0;37m\\[service:([^\\]]*)\\] "
+        u"(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?Z) "
+        "(.*)\x1b\\[0;m$"_s);
+    QList<QStringList> lines;
+    for (const QByteArray &line : trace.split('\n')) {
+        const QRegularExpressionMatch m = shape.match(QString::fromUtf8(line));
+        if (m.hasMatch())
+            lines.append({m.captured(1), m.captured(2), m.captured(3)});
+    }
+    return lines;
+}
 
 } // namespace
 
@@ -544,6 +561,83 @@ private slots:
         QVERIFY(d.cleanup());
     }
 
+    // CI_DEBUG_SERVICES: each svc-N container's log (both streams, the kubelet's timestamps) in
+    // the trace while the job runs; dropped streams resume without losing or repeating a line.
+    void serviceLogs_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::newRow("TRUE") << u"TRUE"_s;
+        QTest::newRow("unset") << QString();
+    }
+    void serviceLogs()
+    {
+        QFETCH(QString, value);
+        const bool enabled = !value.isNull();
+        auto b = backend(settings());
+        JobSpec spec = jobSpec(u"svclogs"_s);
+        if (enabled)
+            spec.variables.append({u"CI_DEBUG_SERVICES"_s, value, false, false});
+        ServiceSpec ticker;
+        ticker.image.name = kBusybox;
+        ticker.aliases = serviceAliases(kBusybox, u"ticker"_s);
+        ticker.command = {u"sh"_s, u"-c"_s,
+                          u"i=1; while :; do echo \"tick $i\"; i=$((i+1)); sleep 0.2; done"_s};
+        // A pause between the streams: the runtime reads stdout and stderr apart, and the kubelet
+        // continues a partial line with whatever entry comes next.
+        ServiceSpec once;
+        once.image.name = kBusybox;
+        once.aliases = {u"once"_s};
+        once.command = {
+            u"sh"_s, u"-c"_s,
+            u"echo to stdout; echo to stderr >&2; sleep 0.3; printf 'no newline'; sleep 0.5; "
+            "echo ' continued'; printf 'last words'; sleep 600"_s};
+        spec.services = {ticker, once};
+        const QString tickerName = serviceLogName(ticker);
+        QCOMPARE(tickerName, u"localhost__busybox-localhost-busybox-ticker"_s);
+        // The first log streams break after 5 lines (the ticker's at least once).
+        testConfig({{u"dropLogAfterLines"_s, 5}, {u"dropLogTimes"_s, 4}});
+        std::unique_ptr<JobEnvironment> env(b->createEnvironment(spec, nullptr));
+        Driver d(env.get());
+        QVERIFY2(d.prepare(), qPrintable(d.prepareError + u'\n' + QString::fromUtf8(d.out)));
+        QCOMPARE(d.run("echo job start; sleep 3; echo job end"), 0);
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(d.cleanup());
+        QVERIFY2(timer.elapsed() < 30000, qPrintable(QString::number(timer.elapsed())));
+        testConfig({{u"dropLogTimes"_s, 0}});
+        const QByteArray trace = d.out;
+        if (!enabled) {
+            QVERIFY2(!trace.contains("[service:"), trace.constData());
+            return;
+        }
+        QVERIFY2(!trace.contains("WARNING"), trace.constData());
+        QStringList ticks, onces;
+        QString last;
+        for (const QStringList &l : serviceLines(trace)) {
+            if (l.at(0) == tickerName) {
+                QVERIFY2(last <= l.at(1), qPrintable(last + u" > "_s + l.at(1)));
+                last = l.at(1);
+                ticks << l.at(2);
+            } else {
+                QCOMPARE(l.at(0), u"once"_s);
+                onces << l.at(2);
+            }
+        }
+        QVERIFY2(ticks.size() >= 10, trace.constData());
+        for (int i = 0; i < ticks.size(); ++i)
+            QCOMPARE(ticks.at(i), u"tick %1"_s.arg(i + 1));
+        const qsizetype start = trace.indexOf("job start\n");
+        const qsizetype end = trace.indexOf("job end\n");
+        QVERIFY(start >= 0 && end > start);
+        QVERIFY2(serviceLines(trace.mid(start, end - start)).size() >= 5, trace.constData());
+        onces.sort();
+        QCOMPARE(onces, (QStringList{u"last words"_s, u"no newline continued"_s, u"to stderr"_s,
+                                     u"to stdout"_s}));
+        const qsizetype size = d.out.size();
+        QTest::qWait(600);
+        QCOMPARE(d.out.size(), size);
+    }
+
     void dockerInDocker()
     {
         int code = 0;
@@ -626,10 +720,26 @@ private slots:
         QVERIFY(d.cleanup());
     }
 
+    // Also with a service whose log is followed (CI_DEBUG_SERVICES): its stream ends with the job.
+    void cancelLeavesNoPod_data()
+    {
+        QTest::addColumn<bool>("debugServices");
+        QTest::newRow("plain") << false;
+        QTest::newRow("CI_DEBUG_SERVICES") << true;
+    }
     void cancelLeavesNoPod()
     {
+        QFETCH(bool, debugServices);
         auto b = backend(settings());
         JobSpec spec = jobSpec(u"cancel"_s);
+        if (debugServices) {
+            spec.variables.append({u"CI_DEBUG_SERVICES"_s, u"true"_s, false, false});
+            ServiceSpec ticker;
+            ticker.image.name = kBusybox;
+            ticker.aliases = {u"ticker"_s};
+            ticker.command = {u"sh"_s, u"-c"_s, u"while :; do echo tick; sleep 0.1; done"_s};
+            spec.services = {ticker};
+        }
         std::unique_ptr<JobEnvironment> env(b->createEnvironment(spec, nullptr));
         Driver d(env.get());
         QVERIFY2(d.prepare(), qPrintable(d.prepareError));
@@ -645,7 +755,13 @@ private slots:
         QVERIFY2(timer.elapsed() < 15000, "the script was not stopped promptly");
         QVERIFY(d.exitCode != 0);
         QVERIFY(!d.out.contains("not reached"));
+        timer.restart();
         QVERIFY(d.cleanup());
+        QVERIFY2(timer.elapsed() < 30000, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(d.out.contains("[service:ticker] "), debugServices);
+        const qsizetype size = d.out.size();
+        QTest::qWait(500);
+        QCOMPARE(d.out.size(), size);
         QCOMPARE(apiPods(spec.pipelineId), 0);
         QCOMPARE(podmanPods(podName), 0);
     }

@@ -16,6 +16,7 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QThread>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -81,14 +82,20 @@ DockerEnvironment::DockerEnvironment(const DockerClient &client, const DockerSet
     m_worker.setMaxThreadCount(1);
     m_control.setMaxThreadCount(1);
     m_worker.setExpiryTimeout(-1);
+    // Service lines wait at most this long for the job to end the line it has begun.
+    m_release.setSingleShot(true);
+    m_release.setInterval(1000);
+    connect(&m_release, &QTimer::timeout, this, &DockerEnvironment::releaseServiceLines);
 }
 
 DockerEnvironment::~DockerEnvironment()
 {
     m_cancel = true;
     m_scriptCancel = true;
+    m_logCancel = true;
     m_control.waitForDone();
     m_worker.waitForDone();
+    m_serviceLogs.waitForDone();
 }
 
 bool DockerEnvironment::bindsWorkspace() const
@@ -115,10 +122,36 @@ void DockerEnvironment::post(std::function<void()> fn)
     QMetaObject::invokeMethod(this, std::move(fn), Qt::QueuedConnection);
 }
 
+void DockerEnvironment::jobOutput(const QByteArray &bytes)
+{
+    const QByteArray out = m_merger.job(bytes);
+    if (!m_merger.holding())
+        m_release.stop();
+    if (!out.isEmpty())
+        Q_EMIT output(out);
+}
+
+void DockerEnvironment::serviceOutput(const QByteArray &lines)
+{
+    const QByteArray out = m_merger.service(lines);
+    if (!out.isEmpty())
+        Q_EMIT output(out);
+    else if (!m_release.isActive())
+        m_release.start();
+}
+
+void DockerEnvironment::releaseServiceLines()
+{
+    m_release.stop();
+    const QByteArray out = m_merger.release();
+    if (!out.isEmpty())
+        Q_EMIT output(out);
+}
+
 void DockerEnvironment::log(const QString &line)
 {
     const QByteArray bytes = line.toUtf8() + '\n';
-    post([this, bytes] { Q_EMIT output(bytes); });
+    post([this, bytes] { jobOutput(bytes); });
 }
 
 QJsonObject DockerEnvironment::labels() const
@@ -534,6 +567,76 @@ void DockerEnvironment::waitForService(int index, const ServiceSpec &service,
     log(text);
 }
 
+void DockerEnvironment::startServiceLogs()
+{
+    QString warning;
+    const bool enabled = debugServicesEnabled(m_spec.variables, &warning);
+    if (!warning.isEmpty())
+        log(QLatin1String(ansi::yellow) + tr("WARNING: %1").arg(warning) +
+            QLatin1String(ansi::reset));
+    if (!enabled || m_spec.services.isEmpty() || m_logCancel)
+        return;
+    m_serviceLogs.setMaxThreadCount(int(m_spec.services.size()));
+    for (int i = 0; i < m_spec.services.size(); ++i) {
+        const QString container = m_prefix + QStringLiteral("-svc-") + QString::number(i);
+        const QString name = serviceLogName(m_spec.services.at(i));
+        m_serviceLogs.start([this, container, name] { followServiceLog(container, name); });
+    }
+}
+
+void DockerEnvironment::followServiceLog(const QString &container, const QString &name)
+{
+    // The trace only gets whole lines; stdout and stderr are buffered apart.
+    ServiceLogWriter out(name);
+    ServiceLogWriter err(name);
+    const auto send = [this](const QByteArray &lines) {
+        if (!lines.isEmpty())
+            post([this, lines] { serviceOutput(lines); });
+    };
+    qsizetype entries = 0; // received, one frame each
+    qsizetype skip = 0;    // already received, when the log is read again
+    const StreamDemuxer::FrameSink onEntry = [&](int stream, const QByteArray &payload) {
+        if (skip > 0) {
+            --skip;
+            return;
+        }
+        ++entries;
+        send((stream == 2 ? err : out).feed(payload));
+    };
+    StreamDemuxer demux(onEntry);
+    const QString path =
+        u"/containers/" + container + u"/logs?stdout=true&stderr=true&timestamps=true";
+    const auto sink = [&demux](const QByteArray &bytes) {
+        demux.feed(bytes);
+        return true;
+    };
+    auto r = m_client.stream("GET", path + u"&follow=true", {}, sink, &m_logCancel);
+    if (r.ok() && !m_logCancel) {
+        // The service stopped. Docker Engine may end the stream before the container's last
+        // entry is logged (a last line without its newline, logged when the output closes): read
+        // the log once more, past the entries already received.
+        skip = entries;
+        demux = StreamDemuxer(onEntry);
+        r = m_client.stream("GET", path, {}, sink, &m_logCancel);
+    }
+    send(out.flush() + err.flush());
+    if (r.canceled || m_logCancel || r.ok())
+        return;
+    // GitLab Runner's warnings: the stream could not be opened, or it broke.
+    const bool opened = r.status >= 200 && r.status < 300;
+    const QString text =
+        !opened ? tr("failed to open log stream for container %1: %2")
+                      .arg(container, m_client.errorText(r))
+                : tr("error streaming logs for container %1: %2").arg(container, r.curlError);
+    log(QLatin1String(ansi::yellow) + tr("WARNING: %1").arg(text) + QLatin1String(ansi::reset));
+}
+
+void DockerEnvironment::stopServiceLogs()
+{
+    m_logCancel = true;
+    m_serviceLogs.waitForDone();
+}
+
 QString DockerEnvironment::doPrepare()
 {
     const QString image = m_spec.image.name.isEmpty() ? m_settings.defaultImage : m_spec.image.name;
@@ -565,6 +668,9 @@ QString DockerEnvironment::doPrepare()
             return error;
         services.append(container);
     }
+    // As GitLab Runner: the logs are followed from when all services are created (from their
+    // start: a follow without `since` sends what was logged before too), before the wait.
+    startServiceLogs();
     if (!services.isEmpty()) {
         log(tr("Waiting for services to be up and running (timeout %1 seconds)...")
                 .arg(m_settings.serviceTimeoutSeconds));
@@ -686,7 +792,10 @@ void DockerEnvironment::runScript(ScriptStep step, const QByteArray &script)
     m_scriptCancel = m_cancel.load();
     m_worker.start([this, step, script] {
         const int code = doRunScript(step, script);
-        post([this, code] { Q_EMIT scriptFinished(code); });
+        post([this, code] {
+            releaseServiceLines();
+            Q_EMIT scriptFinished(code);
+        });
     });
 }
 
@@ -726,9 +835,8 @@ int DockerEnvironment::doRunScript(ScriptStep step, const QByteArray &script)
         QMutexLocker lock(&m_mutex);
         m_execId = id;
     }
-    StreamDemuxer demux([this](int, const QByteArray &payload) {
-        post([this, payload] { Q_EMIT output(payload); });
-    });
+    StreamDemuxer demux(
+        [this](int, const QByteArray &payload) { post([this, payload] { jobOutput(payload); }); });
     r = m_client.stream(
         "POST", u"/exec/" + id + u"/start",
         toJson(QJsonObject{{QStringLiteral("Detach"), false}, {QStringLiteral("Tty"), false}}),
@@ -910,11 +1018,13 @@ QString DockerEnvironment::doCollect()
 
 void DockerEnvironment::cleanup(bool keep)
 {
-    // Whatever still runs (a prepare, a script) stops; cleanup itself is not cancelable.
+    // Whatever still runs (a prepare, a script) stops; cleanup itself is not cancelable. The
+    // job ends here: so do the services' logs in its trace, also when the services are kept.
     if (!keep) {
         m_cancel = true;
         m_scriptCancel = true;
     }
+    m_logCancel = true;
     m_worker.start([this, keep] {
         if (keep) {
             // A marker the sweep of later runs respects (labels of containers cannot change).
@@ -928,7 +1038,12 @@ void DockerEnvironment::cleanup(bool keep)
         } else {
             doCleanup();
         }
-        post([this] { Q_EMIT cleanedUp(); });
+        // Their last lines come before cleanedUp(), and no thread outlives the job.
+        stopServiceLogs();
+        post([this] {
+            releaseServiceLines();
+            Q_EMIT cleanedUp();
+        });
     });
 }
 

@@ -3,10 +3,12 @@
 #include "exec/backend.h"
 #include "exec/docker/dockerbackend.h"
 #include "exec/docker/dockerclient.h"
+#include "exec/services.h"
 
 #include <QJsonObject>
 #include <QMutex>
 #include <QThreadPool>
+#include <QTimer>
 
 #include <atomic>
 #include <functional>
@@ -47,6 +49,12 @@ private:
                         const QString &platform = {}, bool quiet = false);
     QString startService(int index, const ServiceSpec &service, QJsonObject *container);
     void waitForService(int index, const ServiceSpec &service, const QJsonObject &imageInspect);
+    /// CI_DEBUG_SERVICES: each service's log, followed in its own thread until the job ends.
+    void startServiceLogs();
+    void followServiceLog(const QString &container, const QString &name);
+    /// Ends the log streams and waits for their threads (at most about a second: libcurl's
+    /// progress callback sees the flag).
+    void stopServiceLogs();
     QJsonObject labels() const;
     QJsonArray environment(const QList<JobVariable> &variables, bool withFiles) const;
     /// Runs `command` in the job container to its end; its output, or an error.
@@ -56,6 +64,11 @@ private:
     QString createAndStart(const QString &name, const QJsonObject &config, QJsonObject *inspect,
                            const QString &platform = {});
     void log(const QString &line);
+    /// In the owner's thread: the job's bytes, and service lines merged in without breaking the
+    /// job's lines (held while it has one open, for at most a second).
+    void jobOutput(const QByteArray &bytes);
+    void serviceOutput(const QByteArray &lines);
+    void releaseServiceLines();
     void post(std::function<void()> fn);
     bool needsCertsVolume() const;
 
@@ -67,11 +80,15 @@ private:
     QString m_projectDir;
     QThreadPool m_worker;
     QThreadPool m_control;
+    QThreadPool m_serviceLogs;        ///< one thread per followed service log
     CancelFlag m_cancel{false};       ///< environment going away: stop everything
     CancelFlag m_scriptCancel{false}; ///< stop waiting for the current script's stream
+    CancelFlag m_logCancel{false};    ///< the job ends: stop following the services' logs
     mutable QMutex m_mutex;
-    QString m_execId;         ///< the running script's exec (guarded by m_mutex)
-    QStringList m_extraHosts; ///< `alias:ip` of the services for the job container
+    QString m_execId;           ///< the running script's exec (guarded by m_mutex)
+    QStringList m_extraHosts;   ///< `alias:ip` of the services for the job container
+    ServiceLineMerger m_merger; ///< owner's thread only
+    QTimer m_release;
 };
 
 } // namespace stagecraft::exec

@@ -635,6 +635,17 @@ void LogFollower::stop()
     }
 }
 
+void LogFollower::finish()
+{
+    if (m_stopped)
+        return;
+    onData();
+    if (!m_buffer.isEmpty())
+        handleLine(m_buffer);
+    m_buffer.clear();
+    stop();
+}
+
 void LogFollower::open(bool follow)
 {
     m_follow = follow;
@@ -741,8 +752,10 @@ void LogFollower::onFinished()
 
 void LogFollower::checkContainer()
 {
-    m_client->getPod(m_pod, [this](const ApiResult &r) {
-        if (m_stopped)
+    // The follower may go before the answer comes (the job ends): the client outlives it.
+    QPointer<LogFollower> self(this);
+    m_client->getPod(m_pod, [this, self](const ApiResult &r) {
+        if (!self || m_stopped)
             return;
         if (!r.ok()) {
             end(r.error);

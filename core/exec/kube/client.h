@@ -211,6 +211,9 @@ public:
     ~LogFollower() override;
     void start();
     void stop();
+    /// Stops following, after delivering what arrived, a last partial line included (the one
+    /// following ends, e.g. with the job: the line will not be completed for it).
+    void finish();
     int reconnects() const { return m_reconnects; }
 
 Q_SIGNALS:

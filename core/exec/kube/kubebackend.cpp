@@ -2,6 +2,7 @@
 
 #include "exec/kube/client.h"
 #include "exec/scriptbuilder.h"
+#include "exec/services.h"
 #include "exec/workspace.h"
 
 #include <QBuffer>
@@ -17,6 +18,7 @@
 #include <QRegularExpression>
 #include <QTimer>
 
+#include <algorithm>
 #include <functional>
 #include <unistd.h>
 
@@ -413,6 +415,9 @@ public:
         m_tailRetry.setSingleShot(true);
         connect(&m_tailRetry, &QTimer::timeout, this, [this] { startTail(); });
         connect(&m_runCheck, &QTimer::timeout, this, [this] { checkRunningPod(); });
+        m_release.setSingleShot(true);
+        m_release.setInterval(1000);
+        connect(&m_release, &QTimer::timeout, this, [this] { releaseServiceLines(); });
     }
     ~KubeJob() override { stopAll(); }
 
@@ -424,7 +429,14 @@ public:
     QString enterCommand() const override;
 
 private:
-    void say(const QString &line) { Q_EMIT output((line + u'\n').toUtf8()); }
+    void say(const QString &line) { jobOutput((line + u'\n').toUtf8()); }
+    /// The job's bytes, and service lines merged in without breaking the job's lines (held
+    /// while it has one open, for at most a second).
+    void jobOutput(const QByteArray &bytes);
+    void serviceOutput(const QByteArray &lines);
+    void releaseServiceLines();
+    /// Writes the first `n` bytes of the tail's pending output (less what went ahead).
+    void emitPending(qsizetype n);
     void failPrepare(const QString &error)
     {
         if (m_prepareDone)
@@ -439,6 +451,9 @@ private:
     void checkPod(const QJsonObject &pod);
     void afterRunning();
     void waitForServices(int index, int attempt = 1);
+    /// CI_DEBUG_SERVICES: each svc-N container's log into the trace until the job ends.
+    void startServiceLogs();
+    void stopServiceLogs();
     void writeSetupFiles();
     void uploadSource();
     void finishPrepare();
@@ -471,12 +486,16 @@ private:
     bool m_prepareDone = false;
     bool m_running = false;
     QList<QPointer<ExecSession>> m_execs;
+    QList<QPointer<LogFollower>> m_serviceLogs;
+    ServiceLineMerger m_merger;
+    QTimer m_release;
 
     // The running script.
     QString m_stepName;
     bool m_scriptRunning = false;
     bool m_aborting = false;
-    qint64 m_offset = 0; ///< bytes of output.log already read
+    qint64 m_offset = 0;       ///< bytes of output.log already read
+    qsizetype m_sentAhead = 0; ///< bytes at the start of m_pending already written
     QByteArray m_pending;
     QPointer<ExecSession> m_tail;
     QTimer m_tailRetry;
@@ -701,7 +720,51 @@ void KubeJob::afterRunning()
     m_running = true;
     stopWatch();
     say(ktr("Running on %1 via stagecraft...").arg(m_podName));
+    startServiceLogs();
     writeSetupFiles();
+}
+
+void KubeJob::startServiceLogs()
+{
+    QString warning;
+    const bool enabled = debugServicesEnabled(m_spec.variables, &warning);
+    if (!warning.isEmpty())
+        say(QLatin1String(ansi::yellow) + ktr("WARNING: %1").arg(warning) +
+            QLatin1String(ansi::reset));
+    if (!enabled)
+        return;
+    for (int i = 0; i < m_spec.services.size(); ++i) {
+        const QString container = QStringLiteral("svc-%1").arg(i);
+        // From the container's start (the pod runs: everything it logged so far comes first);
+        // a dropped stream resumes where it was (sinceTime, without repeating lines).
+        auto *follower = new LogFollower(m_client, m_podName, container, this);
+        auto writer = std::make_shared<ServiceLogWriter>(serviceLogName(m_spec.services.at(i)));
+        connect(follower, &LogFollower::line, this,
+                [this, writer](const QByteArray &text, const QString &timestamp) {
+                    QByteArray line =
+                        timestamp.isEmpty() ? QByteArray() : timestamp.toLatin1() + ' ';
+                    line += text;
+                    if (line.endsWith('\n'))
+                        line.chop(1);
+                    serviceOutput(writer->line(line));
+                });
+        connect(follower, &LogFollower::finished, this, [this, container](const QString &error) {
+            if (!error.isEmpty() && !m_cleaningUp)
+                say(QLatin1String(ansi::yellow) +
+                    ktr("WARNING: error streaming logs for container %1: %2")
+                        .arg(container, error) +
+                    QLatin1String(ansi::reset));
+        });
+        m_serviceLogs << follower;
+        follower->start();
+    }
+}
+
+void KubeJob::stopServiceLogs()
+{
+    for (const auto &f : std::as_const(m_serviceLogs))
+        if (f)
+            f->finish();
 }
 
 void KubeJob::writeSetupFiles()
@@ -905,9 +968,9 @@ void KubeJob::runScript(ScriptStep step, const QByteArray &script)
            {QStringLiteral("sh"), QStringLiteral("-c"), command, QStringLiteral("sh"), wrapper},
            script, [this, run](int code, const QByteArray &, const QString &error) {
                if (code != 0) {
-                   Q_EMIT output(ktr("ERROR: Cannot deliver the script into pod %1: %2\n")
-                                     .arg(m_podName, error)
-                                     .toUtf8());
+                   jobOutput(ktr("ERROR: Cannot deliver the script into pod %1: %2\n")
+                                 .arg(m_podName, error)
+                                 .toUtf8());
                    finishScript(-1);
                    return;
                }
@@ -920,9 +983,9 @@ void KubeJob::runScript(ScriptStep step, const QByteArray &script)
                            .arg(shellQuote(run))},
                       {}, [this](int c, const QByteArray &, const QString &e) {
                           if (c != 0) {
-                              Q_EMIT output(ktr("ERROR: Cannot start the script in pod %1: %2\n")
-                                                .arg(m_podName, e)
-                                                .toUtf8());
+                              jobOutput(ktr("ERROR: Cannot start the script in pod %1: %2\n")
+                                            .arg(m_podName, e)
+                                            .toUtf8());
                               finishScript(-1);
                               return;
                           }
@@ -956,7 +1019,7 @@ void KubeJob::startTail()
             return;
         // The stream broke: resume from the last offset, with a growing pause.
         if (++m_tailFailures > 30) {
-            Q_EMIT output(ktr("ERROR: Lost the job's log stream: %1\n").arg(error).toUtf8());
+            jobOutput(ktr("ERROR: Lost the job's log stream: %1\n").arg(error).toUtf8());
             finishScript(-1);
             return;
         }
@@ -976,23 +1039,21 @@ void KubeJob::onTailData(const QByteArray &bytes)
         if (at >= 0) {
             const qsizetype end = m_pending.indexOf("}\n", at);
             if (end < 0) {
-                if (at > 0) {
-                    Q_EMIT output(m_pending.left(at));
-                    m_pending.remove(0, at);
-                }
+                if (at > 0)
+                    emitPending(at);
                 return;
             }
             const QByteArray json = m_pending.mid(at + 1, end + 1 - (at + 1));
             const QJsonObject status = QJsonDocument::fromJson(json).object();
             if (status.value(u"script").toString().toUtf8() != scriptPath) {
                 // A line that only looks like ours: it is output.
-                Q_EMIT output(m_pending.left(end + 2));
-                m_pending.remove(0, end + 2);
+                emitPending(end + 2);
                 continue;
             }
             if (at > 0)
-                Q_EMIT output(m_pending.left(at));
-            m_pending.remove(0, end + 2);
+                emitPending(at);
+            m_pending.remove(0, end + 2 - at);
+            m_sentAhead = 0;
             finishScript(status.value(u"command_exit_code").toInt(-1));
             return;
         }
@@ -1001,12 +1062,51 @@ void KubeJob::onTailData(const QByteArray &bytes)
         qsizetype keep = m_pending.size();
         if (nl >= 0 && marker.startsWith(m_pending.mid(nl)))
             keep = nl;
-        if (keep > 0) {
-            Q_EMIT output(m_pending.left(keep));
-            m_pending.remove(0, keep);
-        }
+        if (keep > 0)
+            emitPending(keep);
         return;
     }
+}
+
+void KubeJob::emitPending(qsizetype n)
+{
+    const qsizetype ahead = std::min(m_sentAhead, n);
+    if (n > ahead)
+        jobOutput(m_pending.mid(ahead, n - ahead));
+    m_sentAhead -= ahead;
+    m_pending.remove(0, n);
+}
+
+void KubeJob::jobOutput(const QByteArray &bytes)
+{
+    const QByteArray out = m_merger.job(bytes);
+    if (!m_merger.holding())
+        m_release.stop();
+    if (!out.isEmpty())
+        Q_EMIT output(out);
+}
+
+void KubeJob::serviceOutput(const QByteArray &lines)
+{
+    // The job's last line is complete, only its newline is held back (it may be the start of
+    // the status line): it goes ahead, the service lines after it.
+    if (m_merger.lineOpen() && m_scriptRunning && m_sentAhead == 0 && m_pending.startsWith('\n')) {
+        m_sentAhead = 1;
+        jobOutput(QByteArray(1, '\n'));
+    }
+    const QByteArray out = m_merger.service(lines);
+    if (!out.isEmpty())
+        Q_EMIT output(out);
+    else if (!m_release.isActive())
+        m_release.start();
+}
+
+void KubeJob::releaseServiceLines()
+{
+    m_release.stop();
+    const QByteArray out = m_merger.release();
+    if (!out.isEmpty())
+        Q_EMIT output(out);
 }
 
 void KubeJob::finishScript(int code)
@@ -1021,10 +1121,11 @@ void KubeJob::finishScript(int code)
         m_tail = nullptr;
         tail->abort();
     }
-    if (!m_pending.isEmpty() && code < 0) {
-        Q_EMIT output(m_pending);
-    }
+    if (!m_pending.isEmpty() && code < 0)
+        emitPending(m_pending.size());
     m_pending.clear();
+    m_sentAhead = 0;
+    releaseServiceLines();
     Q_EMIT scriptFinished(code);
 }
 
@@ -1111,7 +1212,7 @@ void KubeJob::checkRunningPod()
             }
         }
         if (!problem.isEmpty()) {
-            Q_EMIT output(ktr("ERROR: Job failed (system failure): %1\n").arg(problem).toUtf8());
+            jobOutput(ktr("ERROR: Job failed (system failure): %1\n").arg(problem).toUtf8());
             finishScript(-1);
         }
     });
@@ -1120,6 +1221,9 @@ void KubeJob::checkRunningPod()
 void KubeJob::stopAll()
 {
     stopWatch();
+    for (const auto &f : std::as_const(m_serviceLogs))
+        if (f)
+            f->stop();
     m_tailRetry.stop();
     m_runCheck.stop();
     for (const auto &e : std::as_const(m_execs))
@@ -1148,7 +1252,7 @@ void KubeJob::deletePod(std::function<void()> then)
         }
         m_client->deletePod(m_podName, [this, then](const ApiResult &r) {
             if (!r.ok() && r.httpStatus != 404)
-                Q_EMIT output(
+                jobOutput(
                     ktr("WARNING: Cannot delete pod %1: %2\n").arg(m_podName, r.error).toUtf8());
             waitGone(60, then);
         });
@@ -1167,6 +1271,10 @@ void KubeJob::cleanup(bool keep)
         return;
     m_cleaningUp = true;
     m_scriptRunning = false;
+    // The job ends: the services' last lines (a partial one too) go into its trace, then their
+    // streams close; the pod's deletion does not wait for them.
+    stopServiceLogs();
+    releaseServiceLines();
     stopAll();
     if (!m_prepareDone) {
         m_prepareDone = true;

@@ -298,8 +298,10 @@ void TestLayout::geometry()
     const pipeline::LayoutEdge &e = layout.edges.first();
     const pipeline::LayoutNode &from = layout.nodes[e.from];
     const pipeline::LayoutNode &to = layout.nodes[e.to];
-    QCOMPARE(e.points.first(), QPointF(from.x + from.width, from.y + from.height / 2));
-    QCOMPARE(e.points.last(), QPointF(to.x, to.y + to.height / 2));
+    // Links leave a little below a card's middle and enter a little above it.
+    QCOMPARE(e.points.first(),
+             QPointF(from.x + from.width, from.y + from.height / 2 + o.portOffset));
+    QCOMPARE(e.points.last(), QPointF(to.x, to.y + to.height / 2 - o.portOffset));
     // Polylines are axis-aligned.
     for (int i = 1; i < e.points.size(); ++i) {
         QVERIFY(e.points[i].x() == e.points[i - 1].x() || e.points[i].y() == e.points[i - 1].y());

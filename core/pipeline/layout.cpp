@@ -300,6 +300,12 @@ Layout place(Graph &g, const QStringList &titles, const LayoutOptions &o)
             hi = a.row + 1;
         }
         const int mid2 = lo + hi; // twice the middle
+        // Far apart ends: the gaps near the middle are enough to choose from.
+        constexpr int choices = 16;
+        if (hi - lo >= choices) {
+            lo = (mid2 - choices) / 2;
+            hi = lo + choices - 1;
+        }
         int best = -1;
         int bestCost = 0;
         for (int k = lo; k <= hi; ++k) {
@@ -360,9 +366,35 @@ Layout place(Graph &g, const QStringList &titles, const LayoutOptions &o)
         const int k = laneGap[i];
         return gapTop[k] + (laneTrack[i] + 1) * gapHeight[k] / (tracksInGap[k] + 1);
     };
+    // Ports: links leave and enter a card at its middle, like GitLab's, unless the card beside
+    // it in the next column is entered by bent links at the same height as this one's bent
+    // links leave: then those leave a little lower and those enter a little higher, so that
+    // neither runs on top of the other.
+    QList<char> bentOut(g.nodes.size(), 0);
+    QList<char> bentIn(g.nodes.size(), 0);
+    for (int i = 0; i < edgeCount; ++i) {
+        if (route[i] == Route::Adjacent || route[i] == Route::Lane) {
+            bentOut[g.edges[i].first] = 1;
+            bentIn[g.edges[i].second] = 1;
+        } else if (route[i] == Route::Loop) {
+            bentOut[g.edges[i].first] = 1;
+        }
+    }
+    QList<double> outOffset(g.nodes.size(), 0.0);
+    QList<double> inOffset(g.nodes.size(), 0.0);
+    for (int c = 0; c + 1 < cols; ++c) {
+        const QList<int> &here = g.columns[c];
+        const QList<int> &next = g.columns[c + 1];
+        for (int r = 0; r < std::min(here.size(), next.size()); ++r) {
+            if (bentOut[here[r]] && bentIn[next[r]]) {
+                outOffset[here[r]] = o.portOffset;
+                inOffset[next[r]] = o.portOffset;
+            }
+        }
+    }
     auto mid = [&](const LayoutNode &n) { return rowTop[n.row] + o.nodeHeight / 2; };
-    auto outY = [&](const LayoutNode &n) { return mid(n) + o.portOffset; };
-    auto inY = [&](const LayoutNode &n) { return mid(n) - o.portOffset; };
+    auto outY = [&](int node) { return mid(g.nodes[node]) + outOffset[node]; };
+    auto inY = [&](int node) { return mid(g.nodes[node]) - inOffset[node]; };
     // Loops come back on the right side, below the links that leave there.
     auto loopInY = [&](const LayoutNode &n) { return mid(n) + 2 * o.portOffset; };
 
@@ -378,18 +410,18 @@ Layout place(Graph &g, const QStringList &titles, const LayoutOptions &o)
         case Route::Straight:
             break;
         case Route::Adjacent:
-            addRun(a.column, i, outY(a), true, inY(b), false);
+            addRun(a.column, i, outY(g.edges[i].first), true, inY(g.edges[i].second), false);
             break;
         case Route::Loop:
-            addRun(a.column, i, outY(a), true, loopInY(b), true);
+            addRun(a.column, i, outY(g.edges[i].first), true, loopInY(b), true);
             break;
         case Route::Lane:
             if (a.column < b.column) {
-                addRun(a.column, i, outY(a), true, laneY(i), false);
-                addRun(b.column - 1, i, laneY(i), true, inY(b), false);
+                addRun(a.column, i, outY(g.edges[i].first), true, laneY(i), false);
+                addRun(b.column - 1, i, laneY(i), true, inY(g.edges[i].second), false);
             } else {
-                addRun(a.column, i, outY(a), true, laneY(i), true);
-                addRun(b.column - 1, i, laneY(i), false, inY(b), false);
+                addRun(a.column, i, outY(g.edges[i].first), true, laneY(i), true);
+                addRun(b.column - 1, i, laneY(i), false, inY(g.edges[i].second), false);
             }
             break;
         }
@@ -402,8 +434,8 @@ Layout place(Graph &g, const QStringList &titles, const LayoutOptions &o)
         const bool outer = gi == 0 || gi == gapCount - 1;
         if (outer && slotsInGap[gi] == 0)
             continue;
-        gapWidth[gi] = std::max(outer ? o.columnGap / 2 : o.columnGap,
-                                (slotsInGap[gi] + 1) * o.edgeSpacing);
+        gapWidth[gi] =
+            std::max(outer ? o.columnGap / 2 : o.columnGap, (slotsInGap[gi] + 1) * o.edgeSpacing);
     }
     QList<double> columnX(cols);
     double x = 0;
@@ -457,13 +489,13 @@ Layout place(Graph &g, const QStringList &titles, const LayoutOptions &o)
             break;
         case Route::Adjacent: {
             const double rx = runX[i].first;
-            edge.points << QPointF(right, outY(a)) << QPointF(rx, outY(a)) << QPointF(rx, inY(b))
-                        << QPointF(b.x, inY(b));
+            edge.points << QPointF(right, outY(edge.from)) << QPointF(rx, outY(edge.from))
+                        << QPointF(rx, inY(edge.to)) << QPointF(b.x, inY(edge.to));
             break;
         }
         case Route::Loop: {
             const double rx = runX[i].first;
-            edge.points << QPointF(right, outY(a)) << QPointF(rx, outY(a))
+            edge.points << QPointF(right, outY(edge.from)) << QPointF(rx, outY(edge.from))
                         << QPointF(rx, loopInY(b)) << QPointF(b.x + b.width, loopInY(b));
             break;
         }
@@ -471,8 +503,9 @@ Layout place(Graph &g, const QStringList &titles, const LayoutOptions &o)
             const double x1 = runX[i].first;
             const double x2 = runX[i].second;
             const double ly = laneY(i);
-            edge.points << QPointF(right, outY(a)) << QPointF(x1, outY(a)) << QPointF(x1, ly)
-                        << QPointF(x2, ly) << QPointF(x2, inY(b)) << QPointF(b.x, inY(b));
+            edge.points << QPointF(right, outY(edge.from)) << QPointF(x1, outY(edge.from))
+                        << QPointF(x1, ly) << QPointF(x2, ly) << QPointF(x2, inY(edge.to))
+                        << QPointF(b.x, inY(edge.to));
             break;
         }
         }

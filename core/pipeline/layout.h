@@ -20,8 +20,8 @@ struct LayoutOptions
     /// Least distance between two edges running side by side; gaps between columns and rows
     /// grow when more edges have to pass through them than fit at this spacing.
     double edgeSpacing = 5;
-    /// Links leave a card this far below its middle and enter this far above it, so that the
-    /// links leaving one card never run on top of those entering the card beside it.
+    /// Bent links leave a card this far below its middle and enter the card beside it in the
+    /// next column this far above, when both have some: they never run on top of each other.
     double portOffset = 3;
 };
 

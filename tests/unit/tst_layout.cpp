@@ -185,6 +185,8 @@ private slots:
     void geometry();
     void edgesAvoidBoxes();
     void deterministic();
+    void routingCheck_data();
+    void routingCheck();
     void routing_data();
     void routing();
     void corpusRouting_data();
@@ -298,10 +300,8 @@ void TestLayout::geometry()
     const pipeline::LayoutEdge &e = layout.edges.first();
     const pipeline::LayoutNode &from = layout.nodes[e.from];
     const pipeline::LayoutNode &to = layout.nodes[e.to];
-    // Links leave a little below a card's middle and enter a little above it.
-    QCOMPARE(e.points.first(),
-             QPointF(from.x + from.width, from.y + from.height / 2 + o.portOffset));
-    QCOMPARE(e.points.last(), QPointF(to.x, to.y + to.height / 2 - o.portOffset));
+    QCOMPARE(e.points.first(), QPointF(from.x + from.width, from.y + from.height / 2));
+    QCOMPARE(e.points.last(), QPointF(to.x, to.y + to.height / 2));
     // Polylines are axis-aligned.
     for (int i = 1; i < e.points.size(); ++i) {
         QVERIFY(e.points[i].x() == e.points[i - 1].x() || e.points[i].y() == e.points[i - 1].y());
@@ -376,6 +376,48 @@ void TestLayout::deterministic()
              qPrintable(QString::number(first.crossings)));
 }
 
+void TestLayout::routingCheck_data()
+{
+    // The check itself, on hand-made layouts: three cards in a row, one below the first.
+    QTest::addColumn<QList<QList<QPointF>>>("paths"); // edges 0->2, then 3->2
+    QTest::addColumn<QString>("problem");
+    const QList<QPointF> around{{100, 20}, {140, 20}, {140, 70}, {340, 70}, {340, 20}, {400, 20}};
+    QTest::newRow("straight through the middle card")
+        << QList<QList<QPointF>>{{{100, 20}, {400, 20}}} << u"c0->c2 passes through c1"_qs;
+    QTest::newRow("round it") << QList<QList<QPointF>>{around} << QString();
+    QTest::newRow("second link on top of the first")
+        << QList<QList<QPointF>>{around,
+                                 {{100, 80}, {140, 80}, {140, 70}, {340, 70}, {340, 20}, {400, 20}}}
+        << u"c0->c2 and c3->c2 run 0 px apart over 200 px"_qs;
+    QTest::newRow("second link 2 px beside the first")
+        << QList<QList<QPointF>>{around,
+                                 {{100, 80}, {142, 80}, {142, 72}, {338, 72}, {338, 20}, {400, 20}}}
+        << u"c0->c2 and c3->c2 run 2 px apart over 196 px"_qs;
+    QTest::newRow("second link apart, sharing the last stub")
+        << QList<QList<QPointF>>{around,
+                                 {{100, 80}, {150, 80}, {150, 75}, {330, 75}, {330, 20}, {400, 20}}}
+        << QString();
+}
+
+void TestLayout::routingCheck()
+{
+    QFETCH(QList<QList<QPointF>>, paths);
+    QFETCH(QString, problem);
+    pipeline::Layout layout;
+    for (const QPointF &at : {QPointF(0, 0), QPointF(200, 0), QPointF(400, 0), QPointF(0, 60)}) {
+        pipeline::LayoutNode n;
+        n.id = u"c%1"_qs.arg(layout.nodes.size());
+        n.x = at.x();
+        n.y = at.y();
+        n.width = 100;
+        n.height = 40;
+        layout.nodes << n;
+    }
+    for (int i = 0; i < paths.size(); ++i)
+        layout.edges << pipeline::LayoutEdge{i == 0 ? 0 : 3, 2, paths[i]};
+    QCOMPARE(routingProblems(layout), problem);
+}
+
 void TestLayout::routing_data()
 {
     QTest::addColumn<QByteArray>("yaml");
@@ -422,6 +464,16 @@ void TestLayout::routing_data()
             y += job(u"b%1"_qs.arg(i), u"b"_qs, {u"a%1"_qs.arg(5 - i), u"a%1"_qs.arg((i * 2) % 6)});
         y += job(u"same"_qs, u"b"_qs, {u"b0"_qs, u"b4"_qs});
         cases.append({"crossing and same-stage needs", y});
+    }
+    {
+        // Jobs written as `check 1/2` and `check 2/2` are one card, in the column of the later
+        // one: a job needing the earlier one sits left of it (a link going backwards).
+        QByteArray y = "stages: [a, b, c]\n";
+        y += job(u"a0"_qs, u"a"_qs) + job(u"a1"_qs, u"a"_qs) + job(u"a2"_qs, u"a"_qs);
+        y += job(u"b0"_qs, u"b"_qs, {u"a0"_qs}) + job(u"b1"_qs, u"b"_qs, {u"a1"_qs});
+        y += job(u"check 1/2"_qs, u"b"_qs, {u"a2"_qs}) + job(u"check 2/2"_qs, u"b"_qs, {u"b0"_qs});
+        y += job(u"late"_qs, u"c"_qs, {u"\"check 1/2\""_qs, u"b1"_qs});
+        cases.append({"backward link between groups", y});
     }
     for (const auto &c : std::as_const(cases)) {
         for (const QString &view : {u"stages"_qs, u"needs"_qs})

@@ -466,13 +466,16 @@ void TestLayout::routing_data()
         cases.append({"crossing and same-stage needs", y});
     }
     {
-        // Jobs written as `check 1/2` and `check 2/2` are one card, in the column of the later
-        // one: a job needing the earlier one sits left of it (a link going backwards).
+        // Jobs written as `check 1/2` and `check 2/2` are one card, in the needs view in the
+        // column of the later one: a job needing the earlier one sits left of it (a link going
+        // backwards) or in the same column (a link round the right side).
         QByteArray y = "stages: [a, b, c]\n";
         y += job(u"a0"_qs, u"a"_qs) + job(u"a1"_qs, u"a"_qs) + job(u"a2"_qs, u"a"_qs);
-        y += job(u"b0"_qs, u"b"_qs, {u"a0"_qs}) + job(u"b1"_qs, u"b"_qs, {u"a1"_qs});
-        y += job(u"check 1/2"_qs, u"b"_qs, {u"a2"_qs}) + job(u"check 2/2"_qs, u"b"_qs, {u"b0"_qs});
+        y += job(u"b0"_qs, u"b"_qs, {u"a0"_qs}) + job(u"b1"_qs, u"b"_qs, {u"a1"_qs}) +
+             job(u"b2"_qs, u"b"_qs, {u"b0"_qs});
+        y += job(u"check 1/2"_qs, u"b"_qs, {u"a2"_qs}) + job(u"check 2/2"_qs, u"b"_qs, {u"b2"_qs});
         y += job(u"late"_qs, u"c"_qs, {u"\"check 1/2\""_qs, u"b1"_qs});
+        y += job(u"peer"_qs, u"c"_qs, {u"\"check 1/2\""_qs, u"b2"_qs});
         cases.append({"backward link between groups", y});
     }
     for (const auto &c : std::as_const(cases)) {
@@ -489,6 +492,17 @@ void TestLayout::routing()
     QVERIFY2(p.errors.isEmpty(), qPrintable(p.errors.join(u"; ")));
     const pipeline::Layout layout = layoutOf(p, view);
     QVERIFY(!layout.edges.isEmpty());
+    if (QByteArray(QTest::currentDataTag()) == "backward link between groups, needs") {
+        int backward = 0;
+        int sameColumn = 0;
+        for (const pipeline::LayoutEdge &e : layout.edges) {
+            const int from = layout.nodes[e.from].column, to = layout.nodes[e.to].column;
+            backward += from > to ? 1 : 0;
+            sameColumn += from == to ? 1 : 0;
+        }
+        QCOMPARE(backward, 1);
+        QCOMPARE(sameColumn, 1);
+    }
     const QString problems = routingProblems(layout);
     QVERIFY2(problems.isEmpty(), qPrintable(problems));
     // The same plan gives the same picture, whatever the hash seed of the run.

@@ -27,6 +27,9 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+#include <cmath>
+
 namespace stagecraft::gui {
 
 namespace {
@@ -132,6 +135,31 @@ int statusWeight(exec::JobStatus s, bool allowedToFail)
 }
 
 constexpr double badgeSize = 16;
+
+/// The layout's axis-aligned route with rounded corners. A corner's curve stays inside the
+/// corner's own two segments (the radius is at most half of each), i.e. in the free space the
+/// layout routed the edge through.
+QPainterPath roundedPath(const QList<QPointF> &points)
+{
+    constexpr double radius = 6;
+    QPainterPath path(points.constFirst());
+    for (qsizetype i = 1; i + 1 < points.size(); ++i) {
+        const QPointF corner = points.at(i);
+        const QPointF in = corner - points.at(i - 1);
+        const QPointF out = points.at(i + 1) - corner;
+        const double inLength = std::hypot(in.x(), in.y());
+        const double outLength = std::hypot(out.x(), out.y());
+        const double r = std::min({radius, inLength / 2, outLength / 2});
+        if (r <= 0) {
+            path.lineTo(corner);
+            continue;
+        }
+        path.lineTo(corner - in * (r / inLength));
+        path.quadTo(corner, corner + out * (r / outLength));
+    }
+    path.lineTo(points.constLast());
+    return path;
+}
 
 } // namespace
 
@@ -486,17 +514,7 @@ void GraphPanel::redraw()
     for (const pipeline::LayoutEdge &e : layout.edges) {
         if (e.points.size() < 2)
             continue;
-        QPainterPath path(e.points.constFirst());
-        if (e.points.size() == 2) {
-            const QPointF a = e.points.at(0);
-            const QPointF b = e.points.at(1);
-            const double mid = (a.x() + b.x()) / 2;
-            path.cubicTo(QPointF(mid, a.y()), QPointF(mid, b.y()), b);
-        } else {
-            for (qsizetype i = 1; i < e.points.size(); ++i)
-                path.lineTo(e.points.at(i));
-        }
-        QGraphicsPathItem *item = m_scene->addPath(path, edgePen);
+        QGraphicsPathItem *item = m_scene->addPath(roundedPath(e.points), edgePen);
         m_edges.append(Edge{item, layout.nodes.value(e.from).jobs.value(0),
                             layout.nodes.value(e.to).jobs.value(0)});
     }
@@ -568,7 +586,22 @@ void GraphPanel::redraw()
         double y = 0;
         bool used = false;
     };
-    double nextX = layout.columns.isEmpty() ? 0 : right + geometry.columnGap;
+    // Links may cross a column below its last card (in the row gaps of taller columns):
+    // dimmed cards go below those too.
+    for (const pipeline::LayoutEdge &e : layout.edges) {
+        for (qsizetype i = 1; i < e.points.size(); ++i) {
+            const QPointF a = e.points.at(i - 1);
+            const QPointF b = e.points.at(i);
+            if (a.y() != b.y())
+                continue;
+            for (const pipeline::LayoutColumn &c : layout.columns) {
+                if (std::min(a.x(), b.x()) < c.x + geometry.nodeWidth &&
+                    std::max(a.x(), b.x()) > c.x)
+                    columnBottom[c.title] = qMax(columnBottom.value(c.title), a.y());
+            }
+        }
+    }
+    double nextX = layout.columns.isEmpty() ? 0 : qMax(right, layout.width) + geometry.columnGap;
     auto place = [&](ExtraColumn &extra, const QString &stage) {
         if (m_view == View::Stages && columnX.contains(stage)) {
             const double cy = columnBottom.value(stage, geometry.headerHeight - geometry.rowGap) +

@@ -17,6 +17,12 @@ struct LayoutOptions
     double rowGap = 12;
     double headerHeight = 40; ///< room for the column title
     int sweeps = 4;           ///< crossing-reduction passes (each way)
+    /// Least distance between two edges running side by side; gaps between columns and rows
+    /// grow when more edges have to pass through them than fit at this spacing.
+    double edgeSpacing = 5;
+    /// Bent links leave a card this far below its middle and enter the card beside it in the
+    /// next column this far above, when both have some: they never run on top of each other.
+    double portOffset = 3;
 };
 
 /// One box: a job, or GitLab's group of parallel/matrix jobs (`test 1/3`..`test 3/3` -> `test`).
@@ -33,8 +39,12 @@ struct LayoutNode
     double height = 0;
 };
 
-/// A `needs` link between two boxes, as a polyline from the right side of `from` to the left
-/// side of `to` (same-column links go round the right side).
+/// A `needs` link between two boxes, as an axis-aligned polyline from the right side of `from`
+/// to the left side of `to` (same-column links go round the right side and end on its right
+/// side). Vertical runs lie in the gaps between columns, horizontal runs across a column in the
+/// gaps between its cards, each edge on its own track: an edge never enters a card other than
+/// its two ends, and edges run at least `LayoutOptions::edgeSpacing` apart, except that links
+/// leaving one card share their first stub and links entering one card their last.
 struct LayoutEdge
 {
     int from = 0; ///< index into Layout::nodes

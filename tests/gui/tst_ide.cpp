@@ -18,6 +18,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileSystemModel>
+#include <QGraphicsPathItem>
+#include <QGraphicsRectItem>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
 #include <QSignalSpy>
@@ -289,6 +291,58 @@ private slots:
         const QByteArray svgText = readFile(svg);
         QVERIFY(svgText.startsWith("<?xml"));
         QVERIFY(svgText.contains("deploy"));
+    }
+
+    void graphLinksAvoidCards_data()
+    {
+        QTest::addColumn<int>("view");
+        QTest::newRow("stages") << int(gui::GraphPanel::View::Stages);
+        QTest::newRow("needs") << int(gui::GraphPanel::View::Dependencies);
+    }
+
+    void graphLinksAvoidCards()
+    {
+        // Needs that skip the test stage pass its column below its only planned card, where the
+        // stage view puts the dimmed cards of the jobs not in the pipeline: those go below the
+        // links. No drawn link (rounded corners included) may enter any card.
+        QFETCH(int, view);
+        // Enough of them that row gaps must grow to fit their lanes, which moves the rows below.
+        QByteArray yaml = "stages: [build, test, deploy]\n";
+        for (int i = 0; i < 8; ++i)
+            yaml += "b" + QByteArray::number(i) + ":\n  stage: build\n  script: x\n";
+        yaml += "t0:\n  stage: test\n  script: x\n  needs: [b0]\n";
+        for (int i = 1; i < 4; ++i)
+            yaml += "t" + QByteArray::number(i) +
+                    ":\n  stage: test\n  script: x\n  rules:\n    - when: never\n";
+        for (int i = 0; i < 8; ++i)
+            yaml += "d" + QByteArray::number(i) + ":\n  stage: deploy\n  script: x\n  needs: [b" +
+                    QByteArray::number(7 - i) + ", b" + QByteArray::number((i + 2) % 8) + ", t0]\n";
+        QVERIFY(writeFile(m_dir->filePath(u".gitlab-ci.yml"_qs), yaml));
+        MainWindow window;
+        QSignalSpy planned(window.planController(), &gui::PlanController::planReady);
+        QVERIFY(window.openProject(m_dir->path()));
+        QVERIFY(planned.wait(10000));
+        gui::GraphPanel *graph = window.graphPanel();
+        graph->setView(gui::GraphPanel::View(view));
+        QCOMPARE(graph->dimmedJobs().size(), 3);
+        QList<QRectF> cards;
+        QList<QPainterPath> links;
+        for (QGraphicsItem *item : graph->scene()->items()) {
+            if (auto *rect = dynamic_cast<QGraphicsRectItem *>(item))
+                cards.append(rect->rect().adjusted(1, 1, -1, -1));
+            else if (auto *path = dynamic_cast<QGraphicsPathItem *>(item))
+                links.append(path->path());
+        }
+        QCOMPARE(cards.size(), 20);
+        QCOMPARE(links.size(), 25);
+        for (const QPainterPath &link : std::as_const(links)) {
+            for (int step = 0; step <= 1000; ++step) {
+                const QPointF at = link.pointAtPercent(step / 1000.0);
+                for (const QRectF &card : std::as_const(cards))
+                    QVERIFY2(!card.contains(at),
+                             qPrintable(u"(%1, %2)"_qs.arg(at.x()).arg(at.y())));
+            }
+        }
     }
 
     void saveIsAtomic()

@@ -41,6 +41,9 @@ public:
         s.shell = shell;
         s.file = m_file;
         s.lineStarts = m_starts;
+        // GitLab Runner runs job scripts under `set -eo pipefail`: a failing `cd` stops the
+        // script, so "cd without || exit" (SC2164) is no finding there.
+        s.excluded = {QStringLiteral("SC2164")};
         return s;
     }
 
@@ -52,7 +55,8 @@ private:
     {
         auto it = m_lines.find(file);
         if (it == m_lines.end())
-            it = m_lines.insert(file, m_fileText ? m_fileText(file).split('\n') : QList<QByteArray>());
+            it = m_lines.insert(file,
+                                m_fileText ? m_fileText(file).split('\n') : QList<QByteArray>());
         return *it;
     }
 
@@ -204,13 +208,13 @@ diag::Diagnostics shellCheckScripts(const ResolvedConfig &config, const FileText
     if (scripts.isEmpty())
         return out;
     if (!shellcheck.isAvailable()) {
-        diag::Diagnostic note = diag::make(
-            diag::Severity::Info, QStringLiteral("shellcheck-unavailable"),
-            QCoreApplication::translate("stagecraft::ci",
-                                        "ShellCheck is not installed: the job scripts are not "
-                                        "checked"),
-            scripts.first().file, scripts.first().lineStarts.value(0).line,
-            scripts.first().lineStarts.value(0).column);
+        diag::Diagnostic note =
+            diag::make(diag::Severity::Info, QStringLiteral("shellcheck-unavailable"),
+                       QCoreApplication::translate(
+                           "stagecraft::ci", "ShellCheck is not installed: the job scripts are not "
+                                             "checked"),
+                       scripts.first().file, scripts.first().lineStarts.value(0).line,
+                       scripts.first().lineStarts.value(0).column);
         out.append(note);
         return out;
     }
@@ -219,8 +223,8 @@ diag::Diagnostics shellCheckScripts(const ResolvedConfig &config, const FileText
     for (const diag::Diagnostic &d : shellcheck.check(scripts, timeoutMs)) {
         if (d.range.start.line <= 0)
             continue;
-        const QString key = d.file + u'\x1f' + QString::number(d.range.start.line) + u':'
-                            + QString::number(d.range.start.column) + u'\x1f' + d.code;
+        const QString key = d.file + u'\x1f' + QString::number(d.range.start.line) + u':' +
+                            QString::number(d.range.start.column) + u'\x1f' + d.code;
         if (seen.contains(key))
             continue;
         seen.insert(key);

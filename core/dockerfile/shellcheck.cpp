@@ -113,7 +113,7 @@ diag::Diagnostics ShellCheck::mapFindings(const QByteArray &json1, const ShellSc
     for (const QJsonValue &v : comments) {
         const QJsonObject c = v.toObject();
         const QString code = QStringLiteral("SC%1").arg(c.value(QStringLiteral("code")).toInt());
-        if (excluded.contains(code))
+        if (excluded.contains(code) || script.excluded.contains(code))
             continue;
         const int line = c.value(QStringLiteral("line")).toInt() - preludeLines;
         const int endLine = c.value(QStringLiteral("endLine")).toInt() - preludeLines;

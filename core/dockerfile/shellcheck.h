@@ -23,6 +23,7 @@ struct ShellScript
     QString file;                         ///< file name put on the diagnostics
     QList<diag::Position> lineStarts;     ///< lineStarts[i]: source position of script line i+1
     QStringList variables;                ///< names defined outside the script (no SC2154)
+    QStringList excluded;                 ///< codes not reported for this script
 };
 
 /// Runs the `shellcheck` binary on scripts. A missing binary is a normal state, not an error:

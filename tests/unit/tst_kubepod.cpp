@@ -310,6 +310,64 @@ private slots:
         QVERIFY(labelValue(text).size() <= 63);
     }
 
+    void settingsErrors_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("cpu millicores") << u"cpuRequest"_s << u"500m"_s << QString();
+        QTest::newRow("cpu decimal") << u"cpuLimit"_s << u"1.5"_s << QString();
+        QTest::newRow("memory binary") << u"memoryRequest"_s << u"512Mi"_s << QString();
+        QTest::newRow("memory exponent") << u"memoryLimit"_s << u"1e9"_s << QString();
+        QTest::newRow("memory unit spelled") << u"memoryLimit"_s << u"1GB"_s
+                                             << u"Kubernetes memory limit: \"1GB\" is not a "
+                                                "Kubernetes quantity (such as 500m, 2, 512Mi or "
+                                                "1Gi)"_s;
+        QTest::newRow("negative cpu") << u"cpuRequest"_s << u"-1"_s
+                                      << u"Kubernetes CPU request: \"-1\" is not a Kubernetes "
+                                         "quantity (such as 500m, 2, 512Mi or 1Gi)"_s;
+        QTest::newRow("pull policy") << u"pullPolicy"_s << u"Sometimes"_s
+                                     << u"Kubernetes pull policy \"Sometimes\": use Always, "
+                                        "IfNotPresent or Never"_s;
+        QTest::newRow("selector") << u"nodeSelector"_s << u"kubernetes.io/arch=amd64"_s
+                                  << QString();
+        QTest::newRow("selector empty value") << u"nodeSelector"_s << u"gpu="_s << QString();
+        QTest::newRow("selector bad key") << u"nodeSelector"_s << u"-gpu=yes"_s
+                                          << u"Kubernetes node selector: \"-gpu\" is not a "
+                                             "label key"_s;
+        QTest::newRow("selector bad value") << u"nodeSelector"_s << u"zone=a b"_s
+                                            << u"Kubernetes node selector: \"a b\" is not a "
+                                               "label value (for zone)"_s;
+    }
+    void settingsErrors()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, value);
+        QFETCH(QString, error);
+        Settings s;
+        if (field == u"cpuRequest")
+            s.cpuRequest = value;
+        else if (field == u"cpuLimit")
+            s.cpuLimit = value;
+        else if (field == u"memoryRequest")
+            s.memoryRequest = value;
+        else if (field == u"memoryLimit")
+            s.memoryLimit = value;
+        else if (field == u"pullPolicy")
+            s.pullPolicy = value;
+        else
+            s.nodeSelector.insert(value.section(u'=', 0, 0), value.section(u'=', 1));
+        QCOMPARE(settingsError(s), error);
+        // The backend refuses them before it reads a kubeconfig or calls the API.
+        if (!error.isEmpty()) {
+            s.kubeconfigFiles = {u"/nonexistent/kubeconfig"_s};
+            KubernetesBackend backend(s);
+            QString why;
+            QVERIFY(!backend.initialize(&why));
+            QCOMPARE(why, error);
+        }
+    }
+
     void backendSettings()
     {
         BackendSettings b;
@@ -317,6 +375,7 @@ private slots:
         b.kubeNamespace = u"ci"_s;
         b.privileged = true;
         b.extra.insert(u"kubeHelperImage"_s, u"alpine:3.19"_s);
+        b.extra.insert(u"kubePullPolicy"_s, u"if-not-present"_s);
         b.extra.insert(u"kubeNodeSelector"_s, u"disktype=ssd, zone=a"_s);
         b.extra.insert(u"kubeMountProjectFolder"_s, true);
         b.extra.insert(u"kubePollTimeout"_s, 30);
@@ -326,6 +385,7 @@ private slots:
         QCOMPARE(s.nameSpace, u"ci"_s);
         QVERIFY(s.privileged);
         QCOMPARE(s.helperImage, u"alpine:3.19"_s);
+        QCOMPARE(s.pullPolicy, u"IfNotPresent"_s);
         QCOMPARE(s.nodeSelector.value(u"zone"_s), u"a"_s);
         QCOMPARE(s.nodeSelector.value(u"disktype"_s), u"ssd"_s);
         QVERIFY(s.mountProjectFolder);

@@ -1321,6 +1321,13 @@ Settings settingsFrom(const BackendSettings &b)
     text("kubeServiceAccount", &s.serviceAccount);
     text("kubeHelperImage", &s.helperImage);
     text("kubePullPolicy", &s.pullPolicy);
+    // GitLab Runner's spelling (always, if-not-present, never) is taken too.
+    if (s.pullPolicy == u"always")
+        s.pullPolicy = QStringLiteral("Always");
+    else if (s.pullPolicy == u"if-not-present")
+        s.pullPolicy = QStringLiteral("IfNotPresent");
+    else if (s.pullPolicy == u"never")
+        s.pullPolicy = QStringLiteral("Never");
     text("kubeCpuRequest", &s.cpuRequest);
     text("kubeCpuLimit", &s.cpuLimit);
     text("kubeMemoryRequest", &s.memoryRequest);
@@ -1342,6 +1349,58 @@ Settings settingsFrom(const BackendSettings &b)
     if (x.value(QStringLiteral("kubeServicesTimeout")).toInt() > 0)
         s.servicesTimeoutSeconds = x.value(QStringLiteral("kubeServicesTimeout")).toInt();
     return s;
+}
+
+QString quantityError(const QString &value)
+{
+    // resource.Quantity: a signed decimal number, then a binary (Ki..Ei), decimal (n, u, m, k,
+    // M..E) or exponent suffix.
+    static const QRegularExpression quantity(QStringLiteral(
+        "^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$"));
+    if (quantity.match(value).hasMatch())
+        return {};
+    return ktr("\"%1\" is not a Kubernetes quantity (such as 500m, 2, 512Mi or 1Gi)").arg(value);
+}
+
+QString settingsError(const Settings &settings)
+{
+    const QList<std::pair<const char *, QString>> quantities{
+        {"CPU request", settings.cpuRequest},
+        {"CPU limit", settings.cpuLimit},
+        {"memory request", settings.memoryRequest},
+        {"memory limit", settings.memoryLimit}};
+    for (const auto &[what, value] : quantities) {
+        if (value.isEmpty())
+            continue;
+        if (const QString error = quantityError(value); !error.isEmpty())
+            return ktr("Kubernetes %1: %2").arg(ktr(what), error);
+    }
+    static const QStringList policies{QStringLiteral("Always"), QStringLiteral("IfNotPresent"),
+                                      QStringLiteral("Never")};
+    if (!settings.pullPolicy.isEmpty() && !policies.contains(settings.pullPolicy))
+        return ktr("Kubernetes pull policy \"%1\": use Always, IfNotPresent or Never")
+            .arg(settings.pullPolicy);
+    // Label keys: an optional DNS-subdomain prefix and a name of 63 characters at most; values
+    // of 63 at most; both begin and end alphanumeric.
+    static const QRegularExpression name(
+        QStringLiteral("^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$"));
+    static const QRegularExpression prefix(
+        QStringLiteral("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"));
+    for (auto it = settings.nodeSelector.cbegin(); it != settings.nodeSelector.cend(); ++it) {
+        const QString key = it.key();
+        const QString keyName = key.section(u'/', -1);
+        const QString keyPrefix = key.contains(u'/') ? key.section(u'/', 0, -2) : QString();
+        const bool keyOk = !keyName.isEmpty() && name.match(keyName).hasMatch() &&
+                           key.count(u'/') <= 1 &&
+                           (keyPrefix.isEmpty() ||
+                            (keyPrefix.size() <= 253 && prefix.match(keyPrefix).hasMatch()));
+        if (!keyOk)
+            return ktr("Kubernetes node selector: \"%1\" is not a label key").arg(key);
+        if (!name.match(it.value()).hasMatch())
+            return ktr("Kubernetes node selector: \"%1\" is not a label value (for %2)")
+                .arg(it.value(), key);
+    }
+    return {};
 }
 
 KubernetesBackend::KubernetesBackend(const Settings &settings)
@@ -1380,6 +1439,8 @@ bool KubernetesBackend::initialize(QString *error)
             *error = message;
         return false;
     };
+    if (const QString wrong = settingsError(m_settings); !wrong.isEmpty())
+        return failed(wrong);
     if (!config)
         return failed(err);
     m_connection = config->connection(m_settings.context, &err);

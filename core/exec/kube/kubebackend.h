@@ -50,6 +50,14 @@ struct Settings
 /// variable STAGECRAFT_KUBE_HELPER_IMAGE overrides the default helper image.
 Settings settingsFrom(const BackendSettings &settings);
 
+/// Why `value` is not a Kubernetes resource quantity ("500m", "1Gi", "0.5", "2e3"); empty when it
+/// is one.
+QString quantityError(const QString &value);
+
+/// The settings' own mistakes, worded for the user, before anything reaches the API: resource
+/// quantities, the pull policy, node selector labels. Empty when they are fine.
+QString settingsError(const Settings &settings);
+
 /// What the executor names and labels (exposed for tests and for the sweep).
 inline constexpr auto kManagedByLabel = "app.kubernetes.io/managed-by";
 inline constexpr auto kPipelineLabel = "stagecraft.dev/pipeline";

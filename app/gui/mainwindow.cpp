@@ -518,23 +518,10 @@ void MainWindow::createRunActions()
 
 RunRequest MainWindow::runRequest() const
 {
-    RunRequest r;
+    RunRequest r = runRequestFrom(m_settings);
     r.projectRoot = m_projectRoot;
     r.mainFile = mainFileName;
-    r.includeCacheDir = m_settings.includeCacheDir;
     r.ref = m_plan->ref();
-    r.executor = m_settings.executor;
-    r.privileged = m_settings.privileged;
-    r.keepFailedEnvironment = m_settings.keepFailedEnvironment;
-    r.concurrency = m_settings.concurrency;
-    r.registry = m_settings.registry;
-    r.kubeContext = m_settings.kubeContext;
-    r.kubeNamespace = m_settings.kubeNamespace;
-    r.kubeHelperImage = m_settings.kubeHelperImage;
-    r.kubeMountProject = m_settings.kubeMountProject;
-    r.dockerHost = m_settings.dockerHost;
-    r.dockerDefaultImage = m_settings.dockerDefaultImage;
-    r.dockerPullPolicy = m_settings.dockerPullPolicy;
     r.dataDir = m_runDataDir;
     return r;
 }

@@ -15,6 +15,60 @@ namespace {
 constexpr int shutdownCancelMs = 15000;
 } // namespace
 
+RunRequest runRequestFrom(const Settings &settings)
+{
+    RunRequest r;
+    r.includeCacheDir = settings.includeCacheDir;
+    r.executor = settings.executor;
+    r.privileged = settings.privileged;
+    r.keepFailedEnvironment = settings.keepFailedEnvironment;
+    r.concurrency = settings.concurrency;
+    r.registry = settings.registry;
+    r.kubeContext = settings.kubeContext;
+    r.dockerHost = settings.dockerHost;
+    r.dockerDefaultImage = settings.dockerDefaultImage;
+    r.dockerPullPolicy = settings.dockerPullPolicy;
+    r.kubeNamespace = settings.kubeNamespace;
+    r.kubeHelperImage = settings.kubeHelperImage;
+    r.kubeMountProject = settings.kubeMountProject;
+    r.kubeServiceAccount = settings.kubeServiceAccount;
+    r.kubePullPolicy = settings.kubePullPolicy;
+    r.kubeCpuRequest = settings.kubeCpuRequest;
+    r.kubeCpuLimit = settings.kubeCpuLimit;
+    r.kubeMemoryRequest = settings.kubeMemoryRequest;
+    r.kubeMemoryLimit = settings.kubeMemoryLimit;
+    r.kubeNodeSelector = settings.kubeNodeSelector;
+    r.kubeCacheClaim = settings.kubeCacheClaim;
+    return r;
+}
+
+exec::BackendSettings backendSettings(const RunRequest &request)
+{
+    exec::BackendSettings settings;
+    settings.privileged = request.privileged;
+    settings.dockerHost = request.dockerHost; // empty: DOCKER_HOST, else the default socket
+    settings.dockerDefaultImage = request.dockerDefaultImage;
+    if (!request.dockerPullPolicy.isEmpty())
+        settings.dockerPullPolicy = QStringList{request.dockerPullPolicy};
+    settings.kubeContext = request.kubeContext;
+    settings.kubeNamespace = request.kubeNamespace;
+    // Empty values leave the backend's defaults (settingsFrom() reads them as not set).
+    const std::pair<const char *, QString> kube[]{
+        {"kubeHelperImage", request.kubeHelperImage},
+        {"kubeServiceAccount", request.kubeServiceAccount},
+        {"kubePullPolicy", request.kubePullPolicy},
+        {"kubeCpuRequest", request.kubeCpuRequest},
+        {"kubeCpuLimit", request.kubeCpuLimit},
+        {"kubeMemoryRequest", request.kubeMemoryRequest},
+        {"kubeMemoryLimit", request.kubeMemoryLimit},
+        {"kubeNodeSelector", request.kubeNodeSelector},
+        {"kubeCacheClaim", request.kubeCacheClaim}};
+    for (const auto &[key, value] : kube)
+        settings.extra.insert(QLatin1String(key), value);
+    settings.extra.insert(QStringLiteral("kubeMountProjectFolder"), request.kubeMountProject);
+    return settings;
+}
+
 RunController::RunController(QObject *parent)
     : QObject(parent)
     , m_thread(new QThread(this))
@@ -116,16 +170,7 @@ bool RunController::start(const RunRequest &request)
             fail(tr("The pipeline is not created: %1").arg(plan.reason));
             return;
         }
-        exec::BackendSettings settings;
-        settings.privileged = request.privileged;
-        settings.dockerHost = request.dockerHost; // empty: DOCKER_HOST, else the default socket
-        settings.dockerDefaultImage = request.dockerDefaultImage;
-        if (!request.dockerPullPolicy.isEmpty())
-            settings.dockerPullPolicy = QStringList{request.dockerPullPolicy};
-        settings.kubeContext = request.kubeContext;
-        settings.kubeNamespace = request.kubeNamespace;
-        settings.extra.insert(QStringLiteral("kubeHelperImage"), request.kubeHelperImage);
-        settings.extra.insert(QStringLiteral("kubeMountProjectFolder"), request.kubeMountProject);
+        const exec::BackendSettings settings = backendSettings(request);
         QString error;
         std::unique_ptr<exec::Backend> backend =
             exec::createBackend(request.executor, settings, &error);

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "exec/backends.h"
 #include "exec/engine.h"
 #include "plancontroller.h"
+#include "settings.h"
 
 #include <QHash>
 #include <QList>
@@ -40,7 +42,18 @@ struct RunRequest
     QString kubeNamespace;
     QString kubeHelperImage;
     bool kubeMountProject = false;
+    QString kubeServiceAccount;
+    QString kubePullPolicy; ///< Always, IfNotPresent, Never
+    QString kubeCpuRequest, kubeCpuLimit, kubeMemoryRequest, kubeMemoryLimit;
+    QString kubeNodeSelector; ///< "key=value, key=value"
+    QString kubeCacheClaim;
 };
+
+/// A run request with the user's run and executor settings (no project, ref or jobs yet).
+RunRequest runRequestFrom(const Settings &settings);
+/// What the backend of the run gets (the Kubernetes settings in `extra`, under the keys of
+/// exec::kube::settingsFrom()).
+exec::BackendSettings backendSettings(const RunRequest &request);
 
 /// What became of a run that was going when a new one started.
 enum class PreviousRun {

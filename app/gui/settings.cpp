@@ -39,6 +39,17 @@ Settings Settings::load()
     out.kubeNamespace = s.value(u"kubernetes/namespace"_qs).toString();
     out.kubeHelperImage = s.value(u"kubernetes/helperImage"_qs).toString();
     out.kubeMountProject = s.value(u"kubernetes/mountProject"_qs, false).toBool();
+    out.kubeServiceAccount = s.value(u"kubernetes/serviceAccount"_qs).toString();
+    // Kubernetes' own spelling: the backend refuses anything else.
+    const QString kubePolicy = s.value(u"kubernetes/pullPolicy"_qs).toString();
+    if (kubePolicy == u"Always" || kubePolicy == u"IfNotPresent" || kubePolicy == u"Never")
+        out.kubePullPolicy = kubePolicy;
+    out.kubeCpuRequest = s.value(u"kubernetes/cpuRequest"_qs).toString();
+    out.kubeCpuLimit = s.value(u"kubernetes/cpuLimit"_qs).toString();
+    out.kubeMemoryRequest = s.value(u"kubernetes/memoryRequest"_qs).toString();
+    out.kubeMemoryLimit = s.value(u"kubernetes/memoryLimit"_qs).toString();
+    out.kubeNodeSelector = s.value(u"kubernetes/nodeSelector"_qs).toString();
+    out.kubeCacheClaim = s.value(u"kubernetes/cacheClaim"_qs).toString();
     return out;
 }
 
@@ -63,6 +74,14 @@ void Settings::save() const
     s.setValue(u"kubernetes/namespace"_qs, kubeNamespace);
     s.setValue(u"kubernetes/helperImage"_qs, kubeHelperImage);
     s.setValue(u"kubernetes/mountProject"_qs, kubeMountProject);
+    s.setValue(u"kubernetes/serviceAccount"_qs, kubeServiceAccount);
+    s.setValue(u"kubernetes/pullPolicy"_qs, kubePullPolicy);
+    s.setValue(u"kubernetes/cpuRequest"_qs, kubeCpuRequest);
+    s.setValue(u"kubernetes/cpuLimit"_qs, kubeCpuLimit);
+    s.setValue(u"kubernetes/memoryRequest"_qs, kubeMemoryRequest);
+    s.setValue(u"kubernetes/memoryLimit"_qs, kubeMemoryLimit);
+    s.setValue(u"kubernetes/nodeSelector"_qs, kubeNodeSelector);
+    s.setValue(u"kubernetes/cacheClaim"_qs, kubeCacheClaim);
 }
 
 QStringList Settings::recentProjects()

@@ -32,6 +32,11 @@ struct Settings
     QString kubeNamespace;         ///< empty: the backend's default
     QString kubeHelperImage;       ///< empty: the backend's default
     bool kubeMountProject = false; ///< mount the project folder into the pods (hostPath)
+    QString kubeServiceAccount;    ///< empty: the namespace's default
+    QString kubePullPolicy;        ///< Always, IfNotPresent, Never; empty: the cluster's default
+    QString kubeCpuRequest, kubeCpuLimit, kubeMemoryRequest, kubeMemoryLimit; ///< quantities
+    QString kubeNodeSelector; ///< "key=value, key=value"
+    QString kubeCacheClaim;   ///< PersistentVolumeClaim mounted at /cache; empty: none
 
     static Settings load();
     void save() const;

@@ -2,6 +2,7 @@
 
 #include "exec/kube/kubebackend.h"
 #include "exec/kube/kubeconfig.h"
+#include "runcontroller.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -11,6 +12,7 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -67,6 +69,15 @@ SettingsDialog::SettingsDialog(const Settings &settings, QWidget *parent)
     , m_kubeNamespace(new QLineEdit(m_kube))
     , m_kubeHelperImage(new QLineEdit(m_kube))
     , m_kubeMount(new QCheckBox(tr("Mount the project folder (hostPath)"), m_kube))
+    , m_kubeServiceAccount(new QLineEdit(m_kube))
+    , m_kubePullPolicy(new QComboBox(m_kube))
+    , m_kubeCpuRequest(new QLineEdit(m_kube))
+    , m_kubeCpuLimit(new QLineEdit(m_kube))
+    , m_kubeMemoryRequest(new QLineEdit(m_kube))
+    , m_kubeMemoryLimit(new QLineEdit(m_kube))
+    , m_kubeNodeSelector(new QLineEdit(m_kube))
+    , m_kubeCacheClaim(new QLineEdit(m_kube))
+    , m_kubeError(new QLabel(m_kube))
 {
     setWindowTitle(tr("Settings"));
     auto *form = new QFormLayout(this);
@@ -183,17 +194,80 @@ SettingsDialog::SettingsDialog(const Settings &settings, QWidget *parent)
     m_kubeNamespace->setText(settings.kubeNamespace);
     m_kubeNamespace->setPlaceholderText(tr("The context's namespace, else default"));
     kube->addRow(tr("Namespace:"), m_kubeNamespace);
+    m_kubeServiceAccount->setObjectName(QStringLiteral("kubeServiceAccount"));
+    m_kubeServiceAccount->setText(settings.kubeServiceAccount);
+    m_kubeServiceAccount->setPlaceholderText(tr("The namespace's default"));
+    m_kubeServiceAccount->setToolTip(
+        tr("The service account of the job pods (serviceAccountName): what the jobs may do in "
+           "the cluster"));
+    kube->addRow(tr("Service account:"), m_kubeServiceAccount);
     m_kubeHelperImage->setObjectName(QStringLiteral("kubeHelperImage"));
     m_kubeHelperImage->setText(settings.kubeHelperImage);
     m_kubeHelperImage->setPlaceholderText(exec::kube::Settings().helperImage);
     m_kubeHelperImage->setToolTip(tr("Receives the project and hands it back: needs sh, tar, "
                                      "tail, head and nc (busybox or alpine)"));
     kube->addRow(tr("Helper image:"), m_kubeHelperImage);
+    // Kubernetes' own names: they are what a pod's imagePullPolicy says.
+    m_kubePullPolicy->setObjectName(QStringLiteral("kubePullPolicy"));
+    m_kubePullPolicy->addItem(tr("Cluster default"), QString());
+    for (const QString &policy :
+         {QStringLiteral("Always"), QStringLiteral("IfNotPresent"), QStringLiteral("Never")})
+        m_kubePullPolicy->addItem(policy, policy);
+    m_kubePullPolicy->setCurrentIndex(
+        std::max(0, m_kubePullPolicy->findData(settings.kubePullPolicy)));
+    m_kubePullPolicy->setToolTip(tr("For images whose job gives no pull_policy"));
+    kube->addRow(tr("Pull policy:"), m_kubePullPolicy);
+    // Requests and limits: one row each for CPU and memory, applied to every container.
+    auto quantity = [this](QLineEdit *edit, const char *name, const QString &value,
+                           const QString &placeholder) {
+        edit->setObjectName(QLatin1String(name));
+        edit->setText(value);
+        edit->setPlaceholderText(placeholder);
+        connect(edit, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    };
+    quantity(m_kubeCpuRequest, "kubeCpuRequest", settings.kubeCpuRequest, tr("Request, e.g. 500m"));
+    quantity(m_kubeCpuLimit, "kubeCpuLimit", settings.kubeCpuLimit, tr("Limit, e.g. 2"));
+    quantity(m_kubeMemoryRequest, "kubeMemoryRequest", settings.kubeMemoryRequest,
+             tr("Request, e.g. 512Mi"));
+    quantity(m_kubeMemoryLimit, "kubeMemoryLimit", settings.kubeMemoryLimit, tr("Limit, e.g. 1Gi"));
+    const QString resources = tr("Applied to every container of the job pods; empty: none");
+    auto *cpuRow = new QHBoxLayout;
+    cpuRow->addWidget(m_kubeCpuRequest);
+    cpuRow->addWidget(m_kubeCpuLimit);
+    m_kubeCpuRequest->setToolTip(resources);
+    m_kubeCpuLimit->setToolTip(resources);
+    kube->addRow(tr("CPU:"), cpuRow);
+    auto *memoryRow = new QHBoxLayout;
+    memoryRow->addWidget(m_kubeMemoryRequest);
+    memoryRow->addWidget(m_kubeMemoryLimit);
+    m_kubeMemoryRequest->setToolTip(resources);
+    m_kubeMemoryLimit->setToolTip(resources);
+    kube->addRow(tr("Memory:"), memoryRow);
+    m_kubeNodeSelector->setObjectName(QStringLiteral("kubeNodeSelector"));
+    m_kubeNodeSelector->setText(settings.kubeNodeSelector);
+    m_kubeNodeSelector->setPlaceholderText(tr("disktype=ssd, zone=a"));
+    m_kubeNodeSelector->setToolTip(
+        tr("The pods run only on nodes with these labels (key=value, separated by commas)"));
+    connect(m_kubeNodeSelector, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    kube->addRow(tr("Node selector:"), m_kubeNodeSelector);
+    m_kubeCacheClaim->setObjectName(QStringLiteral("kubeCacheClaim"));
+    m_kubeCacheClaim->setText(settings.kubeCacheClaim);
+    m_kubeCacheClaim->setPlaceholderText(tr("None: /cache stays in the pod"));
+    m_kubeCacheClaim->setToolTip(
+        tr("A PersistentVolumeClaim mounted at /cache in every container, kept between jobs; "
+           "it must exist in the namespace"));
+    kube->addRow(tr("Cache claim:"), m_kubeCacheClaim);
     m_kubeMount->setObjectName(QStringLiteral("kubeMount"));
     m_kubeMount->setChecked(settings.kubeMountProject);
     m_kubeMount->setToolTip(tr("For a cluster on this computer (Minikube, MicroK8s): the pods "
                                "use the project folder instead of a copy"));
     kube->addRow(QString(), m_kubeMount);
+    // The backend's own words for what it would refuse at run start.
+    m_kubeError->setObjectName(QStringLiteral("kubeError"));
+    m_kubeError->setWordWrap(true);
+    m_kubeError->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_kubeError->setVisible(false);
+    kube->addRow(m_kubeError);
     form->addRow(m_kube);
 
     auto executorChanged = [this] {
@@ -207,8 +281,33 @@ SettingsDialog::SettingsDialog(const Settings &settings, QWidget *parent)
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     form->addRow(buttons);
+    m_ok = buttons->button(QDialogButtonBox::Ok);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    validate();
+}
+
+QString SettingsDialog::error() const
+{
+    // Read as the backend will read them at run start, so that the words are the same.
+    const Settings s = settings();
+    return exec::kube::settingsError(exec::kube::settingsFrom(backendSettings(runRequestFrom(s))));
+}
+
+void SettingsDialog::accept()
+{
+    if (!error().isEmpty())
+        return;
+    QDialog::accept();
+}
+
+void SettingsDialog::validate()
+{
+    const QString wrong = error();
+    m_kubeError->setText(wrong);
+    m_kubeError->setVisible(!wrong.isEmpty());
+    if (m_ok)
+        m_ok->setEnabled(wrong.isEmpty());
 }
 
 Settings SettingsDialog::settings() const
@@ -236,6 +335,14 @@ Settings SettingsDialog::settings() const
     s.kubeNamespace = m_kubeNamespace->text().trimmed();
     s.kubeHelperImage = m_kubeHelperImage->text().trimmed();
     s.kubeMountProject = m_kubeMount->isChecked();
+    s.kubeServiceAccount = m_kubeServiceAccount->text().trimmed();
+    s.kubePullPolicy = m_kubePullPolicy->currentData().toString();
+    s.kubeCpuRequest = m_kubeCpuRequest->text().trimmed();
+    s.kubeCpuLimit = m_kubeCpuLimit->text().trimmed();
+    s.kubeMemoryRequest = m_kubeMemoryRequest->text().trimmed();
+    s.kubeMemoryLimit = m_kubeMemoryLimit->text().trimmed();
+    s.kubeNodeSelector = m_kubeNodeSelector->text().trimmed();
+    s.kubeCacheClaim = m_kubeCacheClaim->text().trimmed();
     return s;
 }
 

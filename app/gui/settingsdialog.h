@@ -10,7 +10,9 @@ class QCheckBox;
 class QComboBox;
 class QFontComboBox;
 class QGroupBox;
+class QLabel;
 class QLineEdit;
+class QPushButton;
 class QSpinBox;
 
 namespace stagecraft::gui {
@@ -41,7 +43,15 @@ public:
     /// kind of cluster the Kubernetes backend recognises; none when no kubeconfig can be read.
     static QList<KubeContext> kubeconfigContexts();
 
+    /// Why the settings cannot be saved, in the backend's words (empty: they can); OK is
+    /// disabled while there is a reason.
+    QString error() const;
+    /// Refused while error() says why (Enter in a field must not get past the disabled OK).
+    void accept() override;
+
 private:
+    void validate();
+
     Settings m_settings;
     QFontComboBox *m_font;
     QSpinBox *m_fontSize;
@@ -63,6 +73,16 @@ private:
     QLineEdit *m_kubeNamespace;
     QLineEdit *m_kubeHelperImage;
     QCheckBox *m_kubeMount;
+    QLineEdit *m_kubeServiceAccount;
+    QComboBox *m_kubePullPolicy;
+    QLineEdit *m_kubeCpuRequest;
+    QLineEdit *m_kubeCpuLimit;
+    QLineEdit *m_kubeMemoryRequest;
+    QLineEdit *m_kubeMemoryLimit;
+    QLineEdit *m_kubeNodeSelector;
+    QLineEdit *m_kubeCacheClaim;
+    QLabel *m_kubeError;
+    QPushButton *m_ok = nullptr;
 };
 
 } // namespace stagecraft::gui

@@ -1,5 +1,7 @@
 #include "codeeditor.h"
 #include "editortabs.h"
+#include "exec/kube/kubebackend.h"
+#include "runcontroller.h"
 #include "settings.h"
 #include "settingsdialog.h"
 #include "theme.h"
@@ -7,10 +9,13 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
 #include <QGroupBox>
+#include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -95,7 +100,7 @@ private slots:
         auto *context = dialog.findChild<QComboBox *>(u"kubeContext"_qs);
         auto *privileged = dialog.findChild<QCheckBox *>(u"privileged"_qs);
         QVERIFY(executor && context && privileged);
-        QVERIFY(!context->isEnabled());  // only for kubernetes
+        QVERIFY(!context->isEnabled());    // only for kubernetes
         QVERIFY(!privileged->isEnabled()); // no containers with the shell executor
         executor->setCurrentIndex(executor->findData(u"kubernetes"_qs));
         QVERIFY(context->isEnabled());
@@ -218,6 +223,212 @@ private slots:
         // A pull policy the backend does not know is not read back.
         QSettings().setValue(u"docker/pullPolicy"_qs, u"sometimes"_qs);
         QCOMPARE(Settings::load().dockerPullPolicy, QString());
+    }
+
+    void kubernetesSettings()
+    {
+        QSettings().clear();
+        const Settings s = Settings::load();
+        // Empty by default: the backend's (or the cluster's) defaults.
+        QCOMPARE(s.kubeServiceAccount, QString());
+        QCOMPARE(s.kubePullPolicy, QString());
+        QCOMPARE(s.kubeCpuRequest, QString());
+        QCOMPARE(s.kubeCpuLimit, QString());
+        QCOMPARE(s.kubeMemoryRequest, QString());
+        QCOMPARE(s.kubeMemoryLimit, QString());
+        QCOMPARE(s.kubeNodeSelector, QString());
+        QCOMPARE(s.kubeCacheClaim, QString());
+        SettingsDialog dialog(s);
+        auto *executor = dialog.findChild<QComboBox *>(u"executor"_qs);
+        auto *account = dialog.findChild<QLineEdit *>(u"kubeServiceAccount"_qs);
+        auto *policy = dialog.findChild<QComboBox *>(u"kubePullPolicy"_qs);
+        auto *cpuRequest = dialog.findChild<QLineEdit *>(u"kubeCpuRequest"_qs);
+        auto *cpuLimit = dialog.findChild<QLineEdit *>(u"kubeCpuLimit"_qs);
+        auto *memoryRequest = dialog.findChild<QLineEdit *>(u"kubeMemoryRequest"_qs);
+        auto *memoryLimit = dialog.findChild<QLineEdit *>(u"kubeMemoryLimit"_qs);
+        auto *selector = dialog.findChild<QLineEdit *>(u"kubeNodeSelector"_qs);
+        auto *claim = dialog.findChild<QLineEdit *>(u"kubeCacheClaim"_qs);
+        auto *error = dialog.findChild<QLabel *>(u"kubeError"_qs);
+        QVERIFY(executor && account && policy && cpuRequest && cpuLimit && memoryRequest &&
+                memoryLimit && selector && claim && error);
+        QVERIFY(!account->isEnabled()); // the Kubernetes group is for the kubernetes executor
+        executor->setCurrentIndex(executor->findData(u"kubernetes"_qs));
+        QVERIFY(account->isEnabled());
+        // What an empty field means is shown.
+        QCOMPARE(policy->currentText(), u"Cluster default");
+        QStringList policies;
+        for (int i = 0; i < policy->count(); ++i)
+            policies << policy->itemText(i);
+        QCOMPARE(policies, (QStringList{u"Cluster default"_qs, u"Always"_qs, u"IfNotPresent"_qs,
+                                        u"Never"_qs}));
+        QCOMPARE(cpuRequest->placeholderText(), u"Request, e.g. 500m");
+        QCOMPARE(memoryLimit->placeholderText(), u"Limit, e.g. 1Gi");
+        QCOMPARE(selector->placeholderText(), u"disktype=ssd, zone=a");
+        QCOMPARE(account->placeholderText(), u"The namespace's default");
+        QVERIFY(error->isHidden());
+
+        account->setText(u" ci-runner "_qs);
+        policy->setCurrentIndex(policy->findText(u"IfNotPresent"_qs));
+        cpuRequest->setText(u"500m"_qs);
+        cpuLimit->setText(u"2"_qs);
+        memoryRequest->setText(u"512Mi"_qs);
+        memoryLimit->setText(u"1Gi"_qs);
+        selector->setText(u"disktype=ssd, kubernetes.io/arch=amd64"_qs);
+        claim->setText(u"stagecraft-cache"_qs);
+        QVERIFY(error->isHidden());
+        dialog.settings().save();
+
+        const Settings back = Settings::load();
+        QCOMPARE(back.kubeServiceAccount, u"ci-runner");
+        QCOMPARE(back.kubePullPolicy, u"IfNotPresent");
+        QCOMPARE(back.kubeCpuRequest, u"500m");
+        QCOMPARE(back.kubeCpuLimit, u"2");
+        QCOMPARE(back.kubeMemoryRequest, u"512Mi");
+        QCOMPARE(back.kubeMemoryLimit, u"1Gi");
+        QCOMPARE(back.kubeNodeSelector, u"disktype=ssd, kubernetes.io/arch=amd64");
+        QCOMPARE(back.kubeCacheClaim, u"stagecraft-cache");
+        QCOMPARE(QSettings().value(u"kubernetes/cpuRequest"_qs).toString(), u"500m");
+
+        // Shown again as saved.
+        SettingsDialog again(back);
+        QCOMPARE(again.findChild<QLineEdit *>(u"kubeServiceAccount"_qs)->text(), u"ci-runner");
+        QCOMPARE(again.findChild<QComboBox *>(u"kubePullPolicy"_qs)->currentText(),
+                 u"IfNotPresent");
+        QCOMPARE(again.findChild<QLineEdit *>(u"kubeCpuRequest"_qs)->text(), u"500m");
+        QCOMPARE(again.findChild<QLineEdit *>(u"kubeCpuLimit"_qs)->text(), u"2");
+        QCOMPARE(again.findChild<QLineEdit *>(u"kubeMemoryRequest"_qs)->text(), u"512Mi");
+        QCOMPARE(again.findChild<QLineEdit *>(u"kubeMemoryLimit"_qs)->text(), u"1Gi");
+        QCOMPARE(again.findChild<QLineEdit *>(u"kubeNodeSelector"_qs)->text(),
+                 u"disktype=ssd, kubernetes.io/arch=amd64");
+        QCOMPARE(again.findChild<QLineEdit *>(u"kubeCacheClaim"_qs)->text(), u"stagecraft-cache");
+        QCOMPARE(again.settings().kubeCacheClaim, u"stagecraft-cache");
+
+        // A pull policy Kubernetes does not know is not read back.
+        QSettings().setValue(u"kubernetes/pullPolicy"_qs, u"sometimes"_qs);
+        QCOMPARE(Settings::load().kubePullPolicy, QString());
+    }
+
+    void kubernetesSettingsReachTheBackend()
+    {
+        Settings s;
+        s.executor = u"kubernetes"_qs;
+        s.kubeContext = u"minikube"_qs;
+        s.kubeNamespace = u"ci"_qs;
+        s.kubeHelperImage = u"registry.local/helper:1"_qs;
+        s.kubeMountProject = true;
+        s.kubeServiceAccount = u"ci-runner"_qs;
+        s.kubePullPolicy = u"Never"_qs;
+        s.kubeCpuRequest = u"250m"_qs;
+        s.kubeCpuLimit = u"1.5"_qs;
+        s.kubeMemoryRequest = u"256Mi"_qs;
+        s.kubeMemoryLimit = u"2Gi"_qs;
+        s.kubeNodeSelector = u"disktype=ssd, zone=a"_qs;
+        s.kubeCacheClaim = u"stagecraft-cache"_qs;
+        const RunRequest request = runRequestFrom(s);
+        QCOMPARE(request.executor, u"kubernetes");
+        QCOMPARE(request.kubeServiceAccount, u"ci-runner");
+        QCOMPARE(request.kubePullPolicy, u"Never");
+        QCOMPARE(request.kubeCpuRequest, u"250m");
+        QCOMPARE(request.kubeCpuLimit, u"1.5");
+        QCOMPARE(request.kubeMemoryRequest, u"256Mi");
+        QCOMPARE(request.kubeMemoryLimit, u"2Gi");
+        QCOMPARE(request.kubeNodeSelector, u"disktype=ssd, zone=a");
+        QCOMPARE(request.kubeCacheClaim, u"stagecraft-cache");
+
+        const stagecraft::exec::BackendSettings backend = backendSettings(request);
+        QCOMPARE(backend.kubeContext, u"minikube");
+        QCOMPARE(backend.kubeNamespace, u"ci");
+        const QVariantMap &x = backend.extra;
+        QCOMPARE(x.value(u"kubeHelperImage"_qs).toString(), u"registry.local/helper:1");
+        QCOMPARE(x.value(u"kubeMountProjectFolder"_qs).toBool(), true);
+        QCOMPARE(x.value(u"kubeServiceAccount"_qs).toString(), u"ci-runner");
+        QCOMPARE(x.value(u"kubePullPolicy"_qs).toString(), u"Never");
+        QCOMPARE(x.value(u"kubeCpuRequest"_qs).toString(), u"250m");
+        QCOMPARE(x.value(u"kubeCpuLimit"_qs).toString(), u"1.5");
+        QCOMPARE(x.value(u"kubeMemoryRequest"_qs).toString(), u"256Mi");
+        QCOMPARE(x.value(u"kubeMemoryLimit"_qs).toString(), u"2Gi");
+        QCOMPARE(x.value(u"kubeNodeSelector"_qs).toString(), u"disktype=ssd, zone=a");
+        QCOMPARE(x.value(u"kubeCacheClaim"_qs).toString(), u"stagecraft-cache");
+
+        // And the backend reads them as meant.
+        const stagecraft::exec::kube::Settings kube = stagecraft::exec::kube::settingsFrom(backend);
+        QCOMPARE(kube.serviceAccount, u"ci-runner");
+        QCOMPARE(kube.pullPolicy, u"Never");
+        QCOMPARE(kube.cpuRequest, u"250m");
+        QCOMPARE(kube.cpuLimit, u"1.5");
+        QCOMPARE(kube.memoryRequest, u"256Mi");
+        QCOMPARE(kube.memoryLimit, u"2Gi");
+        QCOMPARE(kube.nodeSelector,
+                 (QMap<QString, QString>{{u"disktype"_qs, u"ssd"_qs}, {u"zone"_qs, u"a"_qs}}));
+        QCOMPARE(kube.cacheClaim, u"stagecraft-cache");
+        QVERIFY(kube.mountProjectFolder);
+        QCOMPARE(stagecraft::exec::kube::settingsError(kube), QString());
+
+        // Empty fields leave the backend's defaults.
+        const stagecraft::exec::kube::Settings defaults =
+            stagecraft::exec::kube::settingsFrom(backendSettings(runRequestFrom(Settings())));
+        QCOMPARE(defaults.serviceAccount, QString());
+        QCOMPARE(defaults.pullPolicy, QString());
+        QCOMPARE(defaults.cpuLimit, QString());
+        QVERIFY(defaults.nodeSelector.isEmpty());
+        QCOMPARE(defaults.cacheClaim, QString());
+    }
+
+    void badKubernetesSettings_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("message");
+        const QString notQuantity =
+            u"\"%1\" is not a Kubernetes quantity (such as 500m, 2, 512Mi or 1Gi)"_qs;
+        QTest::newRow("cpu request") << u"kubeCpuRequest"_qs << u"500x"_qs
+                                     << u"Kubernetes CPU request: "_qs + notQuantity.arg(u"500x");
+        QTest::newRow("cpu limit") << u"kubeCpuLimit"_qs << u"two"_qs
+                                   << u"Kubernetes CPU limit: "_qs + notQuantity.arg(u"two");
+        QTest::newRow("memory request")
+            << u"kubeMemoryRequest"_qs << u"-1Gi"_qs
+            << u"Kubernetes memory request: "_qs + notQuantity.arg(u"-1Gi");
+        QTest::newRow("memory limit") << u"kubeMemoryLimit"_qs << u"1GB"_qs
+                                      << u"Kubernetes memory limit: "_qs + notQuantity.arg(u"1GB");
+        QTest::newRow("selector key")
+            << u"kubeNodeSelector"_qs << u"disk type=ssd"_qs
+            << u"Kubernetes node selector: \"disk type\" is not a label key"_qs;
+        QTest::newRow("selector value")
+            << u"kubeNodeSelector"_qs << u"zone=a b"_qs
+            << u"Kubernetes node selector: \"a b\" is not a label value (for zone)"_qs;
+    }
+
+    void badKubernetesSettings()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, value);
+        QFETCH(QString, message);
+        QSettings().clear();
+        SettingsDialog dialog(Settings::load());
+        auto *executor = dialog.findChild<QComboBox *>(u"executor"_qs);
+        executor->setCurrentIndex(executor->findData(u"kubernetes"_qs));
+        auto *edit = dialog.findChild<QLineEdit *>(field);
+        auto *error = dialog.findChild<QLabel *>(u"kubeError"_qs);
+        QPushButton *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QVERIFY(edit && error && ok);
+        QVERIFY(ok->isEnabled());
+        // Checked as the user types, in the words the backend uses at run start.
+        QTest::keyClicks(edit, value);
+        QCOMPARE(error->text(), message);
+        QVERIFY(!error->isHidden());
+        QVERIFY(!ok->isEnabled());
+        QCOMPARE(dialog.error(), message);
+        // Neither OK nor Enter in the field gets it saved.
+        QTest::keyClick(edit, Qt::Key_Return);
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
+        // Corrected, it can be saved.
+        edit->clear();
+        QVERIFY(error->isHidden());
+        QVERIFY(ok->isEnabled());
+        QCOMPARE(dialog.error(), QString());
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
     }
 
     void contextsFromTheKubeconfig()

@@ -282,6 +282,31 @@ DE = {
     "instead of a copy":
         "Für einen Cluster auf diesem Rechner (Minikube, MicroK8s): die Pods verwenden den "
         "Projektordner statt einer Kopie",
+    "The namespace's default": "Der Standard des Namespace",
+    "The service account of the job pods (serviceAccountName): what the jobs may do in the "
+    "cluster":
+        "Das Dienstkonto der Job-Pods (serviceAccountName): was die Jobs im Cluster dürfen",
+    "Service account:": "Dienstkonto:",
+    "Cluster default": "Standard des Clusters",
+    "Request, e.g. 500m": "Anforderung, z. B. 500m",
+    "Limit, e.g. 2": "Grenze, z. B. 2",
+    "Request, e.g. 512Mi": "Anforderung, z. B. 512Mi",
+    "Limit, e.g. 1Gi": "Grenze, z. B. 1Gi",
+    "Applied to every container of the job pods; empty: none":
+        "Gilt für jeden Container der Job-Pods; leer: keine",
+    "CPU:": "CPU:",
+    "Memory:": "Speicher:",
+    "disktype=ssd, zone=a": "disktype=ssd, zone=a",
+    "The pods run only on nodes with these labels (key=value, separated by commas)":
+        "Die Pods laufen nur auf Knoten mit diesen Labels (Schlüssel=Wert, durch Kommas "
+        "getrennt)",
+    "Node selector:": "Knotenauswahl:",
+    "None: /cache stays in the pod": "Keiner: /cache bleibt im Pod",
+    "A PersistentVolumeClaim mounted at /cache in every container, kept between jobs; it must "
+    "exist in the namespace":
+        "Ein PersistentVolumeClaim, in jedem Container unter /cache eingehängt und zwischen "
+        "Jobs erhalten; er muss im Namespace existieren",
+    "Cache claim:": "Cache-Claim:",
 }
 
 path = sys.argv[1] if len(sys.argv) > 1 else "translations/stagecraft_de.ts"

@@ -1031,5 +1031,73 @@ Speichern?</translation>
         <source>Check job scripts and Dockerfile RUN scripts with ShellCheck when it is installed</source>
         <translation>Job-Skripte und RUN-Skripte in Dockerfiles mit ShellCheck prüfen, wenn es installiert ist</translation>
     </message>
+    <message>
+        <source>The namespace&apos;s default</source>
+        <translation>Der Standard des Namespace</translation>
+    </message>
+    <message>
+        <source>The service account of the job pods (serviceAccountName): what the jobs may do in the cluster</source>
+        <translation>Das Dienstkonto der Job-Pods (serviceAccountName): was die Jobs im Cluster dürfen</translation>
+    </message>
+    <message>
+        <source>Service account:</source>
+        <translation>Dienstkonto:</translation>
+    </message>
+    <message>
+        <source>Cluster default</source>
+        <translation>Standard des Clusters</translation>
+    </message>
+    <message>
+        <source>Request, e.g. 500m</source>
+        <translation>Anforderung, z. B. 500m</translation>
+    </message>
+    <message>
+        <source>Limit, e.g. 2</source>
+        <translation>Grenze, z. B. 2</translation>
+    </message>
+    <message>
+        <source>Request, e.g. 512Mi</source>
+        <translation>Anforderung, z. B. 512Mi</translation>
+    </message>
+    <message>
+        <source>Limit, e.g. 1Gi</source>
+        <translation>Grenze, z. B. 1Gi</translation>
+    </message>
+    <message>
+        <source>Applied to every container of the job pods; empty: none</source>
+        <translation>Gilt für jeden Container der Job-Pods; leer: keine</translation>
+    </message>
+    <message>
+        <source>CPU:</source>
+        <translation>CPU:</translation>
+    </message>
+    <message>
+        <source>Memory:</source>
+        <translation>Speicher:</translation>
+    </message>
+    <message>
+        <source>disktype=ssd, zone=a</source>
+        <translation>disktype=ssd, zone=a</translation>
+    </message>
+    <message>
+        <source>The pods run only on nodes with these labels (key=value, separated by commas)</source>
+        <translation>Die Pods laufen nur auf Knoten mit diesen Labels (Schlüssel=Wert, durch Kommas getrennt)</translation>
+    </message>
+    <message>
+        <source>Node selector:</source>
+        <translation>Knotenauswahl:</translation>
+    </message>
+    <message>
+        <source>None: /cache stays in the pod</source>
+        <translation>Keiner: /cache bleibt im Pod</translation>
+    </message>
+    <message>
+        <source>A PersistentVolumeClaim mounted at /cache in every container, kept between jobs; it must exist in the namespace</source>
+        <translation>Ein PersistentVolumeClaim, in jedem Container unter /cache eingehängt und zwischen Jobs erhalten; er muss im Namespace existieren</translation>
+    </message>
+    <message>
+        <source>Cache claim:</source>
+        <translation>Cache-Claim:</translation>
+    </message>
 </context>
 </TS>

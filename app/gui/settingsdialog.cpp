@@ -215,7 +215,7 @@ SettingsDialog::SettingsDialog(const Settings &settings, QWidget *parent)
         m_kubePullPolicy->addItem(policy, policy);
     m_kubePullPolicy->setCurrentIndex(
         std::max(0, m_kubePullPolicy->findData(settings.kubePullPolicy)));
-    m_kubePullPolicy->setToolTip(tr("For images whose job gives no pull_policy"));
+    m_kubePullPolicy->setToolTip(tr("For images whose job gives no pull_policy:"));
     kube->addRow(tr("Pull policy:"), m_kubePullPolicy);
     // Requests and limits: one row each for CPU and memory, applied to every container.
     auto quantity = [this](QLineEdit *edit, const char *name, const QString &value,

@@ -431,6 +431,40 @@ private slots:
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
     }
 
+    void kubernetesGroupFits()
+    {
+        // Nothing cramped: every field of the Kubernetes group shows its whole placeholder at
+        // the dialog's own size. STAGECRAFT_SCREENSHOT_DIR: where to save the picture.
+        QSettings().clear();
+        Settings s = Settings::load();
+        s.executor = u"kubernetes"_qs;
+        s.kubeCpuLimit = u"2x"_qs; // the error shows too
+        SettingsDialog::setKubeContextProvider([] {
+            return QList<SettingsDialog::KubeContext>{{u"minikube"_qs, u"Minikube"_qs}};
+        });
+        SettingsDialog dialog(s);
+        SettingsDialog::setKubeContextProvider({});
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *group = dialog.findChild<QGroupBox *>(u"kubeGroup"_qs);
+        QVERIFY(group && group->isEnabled());
+        const QList<QLineEdit *> edits = group->findChildren<QLineEdit *>();
+        QVERIFY(edits.size() >= 9);
+        for (QLineEdit *edit : edits) {
+            if (edit->placeholderText().isEmpty())
+                continue;
+            const int needed = edit->fontMetrics().horizontalAdvance(edit->placeholderText());
+            QVERIFY2(needed + 8 <= edit->width(),
+                     qPrintable(edit->objectName() + u": "_qs + edit->placeholderText()));
+        }
+        auto *error = dialog.findChild<QLabel *>(u"kubeError"_qs);
+        QVERIFY(error->isVisible());
+        QVERIFY(error->height() >= error->heightForWidth(error->width()));
+        const QString dir = qEnvironmentVariable("STAGECRAFT_SCREENSHOT_DIR");
+        if (!dir.isEmpty())
+            QVERIFY(dialog.grab().save(dir + u"/settings-kubernetes.png"_qs));
+    }
+
     void contextsFromTheKubeconfig()
     {
         // The default provider reads the kubeconfig as kubectl does ($KUBECONFIG first) and

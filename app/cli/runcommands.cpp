@@ -5,6 +5,7 @@
 #include "diag/report.h"
 #include "exec/backends.h"
 #include "exec/engine.h"
+#include "exec/kube/kubebackend.h"
 #include "options.h"
 #include "plancommands.h"
 
@@ -52,6 +53,8 @@ struct RunArguments
     QString registry;                 ///< CI_REGISTRY; empty: the engine's default
     QString defaultImage;
     QStringList pullPolicy;
+    QString helperImage; ///< --helper-image (docker and kubernetes executors)
+    QVariantMap kube;    ///< kubernetes executor settings, BackendSettings::extra's keys
 };
 
 std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err)
@@ -61,12 +64,24 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
     QStringList positional;
     OptionReader reader(arguments, err);
     static const QStringList valued = {
-        QStringLiteral("--executor"),       QStringLiteral("--variables-file"),
-        QStringLiteral("--concurrency"),    QStringLiteral("--data-dir"),
-        QStringLiteral("--keep-pipelines"), QStringLiteral("--docker-host"),
-        QStringLiteral("--default-image"),  QStringLiteral("--pull-policy"),
-        QStringLiteral("--context"),        QStringLiteral("--namespace"),
-        QStringLiteral("--registry")};
+        QStringLiteral("--executor"),        QStringLiteral("--variables-file"),
+        QStringLiteral("--concurrency"),     QStringLiteral("--data-dir"),
+        QStringLiteral("--keep-pipelines"),  QStringLiteral("--docker-host"),
+        QStringLiteral("--default-image"),   QStringLiteral("--pull-policy"),
+        QStringLiteral("--context"),         QStringLiteral("--namespace"),
+        QStringLiteral("--registry"),        QStringLiteral("--helper-image"),
+        QStringLiteral("--service-account"), QStringLiteral("--cpu-request"),
+        QStringLiteral("--cpu-limit"),       QStringLiteral("--memory-request"),
+        QStringLiteral("--memory-limit"),    QStringLiteral("--node-selector"),
+        QStringLiteral("--cache-claim")};
+    // Kubernetes settings by option: the keys settingsFrom() reads.
+    static const QHash<QString, QString> kubeKeys{
+        {QStringLiteral("--service-account"), QStringLiteral("kubeServiceAccount")},
+        {QStringLiteral("--cpu-request"), QStringLiteral("kubeCpuRequest")},
+        {QStringLiteral("--cpu-limit"), QStringLiteral("kubeCpuLimit")},
+        {QStringLiteral("--memory-request"), QStringLiteral("kubeMemoryRequest")},
+        {QStringLiteral("--memory-limit"), QStringLiteral("kubeMemoryLimit")},
+        {QStringLiteral("--cache-claim"), QStringLiteral("kubeCacheClaim")}};
     while (reader.next()) {
         switch (readPipelineOption(reader, a.plan)) {
         case OptionResult::Read:
@@ -129,11 +144,30 @@ std::optional<RunArguments> parse(const QStringList &arguments, QTextStream &err
                     reader.usageError(tr("--pull-policy needs a value"));
                     return std::nullopt;
                 }
+            } else if (name == u"--helper-image") {
+                a.helperImage = *v;
+            } else if (kubeKeys.contains(name)) {
+                a.kube.insert(kubeKeys.value(name), *v);
+            } else if (name == u"--node-selector") {
+                // Repeatable: --node-selector disktype=ssd --node-selector zone=a.
+                if (!v->contains(u'=')) {
+                    reader.usageError(tr("--node-selector needs LABEL=VALUE, got '%1'").arg(*v));
+                    return std::nullopt;
+                }
+                QStringList pairs = a.kube.value(QStringLiteral("kubeNodeSelector"))
+                                        .toString()
+                                        .split(u',', Qt::SkipEmptyParts);
+                pairs << *v;
+                a.kube.insert(QStringLiteral("kubeNodeSelector"), pairs.join(u','));
             } else if (name == u"--context") {
                 a.kubeContext = *v;
             } else if (name == u"--namespace") {
                 a.kubeNamespace = *v;
             }
+        } else if (name == u"--mount-project") {
+            if (!reader.flag())
+                return std::nullopt;
+            a.kube.insert(QStringLiteral("kubeMountProjectFolder"), true);
         } else if (name == u"--needs" || name == u"--privileged" || name == u"--keep-failed" ||
                    name == u"--manual") {
             if (!reader.flag())
@@ -399,13 +433,27 @@ int runRun(const QStringList &arguments, QTextStream &out, QTextStream &err)
     settings.dockerHost = a->dockerHost; // empty: DOCKER_HOST, else the default socket
     settings.dockerDefaultImage = a->defaultImage;
     settings.dockerPullPolicy = a->pullPolicy;
+    settings.dockerHelperImage = a->helperImage;
     settings.kubeContext = a->kubeContext;
     settings.kubeNamespace = a->kubeNamespace;
+    settings.extra = a->kube;
+    if (!a->helperImage.isEmpty())
+        settings.extra.insert(QStringLiteral("kubeHelperImage"), a->helperImage);
+    if (!a->pullPolicy.isEmpty())
+        settings.extra.insert(QStringLiteral("kubePullPolicy"), a->pullPolicy.first());
     QString error;
     std::unique_ptr<exec::Backend> backend = exec::createBackend(a->executor, settings, &error);
     if (!backend) {
         err << tr("stagecraft-cli: %1\n").arg(error);
         return UsageOrIo;
+    }
+    // Kubernetes settings the cluster would refuse: a usage error before anything runs.
+    if (a->executor == u"kubernetes") {
+        if (const QString wrong = exec::kube::settingsError(exec::kube::settingsFrom(settings));
+            !wrong.isEmpty()) {
+            err << tr("stagecraft-cli: %1\n").arg(wrong);
+            return UsageOrIo;
+        }
     }
     const auto project = projectFor(a->plan.path, err);
     if (!project)

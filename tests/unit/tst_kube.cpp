@@ -1091,11 +1091,15 @@ private slots:
         QProcess cli;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"KUBECONFIG"_s, m_kubeconfig);
-        env.insert(u"STAGECRAFT_KUBE_HELPER_IMAGE"_s, kBusybox);
         cli.setProcessEnvironment(env);
+        // The helper image (its default is in no registry here) and the pull policy come from
+        // the command line; the resources pass the checks (Podman's kube play may not apply
+        // them).
         cli.start(QStringLiteral(STAGECRAFT_CLI_PATH),
                   {u"run"_s, project, u"--executor"_s, u"kubernetes"_s, u"--context"_s, u"admin"_s,
-                   u"--namespace"_s, u"default"_s, u"--data-dir"_s, m_dir.filePath(u"cli-data"_s)});
+                   u"--namespace"_s, u"default"_s, u"--data-dir"_s, m_dir.filePath(u"cli-data"_s),
+                   u"--helper-image"_s, kBusybox, u"--pull-policy"_s, u"never"_s,
+                   u"--memory-limit"_s, u"256Mi"_s, u"--cpu-request"_s, u"100m"_s});
         QVERIFY(cli.waitForFinished(240000));
         const QString out = QString::fromUtf8(cli.readAllStandardOutput());
         QVERIFY2(cli.exitCode() == 1,

@@ -316,6 +316,29 @@ void TestRunCli::badInput_data()
         << QByteArray("a:\n  script: echo\n")
         << QStringList{QStringLiteral("--ref"), QStringLiteral("--needs")} << 2
         << "stagecraft-cli: --ref needs a value\n";
+    QTest::newRow("kubernetes quantity")
+        << QByteArray("a:\n  script: echo\n")
+        << QStringList{QStringLiteral("--executor"), QStringLiteral("kubernetes"),
+                       QStringLiteral("--memory-limit"), QStringLiteral("1GB")}
+        << 2
+        << "stagecraft-cli: Kubernetes memory limit: \"1GB\" is not a Kubernetes quantity (such "
+           "as 500m, 2, 512Mi or 1Gi)\n";
+    QTest::newRow("kubernetes node selector")
+        << QByteArray("a:\n  script: echo\n")
+        << QStringList{QStringLiteral("--executor=kubernetes"), QStringLiteral("--node-selector"),
+                       QStringLiteral("zone=a"), QStringLiteral("--node-selector=gpu")}
+        << 2 << "stagecraft-cli: --node-selector needs LABEL=VALUE, got 'gpu'\n";
+    QTest::newRow("kubernetes node selector value")
+        << QByteArray("a:\n  script: echo\n")
+        << QStringList{QStringLiteral("--executor=kubernetes"),
+                       QStringLiteral("--node-selector=zone=a b")}
+        << 2
+        << "stagecraft-cli: Kubernetes node selector: \"a b\" is not a label value (for zone)\n";
+    QTest::newRow("mount-project is a flag")
+        << QByteArray("a:\n  script: echo\n")
+        << QStringList{QStringLiteral("--executor=kubernetes"),
+                       QStringLiteral("--mount-project=no")}
+        << 2 << "stagecraft-cli: --mount-project takes no value\n";
     QTest::newRow("job excluded by rules")
         << QByteArray("a:\n  script: echo\nb:\n  script: echo\n  rules:\n    - if: $NOPE\n")
         << QStringList{QStringLiteral("b")} << 2
@@ -387,8 +410,8 @@ void TestRunCli::variables()
              qPrintable(none.out));
     const Result set = q.run({QStringLiteral("--registry"), QStringLiteral("registry.local:5000")});
     QCOMPARE(set.code, 0);
-    static const QRegularExpression image(
-        QStringLiteral("job > \\[registry\\.local:5000\\] \\[registry\\.local:5000/[a-z0-9_./-]+\\]\n"));
+    static const QRegularExpression image(QStringLiteral(
+        "job > \\[registry\\.local:5000\\] \\[registry\\.local:5000/[a-z0-9_./-]+\\]\n"));
     QVERIFY2(image.match(set.out).hasMatch(), qPrintable(set.out));
 }
 

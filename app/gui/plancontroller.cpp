@@ -16,14 +16,7 @@ const QString exampleTag = QStringLiteral("v1.0.0");
 
 pipeline::LayoutOptions PlanController::cardGeometry()
 {
-    // Compact cards: the graph shares the window with the editor.
-    pipeline::LayoutOptions o;
-    o.nodeWidth = 168;
-    o.nodeHeight = 34;
-    o.columnGap = 56;
-    o.rowGap = 10;
-    o.headerHeight = 36;
-    return o;
+    return pipeline::LayoutOptions::compact();
 }
 
 PlanController::PlanController(QObject *parent)

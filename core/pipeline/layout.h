@@ -23,6 +23,19 @@ struct LayoutOptions
     /// Bent links leave a card this far below its middle and enter the card beside it in the
     /// next column this far above, when both have some: they never run on top of each other.
     double portOffset = 3;
+
+    /// The IDE's compact cards (the graph shares the window with the editor), where links have
+    /// the least room.
+    static LayoutOptions compact()
+    {
+        LayoutOptions o;
+        o.nodeWidth = 168;
+        o.nodeHeight = 34;
+        o.columnGap = 56;
+        o.rowGap = 10;
+        o.headerHeight = 36;
+        return o;
+    }
 };
 
 /// One box: a job, or GitLab's group of parallel/matrix jobs (`test 1/3`..`test 3/3` -> `test`).

@@ -47,13 +47,7 @@ QString edges(const pipeline::Layout &layout)
 /// the least room.
 pipeline::LayoutOptions compactGeometry()
 {
-    pipeline::LayoutOptions o;
-    o.nodeWidth = 168;
-    o.nodeHeight = 34;
-    o.columnGap = 56;
-    o.rowGap = 10;
-    o.headerHeight = 36;
-    return o;
+    return pipeline::LayoutOptions::compact();
 }
 
 QString edgeName(const pipeline::Layout &layout, const pipeline::LayoutEdge &e)

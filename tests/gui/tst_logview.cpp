@@ -129,6 +129,15 @@ private:
     {
         QTRY_COMPARE_WITH_TIMEOUT(view.indexedLines(), lines, 20000);
     }
+    /// Shows `view` over `store` in the test font at `size`, wrapping lines or not.
+    static void show(LogView &view, const std::shared_ptr<LogStore> &store, bool wrap, QSize size)
+    {
+        view.setFont(monoFont());
+        view.setWrapLines(wrap);
+        view.resize(size);
+        view.setStore(store);
+        view.show();
+    }
     static QFont monoFont()
     {
         QFont f(u"DejaVu Sans Mono"_qs);
@@ -594,11 +603,7 @@ private slots:
     {
         auto store = newStore();
         LogView view;
-        view.setFont(monoFont());
-        view.setWrapLines(true);
-        view.resize(600, 300);
-        view.setStore(store);
-        view.show();
+        show(view, store, true, QSize(600, 300));
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         QVERIFY(view.followTail());
         std::thread writer([store] {
@@ -658,11 +663,7 @@ private slots:
             store->append(i == target ? QByteArray(words + "the Needle-7 is here\n") : "line\n");
         store->finish();
         LogView view;
-        view.setFont(monoFont());
-        view.setWrapLines(true);
-        view.resize(600, 300);
-        view.setStore(store);
-        view.show();
+        show(view, store, true, QSize(600, 300));
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         waitIndexed(view, 2000);
         view.setFollowTail(false);
@@ -696,11 +697,7 @@ private slots:
         store->append(QByteArray("first\n" + words + "\nafter\n"));
         store->finish();
         LogView view;
-        view.setFont(monoFont());
-        view.setWrapLines(true);
-        view.resize(500, 300);
-        view.setStore(store);
-        view.show();
+        show(view, store, true, QSize(500, 300));
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         waitIndexed(view, 3);
         view.setFollowTail(false);
@@ -802,11 +799,7 @@ private slots:
         store->append("after\n");
         store->finish();
         LogView view;
-        view.setFont(monoFont());
-        view.setWrapLines(true);
-        view.resize(600, 300);
-        view.setStore(store);
-        view.show();
+        show(view, store, true, QSize(600, 300));
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         waitIndexed(view, 6);
         view.setFollowTail(false);
@@ -849,11 +842,7 @@ private slots:
         store->append(QByteArray(QByteArray(400, 'x') + '\n' + "short\n"));
         store->finish();
         LogView view;
-        view.setFont(monoFont());
-        view.setWrapLines(true);
-        view.resize(600, 300);
-        view.setStore(store);
-        view.show();
+        show(view, store, true, QSize(600, 300));
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         waitIndexed(view, 2);
         const qreal a = QFontMetricsF(monoFont()).horizontalAdvance(u'x');
@@ -894,11 +883,7 @@ private slots:
         }
         store->finish();
         LogView view;
-        view.setFont(monoFont());
-        view.setWrapLines(false);
-        view.resize(600, 300);
-        view.setStore(store);
-        view.show();
+        show(view, store, false, QSize(600, 300));
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         waitIndexed(view, 3000);
         view.setFollowTail(false);
@@ -1000,11 +985,7 @@ private slots:
         store->append(log);
         store->finish();
         LogView view;
-        view.setFont(monoFont());
-        view.setWrapLines(true);
-        view.resize(720, 400);
-        view.setStore(store);
-        view.show();
+        show(view, store, true, QSize(720, 400));
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         waitIndexed(view, store->lineCount());
         view.setFollowTail(false);

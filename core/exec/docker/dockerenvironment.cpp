@@ -835,15 +835,9 @@ int DockerEnvironment::doRunScript(ScriptStep step, const QByteArray &script)
         QMutexLocker lock(&m_mutex);
         m_execId = id;
     }
-    StreamDemuxer demux(
-        [this](int, const QByteArray &payload) { post([this, payload] { jobOutput(payload); }); });
-    r = m_client.stream(
-        "POST", u"/exec/" + id + u"/start",
-        toJson(QJsonObject{{QStringLiteral("Detach"), false}, {QStringLiteral("Tty"), false}}),
-        [&demux](const QByteArray &bytes) {
-            demux.feed(bytes);
-            return true;
-        },
+    r = streamExec(
+        id,
+        [this](int, const QByteArray &payload) { post([this, payload] { jobOutput(payload); }); },
         &m_scriptCancel);
     {
         QMutexLocker lock(&m_mutex);
@@ -900,6 +894,21 @@ void DockerEnvironment::abortScript()
     });
 }
 
+DockerClient::Reply DockerEnvironment::streamExec(const QString &id,
+                                                  const StreamDemuxer::FrameSink &sink,
+                                                  const CancelFlag *cancel)
+{
+    StreamDemuxer demux(sink);
+    return m_client.stream(
+        "POST", u"/exec/" + id + u"/start",
+        toJson(QJsonObject{{QStringLiteral("Detach"), false}, {QStringLiteral("Tty"), false}}),
+        [&demux](const QByteArray &bytes) {
+            demux.feed(bytes);
+            return true;
+        },
+        cancel);
+}
+
 int DockerEnvironment::execCapture(const QStringList &command, QByteArray *out, const QString &user)
 {
     QJsonObject exec;
@@ -914,15 +923,8 @@ int DockerEnvironment::execCapture(const QStringList &command, QByteArray *out, 
         return -1;
     }
     const QString id = r.json().object().value(u"Id").toString();
-    StreamDemuxer demux([out](int, const QByteArray &payload) { out->append(payload); });
-    r = m_client.stream(
-        "POST", u"/exec/" + id + u"/start",
-        toJson(QJsonObject{{QStringLiteral("Detach"), false}, {QStringLiteral("Tty"), false}}),
-        [&demux](const QByteArray &bytes) {
-            demux.feed(bytes);
-            return true;
-        },
-        &m_cancel);
+    r = streamExec(
+        id, [out](int, const QByteArray &payload) { out->append(payload); }, &m_cancel);
     if (!r.ok())
         return -1;
     QDeadlineTimer deadline(5000);

@@ -59,6 +59,9 @@ private:
     QJsonArray environment(const QList<JobVariable> &variables, bool withFiles) const;
     /// Runs `command` in the job container to its end; its output, or an error.
     int execCapture(const QStringList &command, QByteArray *out, const QString &user = {});
+    /// Starts a created exec and feeds its demultiplexed output to `sink` until it ends.
+    DockerClient::Reply streamExec(const QString &id, const StreamDemuxer::FrameSink &sink,
+                                   const CancelFlag *cancel);
     QByteArray containerLogs(const QString &container) const;
     /// `platform` (`docker:platform`, e.g. linux/arm64) picks the image variant to run.
     QString createAndStart(const QString &name, const QJsonObject &config, QJsonObject *inspect,

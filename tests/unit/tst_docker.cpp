@@ -5,6 +5,7 @@
 #include "exec/docker/dockerenvironment.h"
 #include "exec/services.h"
 #include "gitrepobuilder.h"
+#include "servicelines.h"
 
 #include <QDirIterator>
 #include <QElapsedTimer>
@@ -30,6 +31,8 @@
 #include <unistd.h>
 
 using namespace stagecraft::exec;
+using servicelines::ServiceLine;
+using servicelines::serviceLines;
 
 namespace {
 
@@ -239,14 +242,6 @@ struct CliProject
     }
 };
 
-// One `[service:<name>] <timestamp> <text>` line of a trace.
-struct ServiceLine
-{
-    QString name;
-    QString timestamp;
-    QByteArray text;
-};
-
 // An RFC 3339 timestamp that compares as text (nine fractional digits; Docker trims zeros).
 QString sortable(const QString &stamp)
 {
@@ -254,24 +249,6 @@ QString sortable(const QString &stamp)
     const QString whole = stamp.left(dot < 0 ? stamp.size() - 1 : dot);
     const QString fraction = dot < 0 ? QString() : stamp.mid(dot + 1).chopped(1);
     return whole + u'.' + fraction.leftJustified(9, u'0');
-}
-
-// The service log lines of a trace, in order; `other` receives the rest.
-QList<ServiceLine> serviceLines(const QByteArray &trace, QByteArray *other = nullptr)
-{
-    static const QRegularExpression shape(
-        u"^\x1b\\[0;37m\\[service:([^\\]]*)\\] "
-        u"(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?Z) "
-        "(.*)\x1b\\[0;m$"_qs);
-    QList<ServiceLine> lines;
-    for (const QByteArray &line : trace.split('\n')) {
-        const QRegularExpressionMatch m = shape.match(QString::fromUtf8(line));
-        if (m.hasMatch())
-            lines.append({m.captured(1), m.captured(2), m.captured(3).toUtf8()});
-        else if (other && !line.isEmpty())
-            *other += line + '\n';
-    }
-    return lines;
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "exec/kube/kubebackend.h"
 #include "exec/kube/kubeconfig.h"
 #include "exec/services.h"
+#include "servicelines.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -107,22 +108,6 @@ public:
 private:
     JobEnvironment *m_env;
 };
-
-// The `[service:<name>] <timestamp> <text>` lines of a trace, in order: name, timestamp, text.
-QList<QStringList> serviceLines(const QByteArray &trace)
-{
-    static const QRegularExpression shape(
-        u"^\x1b\\[0;37m\\[service:([^\\]]*)\\] "
-        u"(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?Z) "
-        "(.*)\x1b\\[0;m$"_s);
-    QList<QStringList> lines;
-    for (const QByteArray &line : trace.split('\n')) {
-        const QRegularExpressionMatch m = shape.match(QString::fromUtf8(line));
-        if (m.hasMatch())
-            lines.append({m.captured(1), m.captured(2), m.captured(3)});
-    }
-    return lines;
-}
 
 } // namespace
 
@@ -613,14 +598,14 @@ private slots:
         QVERIFY2(!trace.contains("WARNING"), trace.constData());
         QStringList ticks, onces;
         QString last;
-        for (const QStringList &l : serviceLines(trace)) {
-            if (l.at(0) == tickerName) {
-                QVERIFY2(last <= l.at(1), qPrintable(last + u" > "_s + l.at(1)));
-                last = l.at(1);
-                ticks << l.at(2);
+        for (const servicelines::ServiceLine &l : servicelines::serviceLines(trace)) {
+            if (l.name == tickerName) {
+                QVERIFY2(last <= l.timestamp, qPrintable(last + u" > "_s + l.timestamp));
+                last = l.timestamp;
+                ticks << QString::fromUtf8(l.text);
             } else {
-                QCOMPARE(l.at(0), u"once"_s);
-                onces << l.at(2);
+                QCOMPARE(l.name, u"once"_s);
+                onces << QString::fromUtf8(l.text);
             }
         }
         QVERIFY2(ticks.size() >= 10, trace.constData());
@@ -629,7 +614,8 @@ private slots:
         const qsizetype start = trace.indexOf("job start\n");
         const qsizetype end = trace.indexOf("job end\n");
         QVERIFY(start >= 0 && end > start);
-        QVERIFY2(serviceLines(trace.mid(start, end - start)).size() >= 5, trace.constData());
+        QVERIFY2(servicelines::serviceLines(trace.mid(start, end - start)).size() >= 5,
+                 trace.constData());
         onces.sort();
         QCOMPARE(onces, (QStringList{u"last words"_s, u"no newline continued"_s, u"to stderr"_s,
                                      u"to stdout"_s}));
